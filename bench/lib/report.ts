@@ -1,0 +1,102 @@
+// Turns run results into the Markdown tables printed by `npm run bench` (and pasted into
+// BENCHMARKS.md), with the verdicts against the issue's targets.
+import type { Sizes } from './settings'
+import { PHASES, type PhaseName, type RunResult } from './workload'
+
+/** Galley on SQLite must do at least this many times Payload's ops/s, phase by phase. */
+export const PEER_TARGET = 20
+/** Draft reads may be at most this much slower than published reads. */
+export const DRAFT_READ_SLOWDOWN = 1.5
+
+export const PHASE_LABELS: Record<PhaseName, string> = {
+  create: 'create (published)',
+  draftSave: 'draft save',
+  publish: 'publish',
+  findPublished: 'find by slug, published',
+  findDrafts: 'find by slug, drafts',
+  findByIdPublished: 'findById, published',
+  findByIdDrafts: 'findById, drafts',
+}
+const ORDER: PhaseName[] = ['create', 'draftSave', 'publish', 'findPublished', 'findDrafts', 'findByIdPublished', 'findByIdDrafts']
+
+export interface Outcome {
+  target: string
+  result?: RunResult
+  error?: string
+}
+
+export interface Verdict {
+  what: string
+  pass: boolean
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
+const ratio = (n: number) => `${n >= 100 ? n.toFixed(0) : n.toFixed(1)}×`
+
+function cell(o: Outcome | undefined, phase: PhaseName): string {
+  if (!o) return 'skipped'
+  if (!o.result) return 'error'
+  return fmt(o.result.phases[phase].opsPerSec)
+}
+
+export function sizesLine(s: Sizes): string {
+  return `${fmt(s.docs)} docs, ${fmt(s.changed)} of them with ${s.revisions} draft revisions; each phase ≥ ${fmt(
+    s.minOps,
+  )} ops and ≥ ${s.minSeconds} s after ${s.warmup} warm-up ops`
+}
+
+/** One section per history length: the ops/s table, then the drafts/published table. */
+export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdict[]): string {
+  const by = (t: string) => outcomes.find((o) => o.target === t)
+  const gs = by('galley-sqlite')
+  const gp = by('galley-postgres')
+  const ps = by('payload-sqlite')
+  const lines: string[] = []
+  lines.push(`### ${sizes.revisions} draft revisions per changed document`, '', sizesLine(sizes), '')
+  lines.push('| operation (ops/s) | Galley SQLite | Galley PostgreSQL | Payload 3.90 SQLite | Galley/Payload (SQLite) | ≥ 20× |')
+  lines.push('|---|---:|---:|---:|---:|:---:|')
+  for (const phase of ORDER) {
+    let r = '—'
+    let v = '—'
+    if (gs?.result && ps?.result) {
+      const x = gs.result.phases[phase].opsPerSec / ps.result.phases[phase].opsPerSec
+      const pass = x >= PEER_TARGET
+      r = ratio(x)
+      v = pass ? 'PASS' : 'FAIL'
+      verdicts.push({ what: `N=${sizes.revisions} ${PHASE_LABELS[phase]}: Galley/Payload ${r} (target ≥ ${PEER_TARGET}×)`, pass })
+    }
+    lines.push(`| ${PHASE_LABELS[phase]} | ${cell(gs, phase)} | ${cell(gp, phase)} | ${cell(ps, phase)} | ${r} | ${v} |`)
+  }
+  lines.push('')
+  lines.push(`| drafts ÷ published read speed | findById | find by slug | within ${DRAFT_READ_SLOWDOWN}× |`)
+  lines.push('|---|---:|---:|:---:|')
+  for (const o of [gs, gp, ps]) {
+    if (!o?.result) continue
+    const p = o.result.phases
+    const byId = p.findByIdDrafts.opsPerSec / p.findByIdPublished.opsPerSec
+    const bySlug = p.findDrafts.opsPerSec / p.findPublished.opsPerSec
+    const pass = Math.min(byId, bySlug) >= 1 / DRAFT_READ_SLOWDOWN
+    // The target binds Galley; Payload's row is there for comparison only.
+    const binding = o.target.startsWith('galley')
+    if (binding) {
+      verdicts.push({
+        what: `N=${sizes.revisions} ${o.target}: drafts/published reads ${byId.toFixed(2)} (findById), ${bySlug.toFixed(2)} (find) (target ≥ ${(1 / DRAFT_READ_SLOWDOWN).toFixed(2)})`,
+        pass,
+      })
+    }
+    lines.push(`| ${o.target} | ${byId.toFixed(2)} | ${bySlug.toFixed(2)} | ${binding ? (pass ? 'PASS' : 'FAIL') : '(not a target)'} |`)
+  }
+  const seeds = outcomes.filter((o) => o.result).map((o) => `${o.target} ${o.result!.seedSeconds.toFixed(1)} s`)
+  if (seeds.length) lines.push('', `Seeding (not measured): ${seeds.join(', ')}.`)
+  for (const o of outcomes) if (o.error) lines.push('', `**${o.target} failed:** ${o.error}`)
+  return lines.join('\n')
+}
+
+export function renderVerdicts(verdicts: Verdict[]): string {
+  if (verdicts.length === 0) return 'No verdicts: a side needed for the targets was skipped or failed.'
+  const failed = verdicts.filter((v) => !v.pass)
+  const head = `${verdicts.length - failed.length} of ${verdicts.length} targets met`
+  return [head, ...verdicts.map((v) => `- ${v.pass ? 'PASS' : 'FAIL'} ${v.what}`)].join('\n')
+}
+
+export { ORDER as PHASE_ORDER, PHASES }

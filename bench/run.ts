@@ -1,0 +1,83 @@
+// `npm run bench`: the whole comparison in one run. For each history length it benchmarks
+// Galley on SQLite and PostgreSQL in this process and Payload 3.90 in its own process on
+// the identical workload, then prints ops/s, ratios and PASS/FAIL against the issue's
+// targets. Env: GALLEY_BENCH_QUICK=1 (small sizes), GALLEY_BENCH_SKIP_PEERS=1,
+// GALLEY_BENCH_SKIP_POSTGRES=1, GALLEY_BENCH_SKIP_SQLITE=1, GALLEY_BENCH_REVISIONS=5,20,
+// GALLEY_BENCH_DOCS / _CHANGED / _OPS / _SECONDS / _WARMUP, GALLEY_BENCH_POSTGRES_URL.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { createPostgresTarget, createSqliteTarget } from './engine'
+import { runPeer } from './lib/peer'
+import { renderSection, renderVerdicts, type Outcome, type Verdict } from './lib/report'
+import { readSettings, type Sizes } from './lib/settings'
+import type { BenchTarget } from './lib/target'
+import { runWorkload } from './lib/workload'
+
+const dataDir = fileURLToPath(new URL('./.data/', import.meta.url))
+const log = (line: string) => process.stderr.write(`  ${line}\n`)
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+async function runEngine(open: () => Promise<BenchTarget>, name: string, sizes: Sizes): Promise<Outcome> {
+  let target: BenchTarget | undefined
+  try {
+    target = await open()
+    return { target: name, result: await runWorkload(target, sizes, { log }) }
+  } catch (err) {
+    log(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+    return { target: name, error: message(err) }
+  } finally {
+    await target?.close().catch((err: unknown) => log(`${name} close failed: ${message(err)}`))
+  }
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings()
+  mkdirSync(dataDir, { recursive: true })
+  const started = new Date()
+  process.stderr.write(
+    `galley bench: ${settings.quick ? 'QUICK' : 'full'} run, revisions ${settings.revisionCounts.join(', ')}, ` +
+      `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}\n`,
+  )
+  const sections: string[] = []
+  const verdicts: Verdict[] = []
+  const all: Record<number, Outcome[]> = {}
+  for (const revisions of settings.revisionCounts) {
+    const sizes: Sizes = { ...settings.base, revisions }
+    const outcomes: Outcome[] = []
+    if (!settings.skipSqlite) {
+      const file = `${dataDir}galley-${process.pid}-${revisions}.db`
+      outcomes.push(await runEngine(() => createSqliteTarget(file), 'galley-sqlite', sizes))
+    }
+    if (!settings.skipPostgres) {
+      outcomes.push(await runEngine(() => createPostgresTarget(settings.postgresUrl), 'galley-postgres', sizes))
+    }
+    if (!settings.skipPeers) {
+      try {
+        outcomes.push({ target: 'payload-sqlite', result: await runPeer('../peers/payload/run.ts', sizes) })
+      } catch (err) {
+        outcomes.push({ target: 'payload-sqlite', error: message(err) })
+      }
+    }
+    all[revisions] = outcomes
+    sections.push(renderSection(sizes, outcomes, verdicts))
+  }
+  const seconds = (Date.now() - started.getTime()) / 1000
+  const report = [...sections, '', '#### Verdicts', '', renderVerdicts(verdicts), '', `(run took ${seconds.toFixed(0)} s)`].join('\n')
+  process.stdout.write(`\n${report}\n`)
+  // Raw figures for BENCHMARKS.md and later comparison; .data/ is gitignored.
+  writeFileSync(
+    `${dataDir}last-run.json`,
+    JSON.stringify({ started: started.toISOString(), settings, node: process.version, results: all }, null, 2),
+  )
+  const crashed = Object.values(all).flat().filter((o) => o.error)
+  process.exitCode = crashed.length > 0 ? 1 : 0
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.exitCode = 1
+})
