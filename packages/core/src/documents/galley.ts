@@ -1,0 +1,535 @@
+import { type Caller, decideAccess, requireAccess } from '../access/access'
+import type { Config, SanitizedCollection, SanitizedConfig } from '../config/config-types'
+import { sanitizeConfig } from '../config/sanitize-config'
+import { ConflictError, ForbiddenError, GalleyError, InputError, NotFoundError, ValidationError } from '../errors'
+import { validateFields } from '../fields/validate-fields'
+import { hookList } from '../hooks/hook-types'
+import { isValidId, newId } from '../ids'
+import { type ResolvedPerspective, type Variant, resolvePerspective } from '../perspectives/perspective'
+import type { HeadRow, RevisionAction, RevisionRow, StorageReader, StorageTransaction } from '../storage/storage-adapter'
+import { UniqueViolation } from '../storage/storage-adapter'
+import { matchWhere } from '../where/match-where'
+import { andNodes, parseWhere } from '../where/parse-where'
+import type { WhereNode } from '../where/where-types'
+import type * as T from './galley-types'
+import { type HeadMap, applyRevision, statusOf } from './heads'
+import { populateRelationships } from './populate'
+import { parseDepth, parsePaging, parseSort } from './query-args'
+
+type Data = Record<string, unknown>
+
+/**
+ * Create the engine: validates the config (throwing a `ConfigError` that names the
+ * collection and field), runs the store's migrations, and returns the Local API.
+ */
+export async function createGalley(config: Config): Promise<Galley> {
+  const sanitized = sanitizeConfig(config)
+  const specs = [...sanitized.collections.values(), ...sanitized.globals.values()].map((c) => ({
+    storageKey: c.storageKey,
+    drafts: c.drafts,
+    indexes: [...c.paths.values()]
+      .filter((p) => !p.column && (p.field.index || p.field.unique))
+      .map((info) => ({ info, unique: !!info.field.unique && c.kind === 'collection' })),
+  }))
+  await sanitized.storage.init(specs)
+  return new Galley(sanitized)
+}
+
+/** The Local API. Every method is one transaction (or joins the one a hook runs in). */
+export class Galley implements T.GalleyContext {
+  readonly config: SanitizedConfig
+  readonly #tx: StorageTransaction | undefined
+
+  constructor(config: SanitizedConfig, tx?: StorageTransaction) {
+    this.config = config
+    this.#tx = tx
+  }
+
+  /** The sanitised collection, or a `NotFoundError` listing the known ones. */
+  collection(slug: string): SanitizedCollection {
+    const c = typeof slug === 'string' ? this.config.collections.get(slug) : undefined
+    if (!c) throw new NotFoundError(`Unknown collection ${JSON.stringify(slug)}. Known: ${[...this.config.collections.keys()].join(', ') || 'none'}.`)
+    return c
+  }
+
+  global(slug: string): SanitizedCollection {
+    const g = typeof slug === 'string' ? this.config.globals.get(slug) : undefined
+    if (!g) throw new NotFoundError(`Unknown global ${JSON.stringify(slug)}. Known: ${[...this.config.globals.keys()].join(', ') || 'none'}.`)
+    return g
+  }
+
+  async close(): Promise<void> {
+    if (!this.#tx) await this.config.storage.close()
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  async create<R = Data>(args: T.CreateArgs): Promise<T.GalleyDoc<R>> {
+    const coll = this.collection(args.collection)
+    const id = args.id ?? newId()
+    if (!isValidId(id)) throw new InputError(`id must be 1–64 letters, digits, '-' or '_'.`)
+    const draft = this.#draftFlag(coll, args.draft)
+    const caller = callerOf(args)
+    return this.#write(coll, id, caller, args.depth, async (w) => {
+      if (w.doc) throw new ConflictError(`A '${coll.slug}' document with id '${id}' already exists.`, w.doc.latestRev)
+      const createWhere = await requireAccess(coll, 'create', caller)
+      if (!draft) await requireAccess(coll, 'publish', caller)
+      const data = await this.#prepare(coll, w, args.data, { draft, operation: 'create', original: null, caller })
+      assertMatches(createWhere, { id, data }, `create this '${coll.slug}' document`)
+      return { action: 'create', variant: draft ? 'draft' : 'published', data, hook: 'create' }
+    })
+  }
+
+  async update<R = Data>(args: T.UpdateArgs): Promise<T.GalleyDoc<R>> {
+    const coll = this.collection(args.collection)
+    const draft = this.#draftFlag(coll, args.draft || args.autosave || args.release !== undefined)
+    const caller = callerOf(args)
+    if (args.release !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(args.release)) {
+      throw new InputError('release must be 1–64 letters, digits, - or _.')
+    }
+    return this.#write(coll, args.id, caller, args.depth, async (w) => {
+      const current = this.#requireExisting(coll, args.id, w)
+      this.#checkRevision(w, args.ifRevision)
+      await this.#checkWriteAccess(coll, 'update', caller, w, current)
+      if (!draft) await requireAccess(coll, 'publish', caller)
+      const variant: Variant = args.release ? `release:${args.release}` : draft ? 'draft' : 'published'
+      const base = (args.release ? w.heads.get(variant)?.data : undefined) ?? current.data
+      if (!isObject(args.data)) throw new InputError('data must be an object of field values.')
+      const merged = { ...base, ...args.data }
+      const data = await this.#prepare(coll, w, merged, { draft, operation: 'update', original: current.data, caller })
+      const autosave = !!args.autosave && variant === 'draft'
+      return { action: autosave ? 'autosave' : 'update', variant, data, hook: 'update', autosave }
+    })
+  }
+
+  async publish<R = Data>(args: T.DocumentActionArgs): Promise<T.GalleyDoc<R>> {
+    return this.#publish(this.collection(args.collection), args)
+  }
+
+  async #publish<R>(coll: SanitizedCollection, args: Omit<T.DocumentActionArgs, 'collection'>): Promise<T.GalleyDoc<R>> {
+    const caller = callerOf(args)
+    return this.#write(coll, args.id, caller, undefined, async (w) => {
+      const current = this.#requireExisting(coll, args.id, w)
+      this.#checkRevision(w, args.ifRevision)
+      await this.#checkWriteAccess(coll, 'publish', caller, w, current)
+      const draft = w.heads.get('draft')
+      if (!draft) return null // already published: nothing to do
+      const data = await this.#validateOnly(coll, draft.data, false)
+      return { action: 'publish', variant: 'published', data, hook: 'publish' }
+    })
+  }
+
+  async unpublish<R = Data>(args: T.DocumentActionArgs): Promise<T.GalleyDoc<R>> {
+    const coll = this.collection(args.collection)
+    const caller = callerOf(args)
+    this.#draftFlag(coll, true)
+    return this.#write(coll, args.id, caller, undefined, async (w) => {
+      const current = this.#requireExisting(coll, args.id, w)
+      this.#checkRevision(w, args.ifRevision)
+      await this.#checkWriteAccess(coll, 'publish', caller, w, current)
+      const published = w.heads.get('published')
+      if (!published) throw new InputError(`'${coll.slug}' ${args.id} is not published.`)
+      // A newer draft stays the working copy; otherwise the published content becomes it.
+      const data = w.heads.get('draft')?.data ?? published.data
+      return { action: 'unpublish', variant: 'draft', data, hook: 'unpublish' }
+    })
+  }
+
+  async discardDraft<R = Data>(args: T.DocumentActionArgs): Promise<T.GalleyDoc<R>> {
+    return this.#discardDraft(this.collection(args.collection), args)
+  }
+
+  async #discardDraft<R>(coll: SanitizedCollection, args: Omit<T.DocumentActionArgs, 'collection'>): Promise<T.GalleyDoc<R>> {
+    const caller = callerOf(args)
+    return this.#write(coll, args.id, caller, undefined, async (w) => {
+      const current = this.#requireExisting(coll, args.id, w)
+      this.#checkRevision(w, args.ifRevision)
+      await this.#checkWriteAccess(coll, 'update', caller, w, current)
+      if (!w.heads.has('draft')) return null
+      if (!w.heads.has('published')) {
+        throw new InputError(`'${coll.slug}' ${args.id} was never published, so there is nothing to revert to; delete it instead.`)
+      }
+      return { action: 'discardDraft', variant: 'draft', data: null, hook: 'discardDraft' }
+    })
+  }
+
+  async restoreRevision<R = Data>(args: T.RestoreRevisionArgs): Promise<T.GalleyDoc<R>> {
+    const coll = this.collection(args.collection)
+    const caller = callerOf(args)
+    const draft = this.#draftFlag(coll, args.draft ?? coll.drafts)
+    return this.#write(coll, args.id, caller, undefined, async (w) => {
+      const current = this.#requireExisting(coll, args.id, w)
+      this.#checkRevision(w, args.ifRevision)
+      await this.#checkWriteAccess(coll, 'update', caller, w, current)
+      if (!draft) await requireAccess(coll, 'publish', caller)
+      const rev = typeof args.revisionId === 'string' ? await w.tx.getRevision(coll.storageKey, args.id, args.revisionId) : undefined
+      if (!rev || !rev.data) throw new NotFoundError(`Revision ${JSON.stringify(args.revisionId)} of '${coll.slug}' ${args.id} does not exist or holds no content.`)
+      const data = await this.#prepare(coll, w, rev.data, { draft, operation: 'update', original: current.data, caller })
+      return { action: 'restore', variant: draft ? 'draft' : 'published', data, hook: 'restore' }
+    })
+  }
+
+  async delete(args: T.DeleteArgs): Promise<{ id: string }> {
+    const coll = this.collection(args.collection)
+    const caller = callerOf(args)
+    return this.#inTx(async (tx, galley) => {
+      const doc = await tx.lockDocument(coll.storageKey, String(args.id))
+      if (!doc) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(args.id)} does not exist.`)
+      if (args.ifRevision !== undefined && args.ifRevision !== doc.latestRev) {
+        throw new ConflictError(`'${coll.slug}' ${args.id} changed since revision ${args.ifRevision}; reload and try again.`, doc.latestRev)
+      }
+      const heads = await tx.getHeads(coll.storageKey, args.id)
+      const resolved = heads.find((h) => h.inDrafts) ?? heads[0]
+      const where = await requireAccess(coll, 'delete', caller)
+      if (resolved) assertMatches(where, matchTarget(resolved), `delete '${coll.slug}' ${args.id}`)
+      await tx.deleteDocument(coll.storageKey, args.id)
+      const before = resolved ? toDoc(resolved) : null
+      for (const hook of hookList(coll.hooks.afterDelete)) await hook({ id: args.id, doc: before, user: caller.user, galley })
+      return { id: args.id }
+    })
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async findById<R = Data>(args: T.FindByIdArgs): Promise<T.GalleyDoc<R> | null> {
+    const coll = this.collection(args.collection)
+    if (!isValidId(args.id)) return null
+    const perspective = resolvePerspective(args.perspective, args.draft)
+    const depth = parseDepth(args.depth, this.config.defaultDepth, this.config.maxDepth)
+    const caller = callerOf(args)
+    const access = await this.#readAccess(coll, perspective, caller)
+    if (access === false) return null
+    const idWhere = parseWhere({ id: { equals: args.id } }, coll.paths, coll.slug)
+    const { rows } = await this.#reader().findResolved({
+      collection: coll.storageKey,
+      perspective: perspective.kind === 'raw' ? { kind: 'drafts' } : perspective,
+      where: andNodes(idWhere, access),
+      sort: [],
+      limit: 1,
+      offset: 0,
+      skipCount: true,
+    })
+    if (!rows[0]) return null
+    const [doc] = await this.#finish(coll, rows, perspective, depth, caller)
+    return doc as T.GalleyDoc<R>
+  }
+
+  async find<R = Data>(args: T.FindArgs): Promise<T.PaginatedDocs<T.GalleyDoc<R>>> {
+    const coll = this.collection(args.collection)
+    return this.#find(coll, args) as Promise<T.PaginatedDocs<T.GalleyDoc<R>>>
+  }
+
+  async count(args: T.CountArgs): Promise<{ totalDocs: number }> {
+    const coll = this.collection(args.collection)
+    const perspective = resolvePerspective(args.perspective, args.draft)
+    const caller = callerOf(args)
+    const access = await this.#readAccess(coll, perspective, caller)
+    if (access === false) return { totalDocs: 0 }
+    const where = andNodes(parseWhere(args.where, coll.paths, coll.slug), access)
+    const totalDocs = await this.#reader().countResolved({ collection: coll.storageKey, perspective, where })
+    return { totalDocs }
+  }
+
+  async listRevisions(args: T.ListRevisionsArgs): Promise<T.PaginatedDocs<T.Revision>> {
+    return this.#listRevisions(this.collection(args.collection), args.id, args)
+  }
+
+  // ---------------------------------------------------------------- globals
+
+  async findGlobal<R = Data>(args: T.FindGlobalArgs): Promise<T.GalleyDoc<R>> {
+    const g = this.global(args.slug)
+    const res = await this.#find(g, { ...args, collection: g.slug, where: undefined, limit: 1 }, g.slug)
+    if (res.docs[0]) return res.docs[0] as T.GalleyDoc<R>
+    // Never saved (or only as a draft the caller cannot see): the defaults.
+    const { data } = await validateFields(g.fields, {}, { draft: true, applyDefaults: true })
+    return { ...data, id: g.slug, _status: null, _variant: null, _rev: null, createdAt: null, updatedAt: null } as unknown as T.GalleyDoc<R>
+  }
+
+  async updateGlobal<R = Data>(args: T.UpdateGlobalArgs): Promise<T.GalleyDoc<R>> {
+    const g = this.global(args.slug)
+    const draft = this.#draftFlag(g, args.draft || args.autosave)
+    const caller = callerOf(args)
+    return this.#write(g, g.slug, caller, undefined, async (w) => {
+      this.#checkRevision(w, args.ifRevision)
+      const current = w.doc ? this.#requireExisting(g, g.slug, w) : null
+      if (current) await this.#checkWriteAccess(g, 'update', caller, w, current)
+      else await requireAccess(g, 'create', caller)
+      if (!draft) await requireAccess(g, 'publish', caller)
+      if (!isObject(args.data)) throw new InputError('data must be an object of field values.')
+      const merged = { ...(current?.data ?? {}), ...args.data }
+      const data = await this.#prepare(g, w, merged, { draft, operation: current ? 'update' : 'create', original: current?.data ?? null, caller })
+      const autosave = !!args.autosave && draft
+      return { action: current ? (autosave ? 'autosave' : 'update') : 'create', variant: draft ? 'draft' : 'published', data, hook: current ? 'update' : 'create', autosave }
+    })
+  }
+
+  async publishGlobal<R = Data>(args: T.GlobalActionArgs): Promise<T.GalleyDoc<R>> {
+    const g = this.global(args.slug)
+    return this.#publish<R>(g, { ...args, id: g.slug })
+  }
+
+  async discardGlobalDraft<R = Data>(args: T.GlobalActionArgs): Promise<T.GalleyDoc<R>> {
+    const g = this.global(args.slug)
+    return this.#discardDraft<R>(g, { ...args, id: g.slug })
+  }
+
+  async listGlobalRevisions(args: Omit<T.ListRevisionsArgs, 'collection' | 'id'> & { slug: string }): Promise<T.PaginatedDocs<T.Revision>> {
+    const g = this.global(args.slug)
+    return this.#listRevisions(g, g.slug, args)
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #reader(): StorageReader {
+    return this.#tx ?? this.config.storage
+  }
+
+  async #inTx<X>(fn: (tx: StorageTransaction, galley: Galley) => Promise<X>): Promise<X> {
+    if (this.#tx) return fn(this.#tx, this)
+    return this.config.storage.transaction((tx) => fn(tx, new Galley(this.config, tx)))
+  }
+
+  #draftFlag(coll: SanitizedCollection, draft: boolean | undefined): boolean {
+    if (draft && !coll.drafts) {
+      throw new InputError(`'${coll.slug}' has no drafts: enable versions: { drafts: true } or write without draft.`)
+    }
+    return !!draft
+  }
+
+  #checkRevision(w: WriteState, ifRevision: string | undefined): void {
+    if (ifRevision === undefined) return
+    const current = w.doc?.latestRev ?? null
+    if (ifRevision !== current) {
+      throw new ConflictError(`The document changed since revision ${ifRevision}; reload it (current revision ${current}) and reapply your change.`, current)
+    }
+  }
+
+  #requireExisting(coll: SanitizedCollection, id: string, w: WriteState): { data: Data; row: HeadMap extends Map<unknown, infer V> ? V : never } {
+    const row = w.heads.get('draft') ?? w.heads.get('published')
+    if (!w.doc || !row) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(id)} does not exist.`)
+    return { data: row.data, row }
+  }
+
+  /** Write access is checked against the newest content, as the drafts perspective shows it. */
+  async #checkWriteAccess(coll: SanitizedCollection, op: 'update' | 'publish', caller: Caller, w: WriteState, current: { data: Data }) {
+    const where = await requireAccess(coll, op, caller)
+    assertMatches(where, { id: w.id, data: current.data, createdAt: w.doc?.createdAt, status: statusOf(w.heads) }, `${op} '${coll.slug}' ${w.id}`)
+  }
+
+  async #prepare(
+    coll: SanitizedCollection,
+    w: WriteState,
+    input: unknown,
+    opts: { draft: boolean; operation: 'create' | 'update'; original: Data | null; caller: Caller },
+  ): Promise<Data> {
+    if (!isObject(input)) throw new InputError('data must be an object of field values.')
+    let data: Data = { ...input }
+    const hookArgs = () => ({ data, originalDoc: opts.original, operation: opts.operation, draft: opts.draft, user: opts.caller.user, galley: w.galley })
+    for (const hook of hookList(coll.hooks.beforeValidate)) data = ((await hook(hookArgs())) as Data | undefined) ?? data
+    const result = await validateFields(coll.fields, data, { draft: opts.draft, applyDefaults: opts.operation === 'create' })
+    if (result.errors.length) throw new ValidationError(result.errors, coll.slug)
+    data = result.data
+    for (const hook of hookList(coll.hooks.beforeChange)) data = ((await hook(hookArgs())) as Data | undefined) ?? data
+    return data
+  }
+
+  async #validateOnly(coll: SanitizedCollection, data: Data, draft: boolean): Promise<Data> {
+    const result = await validateFields(coll.fields, data, { draft, applyDefaults: false })
+    if (result.errors.length) throw new ValidationError(result.errors, coll.slug)
+    return result.data
+  }
+
+  /**
+   * The one write path: lock the document, let `plan` decide the revision, apply it to
+   * the heads with `applyRevision`, store heads, history and document row, prune, run
+   * after-hooks — all in one transaction.
+   */
+  async #write<R>(coll: SanitizedCollection, id: string, caller: Caller, depth: number | undefined, plan: (w: WriteState) => Promise<WritePlan | null>): Promise<T.GalleyDoc<R>> {
+    if (!isValidId(id)) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(String(id)).slice(0, 80)} does not exist.`)
+    const d = parseDepth(depth, this.config.defaultDepth, this.config.maxDepth)
+    let resultRow: HeadRow | undefined
+    try {
+      resultRow = await this.#inTx(async (tx, galley) => {
+        const doc = await tx.lockDocument(coll.storageKey, id)
+        const headRows = doc ? await tx.getHeads(coll.storageKey, id) : []
+        const heads: HeadMap = new Map(headRows.map((h) => [h.variant, { rev: h.rev, data: h.data, updatedAt: h.updatedAt }]))
+        const w: WriteState = { tx, galley, id, doc, heads }
+        const p = await plan(w)
+        if (!p) {
+          const row = headRows.find((h) => h.inDrafts) ?? headRows[0]
+          if (!row) throw new NotFoundError(`'${coll.slug}' ${id} does not exist.`)
+          return row
+        }
+        const now = new Date().toISOString()
+        const author = authorOf(caller.user)
+        let coalesce: RevisionRow | undefined
+        if (p.autosave && doc && heads.get('draft')?.rev === doc.latestRev) {
+          const last = await tx.getRevision(coll.storageKey, id, doc.latestRev)
+          if (last?.autosave && last.author === author) coalesce = last
+        }
+        const rev: RevisionRow = { id: newId(), collection: coll.storageKey, docId: id, variant: p.variant, action: p.action, data: p.data, author, autosave: !!p.autosave, createdAt: now }
+        const next = applyRevision(heads, rev)
+        await this.#storeHeads(tx, coll, id, doc?.createdAt ?? now, headRows, next)
+        // Consecutive autosaves replace the newest autosave revision instead of piling up;
+        // it gets a fresh id so `ifRevision` stays a true compare-and-swap.
+        if (coalesce) await tx.deleteRevision(coll.storageKey, id, coalesce.id)
+        await tx.insertRevision(rev)
+        let revCount = (doc?.revCount ?? 0) + (coalesce ? 0 : 1)
+        if (revCount > coll.maxPerDoc) {
+          const keep = [...next.values()].map((h) => h.rev)
+          revCount -= await tx.pruneRevisions(coll.storageKey, id, revCount - coll.maxPerDoc, keep)
+        }
+        const docRow = { collection: coll.storageKey, id, createdAt: doc?.createdAt ?? now, updatedAt: now, latestRev: rev.id, revCount }
+        if (doc) await tx.updateDocument(docRow)
+        else await tx.insertDocument(docRow)
+        const status = statusOf(next)
+        const resolvedVariant: Variant = p.variant.startsWith('release:') ? p.variant : next.has('draft') ? 'draft' : 'published'
+        const h = next.get(resolvedVariant)!
+        const row: HeadRow = { collection: coll.storageKey, id, variant: resolvedVariant, rev: h.rev, status, inDrafts: !resolvedVariant.startsWith('release:'), data: h.data, createdAt: docRow.createdAt, updatedAt: h.updatedAt }
+        const out = toDoc(row)
+        const previous = heads.get('draft') ?? heads.get('published')
+        const afterArgs = { doc: out, previousDoc: previous ? { ...previous.data, id } : null, operation: p.hook, user: caller.user, galley }
+        for (const hook of hookList(coll.hooks.afterChange)) await hook(afterArgs)
+        if (p.action === 'publish' || (p.variant === 'published' && p.action !== 'unpublish')) {
+          for (const hook of hookList(coll.hooks.afterPublish)) await hook({ ...afterArgs, doc: toDoc({ ...row, variant: 'published', data: next.get('published')!.data }) })
+        }
+        return row
+      })
+    } catch (err) {
+      if (err instanceof UniqueViolation) {
+        throw new ValidationError([{ path: err.path, message: 'This value is already used by another document; it must be unique.' }], coll.slug)
+      }
+      throw err
+    }
+    const [doc] = d > 0 ? await this.#finish(coll, [resultRow], { kind: 'drafts' }, d, caller) : [toDoc(resultRow)]
+    return doc as T.GalleyDoc<R>
+  }
+
+  /** Bring stored heads in line with `next`, touching only rows that changed. */
+  async #storeHeads(tx: StorageTransaction, coll: SanitizedCollection, id: string, createdAt: string, old: HeadRow[], next: HeadMap): Promise<void> {
+    const status = statusOf(next)
+    const oldBy = new Map(old.map((h) => [h.variant, h]))
+    for (const h of old) if (!next.has(h.variant)) await tx.deleteHead(coll.storageKey, id, h.variant)
+    const rows: HeadRow[] = []
+    for (const [variant, h] of next) {
+      const inDrafts = variant === 'draft' || (variant === 'published' && !next.has('draft'))
+      const prev = oldBy.get(variant)
+      if (prev && prev.rev === h.rev && prev.status === status && prev.inDrafts === inDrafts) continue
+      rows.push({ collection: coll.storageKey, id, variant, rev: h.rev, status, inDrafts, data: h.data, createdAt, updatedAt: h.updatedAt })
+    }
+    // Rows leaving the drafts view go first so a unique index on it never sees two.
+    rows.sort((a, b) => Number(a.inDrafts) - Number(b.inDrafts))
+    for (const row of rows) await tx.putHead(row)
+  }
+
+  async #readAccess(coll: SanitizedCollection, perspective: ResolvedPerspective, caller: Caller): Promise<WhereNode | undefined | false> {
+    const read = await decideAccess(coll, 'read', caller)
+    if (!read.allowed) return false
+    if (perspective.kind === 'published') return read.where
+    const drafts = await decideAccess(coll, 'readDrafts', caller)
+    if (!drafts.allowed) {
+      throw new ForbiddenError(`Reading '${coll.slug}' in a perspective other than 'published' needs the readDrafts permission.`)
+    }
+    return andNodes(read.where, drafts.where) ?? undefined
+  }
+
+  async #find(coll: SanitizedCollection, args: T.FindArgs, fixedId?: string): Promise<T.PaginatedDocs<T.GalleyDoc>> {
+    const perspective = resolvePerspective(args.perspective, args.draft)
+    const { limit, page } = parsePaging(args.limit, args.page)
+    const sort = parseSort(args.sort, coll)
+    const depth = parseDepth(args.depth, this.config.defaultDepth, this.config.maxDepth)
+    const caller = callerOf(args)
+    const access = await this.#readAccess(coll, perspective, caller)
+    const empty = { docs: [], totalDocs: 0, limit, page, totalPages: 0, hasNextPage: false, hasPrevPage: page > 1 }
+    if (access === false) return empty
+    const userWhere = fixedId ? parseWhere({ id: { equals: fixedId } }, coll.paths, coll.slug) : parseWhere(args.where, coll.paths, coll.slug)
+    const where = andNodes(userWhere, access)
+    const offset = (page - 1) * limit
+    const { rows, total } = await this.#reader().findResolved({ collection: coll.storageKey, perspective, where, sort, limit, offset })
+    const docs = await this.#finish(coll, rows, perspective, depth, caller)
+    const totalPages = limit === 0 ? 0 : Math.ceil(total / limit)
+    return { docs, totalDocs: total, limit, page, totalPages, hasNextPage: page < totalPages, hasPrevPage: page > 1 }
+  }
+
+  async #finish(coll: SanitizedCollection, rows: HeadRow[], perspective: ResolvedPerspective, depth: number, caller: Caller): Promise<T.GalleyDoc[]> {
+    const docs = rows.map(toDoc)
+    if (depth > 0) {
+      await populateRelationships(docs, coll.fields, depth, (relationTo, ids, d) =>
+        this.#find(this.collection(relationTo), { collection: relationTo, where: { id: { in: ids } }, limit: ids.length, perspective: perspective.kind === 'raw' ? 'drafts' : perspectiveArg(perspective), depth: d, user: caller.user, overrideAccess: caller.overrideAccess }).then((r) => r.docs),
+      )
+    }
+    return docs
+  }
+
+  async #listRevisions(coll: SanitizedCollection, id: string, args: T.CallerArgs & { limit?: number; page?: number }): Promise<T.PaginatedDocs<T.Revision>> {
+    const caller = callerOf(args)
+    // History holds draft content, so it needs readDrafts as well as read.
+    await this.#readAccess(coll, { kind: 'drafts' }, caller)
+    const { limit, page } = parsePaging(args.limit, args.page)
+    if (!isValidId(id)) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(String(id)).slice(0, 80)} does not exist.`)
+    const found = await this.findById({ collection: coll.slug, id, perspective: 'drafts', user: args.user, overrideAccess: args.overrideAccess })
+    if (!found) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(id)} does not exist.`)
+    const { rows, total } = await this.#reader().listRevisions(coll.storageKey, id, { limit, offset: (page - 1) * limit })
+    const totalPages = limit === 0 ? 0 : Math.ceil(total / limit)
+    return {
+      docs: rows.map(({ collection: _c, ...r }) => r),
+      totalDocs: total,
+      limit,
+      page,
+      totalPages,
+      hasNextPage: page < totalPages,
+      hasPrevPage: page > 1,
+    }
+  }
+}
+
+interface WriteState {
+  tx: StorageTransaction
+  galley: Galley
+  id: string
+  doc: import('../storage/storage-adapter').DocumentRow | undefined
+  heads: HeadMap
+}
+
+interface WritePlan {
+  action: RevisionAction
+  variant: Variant
+  data: Data | null
+  hook: 'create' | 'update' | 'publish' | 'unpublish' | 'discardDraft' | 'restore'
+  autosave?: boolean
+}
+
+function perspectiveArg(p: ResolvedPerspective): T.FindArgs['perspective'] {
+  if (p.kind !== 'stack') return p.kind
+  return p.layers.map((l) => (l.startsWith('release:') ? l.slice(8) : l === 'draft' ? 'drafts' : 'published'))
+}
+
+function callerOf(args: T.CallerArgs): Caller {
+  return { user: args.user, overrideAccess: args.overrideAccess ?? args.user === undefined }
+}
+
+function authorOf(user: unknown): string | null {
+  if (user && typeof user === 'object' && 'id' in user) return String((user as { id: unknown }).id)
+  return null
+}
+
+function isObject(v: unknown): v is Data {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function matchTarget(row: HeadRow) {
+  return { id: row.id, createdAt: row.createdAt, updatedAt: row.updatedAt, status: row.status, data: row.data }
+}
+
+function assertMatches(where: WhereNode | undefined, target: { id: string; data: Data; createdAt?: string; status?: string }, what: string): void {
+  if (!where) return
+  const t = { createdAt: '', updatedAt: '', status: 'draft', ...target } as Parameters<typeof matchWhere>[1]
+  if (!matchWhere(where, t)) throw new ForbiddenError(`You are not allowed to ${what}.`)
+}
+
+/** Turn a stored head into the public document shape. */
+export function toDoc(row: HeadRow): T.GalleyDoc {
+  return { ...row.data, id: row.id, _status: row.status, _variant: row.variant, _rev: row.rev, createdAt: row.createdAt, updatedAt: row.updatedAt } as T.GalleyDoc
+}
+
+export { GalleyError }

@@ -1,0 +1,191 @@
+import type { FieldError } from '../errors'
+import { newId } from '../ids'
+import type { Field } from './field-types'
+
+/** Keys a client may send back from a read; they are not data and are dropped silently. */
+const SYSTEM_KEYS = new Set(['id', '_status', '_variant', '_rev', 'createdAt', 'updatedAt'])
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+const MAX_TEXT = 1_000_000
+
+export interface ValidateOptions {
+  /** Draft writes skip `required`; every other check still runs. */
+  draft: boolean
+  /** Fill `defaultValue`s for missing fields (on create). */
+  applyDefaults: boolean
+}
+
+/**
+ * Check data against a field list and return the cleaned copy (unknown keys are errors,
+ * dates normalised to ISO, array rows given ids) with every problem found, by path.
+ */
+export async function validateFields(
+  fields: Field[],
+  input: unknown,
+  opts: ValidateOptions,
+): Promise<{ data: Record<string, unknown>; errors: FieldError[] }> {
+  const errors: FieldError[] = []
+  if (!isObject(input)) {
+    return { data: {}, errors: [{ path: '', message: 'Data must be an object of field values.' }] }
+  }
+  const data = await walk(fields, input, '', opts, errors, input)
+  return { data, errors }
+}
+
+async function walk(
+  fields: Field[],
+  input: Record<string, unknown>,
+  prefix: string,
+  opts: ValidateOptions,
+  errors: FieldError[],
+  root: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {}
+  const known = new Set(fields.map((f) => f.name))
+  for (const key of Object.keys(input)) {
+    if (!known.has(key) && !(prefix === '' ? SYSTEM_KEYS.has(key) : key === 'id')) {
+      errors.push({ path: join(prefix, key), message: `'${key}' is not a field here.` })
+    }
+  }
+  for (const field of fields) {
+    const path = join(prefix, field.name)
+    let value = input[field.name]
+    if (value === undefined && opts.applyDefaults && field.defaultValue !== undefined) {
+      value = typeof field.defaultValue === 'function' ? field.defaultValue() : structuredClone(field.defaultValue)
+    }
+    if (isEmpty(value)) {
+      if (field.required && !opts.draft) errors.push({ path, message: 'This field is required.' })
+      if (value !== undefined) out[field.name] = value
+      if (value === undefined) continue
+      if (field.validate) await runCustom(field, value, path, opts, errors, root)
+      continue
+    }
+    const before = errors.length
+    const cleaned = await checkValue(field, value, path, opts, errors, root)
+    if (errors.length === before && field.validate) await runCustom(field, cleaned, path, opts, errors, root)
+    out[field.name] = cleaned
+  }
+  if (prefix !== '' && typeof input.id === 'string') out.id = input.id
+  return out
+}
+
+async function checkValue(
+  field: Field,
+  value: unknown,
+  path: string,
+  opts: ValidateOptions,
+  errors: FieldError[],
+  root: Record<string, unknown>,
+): Promise<unknown> {
+  const fail = (message: string) => {
+    errors.push({ path, message })
+    return value
+  }
+  switch (field.type) {
+    case 'text':
+    case 'textarea':
+    case 'email':
+    case 'slug': {
+      if (typeof value !== 'string') return fail(`Expected text, got ${kindOf(value)}.`)
+      const max = field.maxLength ?? MAX_TEXT
+      if (value.length > max) return fail(`Must be at most ${max} characters.`)
+      if (field.minLength !== undefined && value.length < field.minLength) return fail(`Must be at least ${field.minLength} characters.`)
+      if (field.type === 'email' && !EMAIL.test(value)) return fail('Must be a valid email address.')
+      if (field.type === 'slug' && !SLUG.test(value)) return fail('Use lower-case letters, digits and single dashes (e.g. my-first-post).')
+      return value
+    }
+    case 'number': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`Expected a number, got ${kindOf(value)}.`)
+      if (field.integer && !Number.isInteger(value)) return fail('Must be a whole number.')
+      if (field.min !== undefined && value < field.min) return fail(`Must be at least ${field.min}.`)
+      if (field.max !== undefined && value > field.max) return fail(`Must be at most ${field.max}.`)
+      return value
+    }
+    case 'checkbox':
+      return typeof value === 'boolean' ? value : fail(`Expected true or false, got ${kindOf(value)}.`)
+    case 'date': {
+      const d = typeof value === 'string' || typeof value === 'number' ? new Date(value) : value instanceof Date ? value : null
+      if (!d || Number.isNaN(d.getTime())) return fail('Expected a date (ISO 8601, e.g. 2026-01-31T12:00:00Z).')
+      return d.toISOString()
+    }
+    case 'select': {
+      const allowed = field.options.map((o) => (typeof o === 'string' ? o : o.value))
+      const check = (v: unknown) => typeof v === 'string' && allowed.includes(v)
+      if (field.hasMany) {
+        if (!Array.isArray(value) || !value.every(check)) return fail(`Expected a list of: ${allowed.join(', ')}.`)
+        return value
+      }
+      return check(value) ? value : fail(`Must be one of: ${allowed.join(', ')}.`)
+    }
+    case 'relationship': {
+      const toId = (v: unknown) => (isObject(v) && typeof v.id === 'string' ? v.id : v)
+      const valid = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v)
+      if (field.hasMany) {
+        if (!Array.isArray(value)) return fail(`Expected a list of '${field.relationTo}' ids.`)
+        const ids = value.map(toId)
+        return ids.every(valid) ? ids : fail(`Expected a list of '${field.relationTo}' ids.`)
+      }
+      const id = toId(value)
+      return valid(id) ? id : fail(`Expected the id of a '${field.relationTo}' document.`)
+    }
+    case 'group':
+      if (!isObject(value)) return fail(`Expected an object, got ${kindOf(value)}.`)
+      return walk(field.fields, value, path, opts, errors, root)
+    case 'array': {
+      if (!Array.isArray(value)) return fail(`Expected a list, got ${kindOf(value)}.`)
+      if (field.minRows !== undefined && value.length < field.minRows && !opts.draft) return fail(`Needs at least ${field.minRows} rows.`)
+      if (field.maxRows !== undefined && value.length > field.maxRows) return fail(`Allows at most ${field.maxRows} rows.`)
+      const rows: unknown[] = []
+      for (const [i, row] of value.entries()) {
+        if (!isObject(row)) {
+          errors.push({ path: `${path}.${i}`, message: 'Each row must be an object.' })
+          continue
+        }
+        const cleaned = await walk(field.fields, row, `${path}.${i}`, opts, errors, root)
+        if (typeof cleaned.id !== 'string') cleaned.id = newId()
+        rows.push(cleaned)
+      }
+      return rows
+    }
+    case 'richText': {
+      if (!Array.isArray(value) || !value.every((b) => isObject(b) && typeof b.type === 'string')) {
+        return fail('Expected rich text: a list of blocks, each an object with a string "type".')
+      }
+      return jsonCopy(value, path, errors)
+    }
+    case 'json':
+      return jsonCopy(value, path, errors)
+  }
+}
+
+async function runCustom(field: Field, value: unknown, path: string, opts: ValidateOptions, errors: FieldError[], root: Record<string, unknown>) {
+  const result = await field.validate!(value, { data: root, draft: opts.draft, path })
+  if (result !== true) errors.push({ path, message: typeof result === 'string' ? result : 'Invalid value.' })
+}
+
+function jsonCopy(value: unknown, path: string, errors: FieldError[]): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value))
+  } catch {
+    errors.push({ path, message: 'Must be JSON-serialisable.' })
+    return null
+  }
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || v === ''
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function kindOf(v: unknown): string {
+  if (Array.isArray(v)) return 'a list'
+  if (v === null) return 'null'
+  return typeof v === 'object' ? 'an object' : typeof v
+}
+
+function join(prefix: string, key: string): string {
+  return prefix ? `${prefix}.${key}` : key
+}

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto'
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz' // Crockford base32, lower case
+
+let lastTime = 0
+let counter = 0
+
+/**
+ * A sortable unique id: 10 chars of milliseconds, 4 of a per-process counter, 6 random.
+ * Ids made later in one process always sort after earlier ones, which keeps revision
+ * history ordered by id even within one millisecond.
+ */
+export function newId(): string {
+  let now = Date.now()
+  if (now <= lastTime) {
+    counter++
+    if (counter >= 32 ** 4) {
+      lastTime++
+      counter = 0
+    }
+    now = lastTime
+  } else {
+    lastTime = now
+    counter = 0
+  }
+  let time = ''
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[now % 32] + time
+    now = Math.floor(now / 32)
+  }
+  let seq = ''
+  let c = counter
+  for (let i = 0; i < 4; i++) {
+    seq = ALPHABET[c % 32] + seq
+    c = Math.floor(c / 32)
+  }
+  const bytes = randomBytes(6)
+  let rnd = ''
+  for (const b of bytes) rnd += ALPHABET[b % 32]
+  return time + seq + rnd
+}
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+
+/** Whether a caller-supplied document id is acceptable (url-safe, at most 64 chars). */
+export function isValidId(id: unknown): id is string {
+  return typeof id === 'string' && ID_PATTERN.test(id)
+}

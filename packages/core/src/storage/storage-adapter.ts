@@ -1,0 +1,128 @@
+import type { ResolvedPerspective, Variant } from '../perspectives/perspective'
+import type { FieldPathInfo } from '../where/field-paths'
+import type { WhereNode } from '../where/where-types'
+
+/** The document status shown everywhere. */
+export type DocStatus = 'draft' | 'published' | 'changed'
+
+/** One row per document: the lock target of every write and the head of its history. */
+export interface DocumentRow {
+  collection: string
+  id: string
+  createdAt: string
+  updatedAt: string
+  latestRev: string
+  revCount: number
+}
+
+/** The current content of one variant of a document. Heads live apart from history. */
+export interface HeadRow {
+  collection: string
+  id: string
+  variant: Variant
+  rev: string
+  status: DocStatus
+  /** True for the row the `drafts` perspective resolves to (the draft, else the published). */
+  inDrafts: boolean
+  data: Record<string, unknown>
+  createdAt: string
+  updatedAt: string
+}
+
+export type RevisionAction =
+  | 'create'
+  | 'update'
+  | 'autosave'
+  | 'publish'
+  | 'unpublish'
+  | 'discardDraft'
+  | 'restore'
+
+/** One immutable entry of a document's history. */
+export interface RevisionRow {
+  id: string
+  collection: string
+  docId: string
+  variant: Variant
+  action: RevisionAction
+  /** The variant's content after this revision; null for actions that drop a variant. */
+  data: Record<string, unknown> | null
+  author: string | null
+  autosave: boolean
+  createdAt: string
+}
+
+export interface SortSpec {
+  info: FieldPathInfo
+  direction: 'asc' | 'desc'
+}
+
+/** A read of resolved content: filter, sort and page apply after resolution. */
+export interface ResolvedQuery {
+  collection: string
+  perspective: ResolvedPerspective
+  where?: WhereNode
+  sort: SortSpec[]
+  limit: number
+  offset: number
+  /** Skip the total count (the caller only needs rows). */
+  skipCount?: boolean
+}
+
+/** What a collection asks of storage at start-up: indexes on its fields. */
+export interface CollectionStorageSpec {
+  storageKey: string
+  indexes: Array<{ info: FieldPathInfo; unique: boolean }>
+  drafts: boolean
+}
+
+/** Reads, available both inside and outside a transaction. */
+export interface StorageReader {
+  getHeads(collection: string, id: string): Promise<HeadRow[]>
+  findResolved(query: ResolvedQuery): Promise<{ rows: HeadRow[]; total: number }>
+  countResolved(query: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>): Promise<number>
+  listRevisions(collection: string, id: string, opts: { limit: number; offset: number }): Promise<{ rows: RevisionRow[]; total: number }>
+  getRevision(collection: string, id: string, revisionId: string): Promise<RevisionRow | undefined>
+  getDocument(collection: string, id: string): Promise<DocumentRow | undefined>
+}
+
+/** Writes; every method runs inside the operation's transaction. */
+export interface StorageTransaction extends StorageReader {
+  /** Read the document row and hold a write lock on it until the transaction ends. */
+  lockDocument(collection: string, id: string): Promise<DocumentRow | undefined>
+  insertDocument(row: DocumentRow): Promise<void>
+  updateDocument(row: DocumentRow): Promise<void>
+  /** Remove the document, its heads and its whole history. */
+  deleteDocument(collection: string, id: string): Promise<void>
+  putHead(row: HeadRow): Promise<void>
+  deleteHead(collection: string, id: string, variant: Variant): Promise<void>
+  insertRevision(row: RevisionRow): Promise<void>
+  deleteRevision(collection: string, id: string, revisionId: string): Promise<void>
+  /** Delete the `count` oldest revisions of a document, never one listed in `keep`. Returns how many went. */
+  pruneRevisions(collection: string, id: string, count: number, keep: string[]): Promise<number>
+}
+
+/**
+ * The storage contract: what core needs from a database, described by the few methods it
+ * calls so core never imports a driver. Implemented by `@galley/storage-sqlite` and
+ * `@galley/storage-postgres` on shared Kysely code.
+ */
+export interface StorageAdapter extends StorageReader {
+  readonly name: string
+  /** Run migrations and create the field indexes the collections ask for. */
+  init(collections: CollectionStorageSpec[]): Promise<void>
+  transaction<T>(fn: (tx: StorageTransaction) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+/** A unique index refused a write; storage throws it so core can name the field. */
+export class UniqueViolation extends Error {
+  constructor(
+    readonly collection: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`unique violation on ${collection}.${path}`, options)
+    this.name = 'UniqueViolation'
+  }
+}
