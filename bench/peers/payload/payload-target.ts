@@ -28,6 +28,8 @@ const posts: CollectionConfig = {
   ],
 }
 
+const walMode = ['1', 'true'].includes(process.env.GALLEY_BENCH_PAYLOAD_WAL ?? '')
+
 // Payload logs through pino to stdout; keep stdout for the result line only.
 const quietLogger = {
   options: { level: 'error' as const },
@@ -44,6 +46,9 @@ async function open(file: string, key: string, transactional: boolean): Promise<
     db: sqliteAdapter({
       client: { url: `file:${file}` },
       ...(transactional ? { transactionOptions: {} } : {}),
+      // Off by default (Payload's default); GALLEY_BENCH_PAYLOAD_WAL=1 gives Payload WAL with
+      // synchronous=NORMAL, to see how much of a gap is journal settings rather than design.
+      ...(walMode ? { wal: { synchronous: 'NORMAL' as const } } : {}),
     }),
     collections: [posts],
   })
@@ -89,7 +94,7 @@ export async function createPayloadTarget(file: string): Promise<BenchTarget> {
   }
 
   return {
-    name: 'payload-sqlite',
+    name: walMode ? 'payload-sqlite-wal' : 'payload-sqlite',
     async seedPublished(items) {
       const docs = await seedInBatches(items, (p, data, req) =>
         p.create({ collection: 'posts', data: { ...data, _status: 'published' }, req: req as never, depth: 0 }),
