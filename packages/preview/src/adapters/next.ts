@@ -1,0 +1,89 @@
+import {
+  createDraftMode,
+  type DraftMode,
+  type DraftModeOptions,
+  type DraftModeState,
+} from '../create-draft-mode'
+
+/** The few members of `next/headers` this adapter calls (Next 14's sync and 15's async forms). */
+export interface NextHeadersModule {
+  draftMode(): NextDraftMode | Promise<NextDraftMode>
+  cookies(): NextCookies | Promise<NextCookies>
+}
+
+/** Next's own draft-mode switch, from `draftMode()`. */
+export interface NextDraftMode {
+  enable(): void
+  disable(): void
+}
+
+/** Next's request cookies, from `cookies()`. */
+export interface NextCookies {
+  getAll(): { name: string; value: string }[]
+}
+
+/** Options of {@link createNextDraftModeHandlers}. */
+export interface NextDraftModeOptions extends DraftModeOptions {
+  /** Where `next/headers` comes from; defaults to importing it (tests pass a stand-in). */
+  loadNextHeaders?: () => Promise<NextHeadersModule>
+}
+
+/** App Router route handlers and a server-component helper. */
+export interface NextDraftModeHandlers {
+  /** `app/api/draft-mode/enable/route.ts`: `export const { GET } = handlers.enable` */
+  enable: { GET(request: Request): Promise<Response> }
+  /** `app/api/draft-mode/disable/route.ts`: `export const { GET, POST } = handlers.disable` */
+  disable: { GET(request: Request): Promise<Response>; POST(request: Request): Promise<Response> }
+  /** In a server component: the verified draft-mode state from `cookies()`. */
+  getDraftMode(): Promise<DraftModeState>
+  /** The framework-neutral handlers underneath. */
+  draftMode: DraftMode
+}
+
+// `as string` keeps TypeScript from resolving `next` (not a dependency) while the emitted
+// literal `import('next/headers')` is still bundled by the Next app that provides it.
+const importNextHeaders = () => import('next/headers' as string) as Promise<NextHeadersModule>
+
+/**
+ * Draft mode for the Next.js App Router. Besides Galley's signed cookie, enabling and disabling
+ * also flip Next's own `draftMode()` so pages render at request time while previewing.
+ *
+ * @example
+ * export const galleyDraftMode = createNextDraftModeHandlers({
+ *   client,
+ *   cookieSecret: process.env.GALLEY_DRAFT_COOKIE_SECRET!,
+ * })
+ */
+export function createNextDraftModeHandlers(options: NextDraftModeOptions): NextDraftModeHandlers {
+  const { loadNextHeaders = importNextHeaders, ...rest } = options
+  const draftMode = createDraftMode(rest)
+  const nextDraftMode = async () => (await loadNextHeaders()).draftMode()
+
+  return {
+    draftMode,
+    enable: {
+      async GET(request) {
+        const response = await draftMode.enable(request)
+        if (response.status === 307) (await nextDraftMode()).enable()
+        return response
+      },
+    },
+    disable: {
+      GET: (request) => draftMode.disable(request),
+      async POST(request) {
+        const response = await draftMode.disable(request)
+        if (response.ok || response.status === 303) (await nextDraftMode()).disable()
+        return response
+      },
+    },
+    async getDraftMode() {
+      const jar = await (await loadNextHeaders()).cookies()
+      const cookie = jar
+        .getAll()
+        .filter((c) => c.name === draftMode.cookieName)
+        .map((c) => `${c.name}=${c.value}`)
+        .join('; ')
+      return draftMode.get(new Headers(cookie ? { cookie } : {}))
+    },
+  }
+}
