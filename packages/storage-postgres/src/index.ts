@@ -1,0 +1,3 @@
+export { postgres } from './postgres-store'
+export type { PostgresOptions } from './postgres-store'
+export { postgresDialect } from './postgres-dialect'

@@ -1,0 +1,56 @@
+import pg from 'pg'
+import { Kysely, PostgresDialect } from 'kysely'
+import { ConfigError, type StorageAdapter } from '@galley/core'
+import { createSqlStore } from '@galley/sql'
+import { postgresDialect } from './postgres-dialect'
+
+export interface PostgresOptions {
+  connectionString: string
+  /** Schema for Galley's tables (default `public`); lets instances or test runs share one database unseen. */
+  schema?: string
+  /** Pool size and timeouts passed to `pg.Pool`. */
+  pool?: { max?: number; idleTimeoutMillis?: number; connectionTimeoutMillis?: number }
+}
+
+const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/
+
+/**
+ * The production store on PostgreSQL (pg).
+ * @example postgres({ connectionString: process.env.DATABASE_URL, schema: 'galley' })
+ */
+export function postgres(options: PostgresOptions): StorageAdapter & { migrate(): Promise<Array<{ version: number; name: string }>> } {
+  if (!options || typeof options.connectionString !== 'string' || !/^postgres(ql)?:\/\//.test(options.connectionString)) {
+    throw new ConfigError(`postgres({ connectionString }) needs a URL like postgres://user@host:5432/db.`)
+  }
+  const schema = options.schema ?? 'public'
+  if (!SCHEMA.test(schema)) throw new ConfigError(`postgres schema ${JSON.stringify(schema)} must be lower-case letters, digits and _ (max 63).`)
+  // Every connection resolves unqualified names in the schema, so shared SQL needs no prefixes.
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.pool?.max ?? 10,
+    idleTimeoutMillis: options.pool?.idleTimeoutMillis ?? 30_000,
+    connectionTimeoutMillis: options.pool?.connectionTimeoutMillis ?? 10_000,
+    options: `-c search_path=${schema}`,
+  })
+  pool.on('error', () => {}) // an idle client dropped by the server is replaced on next use
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
+  return createSqlStore({
+    name: 'postgres',
+    db,
+    dialect: postgresDialect,
+    async withInitLock(fn) {
+      const client = await pool.connect()
+      try {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [`galley:${schema}`])
+        try {
+          return await fn()
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`galley:${schema}`])
+        }
+      } finally {
+        client.release()
+      }
+    },
+  })
+}

@@ -1,0 +1,3 @@
+export { sqlite } from './sqlite-store'
+export type { SqliteOptions } from './sqlite-store'
+export { sqliteDialect } from './sqlite-dialect'

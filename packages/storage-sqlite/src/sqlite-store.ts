@@ -1,0 +1,53 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { Kysely, SqliteDialect } from 'kysely'
+import { ConfigError, type StorageAdapter } from '@galley/core'
+import { createSqlStore } from '@galley/sql'
+import { sqliteDialect } from './sqlite-dialect'
+
+export interface SqliteOptions {
+  /** Database file, or `':memory:'` for tests. Parent folders are created. */
+  file: string
+  /** Prepared statements kept for reuse. Default 500. */
+  statementCache?: number
+}
+
+/**
+ * The embedded store: better-sqlite3 in WAL mode.
+ * @example sqlite({ file: '.galley/data.db' })
+ */
+export function sqlite(options: SqliteOptions): StorageAdapter & { migrate(): Promise<Array<{ version: number; name: string }>> } {
+  if (!options || typeof options.file !== 'string' || options.file === '') {
+    throw new ConfigError(`sqlite({ file }) needs a file path, or ':memory:' for an in-memory database.`)
+  }
+  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true })
+  const raw = new Database(options.file)
+  raw.pragma('journal_mode = WAL')
+  raw.pragma('synchronous = NORMAL')
+  raw.pragma('busy_timeout = 5000')
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cachingDatabase(raw, options.statementCache ?? 500) }) })
+  return createSqlStore({ name: 'sqlite', db, dialect: sqliteDialect })
+}
+
+/**
+ * Kysely prepares every query afresh; better-sqlite3 statements are reusable, so keep
+ * recent ones by SQL text. Queries differ only in parameters, so the hit rate is high.
+ */
+function cachingDatabase(raw: Database.Database, size: number) {
+  const cache = new Map<string, Database.Statement>()
+  return {
+    close: () => raw.close(),
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText)
+      if (stmt) {
+        cache.delete(sqlText)
+      } else {
+        stmt = raw.prepare(sqlText)
+        if (cache.size >= size) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(sqlText, stmt)
+      return stmt
+    },
+  }
+}
