@@ -13,7 +13,8 @@ export interface NodeLikeRequest {
   url?: string
   /** Express's `req.protocol` (honours `trust proxy`); otherwise the socket decides. */
   protocol?: string
-  socket?: { encrypted?: boolean }
+  /** A TLS socket has `encrypted: true`; typed loosely so a plain `net.Socket` fits too. */
+  socket?: object
   headers: Record<string, string | string[] | undefined>
 }
 
@@ -44,7 +45,8 @@ export interface ExpressDraftModeHandlers {
  * body). Behind a TLS proxy set Express's `trust proxy` so the protocol is right.
  */
 export function toWebRequest(req: NodeLikeRequest): Request {
-  const protocol = req.protocol ?? (req.socket?.encrypted ? 'https' : 'http')
+  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true
+  const protocol = req.protocol ?? (encrypted ? 'https' : 'http')
   const host = String(req.headers.host ?? 'localhost')
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) {

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import { fakeValidationClient, inSeconds, KEY_A } from '../../test/fake-validation-client'
+import { createNextDraftModeHandlers, type NextHeadersModule } from './next'
+
+/** A stand-in for `next/headers`: a cookie jar and Next's own draft-mode flag. */
+function fakeNextHeaders() {
+  const state = { nextDraftMode: false, cookies: [] as { name: string; value: string }[] }
+  const mod: NextHeadersModule = {
+    // Next 15 returns promises; the adapter must await them.
+    draftMode: async () => ({
+      enable: () => void (state.nextDraftMode = true),
+      disable: () => void (state.nextDraftMode = false),
+    }),
+    cookies: async () => ({ getAll: () => state.cookies }),
+  }
+  return { state, load: async () => mod }
+}
+
+function setup() {
+  const next = fakeNextHeaders()
+  const handlers = createNextDraftModeHandlers({
+    client: fakeValidationClient({
+      s: { isValid: true, perspective: 'drafts', expiresAt: inSeconds(600) },
+    }),
+    cookieSecret: KEY_A,
+    loadNextHeaders: next.load,
+  })
+  return { next, handlers }
+}
+
+const enable = (secret: string) =>
+  new Request(
+    `https://site.test/api/draft-mode/enable?galley-preview-secret=${secret}&galley-preview-pathname=/a`,
+  )
+
+describe('createNextDraftModeHandlers', () => {
+  it("enables Galley's cookie and Next's draft mode together", async () => {
+    const { next, handlers } = setup()
+    const res = await handlers.enable.GET(enable('s'))
+    expect(res.status).toBe(307)
+    expect(res.headers.get('location')).toBe('/a')
+    expect(next.state.nextDraftMode).toBe(true)
+
+    const [name, value] = res.headers.getSetCookie()[0].split(';')[0].split('=')
+    next.state.cookies = [
+      { name: 'other', value: 'x' },
+      { name, value },
+    ]
+    expect(await handlers.getDraftMode()).toMatchObject({ isEnabled: true, perspective: 'drafts' })
+  })
+
+  it("leaves Next's draft mode off for a bad secret", async () => {
+    const { next, handlers } = setup()
+    expect((await handlers.enable.GET(enable('bad'))).status).toBe(401)
+    expect(next.state.nextDraftMode).toBe(false)
+  })
+
+  it('disables both on POST, and refuses GET', async () => {
+    const { next, handlers } = setup()
+    await handlers.enable.GET(enable('s'))
+    const url = 'https://site.test/api/draft-mode/disable'
+    const get = await handlers.disable.GET(new Request(url))
+    expect(get.status).toBe(405)
+    expect(next.state.nextDraftMode).toBe(true)
+    const post = await handlers.disable.POST(new Request(url, { method: 'POST' }))
+    expect(post.status).toBe(200)
+    expect(next.state.nextDraftMode).toBe(false)
+  })
+
+  it('reads draft mode as off from a hand-set cookie', async () => {
+    const { next, handlers } = setup()
+    next.state.cookies = [{ name: '__galley_draft', value: 'drafts' }]
+    expect((await handlers.getDraftMode()).isEnabled).toBe(false)
+    next.state.cookies = []
+    expect((await handlers.getDraftMode()).isEnabled).toBe(false)
+  })
+})

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import { KEY_A, KEY_B } from '../test/fake-validation-client'
+import { decodeBase64url, encodeBase64url } from './base64url'
+import { constantTimeEqual, createCookieSigner } from './cookie-signer'
+
+const NAME = '__galley_draft'
+const inAnHour = () => new Date(Date.now() + 3600_000)
+
+describe('createCookieSigner', () => {
+  it('round-trips perspective and expiry', async () => {
+    const signer = createCookieSigner(KEY_A)
+    const expiresAt = inAnHour()
+    const value = await signer.sign(NAME, { perspective: ['spring', 'drafts'], expiresAt })
+    expect(value).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/)
+    expect(await signer.verify(NAME, value)).toEqual({
+      perspective: ['spring', 'drafts'],
+      expiresAt,
+    })
+  })
+
+  it('rejects an altered payload or signature', async () => {
+    const signer = createCookieSigner(KEY_A)
+    const value = await signer.sign(NAME, { perspective: 'drafts', expiresAt: inAnHour() })
+    const [v, body, sig] = value.split('.')
+    const json = new TextDecoder().decode(decodeBase64url(body)!)
+    const raw = encodeBase64url(new TextEncoder().encode(json.replace('drafts', 'raw')))
+    expect(await signer.verify(NAME, `${v}.${raw}.${sig}`)).toBeNull()
+    const flipped = sig.slice(0, -2) + (sig.at(-2) === 'A' ? 'B' : 'A') + sig.at(-1)
+    expect(await signer.verify(NAME, `${v}.${body}.${flipped}`)).toBeNull()
+    expect(await signer.verify(NAME, `${v}.${body}.${sig}x`)).toBeNull()
+    expect(await signer.verify(NAME, `v2.${body}.${sig}`)).toBeNull()
+  })
+
+  it('rejects hand-made cookies', async () => {
+    const signer = createCookieSigner(KEY_A)
+    const body = encodeBase64url(
+      new TextEncoder().encode(JSON.stringify({ p: 'drafts', e: Date.now() + 3600_000 })),
+    )
+    for (const forged of [
+      'drafts',
+      '1',
+      'true',
+      '',
+      `v1.${body}`,
+      `v1.${body}.${encodeBase64url(new Uint8Array(32))}`,
+      `v1.${body}.${'A'.repeat(43)}`,
+      'v1..',
+      '....',
+      'x'.repeat(10_000),
+    ]) {
+      expect(await signer.verify(NAME, forged)).toBeNull()
+    }
+  })
+
+  it('rejects an expired cookie even with a good signature', async () => {
+    const signer = createCookieSigner(KEY_A)
+    const value = await signer.sign(NAME, {
+      perspective: 'drafts',
+      expiresAt: new Date(Date.now() - 1000),
+    })
+    expect(await signer.verify(NAME, value)).toBeNull()
+  })
+
+  it('rejects a cookie replayed under another name', async () => {
+    const signer = createCookieSigner(KEY_A)
+    const value = await signer.sign('other', { perspective: 'drafts', expiresAt: inAnHour() })
+    expect(await signer.verify(NAME, value)).toBeNull()
+  })
+
+  it('rotates keys: the first signs, all verify, unknown keys are refused', async () => {
+    const old = createCookieSigner(KEY_A)
+    const rotated = createCookieSigner([KEY_B, KEY_A])
+    const onlyNew = createCookieSigner([KEY_B])
+    const oldValue = await old.sign(NAME, { perspective: 'drafts', expiresAt: inAnHour() })
+    const newValue = await rotated.sign(NAME, { perspective: 'drafts', expiresAt: inAnHour() })
+
+    expect(await rotated.verify(NAME, oldValue)).not.toBeNull()
+    expect(await rotated.verify(NAME, newValue)).not.toBeNull()
+    expect(await onlyNew.verify(NAME, newValue)).not.toBeNull() // signed with KEY_B, the first
+    expect(await onlyNew.verify(NAME, oldValue)).toBeNull()
+    expect(await old.verify(NAME, newValue)).toBeNull()
+  })
+
+  it('refuses weak or missing keys with a message that says what to do', () => {
+    expect(() => createCookieSigner('short')).toThrow(/at least 32 characters.*openssl rand/)
+    expect(() => createCookieSigner('a'.repeat(40))).toThrow(/too weak/)
+    expect(() => createCookieSigner([])).toThrow(/cookieSecret is required/)
+    expect(() => createCookieSigner([KEY_A, 'short'])).toThrow(/cookieSecret\[1\]/)
+    expect(() => createCookieSigner(undefined as unknown as string)).toThrow(TypeError)
+  })
+})
+
+describe('constantTimeEqual', () => {
+  it('compares bytes', () => {
+    expect(constantTimeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).toBe(true)
+    expect(constantTimeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 3]))).toBe(false)
+    expect(constantTimeEqual(new Uint8Array([1]), new Uint8Array([1, 2]))).toBe(false)
+  })
+})
