@@ -138,21 +138,36 @@ export async function runWorkload(target: BenchTarget, sizes: Sizes, hooks: Work
         ? (changed[randomInt(rng, changed.length)] ?? 0)
         : (unchanged[randomInt(rng, unchanged.length)] ?? 0)
   }
-  const readPhase = async (name: PhaseName, perspective: Perspective, byId: boolean) => {
+  const readOp = (name: PhaseName, perspective: Perspective, byId: boolean) => {
+    // Published and drafts walk the same documents: the seed depends on byId only.
     const pick = readSequence(byId ? 11 : 12)
-    phases[name] = await timePhase(async (n) => {
+    return async (n: number) => {
       const i = pick(n)
       const title = byId
         ? await target.findById(ids[i] as DocId, perspective)
         : await target.findBySlug(`post-${i}`, perspective)
       if (title === null) throw new Error(`${name}: post-${i} not found`)
-    }, base)
-    log(`${target.name}: ${name} ${phases[name].opsPerSec.toFixed(0)} ops/s`)
+    }
   }
-  await readPhase('findByIdPublished', 'published', true)
-  await readPhase('findByIdDrafts', 'drafts', true)
-  await readPhase('findPublished', 'published', false)
-  await readPhase('findDrafts', 'drafts', false)
+  // Each pair is timed in two halves, A B then B A, so warm-up and drift (page cache,
+  // JIT, GC) do not favour whichever perspective happens to run second.
+  const readPair = async (a: [PhaseName, Perspective], b: [PhaseName, Perspective], byId: boolean) => {
+    const half = { ...base, minOps: Math.ceil(base.minOps / 2), minSeconds: base.minSeconds / 2 }
+    const opA = readOp(a[0], a[1], byId)
+    const opB = readOp(b[0], b[1], byId)
+    const a1 = await timePhase(opA, half)
+    const b1 = await timePhase(opB, half)
+    const b2 = await timePhase(opB, { ...half, warmup: 0 })
+    const a2 = await timePhase(opA, { ...half, warmup: 0 })
+    for (const [name, x, y] of [[a[0], a1, a2], [b[0], b1, b2]] as const) {
+      const ops = x.ops + y.ops
+      const seconds = x.seconds + y.seconds
+      phases[name] = { ops, seconds, opsPerSec: ops / seconds }
+      log(`${target.name}: ${name} ${phases[name].opsPerSec.toFixed(0)} ops/s`)
+    }
+  }
+  await readPair(['findByIdPublished', 'published'], ['findByIdDrafts', 'drafts'], true)
+  await readPair(['findPublished', 'published'], ['findDrafts', 'drafts'], false)
 
   phases.create = await timePhase(async (n) => {
     const i = sizes.docs + n
