@@ -467,7 +467,7 @@ export class Galley implements T.GalleyContext {
     await this.#readAccess(coll, { kind: 'drafts' }, caller)
     const { limit, page } = parsePaging(args.limit, args.page)
     if (!isValidId(id)) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(String(id)).slice(0, 80)} does not exist.`)
-    const found = await this.findById({ collection: coll.slug, id, perspective: 'drafts', user: args.user, overrideAccess: args.overrideAccess })
+    const found = (await this.#find(coll, { collection: coll.slug, perspective: 'drafts', limit: 1, user: args.user, overrideAccess: args.overrideAccess }, id)).docs[0]
     if (!found) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(id)} does not exist.`)
     const { rows, total } = await this.#reader().listRevisions(coll.storageKey, id, { limit, offset: (page - 1) * limit })
     const totalPages = limit === 0 ? 0 : Math.ceil(total / limit)
