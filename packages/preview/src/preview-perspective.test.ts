@@ -35,7 +35,7 @@ describe('parsePreviewPerspective', () => {
     ]) {
       expect(parsePreviewPerspective(bad)).toBeNull()
     }
-    expect(parsePreviewPerspective(Array(17).fill('r1'))).toBeNull()
+    expect(parsePreviewPerspective(Array(11).fill('r1'))).toBeNull()
   })
 
   it('round-trips through the serialised form', () => {

@@ -5,8 +5,8 @@
 export type PreviewPerspective = 'published' | 'drafts' | 'raw' | readonly string[]
 
 const BUILT_IN = new Set(['published', 'drafts', 'raw'])
-const ENTRY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
-const MAX_ENTRIES = 16
+const ENTRY = /^[A-Za-z0-9_-]{1,64}$/ // as @galley/core's release ids
+const MAX_ENTRIES = 10
 
 /**
  * Reads a perspective from a server answer, a query parameter or a cookie: a name, a

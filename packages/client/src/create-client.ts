@@ -1,0 +1,385 @@
+import {
+  isPublishedPerspective,
+  serializePerspective,
+  validatePerspective,
+  type ClientPerspective,
+} from './client-perspective'
+import { appendWhere, type Where } from './encode-query'
+import { GalleyClientError, type ClientFieldError } from './galley-client-error'
+import { stegaEncode, type StegaConfig, type StegaSource } from './stega/stega-encode'
+
+/** Options of {@link createClient}. */
+export interface ClientConfig {
+  /** The Galley server, e.g. `https://cms.example` (a path prefix is kept). */
+  url: string
+  /** Sent only as `Authorization: Bearer …`. Needed for drafts and preview validation. */
+  token?: string
+  /** Default `published`. */
+  perspective?: ClientPerspective
+  /**
+   * Read `published` content through `cdnUrl`. Default `false`. Forced off for every other
+   * perspective, so drafts never come from (or land in) a shared cache.
+   */
+  useCdn?: boolean
+  /** Where CDN reads go. Default: `url` (point it at your CDN in front of Galley). */
+  cdnUrl?: string
+  /** Default `{ enabled: false }`. */
+  stega?: StegaConfig
+  /** Extra headers on every request. */
+  headers?: Record<string, string>
+  /** A `fetch` to use instead of the global one. */
+  fetch?: typeof globalThis.fetch
+  /** Silence the warning about a token in browser code. Default `false`. */
+  ignoreBrowserTokenWarning?: boolean
+}
+
+/** Fields Galley adds to every document it returns. */
+export interface DocumentMeta {
+  id: string
+  _status: 'draft' | 'published' | 'changed'
+  /** The layer returned: `published`, `draft` or `release:<id>`. */
+  _variant: string
+  _rev: string
+  createdAt: string
+  updatedAt: string
+}
+
+/** A page of documents. */
+export interface PaginatedDocs<T> {
+  docs: T[]
+  totalDocs: number
+  limit: number
+  page: number
+  totalPages: number
+  hasNextPage: boolean
+  hasPrevPage: boolean
+}
+
+/** Options of `find`. */
+export interface FindOptions {
+  where?: Where
+  /** A field, `-field` for descending, or several. */
+  sort?: string | readonly string[]
+  limit?: number
+  page?: number
+  /** How deep to populate relationships. */
+  depth?: number
+  /** Overrides the client's perspective for this call. */
+  perspective?: ClientPerspective
+}
+
+/** Options of `findById` and `findGlobal`. */
+export interface FindOneOptions {
+  depth?: number
+  perspective?: ClientPerspective
+}
+
+/** What `validatePreviewSecret` answers (the shape `@galley/preview` expects). */
+export interface PreviewSecretAnswer {
+  isValid: boolean
+  perspective?: string | readonly string[] | null
+  /** ISO 8601. */
+  expiresAt?: string | null
+}
+
+/** Maps collection (or global) slugs to document types. */
+export type DocumentTypes = Record<string, object>
+
+/** A Galley REST client; every method resolves parsed JSON or throws a {@link GalleyClientError}. */
+export interface GalleyClient<
+  Collections extends DocumentTypes = Record<string, Record<string, unknown>>,
+  Globals extends DocumentTypes = Record<string, Record<string, unknown>>,
+> {
+  /** The resolved, frozen configuration. */
+  config(): Readonly<ClientConfig>
+  /** A raw request to `url` + `path` with the token; resolves the parsed JSON body. */
+  fetch<T = unknown>(path: string, init?: RequestInit): Promise<T>
+  find<C extends keyof Collections & string>(
+    collection: C,
+    options?: FindOptions,
+  ): Promise<PaginatedDocs<Collections[C] & DocumentMeta>>
+  findById<C extends keyof Collections & string>(
+    collection: C,
+    id: string,
+    options?: FindOneOptions,
+  ): Promise<Collections[C] & DocumentMeta>
+  findGlobal<G extends keyof Globals & string>(
+    slug: G,
+    options?: FindOneOptions,
+  ): Promise<Globals[G]>
+  /** A new client with `partial` laid over this one's configuration. */
+  withConfig(partial: Partial<ClientConfig>): GalleyClient<Collections, Globals>
+  /** Asks the server whether a preview secret is valid (`POST /api/preview/validate`). */
+  validatePreviewSecret(secret: string): Promise<PreviewSecretAnswer>
+}
+
+const DEFAULTS = Object.freeze({
+  perspective: 'published' as ClientPerspective,
+  useCdn: false,
+  ignoreBrowserTokenWarning: false,
+})
+
+const SLUG = /^[A-Za-z0-9_-]{1,64}$/
+let warnedAboutBrowserToken = false
+
+/**
+ * Creates a client for Galley's REST API. Type it with your collections (and globals) to get
+ * typed results.
+ *
+ * @example
+ * const client = createClient<{ posts: Post }>({ url: 'https://cms.example' })
+ * const { docs } = await client.find('posts', { where: { slug: { equals: 'hello' } } })
+ * const preview = client.withConfig({ token, perspective: 'drafts', stega: { enabled: true, studioUrl } })
+ */
+export function createClient<
+  Collections extends DocumentTypes = Record<string, Record<string, unknown>>,
+  Globals extends DocumentTypes = Record<string, Record<string, unknown>>,
+>(options: ClientConfig): GalleyClient<Collections, Globals> {
+  const config = resolveConfig(options)
+  const doFetch = config.fetch ?? ((input, init) => globalThis.fetch(input, init))
+
+  if (
+    config.token &&
+    !config.ignoreBrowserTokenWarning &&
+    typeof window !== 'undefined' &&
+    !warnedAboutBrowserToken
+  ) {
+    warnedAboutBrowserToken = true
+    console.warn(
+      '@galley/client: a token was given in browser code, where anyone can read it. ' +
+        'Use tokens on the server only, or pass ignoreBrowserTokenWarning: true if this is deliberate.',
+    )
+  }
+
+  async function request<T>(base: string, path: string, init: RequestInit = {}): Promise<T> {
+    const url = joinUrl(base, path)
+    const headers = new Headers(config.headers)
+    headers.set('Accept', 'application/json')
+    if (config.token) headers.set('Authorization', `Bearer ${config.token}`)
+    new Headers(init.headers).forEach((value, name) => headers.set(name, value))
+    const method = (init.method ?? 'GET').toUpperCase()
+    // The path alone: messages end up in logs, and a query may carry search terms.
+    const label = `${method} ${new URL(url).pathname}`
+
+    let response: Response
+    try {
+      response = await doFetch(url, { ...init, headers })
+    } catch (cause) {
+      throw new GalleyClientError('NETWORK_ERROR', 0, `${label} failed: ${String(cause)}`, {
+        cause,
+      })
+    }
+    const text = await response.text()
+    let body: unknown = undefined
+    if (text !== '') {
+      try {
+        body = JSON.parse(text)
+      } catch (cause) {
+        if (response.ok) {
+          throw new GalleyClientError(
+            'INVALID_RESPONSE',
+            response.status,
+            `${label}: the answer is not JSON.`,
+            {
+              cause,
+            },
+          )
+        }
+      }
+    }
+    if (!response.ok) throw errorFrom(response, body, label)
+    return body as T
+  }
+
+  const readBase = (perspective: ClientPerspective) =>
+    config.useCdn && isPublishedPerspective(perspective)
+      ? (config.cdnUrl ?? config.url)
+      : config.url
+
+  const withStega = <T>(value: T, perspective: ClientPerspective, source: StegaSource): T =>
+    config.stega?.enabled && !isPublishedPerspective(perspective)
+      ? stegaEncode(value, source, {
+          studioUrl: config.stega.studioUrl!,
+          filter: config.stega.filter,
+        })
+      : value
+
+  function readParams(perspective: ClientPerspective, depth: number | undefined): URLSearchParams {
+    const params = new URLSearchParams()
+    params.set('perspective', serializePerspective(perspective))
+    if (depth !== undefined) params.set('depth', String(checkInteger(depth, 'depth', 0)))
+    return params
+  }
+
+  return {
+    config: () => config,
+
+    fetch: (path, init) => request(config.url, path, init),
+
+    async find(collection, opts = {}) {
+      const perspective = pick(opts.perspective, config.perspective)
+      const params = new URLSearchParams()
+      if (opts.where) appendWhere(params, opts.where)
+      for (const [k, v] of readParams(perspective, opts.depth)) params.append(k, v)
+      if (opts.sort !== undefined) {
+        params.set('sort', typeof opts.sort === 'string' ? opts.sort : opts.sort.join(','))
+      }
+      if (opts.limit !== undefined)
+        params.set('limit', String(checkInteger(opts.limit, 'limit', 0)))
+      if (opts.page !== undefined) params.set('page', String(checkInteger(opts.page, 'page', 1)))
+      const page = await request<PaginatedDocs<Collections[typeof collection] & DocumentMeta>>(
+        readBase(perspective),
+        `/api/${checkSlug(collection, 'collection')}?${params}`,
+      )
+      return {
+        ...page,
+        docs: page.docs.map((doc) =>
+          withStega(doc, perspective, { kind: 'collection', collection, id: String(doc.id) }),
+        ),
+      }
+    },
+
+    async findById(collection, id, opts = {}) {
+      const perspective = pick(opts.perspective, config.perspective)
+      const path = `/api/${checkSlug(collection, 'collection')}/${checkSlug(id, 'id')}`
+      const doc = await request<Collections[typeof collection] & DocumentMeta>(
+        readBase(perspective),
+        `${path}?${readParams(perspective, opts.depth)}`,
+      )
+      return withStega(doc, perspective, { kind: 'collection', collection, id })
+    },
+
+    async findGlobal(slug, opts = {}) {
+      const perspective = pick(opts.perspective, config.perspective)
+      const data = await request<Globals[typeof slug]>(
+        readBase(perspective),
+        `/api/globals/${checkSlug(slug, 'global slug')}?${readParams(perspective, opts.depth)}`,
+      )
+      return withStega(data, perspective, { kind: 'global', slug })
+    },
+
+    withConfig: (partial) => createClient<Collections, Globals>({ ...options, ...partial }),
+
+    async validatePreviewSecret(secret) {
+      if (!config.token) {
+        throw new TypeError(
+          'validatePreviewSecret needs a token: create the client with a server-side token that may validate preview secrets.',
+        )
+      }
+      if (typeof secret !== 'string' || secret === '') return { isValid: false }
+      let answer: unknown
+      try {
+        answer = await request(config.url, '/api/preview/validate', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ secret }),
+        })
+      } catch (error) {
+        // Some servers refuse a bad secret with an error status but still say `isValid: false`.
+        if (error instanceof GalleyClientError && isValidityAnswer(error.cause)) return error.cause
+        throw error
+      }
+      if (!isValidityAnswer(answer)) {
+        throw new GalleyClientError(
+          'INVALID_RESPONSE',
+          200,
+          'POST /api/preview/validate: expected { isValid, perspective, expiresAt }.',
+        )
+      }
+      return answer
+    },
+  }
+}
+
+function resolveConfig(options: ClientConfig): Readonly<ClientConfig> {
+  if (!options || typeof options.url !== 'string') {
+    throw new TypeError(
+      'createClient: `url` is required, e.g. createClient({ url: "https://cms.example" }).',
+    )
+  }
+  const config = { ...DEFAULTS, ...options }
+  config.url = checkBaseUrl(config.url, 'url')
+  if (config.cdnUrl !== undefined) config.cdnUrl = checkBaseUrl(config.cdnUrl, 'cdnUrl')
+  config.perspective = validatePerspective(config.perspective)
+  if (config.token !== undefined && (typeof config.token !== 'string' || config.token === '')) {
+    throw new TypeError('createClient: `token` must be a non-empty string when given.')
+  }
+  if (config.stega?.enabled && !config.stega.studioUrl) {
+    throw new TypeError(
+      'createClient: stega needs `studioUrl` (the Studio base URL) to build edit links.',
+    )
+  }
+  return Object.freeze(config)
+}
+
+function checkBaseUrl(value: string, name: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new TypeError(
+      `createClient: \`${name}\` must be an absolute http(s) URL, got "${value}".`,
+    )
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`createClient: \`${name}\` must be an http(s) URL, got "${value}".`)
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new TypeError(
+      `createClient: \`${name}\` must not carry a query, hash or credentials (put the token in \`token\`).`,
+    )
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+function joinUrl(base: string, path: string): string {
+  if (/^[a-z][a-z0-9+.-]*:|^\/\/|\\/i.test(path)) {
+    throw new TypeError(`client.fetch: pass a path such as "/api/posts", not "${path}".`)
+  }
+  return `${base}/${path.replace(/^\/+/, '')}`
+}
+
+function pick(perspective: ClientPerspective | undefined, fallback: ClientPerspective | undefined) {
+  return perspective === undefined ? (fallback ?? 'published') : validatePerspective(perspective)
+}
+
+function checkSlug(value: string, what: string): string {
+  if (typeof value !== 'string' || !SLUG.test(value)) {
+    throw new TypeError(
+      `Invalid ${what} ${JSON.stringify(value)}: use letters, digits, '-' and '_' (1–64).`,
+    )
+  }
+  return value
+}
+
+function checkInteger(value: number, name: string, min: number): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new TypeError(`${name} must be an integer of at least ${min}, got ${String(value)}.`)
+  }
+  return value
+}
+
+function isValidityAnswer(value: unknown): value is PreviewSecretAnswer {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { isValid?: unknown }).isValid === 'boolean'
+  )
+}
+
+function errorFrom(response: Response, body: unknown, label: string): GalleyClientError {
+  const error = (
+    body as { error?: { code?: unknown; message?: unknown; fields?: unknown } } | undefined
+  )?.error
+  if (error && typeof error.code === 'string') {
+    const message = typeof error.message === 'string' ? error.message : `${label} failed`
+    const fields = Array.isArray(error.fields) ? (error.fields as ClientFieldError[]) : undefined
+    return new GalleyClientError(error.code, response.status, message, { fields, cause: body })
+  }
+  return new GalleyClientError(
+    `HTTP_${response.status}`,
+    response.status,
+    `${label} answered ${response.status} ${response.statusText}`.trim(),
+    { cause: body },
+  )
+}
