@@ -108,7 +108,7 @@ for (const store of STORES) {
       try {
         for (const [i, d] of docs.entries()) {
           const created = await g.create({ collection: 'posts', data: { ...d, title: d.title || 'x' }, draft: i % 4 === 0 })
-          if (i % 3 === 0) await g.update({ collection: 'posts', id: created.id, data: { views: (d.views + 2) % 6, title: 'draft Beta' }, draft: true })
+          if (i % 3 === 0) await g.update({ collection: 'posts', id: created.id, data: { views: ((d.views ?? 0) + 2) % 6, title: 'draft Beta' }, draft: true })
         }
         const path = fc.constantFrom('title', 'views', 'featured', 'category', 'tagsList', 'meta.score', 'tags.name', '_status')
         const values: Record<string, fc.Arbitrary<unknown>> = {

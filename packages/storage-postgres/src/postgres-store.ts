@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { Kysely, PostgresDialect } from 'kysely'
-import { ConfigError, type StorageAdapter } from '@galley/core'
-import { createSqlStore } from '@galley/sql'
+import { ConfigError } from '@galley/core'
+import { type SqlStore, createSqlStore } from '@galley/sql'
 import { postgresDialect } from './postgres-dialect'
 
 export interface PostgresOptions {
@@ -18,7 +18,7 @@ const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/
  * The production store on PostgreSQL (pg).
  * @example postgres({ connectionString: process.env.DATABASE_URL, schema: 'galley' })
  */
-export function postgres(options: PostgresOptions): StorageAdapter & { migrate(): Promise<Array<{ version: number; name: string }>> } {
+export function postgres(options: PostgresOptions): SqlStore {
   if (!options || typeof options.connectionString !== 'string' || !/^postgres(ql)?:\/\//.test(options.connectionString)) {
     throw new ConfigError(`postgres({ connectionString }) needs a URL like postgres://user@host:5432/db.`)
   }

@@ -2,8 +2,8 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { Kysely, SqliteDialect } from 'kysely'
-import { ConfigError, type StorageAdapter } from '@galley/core'
-import { createSqlStore } from '@galley/sql'
+import { ConfigError } from '@galley/core'
+import { type SqlStore, createSqlStore } from '@galley/sql'
 import { sqliteDialect } from './sqlite-dialect'
 
 export interface SqliteOptions {
@@ -17,7 +17,7 @@ export interface SqliteOptions {
  * The embedded store: better-sqlite3 in WAL mode.
  * @example sqlite({ file: '.galley/data.db' })
  */
-export function sqlite(options: SqliteOptions): StorageAdapter & { migrate(): Promise<Array<{ version: number; name: string }>> } {
+export function sqlite(options: SqliteOptions): SqlStore {
   if (!options || typeof options.file !== 'string' || options.file === '') {
     throw new ConfigError(`sqlite({ file }) needs a file path, or ':memory:' for an in-memory database.`)
   }
@@ -26,8 +26,17 @@ export function sqlite(options: SqliteOptions): StorageAdapter & { migrate(): Pr
   raw.pragma('journal_mode = WAL')
   raw.pragma('synchronous = NORMAL')
   raw.pragma('busy_timeout = 5000')
+  // Keep planner statistics fresh, as SQLite recommends for long-lived connections.
+  raw.pragma('optimize = 0x10002')
+  const optimizer = setInterval(() => raw.open && raw.pragma('optimize'), 60 * 60_000)
+  optimizer.unref()
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cachingDatabase(raw, options.statementCache ?? 500) }) })
-  return createSqlStore({ name: 'sqlite', db, dialect: sqliteDialect })
+  return createSqlStore({
+    name: 'sqlite',
+    db,
+    dialect: sqliteDialect,
+    onClose: async () => clearInterval(optimizer),
+  })
 }
 
 /**
@@ -37,7 +46,10 @@ export function sqlite(options: SqliteOptions): StorageAdapter & { migrate(): Pr
 function cachingDatabase(raw: Database.Database, size: number) {
   const cache = new Map<string, Database.Statement>()
   return {
-    close: () => raw.close(),
+    close: () => {
+      if (raw.open) raw.pragma('optimize')
+      raw.close()
+    },
     prepare(sqlText: string) {
       let stmt = cache.get(sqlText)
       if (stmt) {

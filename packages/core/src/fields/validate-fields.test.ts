@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import type { Field } from './field-types'
+import { validateFields } from './validate-fields'
+
+const fields: Field[] = [
+  { name: 'title', type: 'text', required: true, maxLength: 10 },
+  { name: 'email', type: 'email' },
+  { name: 'slug', type: 'slug' },
+  { name: 'count', type: 'number', min: 0, max: 5, integer: true },
+  { name: 'on', type: 'checkbox', defaultValue: false },
+  { name: 'when', type: 'date' },
+  { name: 'kind', type: 'select', options: ['a', { label: 'B', value: 'b' }] },
+  { name: 'meta', type: 'group', fields: [{ name: 'n', type: 'number' }] },
+  { name: 'rows', type: 'array', maxRows: 2, fields: [{ name: 'k', type: 'text', required: true }] },
+  { name: 'body', type: 'richText' },
+  { name: 'odd', type: 'text', validate: (v) => (typeof v === 'string' && v.length % 2 === 1) || 'Must have odd length.' },
+]
+
+describe('validateFields', () => {
+  it('accepts good data, applies defaults, normalises dates, gives rows ids', async () => {
+    const { data, errors } = await validateFields(fields, { title: 'Hi', when: '2026-03-01', rows: [{ k: 'x' }], kind: 'b', id: 'ignored', _status: 'x' }, { draft: false, applyDefaults: true })
+    expect(errors).toEqual([])
+    expect(data).toMatchObject({ title: 'Hi', on: false, when: '2026-03-01T00:00:00.000Z', kind: 'b' })
+    expect((data.rows as Array<{ id: string }>)[0]!.id).toMatch(/^\w+$/)
+    expect(data).not.toHaveProperty('_status')
+  })
+
+  it('reports every problem by path', async () => {
+    const { errors } = await validateFields(
+      fields,
+      { title: 'far too long title', email: 'nope', slug: 'Not A Slug', count: 2.5, on: 'yes', when: 'never', kind: 'c', meta: { n: 'x' }, rows: [{}, { k: 'a' }, { k: 'b' }], body: 'text', odd: 'ab', extra: 1 },
+      { draft: false, applyDefaults: false },
+    )
+    expect(errors.map((e) => e.path)).toEqual(['extra', 'title', 'email', 'slug', 'count', 'on', 'when', 'kind', 'meta.n', 'rows', 'body', 'odd'])
+  })
+
+  it('drafts skip required but keep every other check', async () => {
+    expect((await validateFields(fields, {}, { draft: true, applyDefaults: false })).errors).toEqual([])
+    expect((await validateFields(fields, {}, { draft: false, applyDefaults: false })).errors).toEqual([{ path: 'title', message: 'This field is required.' }])
+    expect((await validateFields(fields, { count: 9 }, { draft: true, applyDefaults: false })).errors).toEqual([{ path: 'count', message: 'Must be at most 5.' }])
+    expect((await validateFields(fields, { rows: [{}] }, { draft: true, applyDefaults: false })).errors).toEqual([])
+    expect((await validateFields(fields, { rows: [{}] }, { draft: false, applyDefaults: false })).errors.map((e) => e.path)).toEqual(['title', 'rows.0.k'])
+  })
+
+  it('refuses data that is not an object', async () => {
+    expect((await validateFields(fields, [1], { draft: true, applyDefaults: false })).errors[0]!.message).toMatch(/must be an object/)
+  })
+})

@@ -1,0 +1,49 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { type Galley, parseWhere, parseSort } from '@galley/core'
+import type { SqlStore } from '@galley/sql'
+import { STORES, dropTestSchemas, makeGalley } from './stores'
+
+afterAll(dropTestSchemas)
+
+for (const store of STORES) {
+  describe(`field indexes [${store.name}]`, () => {
+    it('looks up an indexed field through a real index in published and drafts', async () => {
+      const g: Galley = await makeGalley(store)
+      try {
+        for (let i = 0; i < 50; i++) await g.create({ collection: 'posts', data: { title: `t${i}`, slug: `s-${i}`, views: i } })
+        const coll = g.collection('posts')
+        const storage = g.config.storage as SqlStore
+        for (const [path, value] of [['slug', 's-7'], ['views', 7]] as const) {
+          for (const kind of ['published', 'drafts'] as const) {
+            const plan = await storage.explainResolved({
+              collection: 'posts',
+              perspective: { kind },
+              where: parseWhere({ [path]: { equals: value } }, coll.paths, 'posts'),
+              sort: parseSort('-createdAt', coll),
+              limit: 1,
+              offset: 0,
+            })
+            if (process.env.GALLEY_SHOW_PLANS) console.log(store.name, path, kind, plan)
+            // the index narrows the search (not a scan with a filter)
+            const used = store.name === 'sqlite' ? /SEARCH galley_heads USING INDEX galley_(ix|uq)_\w+ \((collection=\? AND )?<expr>=\?\)/ : new RegExp(`Index Cond: .*data #>> '\\{${path}\\}'`)
+            expect(plan, `${path} in ${kind}`).toMatch(used)
+          }
+        }
+        // an unindexed field is still found, just without an index
+        expect((await g.find({ collection: 'posts', where: { title: { equals: 't7' } } })).docs[0]?.slug).toBe('s-7')
+      } finally {
+        await g.close()
+      }
+    })
+
+    it('fails at start-up with a clear message when existing data breaks a new unique rule', async () => {
+      const storage = store.make()
+      const loose = await makeGalley({ ...store, make: () => storage }, { collections: [{ slug: 'authors', fields: [{ name: 'name', type: 'text' }] }, { slug: 'posts', fields: [{ name: 'title', type: 'text' }, { name: 'code', type: 'text' }] }] })
+      await loose.create({ collection: 'posts', data: { code: 'x' } })
+      await loose.create({ collection: 'posts', data: { code: 'x' } })
+      const { createGalley } = await import('@galley/core')
+      await expect(createGalley({ storage, collections: [{ slug: 'posts', fields: [{ name: 'title', type: 'text' }, { name: 'code', type: 'text', unique: true }] }] })).rejects.toThrow(/Cannot make 'posts.code' unique/)
+      await loose.close()
+    })
+  })
+}
