@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     sections.push(renderSection(sizes, outcomes, verdicts))
   }
   const seconds = (Date.now() - started.getTime()) / 1000
-  const report = [...sections, '', '#### Verdicts', '', renderVerdicts(verdicts), '', `(run took ${seconds.toFixed(0)} s)`].join('\n')
+  const report = [sections.join('\n\n'), '', '#### Verdicts', '', renderVerdicts(verdicts), '', `(run took ${seconds.toFixed(0)} s)`].join('\n')
   process.stdout.write(`\n${report}\n`)
   // Raw figures for BENCHMARKS.md and later comparison; .data/ is gitignored.
   writeFileSync(

@@ -73,8 +73,12 @@ interface PhaseOptions {
 
 async function timePhase(op: (n: number) => Promise<void>, o: PhaseOptions): Promise<PhaseResult> {
   const cap = o.maxOps ?? Number.POSITIVE_INFINITY
-  const warm = Math.min(o.warmup, Math.floor(cap / 10))
-  for (let n = 0; n < warm; n++) await op(n)
+  // Warm up for a count and a time (a quarter of the measured time): a fixed count alone
+  // left the first phases of a fresh process measuring the JIT rather than the system.
+  const warmCap = Math.floor(cap / 10)
+  const warmUntil = performance.now() + (o.minSeconds * 1000) / 4
+  let warm = 0
+  while (warm < warmCap && (warm < o.warmup || (o.warmup > 0 && performance.now() < warmUntil))) await op(warm++)
   let ops = 0
   const start = performance.now()
   let elapsed = 0
