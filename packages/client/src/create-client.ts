@@ -5,33 +5,10 @@ import {
   type ClientPerspective,
 } from './client-perspective'
 import { appendWhere, type Where } from './encode-query'
-import { GalleyClientError, type ClientFieldError } from './galley-client-error'
-import { stegaEncode, type StegaConfig, type StegaSource } from './stega/stega-encode'
-
-/** Options of {@link createClient}. */
-export interface ClientConfig {
-  /** The Galley server, e.g. `https://cms.example` (a path prefix is kept). */
-  url: string
-  /** Sent only as `Authorization: Bearer …`. Needed for drafts and preview validation. */
-  token?: string
-  /** Default `published`. */
-  perspective?: ClientPerspective
-  /**
-   * Read `published` content through `cdnUrl`. Default `false`. Forced off for every other
-   * perspective, so drafts never come from (or land in) a shared cache.
-   */
-  useCdn?: boolean
-  /** Where CDN reads go. Default: `url` (point it at your CDN in front of Galley). */
-  cdnUrl?: string
-  /** Default `{ enabled: false }`. */
-  stega?: StegaConfig
-  /** Extra headers on every request. */
-  headers?: Record<string, string>
-  /** A `fetch` to use instead of the global one. */
-  fetch?: typeof globalThis.fetch
-  /** Silence the warning about a token in browser code. Default `false`. */
-  ignoreBrowserTokenWarning?: boolean
-}
+import { resolveConfig, type ClientConfig } from './client-config'
+import { GalleyClientError } from './galley-client-error'
+import { createSendRequest } from './send-request'
+import { stegaEncode, type StegaSource } from './stega/stega-encode'
 
 /** Fields Galley adds to every document it returns. */
 export interface DocumentMeta {
@@ -113,12 +90,6 @@ export interface GalleyClient<
   validatePreviewSecret(secret: string): Promise<PreviewSecretAnswer>
 }
 
-const DEFAULTS = Object.freeze({
-  perspective: 'published' as ClientPerspective,
-  useCdn: false,
-  ignoreBrowserTokenWarning: false,
-})
-
 const SLUG = /^[A-Za-z0-9_-]{1,64}$/
 let warnedAboutBrowserToken = false
 
@@ -136,7 +107,7 @@ export function createClient<
   Globals extends DocumentTypes = Record<string, Record<string, unknown>>,
 >(options: ClientConfig): GalleyClient<Collections, Globals> {
   const config = resolveConfig(options)
-  const doFetch = config.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const request = createSendRequest(config)
 
   if (
     config.token &&
@@ -149,46 +120,6 @@ export function createClient<
       '@galley/client: a token was given in browser code, where anyone can read it. ' +
         'Use tokens on the server only, or pass ignoreBrowserTokenWarning: true if this is deliberate.',
     )
-  }
-
-  async function request<T>(base: string, path: string, init: RequestInit = {}): Promise<T> {
-    const url = joinUrl(base, path)
-    const headers = new Headers(config.headers)
-    headers.set('Accept', 'application/json')
-    if (config.token) headers.set('Authorization', `Bearer ${config.token}`)
-    new Headers(init.headers).forEach((value, name) => headers.set(name, value))
-    const method = (init.method ?? 'GET').toUpperCase()
-    // The path alone: messages end up in logs, and a query may carry search terms.
-    const label = `${method} ${new URL(url).pathname}`
-
-    let response: Response
-    try {
-      response = await doFetch(url, { ...init, headers })
-    } catch (cause) {
-      throw new GalleyClientError('NETWORK_ERROR', 0, `${label} failed: ${String(cause)}`, {
-        cause,
-      })
-    }
-    const text = await response.text()
-    let body: unknown = undefined
-    if (text !== '') {
-      try {
-        body = JSON.parse(text)
-      } catch (cause) {
-        if (response.ok) {
-          throw new GalleyClientError(
-            'INVALID_RESPONSE',
-            response.status,
-            `${label}: the answer is not JSON.`,
-            {
-              cause,
-            },
-          )
-        }
-      }
-    }
-    if (!response.ok) throw errorFrom(response, body, label)
-    return body as T
   }
 
   const readBase = (perspective: ClientPerspective) =>
@@ -291,54 +222,6 @@ export function createClient<
   }
 }
 
-function resolveConfig(options: ClientConfig): Readonly<ClientConfig> {
-  if (!options || typeof options.url !== 'string') {
-    throw new TypeError(
-      'createClient: `url` is required, e.g. createClient({ url: "https://cms.example" }).',
-    )
-  }
-  const config = { ...DEFAULTS, ...options }
-  config.url = checkBaseUrl(config.url, 'url')
-  if (config.cdnUrl !== undefined) config.cdnUrl = checkBaseUrl(config.cdnUrl, 'cdnUrl')
-  config.perspective = validatePerspective(config.perspective)
-  if (config.token !== undefined && (typeof config.token !== 'string' || config.token === '')) {
-    throw new TypeError('createClient: `token` must be a non-empty string when given.')
-  }
-  if (config.stega?.enabled && !config.stega.studioUrl) {
-    throw new TypeError(
-      'createClient: stega needs `studioUrl` (the Studio base URL) to build edit links.',
-    )
-  }
-  return Object.freeze(config)
-}
-
-function checkBaseUrl(value: string, name: string): string {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new TypeError(
-      `createClient: \`${name}\` must be an absolute http(s) URL, got "${value}".`,
-    )
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(`createClient: \`${name}\` must be an http(s) URL, got "${value}".`)
-  }
-  if (url.search || url.hash || url.username || url.password) {
-    throw new TypeError(
-      `createClient: \`${name}\` must not carry a query, hash or credentials (put the token in \`token\`).`,
-    )
-  }
-  return url.href.replace(/\/+$/, '')
-}
-
-function joinUrl(base: string, path: string): string {
-  if (/^[a-z][a-z0-9+.-]*:|^\/\/|\\/i.test(path)) {
-    throw new TypeError(`client.fetch: pass a path such as "/api/posts", not "${path}".`)
-  }
-  return `${base}/${path.replace(/^\/+/, '')}`
-}
-
 function pick(perspective: ClientPerspective | undefined, fallback: ClientPerspective | undefined) {
   return perspective === undefined ? (fallback ?? 'published') : validatePerspective(perspective)
 }
@@ -364,22 +247,5 @@ function isValidityAnswer(value: unknown): value is PreviewSecretAnswer {
     typeof value === 'object' &&
     value !== null &&
     typeof (value as { isValid?: unknown }).isValid === 'boolean'
-  )
-}
-
-function errorFrom(response: Response, body: unknown, label: string): GalleyClientError {
-  const error = (
-    body as { error?: { code?: unknown; message?: unknown; fields?: unknown } } | undefined
-  )?.error
-  if (error && typeof error.code === 'string') {
-    const message = typeof error.message === 'string' ? error.message : `${label} failed`
-    const fields = Array.isArray(error.fields) ? (error.fields as ClientFieldError[]) : undefined
-    return new GalleyClientError(error.code, response.status, message, { fields, cause: body })
-  }
-  return new GalleyClientError(
-    `HTTP_${response.status}`,
-    response.status,
-    `${label} answered ${response.status} ${response.statusText}`.trim(),
-    { cause: body },
   )
 }

@@ -1,6 +1,6 @@
 export { createClient } from './create-client'
+export type { ClientConfig } from './client-config'
 export type {
-  ClientConfig,
   DocumentMeta,
   DocumentTypes,
   FindOneOptions,
