@@ -21,7 +21,7 @@ export const MIGRATIONS: Migration[] = [
         latest_rev text NOT NULL,
         rev_count integer NOT NULL,
         PRIMARY KEY (collection, id)
-      )`.execute(db)
+      )${sql.raw(d.types.tableOptions)}`.execute(db)
       // Heads hold the current content of each variant; history lives apart so reading a
       // draft costs the same however long its history is.
       await sql`CREATE TABLE galley_heads (
@@ -35,11 +35,12 @@ export const MIGRATIONS: Migration[] = [
         created_at text NOT NULL,
         updated_at text NOT NULL,
         PRIMARY KEY (collection, id, variant)
-      )`.execute(db)
+      )${sql.raw(d.types.tableOptions)}`.execute(db)
       await sql`CREATE INDEX galley_heads_variant ON galley_heads (collection, variant, created_at)`.execute(db)
       await sql`CREATE INDEX galley_heads_drafts ON galley_heads (collection, in_drafts, created_at)`.execute(db)
+      // Keyed by document first: history is always read per document, newest first.
       await sql`CREATE TABLE galley_revisions (
-        id text PRIMARY KEY,
+        id text NOT NULL,
         collection text NOT NULL,
         doc_id text NOT NULL,
         variant text NOT NULL,
@@ -47,9 +48,9 @@ export const MIGRATIONS: Migration[] = [
         data ${sql.raw(d.types.json)},
         author text,
         autosave ${sql.raw(d.types.bool)} NOT NULL,
-        created_at text NOT NULL
-      )`.execute(db)
-      await sql`CREATE INDEX galley_revisions_doc ON galley_revisions (collection, doc_id, id)`.execute(db)
+        created_at text NOT NULL,
+        PRIMARY KEY (collection, doc_id, id)
+      )${sql.raw(d.types.tableOptions)}`.execute(db)
     },
   },
 ]

@@ -30,5 +30,6 @@ export interface SqlDialect {
   /** The unique index name, when `err` is a unique-constraint failure. */
   uniqueIndexOf(err: unknown): string | undefined
   /** DDL types. */
-  readonly types: { json: string; bool: string; bigText: string }
+  /** DDL types, and what follows `CREATE TABLE (…)` (SQLite: WITHOUT ROWID, one B-tree per table). */
+  readonly types: { json: string; bool: string; tableOptions: string }
 }

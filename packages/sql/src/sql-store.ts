@@ -102,11 +102,12 @@ function makeReader(db: Kysely<any> | Transaction<any>, d: SqlDialect): StorageR
       const where = compileWhere(q.where, d)
       const source = resolvedSource(q.collection, q.perspective, d)
       const order = orderBy(q.sort, q.perspective, d)
-      const found = await rows(sql<RawHead>`SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`)
-      const heads = found.map((x) => toHead(x, d))
+      // One row more than asked tells whether anything follows, so most pages need no count.
+      const found = await rows(sql<RawHead>`SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} LIMIT ${q.limit + 1} OFFSET ${q.offset}`)
+      const more = found.length > q.limit
+      const heads = (more ? found.slice(0, q.limit) : found).map((x) => toHead(x, d))
       let total = heads.length + q.offset
-      // Count only when the page does not already tell the total.
-      if (!q.skipCount && (heads.length === q.limit || (heads.length === 0 && q.offset > 0) || q.limit === 0)) {
+      if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0))) {
         const [c] = await rows(sql<{ n: number | string }>`SELECT count(*) AS n FROM ${source} WHERE ${where}`)
         total = Number(c!.n)
       }

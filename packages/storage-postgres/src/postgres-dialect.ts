@@ -40,5 +40,5 @@ export const postgresDialect: SqlDialect = {
     const e = err as { code?: string; constraint?: string }
     return e?.code === '23505' ? (e.constraint ?? '') : undefined
   },
-  types: { json: 'jsonb', bool: 'boolean', bigText: 'text' },
+  types: { json: 'jsonb', bool: 'boolean', tableOptions: '' },
 }

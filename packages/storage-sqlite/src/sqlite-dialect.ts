@@ -29,5 +29,5 @@ export const sqliteDialect: SqlDialect = {
     if (e?.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e?.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined
     return /index '([^']+)'/.exec(e.message ?? '')?.[1] ?? ''
   },
-  types: { json: 'text', bool: 'integer', bigText: 'text' },
+  types: { json: 'text', bool: 'integer', tableOptions: ' WITHOUT ROWID' },
 }

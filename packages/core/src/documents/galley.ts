@@ -199,17 +199,11 @@ export class Galley implements T.GalleyContext {
     const caller = callerOf(args)
     const access = await this.#readAccess(coll, perspective, caller)
     if (access === false) return null
-    const idWhere = parseWhere({ id: { equals: args.id } }, coll.paths, coll.slug)
-    const { rows } = await this.#reader().findResolved({
-      collection: coll.storageKey,
-      perspective: perspective.kind === 'raw' ? { kind: 'drafts' } : perspective,
-      where: andNodes(idWhere, access),
-      sort: [],
-      limit: 1,
-      offset: 0,
-      skipCount: true,
-    })
-    if (!rows[0]) return null
+    // One primary-key read of the document's heads, resolved here: the same cost for every
+    // perspective, and the access constraint is checked on the variant actually returned.
+    const row = pickVariant(await this.#reader().getHeads(coll.storageKey, args.id), perspective)
+    if (!row || (access && !matchWhere(access, matchTarget(row)))) return null
+    const rows = [row]
     const [doc] = await this.#finish(coll, rows, perspective, depth, caller)
     return doc as T.GalleyDoc<R>
   }
@@ -497,6 +491,23 @@ interface WritePlan {
   data: Data | null
   hook: 'create' | 'update' | 'publish' | 'unpublish' | 'discardDraft' | 'restore'
   autosave?: boolean
+}
+
+/** The head a perspective resolves a document to (`raw` reads like `drafts` for one document). */
+function pickVariant(heads: HeadRow[], p: ResolvedPerspective): HeadRow | undefined {
+  switch (p.kind) {
+    case 'published':
+      return heads.find((h) => h.variant === 'published')
+    case 'drafts':
+    case 'raw':
+      return heads.find((h) => h.inDrafts)
+    case 'stack':
+      for (const layer of p.layers) {
+        const h = heads.find((x) => x.variant === layer)
+        if (h) return h
+      }
+      return undefined
+  }
 }
 
 function perspectiveArg(p: ResolvedPerspective): T.FindArgs['perspective'] {
