@@ -1,0 +1,111 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { MiddlewareHandler } from 'hono'
+import { ForbiddenError } from '@galley/core'
+import { UnauthorizedError } from '../http/http-errors'
+import { clientInfo } from '../http/client-info'
+import { tokenInQuery } from '../http/query-params'
+import { ANONYMOUS, type ServerContext, type ServerEnv } from '../server-context'
+import { CSRF_HEADER, readCookie, sessionCookieName } from './cookies'
+import { isRole, userOfScope } from './roles'
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'api_key', 'apikey']
+
+/**
+ * Resolve who is calling. `Authorization: Bearer <token>` wins; otherwise the session
+ * cookie; otherwise anonymous. A bad token is a 401 (never a silent downgrade); a token in
+ * the query string is a 400. Sets `c.var.auth` and `c.var.client`.
+ */
+export function authenticate(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
+  return async (c, next) => {
+    const client = clientInfo(c.req.raw, c.env, ctx.options.trustProxy)
+    c.set('client', client)
+    c.set('auth', ANONYMOUS)
+    const search = new URL(c.req.url).searchParams
+    if (QUERY_TOKEN_PARAMS.some((p) => search.has(p))) throw tokenInQuery()
+
+    const header = c.req.header('authorization')
+    if (header !== undefined) {
+      const m = /^Bearer +([^\s]+) *$/i.exec(header)
+      if (!m) throw new UnauthorizedError(`The Authorization header must be 'Bearer <token>'.`)
+      const record = ctx.store ? await ctx.store.resolveToken(m[1]!) : null
+      if (!record) throw new UnauthorizedError('The API token is unknown, revoked or malformed.')
+      c.set('auth', {
+        via: 'token',
+        user: userOfScope(record.scope, record.id, record.name),
+        token: record,
+      })
+      return next()
+    }
+
+    const cookie = readCookie(c.req.header('cookie'), sessionCookieName(client.secure))
+    if (cookie && ctx.store) {
+      const session = await ctx.store.resolveSession(cookie)
+      if (session) {
+        const u = session.user
+        c.set('auth', {
+          via: 'session',
+          user: {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            role: isRole(u.role) ? u.role : 'viewer',
+            kind: 'user',
+          },
+          session: {
+            id: session.id,
+            csrfToken: session.csrfToken,
+            expiresAt: session.expiresAt,
+            doc: u,
+          },
+        })
+      }
+    }
+    return next()
+  }
+}
+
+/**
+ * CSRF protection of cookie-authenticated writes, in two layers:
+ * 1. Origin check — a write whose `Origin` is neither this server nor an allowed origin is refused;
+ * 2. a synchronizer token — the session's random CSRF token (returned at login and by
+ *    `/api/auth/me`, and in the readable `galley_csrf` cookie) must come back in
+ *    `X-CSRF-Token`; a cross-site page can neither read it nor set that header without CORS.
+ * Bearer-token requests carry no ambient credentials and skip both.
+ */
+export function csrfProtection(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
+  return async (c, next) => {
+    const auth = c.get('auth')
+    if (UNSAFE.has(c.req.method) && auth.via === 'session') {
+      assertSameOrigin(ctx, c.req.header('origin'), c.get('client').origin)
+      const sent = c.req.header(CSRF_HEADER) ?? ''
+      if (!safeEqual(sent, auth.session!.csrfToken)) {
+        throw new ForbiddenError(
+          `Missing or wrong ${CSRF_HEADER} header: send the csrfToken from POST /api/auth/login or GET /api/auth/me with every cookie-authenticated write.`,
+        )
+      }
+    }
+    return next()
+  }
+}
+
+/** Refuse a request from a foreign origin (browsers send `Origin` on every cross-site POST). */
+export function assertSameOrigin(
+  ctx: ServerContext,
+  origin: string | undefined,
+  own: string,
+): void {
+  if (origin === undefined) return
+  if (origin === own || ctx.options.allowOrigins.includes(origin)) return
+  throw new ForbiddenError(
+    `Requests from origin ${JSON.stringify(origin.slice(0, 100))} may not use the session cookie; add it to allowOrigins or use an API token.`,
+  )
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest()
+  const hb = createHash('sha256').update(b).digest()
+  return timingSafeEqual(ha, hb) && a.length > 0
+}
+
+export { UNSAFE }

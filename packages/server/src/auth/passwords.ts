@@ -1,0 +1,84 @@
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+
+/** scrypt cost parameters (OWASP's minimum for scrypt: N=2^17 is stronger; 2^15 keeps logins ~100 ms). */
+const PARAMS = Object.freeze({ N: 2 ** 15, r: 8, p: 1, keylen: 64 })
+/** Longest password accepted; scrypt's cost does not depend on it, but parsing and memory do. */
+export const MAX_PASSWORD_LENGTH = 1024
+export const MIN_PASSWORD_LENGTH = 8
+
+function derive(
+  password: string,
+  salt: Buffer,
+  N: number,
+  r: number,
+  p: number,
+  keylen: number,
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(
+      password.normalize('NFKC'),
+      salt,
+      keylen,
+      { N, r, p, maxmem: 256 * N * r + 1024 * 1024 },
+      (err, key) => (err ? reject(err) : resolve(key)),
+    )
+  })
+}
+
+/**
+ * Hash a password with scrypt and a random 16-byte salt.
+ * @example await hashPassword('correct horse') // 'scrypt$32768$8$1$<salt>$<key>'
+ */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16)
+  const key = await derive(password, salt, PARAMS.N, PARAMS.r, PARAMS.p, PARAMS.keylen)
+  return [
+    'scrypt',
+    PARAMS.N,
+    PARAMS.r,
+    PARAMS.p,
+    salt.toString('base64url'),
+    key.toString('base64url'),
+  ].join('$')
+}
+
+/** Check a password against a stored hash in constant time; a malformed hash never matches. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parts = typeof stored === 'string' ? stored.split('$') : []
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false
+  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number]
+  // Bounds keep a tampered hash from asking for unbounded memory or time.
+  if (
+    ![N, r, p].every(Number.isInteger) ||
+    N < 2 ||
+    N > 2 ** 20 ||
+    (N & (N - 1)) !== 0 ||
+    r < 1 ||
+    r > 32 ||
+    p < 1 ||
+    p > 16
+  )
+    return false
+  const salt = Buffer.from(parts[4]!, 'base64url')
+  const expected = Buffer.from(parts[5]!, 'base64url')
+  if (expected.length < 16 || expected.length > 128) return false
+  const key = await derive(password, salt, N, r, p, expected.length)
+  return timingSafeEqual(key, expected)
+}
+
+/** Why a password is unacceptable, or null. */
+export function passwordProblem(password: unknown): string | null {
+  if (typeof password !== 'string') return 'password must be a string.'
+  if (password.length < MIN_PASSWORD_LENGTH)
+    return `password must be at least ${MIN_PASSWORD_LENGTH} characters.`
+  if (password.length > MAX_PASSWORD_LENGTH)
+    return `password must be at most ${MAX_PASSWORD_LENGTH} characters.`
+  return null
+}
+
+/** A hash of a random password, verified against when an email is unknown so timing does not reveal which emails exist. */
+let dummy: Promise<string> | undefined
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(16).toString('hex'))
+  return dummy
+}

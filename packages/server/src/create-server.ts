@@ -1,0 +1,118 @@
+import { Hono } from 'hono'
+import { ConfigError, NotFoundError } from '@galley/core'
+import { AuthStore } from './auth/auth-store'
+import { authRoutes } from './auth/auth-routes'
+import { authenticate, csrfProtection } from './auth/authenticate'
+import { RateLimiter } from './auth/rate-limiter'
+import { hasAuth } from './auth/with-auth'
+import { graphqlRoutes } from './graphql/graphql-route'
+import { cors } from './http/cors'
+import { toErrorBody } from './http/http-errors'
+import { sendPrivate } from './http/respond'
+import { Operations } from './operations/operations'
+import { collectionRoutes } from './rest/collection-routes'
+import { globalRoutes } from './rest/global-routes'
+import type { ServerContext, ServerEnv } from './server-context'
+import { resolveOptions, type ServerOptions } from './server-options'
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher'
+import { webhookRoutes } from './webhooks/webhook-routes'
+
+/** Path segments under `/api` that no collection may use as its slug. */
+export const RESERVED_SLUGS = Object.freeze([
+  'globals',
+  'graphql',
+  'auth',
+  'webhooks',
+  'preview',
+  'draft-mode',
+])
+
+/** What `createServer` returns. */
+export interface GalleyServer {
+  /** The Hono app: mount it, or call `app.request()` in tests. */
+  app: Hono<ServerEnv>
+  /** The Web-standard handler (`Request → Response`), for any runtime. */
+  fetch: (request: Request, env?: unknown) => Promise<Response>
+  /** Webhook deliveries: `idle()` waits for pending ones, `deliveries()` lists attempts. */
+  webhooks: WebhookDispatcher
+  /** Stop webhook retries. The engine is the caller's to close. */
+  close(): Promise<void>
+}
+
+/**
+ * The HTTP API of a Galley engine on Hono: REST and GraphQL on the Local API, sessions and
+ * API tokens (when the config went through `withAuth`), caching headers, CORS, cache-purge
+ * webhooks, and one JSON error shape.
+ * @example
+ * const galley = await createGalley(withAuth(config))
+ * const server = createServer({ galley, allowOrigins: ['http://localhost:3000'] })
+ * serve({ fetch: server.fetch, port: 4000 })
+ */
+export function createServer(options: ServerOptions): GalleyServer {
+  if (!options?.galley?.config)
+    throw new ConfigError('createServer({ galley }): pass the engine from createGalley(config).')
+  const opts = resolveOptions(options)
+  if (!Number.isInteger(opts.maxBodyBytes) || opts.maxBodyBytes < 1)
+    throw new ConfigError('maxBodyBytes must be a whole number of bytes ≥ 1.')
+  for (const slug of opts.galley.config.collections.keys()) {
+    if (RESERVED_SLUGS.includes(slug))
+      throw new ConfigError(
+        `Collection '${slug}' clashes with the route /api/${slug}; reserved: ${RESERVED_SLUGS.join(', ')}.`,
+      )
+  }
+  const galley = opts.galley
+  const store = hasAuth(galley.config.collections) ? new AuthStore(galley) : null
+  const webhooks = new WebhookDispatcher({
+    targets: opts.webhooks,
+    retry: opts.webhookRetry,
+    fetch: opts.fetch,
+    logger: opts.logger,
+  })
+  const { maxAttempts, windowMs } = opts.loginRateLimit
+  const ctx: ServerContext = {
+    galley,
+    options: opts,
+    store,
+    ops: new Operations(galley, store, webhooks),
+    webhooks,
+    limits: {
+      login: new RateLimiter({ max: maxAttempts, windowMs }),
+      address: new RateLimiter({ max: maxAttempts * 6, windowMs }),
+    },
+  }
+
+  const app = new Hono<ServerEnv>()
+  app.onError((err, c) => {
+    const auth = c.get('auth')
+    const { status, body, headers } = toErrorBody(
+      err,
+      !auth || auth.via === 'anonymous',
+      opts.logger,
+    )
+    return sendPrivate(c, body, status, headers)
+  })
+  app.notFound((c) => {
+    const err = new NotFoundError(
+      `No route for ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}. The API lives under /api.`,
+    )
+    const { status, body } = toErrorBody(err, true, opts.logger)
+    return sendPrivate(c, body, status)
+  })
+  app.use('/api/*', cors(opts.allowOrigins, opts.cacheTagHeader))
+  app.use('/api/*', authenticate(ctx))
+  app.use('/api/*', csrfProtection(ctx))
+  app.route('/api/auth', authRoutes(ctx))
+  app.route('/api/graphql', graphqlRoutes(ctx))
+  app.route('/api/webhooks', webhookRoutes(ctx))
+  app.route('/api/globals', globalRoutes(ctx))
+  app.route('/api', collectionRoutes(ctx))
+
+  return {
+    app,
+    fetch: (request, env) => Promise.resolve(app.fetch(request, env)),
+    webhooks,
+    async close() {
+      webhooks.close()
+    },
+  }
+}

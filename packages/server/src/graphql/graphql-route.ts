@@ -1,0 +1,196 @@
+import { Hono, type Context } from 'hono'
+import {
+  GraphQLError,
+  Kind,
+  execute,
+  getOperationAST,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql'
+import { ConflictError, GalleyError, InputError, ValidationError } from '@galley/core'
+import { parseQuery } from '../http/query-params'
+import { readJsonObject } from '../http/read-json-body'
+import { sendPrivate } from '../http/respond'
+import { searchOf } from '../rest/collection-routes'
+import type { ServerContext, ServerEnv } from '../server-context'
+import { buildGraphQLSchema, type GraphQLContext } from './build-schema'
+import { checkQueryLimits } from './query-limits'
+
+const MAX_QUERY_LENGTH = 100_000
+
+interface GraphQLRequest {
+  query: string
+  variables?: Record<string, unknown>
+  operationName?: string
+}
+
+/**
+ * `POST /graphql` (queries and mutations, JSON body `{ query, variables, operationName }`)
+ * and `GET /graphql?query=…&variables=…` (queries only). Responses are never cached publicly.
+ */
+export function graphqlRoutes(ctx: ServerContext): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>()
+  const schema = buildGraphQLSchema(ctx.ops)
+
+  app.post('/', async (c) => {
+    parseQuery(searchOf(c), [], 'POST /api/graphql')
+    const body = await readJsonObject(c.req.raw, ctx.options.maxBodyBytes)
+    return run(ctx, c, schema, toRequest(body.query, body.variables, body.operationName), false)
+  })
+
+  app.get('/', async (c) => {
+    const { params } = parseQuery(
+      searchOf(c),
+      ['query', 'variables', 'operationName', 'extensions'],
+      'GET /api/graphql',
+    )
+    let variables: unknown
+    if (params.has('variables')) {
+      try {
+        variables = JSON.parse(params.get('variables')!)
+      } catch {
+        throw new InputError('variables must be a JSON object.')
+      }
+    }
+    return run(
+      ctx,
+      c,
+      schema,
+      toRequest(params.get('query'), variables, params.get('operationName')),
+      true,
+    )
+  })
+
+  return app
+}
+
+function toRequest(query: unknown, variables: unknown, operationName: unknown): GraphQLRequest {
+  if (typeof query !== 'string' || query.trim() === '')
+    throw new InputError(`Send a GraphQL document in 'query'.`)
+  if (query.length > MAX_QUERY_LENGTH)
+    throw new InputError(`The query is longer than ${MAX_QUERY_LENGTH} characters.`)
+  if (
+    variables !== undefined &&
+    variables !== null &&
+    (typeof variables !== 'object' || Array.isArray(variables))
+  )
+    throw new InputError('variables must be a JSON object.')
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string')
+    throw new InputError('operationName must be a string.')
+  return {
+    query,
+    variables: (variables ?? undefined) as Record<string, unknown> | undefined,
+    operationName: (operationName ?? undefined) as string | undefined,
+  }
+}
+
+async function run(
+  ctx: ServerContext,
+  c: Context<ServerEnv>,
+  schema: GraphQLSchema,
+  req: GraphQLRequest,
+  isGet: boolean,
+): Promise<Response> {
+  let document: DocumentNode
+  try {
+    document = parse(req.query, { maxTokens: 20_000 })
+  } catch (err) {
+    return sendPrivate(c, { errors: [format(err as GraphQLError, ctx, false)] }, 400)
+  }
+  const tooBig = checkQueryLimits(document, ctx.options.graphql)
+  if (tooBig) return sendPrivate(c, { errors: [format(tooBig, ctx, false)] }, 400)
+  const errors = validate(schema, document, undefined, { maxErrors: 20 })
+  if (errors.length)
+    return sendPrivate(c, { errors: errors.map((e) => format(e, ctx, false)) }, 400)
+  const op = getOperationAST(document, req.operationName)
+  if (!op)
+    return sendPrivate(
+      c,
+      {
+        errors: [
+          {
+            message:
+              'Name the operation to run in operationName (the document has several, or none by that name).',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
+      },
+      400,
+    )
+  if (isGet && op.operation !== 'query') {
+    return sendPrivate(
+      c,
+      {
+        errors: [
+          {
+            message: `Only queries may be sent with GET; send ${op.operation}s with POST.`,
+            extensions: { code: 'METHOD_NOT_ALLOWED' },
+          },
+        ],
+      },
+      405,
+      { Allow: 'POST' },
+    )
+  }
+  if (op.operation === 'subscription' || op.kind !== Kind.OPERATION_DEFINITION) {
+    return sendPrivate(
+      c,
+      {
+        errors: [
+          { message: 'Subscriptions are not supported.', extensions: { code: 'BAD_REQUEST' } },
+        ],
+      },
+      400,
+    )
+  }
+  const auth = c.get('auth')
+  const contextValue: GraphQLContext = { auth, ops: ctx.ops, related: new Map() }
+  const result = await execute({
+    schema,
+    document,
+    variableValues: req.variables,
+    operationName: req.operationName,
+    contextValue,
+  })
+  const errs = result.errors?.map((e) => format(e, ctx, auth.via === 'anonymous'))
+  // No data at all means the request itself was wrong (e.g. variables of the wrong type).
+  if (result.data === undefined) return sendPrivate(c, { errors: errs ?? [] }, 400)
+  return sendPrivate(c, errs?.length ? { data: result.data, errors: errs } : { data: result.data })
+}
+
+/** A GraphQL error as callers see it: Galley errors keep their code; anything else is a generic INTERNAL. */
+function format(err: GraphQLError, ctx: ServerContext, anonymous: boolean): GraphQLFormattedError {
+  const original = err.originalError
+  const base = { locations: err.locations, path: err.path }
+  if (!original || original instanceof GraphQLError) {
+    return {
+      message: err.message,
+      ...base,
+      extensions: {
+        code: (err.extensions?.code as string | undefined) ?? 'GRAPHQL_VALIDATION_FAILED',
+      },
+    }
+  }
+  if (original instanceof GalleyError && original.expose && original.status < 500) {
+    let code: string = original.code
+    let message = original.message
+    if (original.status === 403 && anonymous) {
+      code = 'UNAUTHORIZED'
+      message = `${message} Sign in, or send an API token as 'Authorization: Bearer <token>'.`
+    }
+    const extensions: Record<string, unknown> = { code }
+    if (original instanceof ValidationError) extensions.fields = original.fields
+    if (original instanceof ConflictError) extensions.currentRevision = original.currentRevision
+    return { message, ...base, extensions }
+  }
+  // Errors coerced from variables carry no original; internal ones must not leak.
+  ctx.options.logger.error('[galley] unexpected GraphQL error', original)
+  return {
+    message: 'Something went wrong on the server; the error was logged.',
+    ...base,
+    extensions: { code: 'INTERNAL' },
+  }
+}

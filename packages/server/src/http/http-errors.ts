@@ -1,0 +1,91 @@
+import { ConflictError, GalleyError, ValidationError } from '@galley/core'
+
+/** 401: no (valid) credentials for something that needs them. */
+export class UnauthorizedError extends GalleyError {
+  constructor(message: string) {
+    super('UNAUTHORIZED', 401, message)
+    this.name = 'UnauthorizedError'
+  }
+}
+
+/** 413: the body is larger than `maxBodyBytes`. */
+export class PayloadTooLargeError extends GalleyError {
+  constructor(limit: number) {
+    super(
+      'PAYLOAD_TOO_LARGE',
+      413,
+      `The request body is larger than ${limit} bytes; send less data.`,
+    )
+    this.name = 'PayloadTooLargeError'
+  }
+}
+
+/** 415: a body that is not JSON. */
+export class UnsupportedMediaTypeError extends GalleyError {
+  constructor(got: string | undefined) {
+    super(
+      'UNSUPPORTED_MEDIA_TYPE',
+      415,
+      `Send the body as JSON with 'Content-Type: application/json'${got ? ` (got '${got.slice(0, 80)}')` : ''}.`,
+    )
+    this.name = 'UnsupportedMediaTypeError'
+  }
+}
+
+/** 429: too many attempts; `retryAfter` is in seconds. */
+export class RateLimitedError extends GalleyError {
+  readonly retryAfter: number
+  constructor(message: string, retryAfter: number) {
+    super('RATE_LIMITED', 429, message)
+    this.name = 'RateLimitedError'
+    this.retryAfter = retryAfter
+  }
+}
+
+/** The one JSON error shape of the REST API. */
+export interface ErrorBody {
+  error: {
+    code: string
+    message: string
+    fields?: Array<{ path: string; message: string }>
+    currentRevision?: string | null
+  }
+}
+
+/**
+ * Turn anything thrown into a status and the JSON error shape, in one place. Errors not
+ * marked safe to show become a generic 500 and are logged; no stack or SQL leaves.
+ * `anonymous` turns a 403 into a 401, since signing in might help.
+ */
+export function toErrorBody(
+  err: unknown,
+  anonymous: boolean,
+  logger: Pick<Console, 'error'>,
+): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  const headers: Record<string, string> = {}
+  if (err instanceof GalleyError && err.expose && err.status >= 400 && err.status < 500) {
+    let { status, code } = err
+    let message = err.message
+    if (status === 403 && anonymous) {
+      status = 401
+      code = 'UNAUTHORIZED'
+      message = `${message} Sign in, or send an API token as 'Authorization: Bearer <token>'.`
+    }
+    const body: ErrorBody = { error: { code, message } }
+    if (err instanceof ValidationError) body.error.fields = err.fields
+    if (err instanceof ConflictError) body.error.currentRevision = err.currentRevision
+    if (err instanceof RateLimitedError) headers['Retry-After'] = String(err.retryAfter)
+    return { status, body, headers }
+  }
+  logger.error('[galley] unexpected error', err)
+  return {
+    status: 500,
+    body: {
+      error: {
+        code: 'INTERNAL',
+        message: 'Something went wrong on the server; the error was logged.',
+      },
+    },
+    headers,
+  }
+}

@@ -1,0 +1,291 @@
+import {
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  type Galley,
+  type GalleyDoc,
+  type PaginatedDocs,
+  type Perspective,
+  type Revision,
+  type SanitizedCollection,
+  type Where,
+} from '@galley/core'
+import type { AuthStore } from '../auth/auth-store'
+import { INTERNAL_PREFIX, USERS } from '../auth/with-auth'
+import type { RequestAuth } from '../server-context'
+import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher'
+import { docTag, globalTag } from './cache-tags'
+
+type Data = Record<string, unknown>
+
+export interface ReadArgs {
+  perspective?: Perspective
+  draft?: boolean
+  depth?: number
+}
+
+export interface FindArgs extends ReadArgs {
+  where?: Where
+  sort?: string
+  limit?: number
+  page?: number
+}
+
+/**
+ * The Local API as the HTTP layers call it: one method per route, each passing the
+ * request's caller so access rules apply, refusing writes to read-only tokens, hiding the
+ * server's own collections, and emitting cache-tag purges after published changes.
+ * REST and GraphQL both go through here, so they cannot drift apart.
+ */
+export class Operations {
+  readonly #galley: Galley
+  readonly #store: AuthStore | null
+  readonly #webhooks: WebhookDispatcher
+
+  constructor(galley: Galley, store: AuthStore | null, webhooks: WebhookDispatcher) {
+    this.#galley = galley
+    this.#store = store
+    this.#webhooks = webhooks
+  }
+
+  /** A collection the API exposes, or a 404 naming the ones it does. */
+  collection(slug: string): SanitizedCollection {
+    const c = this.#galley.config.collections.get(slug)
+    if (!c || slug.startsWith(INTERNAL_PREFIX)) {
+      throw new NotFoundError(
+        `Unknown collection ${JSON.stringify(String(slug).slice(0, 60))}. Known: ${
+          this.collections()
+            .map((x) => x.slug)
+            .join(', ') || 'none'
+        }.`,
+      )
+    }
+    return c
+  }
+
+  /** Collections the API exposes (never the server's own `galley-*` ones). */
+  collections(): SanitizedCollection[] {
+    return [...this.#galley.config.collections.values()].filter(
+      (c) => !c.slug.startsWith(INTERNAL_PREFIX),
+    )
+  }
+
+  globals(): SanitizedCollection[] {
+    return [...this.#galley.config.globals.values()]
+  }
+
+  global(slug: string): SanitizedCollection {
+    return this.#galley.global(slug)
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async find(auth: RequestAuth, slug: string, args: FindArgs): Promise<PaginatedDocs<GalleyDoc>> {
+    this.collection(slug)
+    return this.#galley.find({ collection: slug, ...args, user: auth.user })
+  }
+
+  async findById(auth: RequestAuth, slug: string, id: string, args: ReadArgs): Promise<GalleyDoc> {
+    this.collection(slug)
+    const doc = await this.#galley.findById({ collection: slug, id, ...args, user: auth.user })
+    if (!doc)
+      throw new NotFoundError(
+        `'${slug}' ${JSON.stringify(String(id).slice(0, 80))} does not exist in this perspective, or you may not read it.`,
+      )
+    return doc
+  }
+
+  async listRevisions(
+    auth: RequestAuth,
+    slug: string,
+    id: string,
+    args: { limit?: number; page?: number },
+  ): Promise<PaginatedDocs<Revision>> {
+    this.collection(slug)
+    return this.#galley.listRevisions({ collection: slug, id, ...args, user: auth.user })
+  }
+
+  async findGlobal(auth: RequestAuth, slug: string, args: ReadArgs): Promise<GalleyDoc> {
+    this.global(slug)
+    return this.#galley.findGlobal({ slug, ...args, user: auth.user })
+  }
+
+  async listGlobalRevisions(
+    auth: RequestAuth,
+    slug: string,
+    args: { limit?: number; page?: number },
+  ): Promise<PaginatedDocs<Revision>> {
+    return this.#galley.listGlobalRevisions({ slug, ...args, user: auth.user })
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  async create(
+    auth: RequestAuth,
+    slug: string,
+    data: Data,
+    args: { draft?: boolean; depth?: number; id?: string },
+  ): Promise<GalleyDoc> {
+    this.collection(slug)
+    this.#assertMayWrite(auth)
+    let doc: GalleyDoc
+    if (slug === USERS && this.#store) {
+      const { password, ...rest } = data
+      if (password === undefined)
+        throw new InputError(`A new user needs a 'password' (at least 8 characters).`)
+      if (args.draft) throw new InputError(`'users' has no drafts.`)
+      doc = await this.#store.createUser(
+        {
+          ...(rest as { email: string; role?: never; name?: string }),
+          password: password as string,
+          id: args.id,
+        },
+        { user: auth.user },
+      )
+    } else {
+      doc = await this.#galley.create({ collection: slug, data, ...args, user: auth.user })
+    }
+    if (!args.draft) this.#emit('create', [docTag(slug, doc.id), slug])
+    return doc
+  }
+
+  async update(
+    auth: RequestAuth,
+    slug: string,
+    id: string,
+    data: Data,
+    args: { draft?: boolean; autosave?: boolean; ifRevision?: string; depth?: number },
+  ): Promise<GalleyDoc> {
+    this.collection(slug)
+    this.#assertMayWrite(auth)
+    let password: unknown
+    if (slug === USERS && this.#store && 'password' in data) {
+      ;({ password, ...data } = data)
+      if (typeof password !== 'string')
+        throw new InputError('password must be a string of at least 8 characters.')
+    }
+    const doc = await this.#galley.update({ collection: slug, id, data, ...args, user: auth.user })
+    if (password !== undefined) await this.#store!.setPassword(doc.id, password as string)
+    if (!args.draft && !args.autosave) this.#emit('update', [docTag(slug, doc.id), slug])
+    return doc
+  }
+
+  async delete(
+    auth: RequestAuth,
+    slug: string,
+    id: string,
+    args: { ifRevision?: string },
+  ): Promise<{ id: string }> {
+    this.collection(slug)
+    this.#assertMayWrite(auth)
+    const res = await this.#galley.delete({ collection: slug, id, ...args, user: auth.user })
+    if (slug === USERS && this.#store) await this.#store.forgetUser(res.id)
+    this.#emit('delete', [docTag(slug, res.id), slug])
+    return res
+  }
+
+  async publish(
+    auth: RequestAuth,
+    slug: string,
+    id: string,
+    args: { ifRevision?: string },
+  ): Promise<GalleyDoc> {
+    this.collection(slug)
+    this.#assertMayWrite(auth)
+    const doc = await this.#galley.publish({ collection: slug, id, ...args, user: auth.user })
+    this.#emit('publish', [docTag(slug, doc.id), slug])
+    return doc
+  }
+
+  async unpublish(
+    auth: RequestAuth,
+    slug: string,
+    id: string,
+    args: { ifRevision?: string },
+  ): Promise<GalleyDoc> {
+    this.collection(slug)
+    this.#assertMayWrite(auth)
+    const doc = await this.#galley.unpublish({ collection: slug, id, ...args, user: auth.user })
+    this.#emit('unpublish', [docTag(slug, doc.id), slug])
+    return doc
+  }
+
+  /** Drops the draft; the published content is unchanged, so nothing is purged. */
+  async discardDraft(
+    auth: RequestAuth,
+    slug: string,
+    id: string,
+    args: { ifRevision?: string },
+  ): Promise<GalleyDoc> {
+    this.collection(slug)
+    this.#assertMayWrite(auth)
+    return this.#galley.discardDraft({ collection: slug, id, ...args, user: auth.user })
+  }
+
+  async restoreRevision(
+    auth: RequestAuth,
+    slug: string,
+    id: string,
+    revisionId: string,
+    args: { draft?: boolean; ifRevision?: string },
+  ): Promise<GalleyDoc> {
+    const coll = this.collection(slug)
+    this.#assertMayWrite(auth)
+    const doc = await this.#galley.restoreRevision({
+      collection: slug,
+      id,
+      revisionId,
+      ...args,
+      user: auth.user,
+    })
+    if (!(args.draft ?? coll.drafts)) this.#emit('restore', [docTag(slug, doc.id), slug])
+    return doc
+  }
+
+  async updateGlobal(
+    auth: RequestAuth,
+    slug: string,
+    data: Data,
+    args: { draft?: boolean; autosave?: boolean; ifRevision?: string },
+  ): Promise<GalleyDoc> {
+    this.#assertMayWrite(auth)
+    const doc = await this.#galley.updateGlobal({ slug, data, ...args, user: auth.user })
+    if (!args.draft && !args.autosave) this.#emit('update', [globalTag(slug)])
+    return doc
+  }
+
+  async publishGlobal(
+    auth: RequestAuth,
+    slug: string,
+    args: { ifRevision?: string },
+  ): Promise<GalleyDoc> {
+    this.#assertMayWrite(auth)
+    const doc = await this.#galley.publishGlobal({ slug, ...args, user: auth.user })
+    this.#emit('publish', [globalTag(slug)])
+    return doc
+  }
+
+  async discardGlobalDraft(
+    auth: RequestAuth,
+    slug: string,
+    args: { ifRevision?: string },
+  ): Promise<GalleyDoc> {
+    this.#assertMayWrite(auth)
+    return this.#galley.discardGlobalDraft({ slug, ...args, user: auth.user })
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** A token's scope is a ceiling no access rule can lift: read tokens never write. */
+  #assertMayWrite(auth: RequestAuth): void {
+    if (auth.via === 'token' && auth.token?.scope !== 'write') {
+      throw new ForbiddenError(
+        `This API token has scope '${auth.token?.scope}', which cannot write; create one with --scope write.`,
+      )
+    }
+  }
+
+  #emit(event: string, tags: string[]): void {
+    this.#webhooks.emit(event, tags)
+  }
+}

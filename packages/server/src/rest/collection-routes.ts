@@ -1,0 +1,164 @@
+import { Hono, type Context } from 'hono'
+import { InputError } from '@galley/core'
+import { booleanParam, ifMatchRevision, intParam, parseQuery } from '../http/query-params'
+import { readJsonBody, readJsonObject } from '../http/read-json-body'
+import { sendPrivate } from '../http/respond'
+import { tagsOfDocs } from '../operations/cache-tags'
+import type { ServerContext, ServerEnv } from '../server-context'
+import { isPublicRead, sendRead } from './read-response'
+
+const LIST_PARAMS = ['where', 'limit', 'page', 'sort', 'depth', 'perspective', 'draft'] as const
+const READ_PARAMS = ['perspective', 'draft', 'depth'] as const
+
+/**
+ * REST routes of collections, one per Local API call:
+ * `GET|POST /:collection`, `GET|PATCH|DELETE /:collection/:id`,
+ * `POST /:collection/:id/{publish,unpublish,discard-draft}`,
+ * `GET /:collection/:id/revisions`, `POST /:collection/:id/revisions/:rev/restore`.
+ */
+export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>()
+  const { ops } = ctx
+  const max = ctx.options.maxBodyBytes
+
+  app.get('/:collection', async (c) => {
+    const slug = c.req.param('collection')
+    const { params, where } = parseQuery(searchOf(c), LIST_PARAMS, 'GET /api/:collection')
+    ops.collection(slug)
+    const perspective = params.get('perspective')
+    const draft = booleanParam(params, 'draft')
+    const auth = c.get('auth')
+    const isPublic = isPublicRead(auth, perspective, draft)
+    const res = await ops.find(auth, slug, {
+      where: where as never,
+      perspective,
+      draft,
+      sort: params.get('sort'),
+      limit: intParam(params, 'limit'),
+      page: intParam(params, 'page'),
+      depth: intParam(params, 'depth'),
+    })
+    return sendRead(ctx, c, res, isPublic, () => tagsOfDocs(ctx.galley, slug, res.docs, true))
+  })
+
+  app.post('/:collection', async (c) => {
+    const slug = c.req.param('collection')
+    const { params } = parseQuery(searchOf(c), ['draft', 'depth'], 'POST /api/:collection')
+    ops.collection(slug)
+    const body = await readJsonObject(c.req.raw, max)
+    const { id, ...data } = body
+    if (id !== undefined && typeof id !== 'string')
+      throw new InputError('id must be a string of 1–64 letters, digits, - or _.')
+    const doc = await ops.create(c.get('auth'), slug, data, {
+      draft: booleanParam(params, 'draft'),
+      depth: intParam(params, 'depth'),
+      id,
+    })
+    return sendPrivate(c, doc, 201)
+  })
+
+  app.get('/:collection/:id', async (c) => {
+    const slug = c.req.param('collection')
+    const { params } = parseQuery(searchOf(c), READ_PARAMS, 'GET /api/:collection/:id')
+    ops.collection(slug)
+    const perspective = params.get('perspective')
+    const draft = booleanParam(params, 'draft')
+    const auth = c.get('auth')
+    const isPublic = isPublicRead(auth, perspective, draft)
+    const doc = await ops.findById(auth, slug, c.req.param('id'), {
+      perspective,
+      draft,
+      depth: intParam(params, 'depth'),
+    })
+    return sendRead(ctx, c, doc, isPublic, () => tagsOfDocs(ctx.galley, slug, [doc], false))
+  })
+
+  app.patch('/:collection/:id', async (c) => {
+    const slug = c.req.param('collection')
+    const { params } = parseQuery(
+      searchOf(c),
+      ['draft', 'autosave', 'depth'],
+      'PATCH /api/:collection/:id',
+    )
+    ops.collection(slug)
+    const ifRevision = ifMatchRevision(c.req.header('if-match'))
+    const data = await readJsonObject(c.req.raw, max)
+    const doc = await ops.update(c.get('auth'), slug, c.req.param('id'), data, {
+      draft: booleanParam(params, 'draft'),
+      autosave: booleanParam(params, 'autosave'),
+      depth: intParam(params, 'depth'),
+      ifRevision,
+    })
+    return sendPrivate(c, doc)
+  })
+
+  app.delete('/:collection/:id', async (c) => {
+    const slug = c.req.param('collection')
+    parseQuery(searchOf(c), [], 'DELETE /api/:collection/:id')
+    ops.collection(slug)
+    const ifRevision = ifMatchRevision(c.req.header('if-match'))
+    await readJsonBody(c.req.raw, max)
+    return sendPrivate(c, await ops.delete(c.get('auth'), slug, c.req.param('id'), { ifRevision }))
+  })
+
+  const action = (name: 'publish' | 'unpublish' | 'discard-draft') =>
+    app.post(`/:collection/:id/${name}`, async (c) => {
+      const slug = c.req.param('collection')
+      parseQuery(searchOf(c), [], `POST /api/:collection/:id/${name}`)
+      ops.collection(slug)
+      const ifRevision = ifMatchRevision(c.req.header('if-match'))
+      await readJsonBody(c.req.raw, max)
+      const auth = c.get('auth')
+      const id = c.req.param('id')
+      const doc =
+        name === 'publish'
+          ? await ops.publish(auth, slug, id, { ifRevision })
+          : name === 'unpublish'
+            ? await ops.unpublish(auth, slug, id, { ifRevision })
+            : await ops.discardDraft(auth, slug, id, { ifRevision })
+      return sendPrivate(c, doc)
+    })
+  action('publish')
+  action('unpublish')
+  action('discard-draft')
+
+  app.get('/:collection/:id/revisions', async (c) => {
+    const slug = c.req.param('collection')
+    const { params } = parseQuery(
+      searchOf(c),
+      ['limit', 'page'],
+      'GET /api/:collection/:id/revisions',
+    )
+    const res = await ops.listRevisions(c.get('auth'), slug, c.req.param('id'), {
+      limit: intParam(params, 'limit'),
+      page: intParam(params, 'page'),
+    })
+    return sendPrivate(c, res)
+  })
+
+  app.post('/:collection/:id/revisions/:rev/restore', async (c) => {
+    const slug = c.req.param('collection')
+    const { params } = parseQuery(
+      searchOf(c),
+      ['draft'],
+      'POST /api/:collection/:id/revisions/:rev/restore',
+    )
+    ops.collection(slug)
+    const ifRevision = ifMatchRevision(c.req.header('if-match'))
+    await readJsonBody(c.req.raw, max)
+    const doc = await ops.restoreRevision(
+      c.get('auth'),
+      slug,
+      c.req.param('id'),
+      c.req.param('rev'),
+      { draft: booleanParam(params, 'draft'), ifRevision },
+    )
+    return sendPrivate(c, doc)
+  })
+
+  return app
+}
+
+export function searchOf(c: Context): URLSearchParams {
+  return new URL(c.req.url).searchParams
+}

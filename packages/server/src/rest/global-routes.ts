@@ -1,0 +1,89 @@
+import { Hono } from 'hono'
+import { booleanParam, ifMatchRevision, intParam, parseQuery } from '../http/query-params'
+import { readJsonBody, readJsonObject } from '../http/read-json-body'
+import { sendPrivate } from '../http/respond'
+import { globalTag } from '../operations/cache-tags'
+import type { ServerContext, ServerEnv } from '../server-context'
+import { searchOf } from './collection-routes'
+import { isPublicRead, sendRead } from './read-response'
+
+/**
+ * REST routes of globals: `GET|PATCH /globals/:slug`, `POST /globals/:slug/publish`,
+ * `POST /globals/:slug/discard-draft`, `GET /globals/:slug/revisions`.
+ */
+export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>()
+  const { ops } = ctx
+  const max = ctx.options.maxBodyBytes
+
+  app.get('/:slug', async (c) => {
+    const slug = c.req.param('slug')
+    const { params } = parseQuery(
+      searchOf(c),
+      ['perspective', 'draft', 'depth'],
+      'GET /api/globals/:slug',
+    )
+    ops.global(slug)
+    const perspective = params.get('perspective')
+    const draft = booleanParam(params, 'draft')
+    const auth = c.get('auth')
+    const isPublic = isPublicRead(auth, perspective, draft)
+    const doc = await ops.findGlobal(auth, slug, {
+      perspective,
+      draft,
+      depth: intParam(params, 'depth'),
+    })
+    return sendRead(ctx, c, doc, isPublic, () => [globalTag(slug)])
+  })
+
+  app.patch('/:slug', async (c) => {
+    const slug = c.req.param('slug')
+    const { params } = parseQuery(searchOf(c), ['draft', 'autosave'], 'PATCH /api/globals/:slug')
+    ops.global(slug)
+    const ifRevision = ifMatchRevision(c.req.header('if-match'))
+    const data = await readJsonObject(c.req.raw, max)
+    const doc = await ops.updateGlobal(c.get('auth'), slug, data, {
+      draft: booleanParam(params, 'draft'),
+      autosave: booleanParam(params, 'autosave'),
+      ifRevision,
+    })
+    return sendPrivate(c, doc)
+  })
+
+  app.post('/:slug/publish', async (c) => {
+    const slug = c.req.param('slug')
+    parseQuery(searchOf(c), [], 'POST /api/globals/:slug/publish')
+    ops.global(slug)
+    const ifRevision = ifMatchRevision(c.req.header('if-match'))
+    await readJsonBody(c.req.raw, max)
+    return sendPrivate(c, await ops.publishGlobal(c.get('auth'), slug, { ifRevision }))
+  })
+
+  app.post('/:slug/discard-draft', async (c) => {
+    const slug = c.req.param('slug')
+    parseQuery(searchOf(c), [], 'POST /api/globals/:slug/discard-draft')
+    ops.global(slug)
+    const ifRevision = ifMatchRevision(c.req.header('if-match'))
+    await readJsonBody(c.req.raw, max)
+    return sendPrivate(c, await ops.discardGlobalDraft(c.get('auth'), slug, { ifRevision }))
+  })
+
+  app.get('/:slug/revisions', async (c) => {
+    const slug = c.req.param('slug')
+    const { params } = parseQuery(
+      searchOf(c),
+      ['limit', 'page'],
+      'GET /api/globals/:slug/revisions',
+    )
+    ops.global(slug)
+    return sendPrivate(
+      c,
+      await ops.listGlobalRevisions(c.get('auth'), slug, {
+        limit: intParam(params, 'limit'),
+        page: intParam(params, 'page'),
+      }),
+    )
+  })
+
+  return app
+}

@@ -1,0 +1,80 @@
+import type { Galley } from '@galley/core'
+import type { WebhookTarget, WebhookRetry } from './webhooks/webhook-dispatcher'
+
+/** Options of `createServer`; everything but `galley` has a default in `SERVER_DEFAULTS`. */
+export interface ServerOptions {
+  /** The engine, from `createGalley(withAuth(config))`. */
+  galley: Galley
+  /** Origins allowed to call the API from a browser (credentials included). `'*'` allows any origin without credentials. Default none. */
+  allowOrigins?: readonly string[]
+  /** Largest request body in bytes (Content-Length and the streamed size). Default 1 MiB. */
+  maxBodyBytes?: number
+  /** `Cache-Control` of published, anonymous reads. Default `public, s-maxage=60, stale-while-revalidate=600`. */
+  publicCacheControl?: string
+  /** Header that lists a response's cache tags. Default `Cache-Tag`. */
+  cacheTagHeader?: string
+  /** Longest cache-tag header; past it only collection tags are sent. Default 8000 characters. */
+  maxCacheTagLength?: number
+  /** Receivers of cache-tag purges, signed with their `secret`. Default none. */
+  webhooks?: readonly WebhookTarget[]
+  /** Retry policy of webhook deliveries. */
+  webhookRetry?: Partial<WebhookRetry>
+  /** Session lifetime in seconds. Default 7 days. */
+  sessionTtlSeconds?: number
+  /** `Secure` on cookies: `'auto'` (when the request is https), `true` or `false`. Default `'auto'`. */
+  secureCookies?: boolean | 'auto'
+  /** Failed logins allowed per address+email per window (and 6× that per address). Default 5 per 15 minutes. */
+  loginRateLimit?: { maxAttempts?: number; windowMs?: number }
+  /** Trust `X-Forwarded-For` / `X-Forwarded-Proto` (behind a proxy you run). Default false. */
+  trustProxy?: boolean
+  /** Limits of GraphQL documents. Default depth 12, 2000 fields. */
+  graphql?: { maxDepth?: number; maxFields?: number }
+  /** Where unexpected errors are logged. Default `console`. */
+  logger?: Pick<Console, 'error' | 'warn'>
+  /** `fetch` used for webhook deliveries (tests, proxies). Default the global fetch. */
+  fetch?: typeof fetch
+}
+
+export const SERVER_DEFAULTS = Object.freeze({
+  allowOrigins: Object.freeze([]) as readonly string[],
+  maxBodyBytes: 1024 * 1024,
+  publicCacheControl: 'public, s-maxage=60, stale-while-revalidate=600',
+  cacheTagHeader: 'Cache-Tag',
+  maxCacheTagLength: 8000,
+  webhooks: Object.freeze([]) as readonly WebhookTarget[],
+  sessionTtlSeconds: 7 * 24 * 3600,
+  secureCookies: 'auto' as boolean | 'auto',
+  loginRateLimit: Object.freeze({ maxAttempts: 5, windowMs: 15 * 60_000 }),
+  trustProxy: false,
+  graphql: Object.freeze({ maxDepth: 12, maxFields: 2000 }),
+})
+
+/** Options after defaults are applied. */
+export type ResolvedServerOptions = Required<
+  Omit<ServerOptions, 'webhookRetry' | 'fetch' | 'logger' | 'loginRateLimit' | 'graphql'>
+> & {
+  webhookRetry: Partial<WebhookRetry>
+  fetch: typeof fetch
+  logger: Pick<Console, 'error' | 'warn'>
+  loginRateLimit: { maxAttempts: number; windowMs: number }
+  graphql: { maxDepth: number; maxFields: number }
+}
+
+export function resolveOptions(options: ServerOptions): ResolvedServerOptions {
+  return {
+    ...SERVER_DEFAULTS,
+    ...stripUndefined(options),
+    webhookRetry: options.webhookRetry ?? {},
+    fetch: options.fetch ?? ((...args) => fetch(...args)),
+    logger: options.logger ?? console,
+    loginRateLimit: {
+      ...SERVER_DEFAULTS.loginRateLimit,
+      ...stripUndefined(options.loginRateLimit ?? {}),
+    },
+    graphql: { ...SERVER_DEFAULTS.graphql, ...stripUndefined(options.graphql ?? {}) },
+  } as ResolvedServerOptions
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
