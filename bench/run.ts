@@ -48,19 +48,26 @@ async function main(): Promise<void> {
   for (const revisions of settings.revisionCounts) {
     const sizes: Sizes = { ...settings.base, revisions }
     const outcomes: Outcome[] = []
+    const withLoad = async (run: () => Promise<Outcome>) => {
+      const before = os.loadavg()[0] ?? 0
+      const outcome = await run()
+      outcomes.push({ ...outcome, load: [before, os.loadavg()[0] ?? 0] })
+    }
     if (!settings.skipSqlite) {
       const file = `${dataDir}galley-${process.pid}-${revisions}.db`
-      outcomes.push(await runEngine(() => createSqliteTarget(file), 'galley-sqlite', sizes))
+      await withLoad(() => runEngine(() => createSqliteTarget(file), 'galley-sqlite', sizes))
     }
     if (!settings.skipPostgres) {
-      outcomes.push(await runEngine(() => createPostgresTarget(settings.postgresUrl), 'galley-postgres', sizes))
+      await withLoad(() => runEngine(() => createPostgresTarget(settings.postgresUrl), 'galley-postgres', sizes))
     }
     if (!settings.skipPeers) {
-      try {
-        outcomes.push({ target: 'payload-sqlite', result: await runPeer('../peers/payload/run.ts', sizes) })
-      } catch (err) {
-        outcomes.push({ target: 'payload-sqlite', error: message(err) })
-      }
+      await withLoad(async () => {
+        try {
+          return { target: 'payload-sqlite', result: await runPeer('../peers/payload/run.ts', sizes) }
+        } catch (err) {
+          return { target: 'payload-sqlite', error: message(err) }
+        }
+      })
     }
     all[revisions] = outcomes
     sections.push(renderSection(sizes, outcomes, verdicts))

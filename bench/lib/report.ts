@@ -23,6 +23,8 @@ export interface Outcome {
   target: string
   result?: RunResult
   error?: string
+  /** 1-minute load average before and after: other work on the machine skews ratios. */
+  load?: [number, number]
 }
 
 export interface Verdict {
@@ -88,6 +90,8 @@ export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdi
   }
   const seeds = outcomes.filter((o) => o.result).map((o) => `${o.target} ${o.result!.seedSeconds.toFixed(1)} s`)
   if (seeds.length) lines.push('', `Seeding (not measured): ${seeds.join(', ')}.`)
+  const loads = outcomes.filter((o) => o.load).map((o) => `${o.target} ${o.load![0].toFixed(1)} → ${o.load![1].toFixed(1)}`)
+  if (loads.length) lines.push('', `1-minute load average before → after each side (2 cores): ${loads.join(', ')}.`)
   for (const o of outcomes) if (o.error) lines.push('', `**${o.target} failed:** ${o.error}`)
   return lines.join('\n')
 }

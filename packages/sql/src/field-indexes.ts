@@ -20,7 +20,8 @@ export async function syncFieldIndexes(db: Kysely<any>, d: SqlDialect, specs: Co
       const keys = info.steps.map((s) => (s as { key: string }).key)
       const expr = d.extract(sql.ref('data'), keys, info.kind)
       const name = `galley_ix_${hash(`${info.kind}:${keys.join('.')}`)}`
-      if (!done.has(name)) {
+      // A unique field's two partial unique indexes already serve published and drafts lookups.
+      if (!unique && !done.has(name)) {
         done.add(name)
         await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (collection, ${expr})`.execute(db)
       }

@@ -11,17 +11,8 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
-    name: 'documents, heads and revisions',
+    name: 'heads and revisions',
     async up(db, d) {
-      await sql`CREATE TABLE galley_documents (
-        collection text NOT NULL,
-        id text NOT NULL,
-        created_at text NOT NULL,
-        updated_at text NOT NULL,
-        latest_rev text NOT NULL,
-        rev_count integer NOT NULL,
-        PRIMARY KEY (collection, id)
-      )${sql.raw(d.types.tableOptions)}`.execute(db)
       // Heads hold the current content of each variant; history lives apart so reading a
       // draft costs the same however long its history is.
       await sql`CREATE TABLE galley_heads (

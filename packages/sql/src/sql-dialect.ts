@@ -25,8 +25,8 @@ export interface SqlDialect {
   jsonParam(data: unknown): unknown
   /** Parse stored document data. */
   parseJson(value: unknown): Record<string, unknown> | null
-  /** `FOR UPDATE` where the store has row locks. */
-  readonly forUpdate: string
+  /** A statement taking a transaction-scoped write lock on a key; none where writers are already serialised. */
+  lockDocument(key: string): RawBuilder<unknown> | undefined
   /** The unique index name, when `err` is a unique-constraint failure. */
   uniqueIndexOf(err: unknown): string | undefined
   /** DDL types. */

@@ -1,8 +1,6 @@
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import {
   type CollectionStorageSpec,
-  ConflictError,
-  type DocumentRow,
   type HeadRow,
   type ResolvedPerspective,
   type ResolvedQuery,
@@ -94,10 +92,6 @@ function makeReader(db: Kysely<any> | Transaction<any>, d: SqlDialect): StorageR
       const r = await rows(sql<RawHead>`SELECT * FROM galley_heads WHERE collection = ${collection} AND id = ${id}`)
       return r.map((x) => toHead(x, d))
     },
-    async getDocument(collection, id) {
-      const [r] = await rows(sql<RawDoc>`SELECT * FROM galley_documents WHERE collection = ${collection} AND id = ${id}`)
-      return r ? toDocRow(r) : undefined
-    },
     async findResolved(q: ResolvedQuery) {
       const where = compileWhere(q.where, d)
       const source = resolvedSource(q.collection, q.perspective, d)
@@ -134,31 +128,29 @@ function makeTransaction(trx: Transaction<any>, d: SqlDialect, state: { uniques:
   return {
     ...makeReader(trx, d),
     async lockDocument(collection, id) {
-      const { rows } = await sql<RawDoc>`SELECT * FROM galley_documents WHERE collection = ${collection} AND id = ${id} ${sql.raw(d.forUpdate)}`.execute(trx)
-      return rows[0] ? toDocRow(rows[0]) : undefined
-    },
-    async insertDocument(r: DocumentRow) {
-      try {
-        await run(sql`INSERT INTO galley_documents (collection, id, created_at, updated_at, latest_rev, rev_count) VALUES (${r.collection}, ${r.id}, ${r.createdAt}, ${r.updatedAt}, ${r.latestRev}, ${r.revCount})`)
-      } catch (err) {
-        if (d.uniqueIndexOf(err) !== undefined && !state.uniques.has(d.uniqueIndexOf(err)!)) {
-          throw new ConflictError(`A document with id '${r.id}' was created at the same time; reload and try again.`, null)
-        }
-        throw err
-      }
-    },
-    async updateDocument(r: DocumentRow) {
-      await run(sql`UPDATE galley_documents SET updated_at = ${r.updatedAt}, latest_rev = ${r.latestRev}, rev_count = ${r.revCount} WHERE collection = ${r.collection} AND id = ${r.id}`)
+      const lock = d.lockDocument(`${collection}/${id}`)
+      if (lock) await run(lock)
+      const { rows } = await sql<{ latest: string | null; n: number | string }>`SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ${collection} AND doc_id = ${id}`.execute(trx)
+      const r = rows[0]
+      return r && r.latest !== null && Number(r.n) > 0 ? { latestRev: r.latest, revCount: Number(r.n) } : undefined
     },
     async deleteDocument(collection, id) {
       await run(sql`DELETE FROM galley_heads WHERE collection = ${collection} AND id = ${id}`)
       await run(sql`DELETE FROM galley_revisions WHERE collection = ${collection} AND doc_id = ${id}`)
-      await run(sql`DELETE FROM galley_documents WHERE collection = ${collection} AND id = ${id}`)
     },
-    async putHead(h: HeadRow) {
-      await run(sql`INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, data, created_at, updated_at)
-        VALUES (${h.collection}, ${h.id}, ${h.variant}, ${h.rev}, ${h.status}, ${d.bool(h.inDrafts)}, ${d.jsonParam(h.data)}, ${h.createdAt}, ${h.updatedAt})
-        ON CONFLICT (collection, id, variant) DO UPDATE SET rev = excluded.rev, status = excluded.status, in_drafts = excluded.in_drafts, data = excluded.data, updated_at = excluded.updated_at`)
+    async putHead(h: HeadRow, prev?: HeadRow) {
+      if (!prev) {
+        await run(sql`INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, data, created_at, updated_at)
+          VALUES (${h.collection}, ${h.id}, ${h.variant}, ${h.rev}, ${h.status}, ${d.bool(h.inDrafts)}, ${d.jsonParam(h.data)}, ${h.createdAt}, ${h.updatedAt})`)
+        return
+      }
+      // Only changed columns: an index is rewritten only when a column it covers is set.
+      const set = []
+      if (prev.rev !== h.rev) set.push(sql`rev = ${h.rev}`, sql`data = ${d.jsonParam(h.data)}`, sql`updated_at = ${h.updatedAt}`)
+      if (prev.status !== h.status) set.push(sql`status = ${h.status}`)
+      if (prev.inDrafts !== h.inDrafts) set.push(sql`in_drafts = ${d.bool(h.inDrafts)}`)
+      if (set.length === 0) return
+      await run(sql`UPDATE galley_heads SET ${sql.join(set)} WHERE collection = ${h.collection} AND id = ${h.id} AND variant = ${h.variant}`)
     },
     async deleteHead(collection, id, variant: Variant) {
       await run(sql`DELETE FROM galley_heads WHERE collection = ${collection} AND id = ${id} AND variant = ${variant}`)
@@ -225,14 +217,6 @@ interface RawHead {
   created_at: string
   updated_at: string
 }
-interface RawDoc {
-  collection: string
-  id: string
-  created_at: string
-  updated_at: string
-  latest_rev: string
-  rev_count: number | string
-}
 interface RawRevision {
   id: string
   collection: string
@@ -257,10 +241,6 @@ function toHead(r: RawHead, d: SqlDialect): HeadRow {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }
-}
-
-function toDocRow(r: RawDoc): DocumentRow {
-  return { collection: r.collection, id: r.id, createdAt: r.created_at, updatedAt: r.updated_at, latestRev: r.latest_rev, revCount: Number(r.rev_count) }
 }
 
 function toRevision(r: RawRevision, d: SqlDialect): RevisionRow {

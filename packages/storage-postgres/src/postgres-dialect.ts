@@ -35,7 +35,8 @@ export const postgresDialect: SqlDialect = {
   bool: (b) => b,
   jsonParam: (data) => JSON.stringify(data),
   parseJson: (v) => (typeof v === 'string' ? JSON.parse(v) : (v as Record<string, unknown> | null)),
-  forUpdate: 'FOR UPDATE',
+  // An advisory lock works for ids not yet used, which a row lock cannot.
+  lockDocument: (key) => sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`,
   uniqueIndexOf(err) {
     const e = err as { code?: string; constraint?: string }
     return e?.code === '23505' ? (e.constraint ?? '') : undefined

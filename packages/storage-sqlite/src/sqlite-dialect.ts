@@ -23,7 +23,8 @@ export const sqliteDialect: SqlDialect = {
   bool: (b) => (b ? 1 : 0),
   jsonParam: (data) => JSON.stringify(data),
   parseJson: (v) => (typeof v === 'string' ? JSON.parse(v) : (v as Record<string, unknown> | null)),
-  forUpdate: '',
+  // One connection per process and SQLite's single writer already serialise writes.
+  lockDocument: () => undefined,
   uniqueIndexOf(err) {
     const e = err as { code?: string; message?: string }
     if (e?.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e?.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined

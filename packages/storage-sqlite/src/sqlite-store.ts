@@ -4,11 +4,14 @@ import { dirname } from 'node:path'
 import { Kysely, SqliteDialect } from 'kysely'
 import { ConfigError } from '@galley/core'
 import { type SqlStore, createSqlStore } from '@galley/sql'
+import { startCheckpointWorker } from './checkpoint-worker'
 import { sqliteDialect } from './sqlite-dialect'
 
 export interface SqliteOptions {
   /** Database file, or `':memory:'` for tests. Parent folders are created. */
   file: string
+  /** Checkpoint the WAL from a worker thread (file databases). Default true. */
+  checkpointWorker?: boolean
   /** Prepared statements kept for reuse. Default 500. */
   statementCache?: number
 }
@@ -26,6 +29,14 @@ export function sqlite(options: SqliteOptions): SqlStore {
   raw.pragma('journal_mode = WAL')
   raw.pragma('synchronous = NORMAL')
   raw.pragma('busy_timeout = 5000')
+  // A large page cache and memory-mapped reads: this machine class makes syscalls costly.
+  raw.pragma('cache_size = -65536')
+  raw.pragma('mmap_size = 268435456')
+  raw.pragma('temp_store = memory')
+  const memory = options.file === ':memory:'
+  // Checkpoints run in a worker; the main connection only checkpoints as a backstop if the WAL grows very large.
+  const checkpointer = memory || options.checkpointWorker === false ? undefined : startCheckpointWorker(options.file)
+  if (checkpointer) raw.pragma('wal_autocheckpoint = 20000')
   // Keep planner statistics fresh, as SQLite recommends for long-lived connections.
   raw.pragma('optimize = 0x10002')
   const optimizer = setInterval(() => raw.open && raw.pragma('optimize'), 60 * 60_000)
@@ -35,7 +46,14 @@ export function sqlite(options: SqliteOptions): SqlStore {
     name: 'sqlite',
     db,
     dialect: sqliteDialect,
-    onClose: async () => clearInterval(optimizer),
+    onClose: async () => {
+      clearInterval(optimizer)
+      if (checkpointer) {
+        const exited = new Promise((resolve) => checkpointer.once('exit', resolve))
+        checkpointer.postMessage('stop')
+        await exited
+      }
+    },
   })
 }
 

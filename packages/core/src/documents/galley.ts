@@ -307,7 +307,7 @@ export class Galley implements T.GalleyContext {
   /** Write access is checked against the newest content, as the drafts perspective shows it. */
   async #checkWriteAccess(coll: SanitizedCollection, op: 'update' | 'publish', caller: Caller, w: WriteState, current: { data: Data }) {
     const where = await requireAccess(coll, op, caller)
-    assertMatches(where, { id: w.id, data: current.data, createdAt: w.doc?.createdAt, status: statusOf(w.heads) }, `${op} '${coll.slug}' ${w.id}`)
+    assertMatches(where, { id: w.id, data: current.data, status: statusOf(w.heads) }, `${op} '${coll.slug}' ${w.id}`)
   }
 
   async #prepare(
@@ -346,6 +346,7 @@ export class Galley implements T.GalleyContext {
       resultRow = await this.#inTx(async (tx, galley) => {
         const doc = await tx.lockDocument(coll.storageKey, id)
         const headRows = doc ? await tx.getHeads(coll.storageKey, id) : []
+        const createdAt = headRows[0]?.createdAt
         const heads: HeadMap = new Map(headRows.map((h) => [h.variant, { rev: h.rev, data: h.data, updatedAt: h.updatedAt }]))
         const w: WriteState = { tx, galley, id, doc, heads }
         const p = await plan(w)
@@ -363,23 +364,20 @@ export class Galley implements T.GalleyContext {
         }
         const rev: RevisionRow = { id: newId(), collection: coll.storageKey, docId: id, variant: p.variant, action: p.action, data: p.data, author, autosave: !!p.autosave, createdAt: now }
         const next = applyRevision(heads, rev)
-        await this.#storeHeads(tx, coll, id, doc?.createdAt ?? now, headRows, next)
+        await this.#storeHeads(tx, coll, id, createdAt ?? now, headRows, next)
         // Consecutive autosaves replace the newest autosave revision instead of piling up;
         // it gets a fresh id so `ifRevision` stays a true compare-and-swap.
         if (coalesce) await tx.deleteRevision(coll.storageKey, id, coalesce.id)
         await tx.insertRevision(rev)
-        let revCount = (doc?.revCount ?? 0) + (coalesce ? 0 : 1)
+        const revCount = (doc?.revCount ?? 0) + (coalesce ? 0 : 1)
         if (revCount > coll.maxPerDoc) {
           const keep = [...next.values()].map((h) => h.rev)
-          revCount -= await tx.pruneRevisions(coll.storageKey, id, revCount - coll.maxPerDoc, keep)
+          await tx.pruneRevisions(coll.storageKey, id, revCount - coll.maxPerDoc, keep)
         }
-        const docRow = { collection: coll.storageKey, id, createdAt: doc?.createdAt ?? now, updatedAt: now, latestRev: rev.id, revCount }
-        if (doc) await tx.updateDocument(docRow)
-        else await tx.insertDocument(docRow)
         const status = statusOf(next)
         const resolvedVariant: Variant = p.variant.startsWith('release:') ? p.variant : next.has('draft') ? 'draft' : 'published'
         const h = next.get(resolvedVariant)!
-        const row: HeadRow = { collection: coll.storageKey, id, variant: resolvedVariant, rev: h.rev, status, inDrafts: !resolvedVariant.startsWith('release:'), data: h.data, createdAt: docRow.createdAt, updatedAt: h.updatedAt }
+        const row: HeadRow = { collection: coll.storageKey, id, variant: resolvedVariant, rev: h.rev, status, inDrafts: !resolvedVariant.startsWith('release:'), data: h.data, createdAt: createdAt ?? now, updatedAt: h.updatedAt }
         const out = toDoc(row)
         const previous = heads.get('draft') ?? heads.get('published')
         const afterArgs = { doc: out, previousDoc: previous ? { ...previous.data, id } : null, operation: p.hook, user: caller.user, galley }
@@ -404,16 +402,16 @@ export class Galley implements T.GalleyContext {
     const status = statusOf(next)
     const oldBy = new Map(old.map((h) => [h.variant, h]))
     for (const h of old) if (!next.has(h.variant)) await tx.deleteHead(coll.storageKey, id, h.variant)
-    const rows: HeadRow[] = []
+    const rows: Array<[HeadRow, HeadRow | undefined]> = []
     for (const [variant, h] of next) {
       const inDrafts = variant === 'draft' || (variant === 'published' && !next.has('draft'))
       const prev = oldBy.get(variant)
       if (prev && prev.rev === h.rev && prev.status === status && prev.inDrafts === inDrafts) continue
-      rows.push({ collection: coll.storageKey, id, variant, rev: h.rev, status, inDrafts, data: h.data, createdAt, updatedAt: h.updatedAt })
+      rows.push([{ collection: coll.storageKey, id, variant, rev: h.rev, status, inDrafts, data: h.data, createdAt, updatedAt: h.updatedAt }, prev])
     }
     // Rows leaving the drafts view go first so a unique index on it never sees two.
-    rows.sort((a, b) => Number(a.inDrafts) - Number(b.inDrafts))
-    for (const row of rows) await tx.putHead(row)
+    rows.sort(([a], [b]) => Number(a.inDrafts) - Number(b.inDrafts))
+    for (const [row, prev] of rows) await tx.putHead(row, prev)
   }
 
   async #readAccess(coll: SanitizedCollection, perspective: ResolvedPerspective, caller: Caller): Promise<WhereNode | undefined | false> {
@@ -481,7 +479,7 @@ interface WriteState {
   tx: StorageTransaction
   galley: Galley
   id: string
-  doc: import('../storage/storage-adapter').DocumentRow | undefined
+  doc: import('../storage/storage-adapter').DocumentState | undefined
   heads: HeadMap
 }
 

@@ -5,12 +5,9 @@ import type { WhereNode } from '../where/where-types'
 /** The document status shown everywhere. */
 export type DocStatus = 'draft' | 'published' | 'changed'
 
-/** One row per document: the lock target of every write and the head of its history. */
-export interface DocumentRow {
-  collection: string
-  id: string
-  createdAt: string
-  updatedAt: string
+/** What a write needs to know of a document's history, read under its write lock. */
+export interface DocumentState {
+  /** The newest revision (any variant, any action): what `ifRevision` is compared with. */
   latestRev: string
   revCount: number
 }
@@ -83,18 +80,19 @@ export interface StorageReader {
   countResolved(query: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>): Promise<number>
   listRevisions(collection: string, id: string, opts: { limit: number; offset: number }): Promise<{ rows: RevisionRow[]; total: number }>
   getRevision(collection: string, id: string, revisionId: string): Promise<RevisionRow | undefined>
-  getDocument(collection: string, id: string): Promise<DocumentRow | undefined>
 }
 
 /** Writes; every method runs inside the operation's transaction. */
 export interface StorageTransaction extends StorageReader {
-  /** Read the document row and hold a write lock on it until the transaction ends. */
-  lockDocument(collection: string, id: string): Promise<DocumentRow | undefined>
-  insertDocument(row: DocumentRow): Promise<void>
-  updateDocument(row: DocumentRow): Promise<void>
+  /**
+   * Take the document's write lock until the transaction ends (also for an id not yet
+   * used), then read its history state; undefined when the document does not exist.
+   */
+  lockDocument(collection: string, id: string): Promise<DocumentState | undefined>
   /** Remove the document, its heads and its whole history. */
   deleteDocument(collection: string, id: string): Promise<void>
-  putHead(row: HeadRow): Promise<void>
+  /** Insert a head, or update `previous` writing only the columns that changed. */
+  putHead(row: HeadRow, previous?: HeadRow): Promise<void>
   deleteHead(collection: string, id: string, variant: Variant): Promise<void>
   insertRevision(row: RevisionRow): Promise<void>
   deleteRevision(collection: string, id: string, revisionId: string): Promise<void>
