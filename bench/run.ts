@@ -30,7 +30,27 @@ async function runEngine(open: () => Promise<BenchTarget>, name: string, sizes: 
     log(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
     return { target: name, error: message(err) }
   } finally {
-    await target?.close().catch((err: unknown) => log(`${name} close failed: ${message(err)}`))
+    if (target) await closeWithin(target, name, 30_000)
+  }
+}
+
+/**
+ * Close a target under a ref'd deadline timer. The timer also keeps the event loop alive:
+ * a close that only waits on unref'd handles (a worker's exit, say) would otherwise let
+ * Node exit silently in the middle of the run.
+ */
+async function closeWithin(target: BenchTarget, name: string, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms)
+  })
+  try {
+    const r = await Promise.race([target.close().then(() => 'closed' as const), deadline])
+    if (r === 'timeout') log(`${name}: close() did not finish within ${ms / 1000} s; going on`)
+  } catch (err) {
+    log(`${name} close failed: ${message(err)}`)
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -84,7 +104,12 @@ async function main(): Promise<void> {
   process.exitCode = crashed.length > 0 ? 1 : 0
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
-  process.exitCode = 1
-})
+// Held for the whole run: if some store ever waits only on unref'd handles, the run hangs
+// visibly instead of Node exiting quietly with half a table.
+const keepAlive = setInterval(() => {}, 60_000)
+main()
+  .catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.exitCode = 1
+  })
+  .finally(() => clearInterval(keepAlive))
