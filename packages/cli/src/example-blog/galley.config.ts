@@ -1,0 +1,81 @@
+import { join } from 'node:path'
+import { defineConfig } from '@galley/core'
+import { sqlite } from '@galley/storage-sqlite'
+import { postgres } from '@galley/storage-postgres'
+import type { ProjectContext } from '../load-project'
+
+export { seed } from './seed'
+
+/**
+ * The example blog `galley dev` runs when no galley.config.ts is found: posts with an
+ * author relationship, authors, and a `settings` global, all with drafts. SQLite under
+ * `.galley/`, or PostgreSQL when DATABASE_URL is set.
+ */
+export default function config({ dataDir, env }: ProjectContext) {
+  return defineConfig({
+    storage: env.DATABASE_URL
+      ? postgres({ connectionString: env.DATABASE_URL, schema: env.GALLEY_PG_SCHEMA })
+      : sqlite({ file: join(dataDir, 'blog.db') }),
+    defaultDepth: 0,
+    collections: [
+      {
+        slug: 'authors',
+        labels: { singular: 'Author', plural: 'Authors' },
+        useAsTitle: 'name',
+        versions: { drafts: true },
+        fields: [
+          { name: 'name', type: 'text', required: true, maxLength: 120 },
+          { name: 'bio', type: 'textarea' },
+        ],
+      },
+      {
+        slug: 'posts',
+        labels: { singular: 'Post', plural: 'Posts' },
+        useAsTitle: 'title',
+        versions: { drafts: { autosave: true } },
+        fields: [
+          { name: 'title', type: 'text', required: true, maxLength: 200 },
+          { name: 'slug', type: 'slug', required: true, unique: true },
+          { name: 'excerpt', type: 'textarea' },
+          { name: 'body', type: 'richText' },
+          { name: 'author', type: 'relationship', relationTo: 'authors' },
+          {
+            name: 'tags',
+            type: 'select',
+            hasMany: true,
+            options: ['news', 'guides', 'release-notes'],
+          },
+          { name: 'publishedAt', type: 'date' },
+          { name: 'featured', type: 'checkbox', defaultValue: false },
+          {
+            name: 'seo',
+            type: 'group',
+            fields: [
+              { name: 'title', type: 'text' },
+              { name: 'description', type: 'textarea' },
+            ],
+          },
+        ],
+      },
+    ],
+    globals: [
+      {
+        slug: 'settings',
+        label: 'Site settings',
+        versions: { drafts: true },
+        fields: [
+          { name: 'siteName', type: 'text', required: true },
+          { name: 'tagline', type: 'text' },
+          {
+            name: 'nav',
+            type: 'array',
+            fields: [
+              { name: 'label', type: 'text', required: true },
+              { name: 'url', type: 'text', required: true },
+            ],
+          },
+        ],
+      },
+    ],
+  })
+}

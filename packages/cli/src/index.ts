@@ -1,0 +1,5 @@
+export { runCli, USAGE } from './run-cli'
+export { loadProject, EXAMPLE_CONFIG } from './load-project'
+export type { ConfigModule, Project, ProjectContext } from './load-project'
+export type { CliIo } from './cli-io'
+export { seed as seedExampleBlog } from './example-blog/seed'

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs'
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { ConfigError, type Config, type Galley } from '@galley/core'
+import { withAuth, type ServerOptions } from '@galley/server'
+
+/** What a config function receives. */
+export interface ProjectContext {
+  /** Where local data lives: `<cwd>/.galley` unless `--data-dir` or GALLEY_DATA_DIR say otherwise. */
+  dataDir: string
+  env: Record<string, string | undefined>
+}
+
+/**
+ * What a `galley.config.ts` may export:
+ * - `default`: the config (from `defineConfig`), or a function of `ProjectContext` returning it;
+ * - `server`: options of `createServer` (allowOrigins, webhooks, …);
+ * - `seed(galley)`: example content for `galley seed` and the first `galley dev`.
+ */
+export interface ConfigModule {
+  default: Config | ((ctx: ProjectContext) => Config | Promise<Config>)
+  server?: Omit<ServerOptions, 'galley'>
+  seed?: (galley: Galley) => Promise<unknown>
+}
+
+export interface Project {
+  config: Config
+  server: Omit<ServerOptions, 'galley'>
+  seed?: (galley: Galley) => Promise<unknown>
+  /** The file the config came from. */
+  configPath: string
+  /** Whether it is the example blog shipped with the CLI. */
+  isExample: boolean
+  dataDir: string
+}
+
+export const EXAMPLE_CONFIG = join(
+  dirname(fileURLToPath(import.meta.url)),
+  'example-blog',
+  'galley.config.ts',
+)
+const CANDIDATES = [
+  'galley.config.ts',
+  'galley.config.mts',
+  'galley.config.js',
+  'galley.config.mjs',
+]
+
+/**
+ * Find and load the project config: `--config`, else `galley.config.ts` in `cwd`, else the
+ * example blog. The config always goes through `withAuth`, so users and tokens exist.
+ */
+export async function loadProject(opts: {
+  cwd: string
+  env: Record<string, string | undefined>
+  config?: string
+  dataDir?: string
+}): Promise<Project> {
+  let configPath: string
+  if (opts.config) {
+    configPath = isAbsolute(opts.config) ? opts.config : resolve(opts.cwd, opts.config)
+    if (!existsSync(configPath))
+      throw new ConfigError(`--config ${opts.config}: no such file (looked at ${configPath}).`)
+  } else {
+    configPath =
+      CANDIDATES.map((f) => join(opts.cwd, f)).find((f) => existsSync(f)) ?? EXAMPLE_CONFIG
+  }
+  const dataDir = opts.dataDir
+    ? resolve(opts.cwd, opts.dataDir)
+    : opts.env.GALLEY_DATA_DIR
+      ? resolve(opts.cwd, opts.env.GALLEY_DATA_DIR)
+      : join(opts.cwd, '.galley')
+  const mod = (await import(pathToFileURL(configPath).href)) as Partial<ConfigModule>
+  if (!mod.default)
+    throw new ConfigError(
+      `${relative(opts.cwd, configPath)} has no default export: export default defineConfig({ ... }).`,
+    )
+  const raw =
+    typeof mod.default === 'function' ? await mod.default({ dataDir, env: opts.env }) : mod.default
+  return {
+    config: withAuth(raw),
+    server: mod.server ?? {},
+    seed: typeof mod.seed === 'function' ? mod.seed : undefined,
+    configPath,
+    isExample: configPath === EXAMPLE_CONFIG,
+    dataDir,
+  }
+}
