@@ -34,10 +34,20 @@ export function newId(): string {
     seq = ALPHABET[c % 32] + seq
     c = Math.floor(c / 32)
   }
-  const bytes = randomBytes(6)
   let rnd = ''
-  for (const b of bytes) rnd += ALPHABET[b % 32]
+  for (let i = 0; i < 6; i++) rnd += ALPHABET[randomByte() % 32]
   return time + seq + rnd
+}
+
+// One syscall per 4 KiB of randomness instead of one per id.
+let pool = Buffer.alloc(0)
+let poolAt = 0
+function randomByte(): number {
+  if (poolAt >= pool.length) {
+    pool = randomBytes(4096)
+    poolAt = 0
+  }
+  return pool[poolAt++]!
 }
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/

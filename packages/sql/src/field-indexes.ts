@@ -18,7 +18,7 @@ export async function syncFieldIndexes(db: Kysely<any>, d: SqlDialect, specs: Co
     for (const { info, unique } of spec.indexes) {
       if (info.steps.some((s: PathStep) => 'each' in s)) continue // array members: no plain expression index
       const keys = info.steps.map((s) => (s as { key: string }).key)
-      const expr = d.extract(sql.ref('data'), keys, info.kind)
+      const expr = sql.raw(d.extract('data', keys, info.kind))
       const name = `galley_ix_${hash(`${info.kind}:${keys.join('.')}`)}`
       // A unique field's two partial unique indexes already serve published and drafts lookups.
       if (!unique && !done.has(name)) {

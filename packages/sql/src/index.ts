@@ -1,6 +1,7 @@
 export { createSqlStore } from './sql-store'
 export type { SqlStoreOptions, SqlStore } from './sql-store'
 export type { SqlDialect } from './sql-dialect'
+export { literal } from './sql-dialect'
 export { compileWhere } from './compile-where'
 export { MIGRATIONS, runMigrations } from './migrations'
 export type { Migration } from './migrations'

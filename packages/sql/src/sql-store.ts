@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
+import { CompiledQuery, type Kysely, type Transaction, sql } from 'kysely'
 import {
   type CollectionStorageSpec,
   type HeadRow,
@@ -12,10 +12,10 @@ import {
   UniqueViolation,
   type Variant,
 } from '@galley/core'
-import { compileWhere } from './compile-where'
+import { compileWhere, keysOf } from './compile-where'
 import { type UniqueIndexMap, syncFieldIndexes } from './field-indexes'
 import { runMigrations } from './migrations'
-import type { SqlDialect } from './sql-dialect'
+import { type SqlDialect, literal } from './sql-dialect'
 
 export interface SqlStoreOptions {
   name: string
@@ -34,40 +34,42 @@ export interface SqlStore extends StorageAdapter {
   explainResolved(query: ResolvedQuery): Promise<string>
 }
 
+type Executor = Kysely<any> | Transaction<any>
+
+/**
+ * Kysely runs every statement (connections, transactions, drivers); the statements of the
+ * hot paths are built as text, so one query shape is one cached prepared statement and no
+ * query tree is built per call.
+ */
 export function createSqlStore(opts: SqlStoreOptions): SqlStore {
   const { db, dialect: d } = opts
   const state = { uniques: new Map() as UniqueIndexMap }
   const reader = makeReader(db, d)
+  const lock = opts.withInitLock ?? (<T>(fn: () => Promise<T>) => fn())
   return {
     name: opts.name,
     ...reader,
-    async migrate() {
-      const lock = opts.withInitLock ?? ((fn) => fn())
-      return lock(() => runMigrations(db, d))
-    },
+    migrate: () => lock(() => runMigrations(db, d)),
     async init(specs: CollectionStorageSpec[]) {
-      const lock = opts.withInitLock ?? ((fn) => fn())
       await lock(async () => {
         await runMigrations(db, d)
         state.uniques = await syncFieldIndexes(db, d, specs)
       })
     },
     async explainResolved(q) {
-      const where = compileWhere(q.where, d)
-      const source = resolvedSource(q.collection, q.perspective, d)
-      const order = orderBy(q.sort, q.perspective, d)
+      const { text, params } = resolvedSelect(q, d, 'SELECT h.*')
       return db.transaction().execute(async (trx) => {
-        // Tiny test tables make a sequential scan cheapest; ask whether the index is usable at all.
-        // Plans as they are once statistics exist (PostgreSQL autovacuum, SQLite PRAGMA optimize).
+        // Plans as they are once statistics exist (PostgreSQL autovacuum, SQLite PRAGMA optimize),
+        // and on PostgreSQL whether an index is usable at all on a tiny test table.
         await sql`ANALYZE galley_heads`.execute(trx)
         if (d.name === 'postgres') await sql`SET LOCAL enable_seqscan = off`.execute(trx)
-        const { rows } = await sql<Record<string, unknown>>`${sql.raw(d.name === 'postgres' ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN')} SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(trx)
+        const rows = await all<Record<string, unknown>>(trx, d, `${d.name === 'postgres' ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${text}`, params)
         return rows.map((r) => String(r['QUERY PLAN'] ?? r.detail)).join('\n')
       })
     },
     async transaction(fn) {
       try {
-        return await db.transaction().execute((trx) => fn(makeTransaction(trx, d, state)))
+        return await db.transaction().execute((trx) => fn(makeTransaction(trx, d)))
       } catch (err) {
         throw mapUnique(err, d, state.uniques)
       }
@@ -79,131 +81,161 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
   }
 }
 
+async function all<R>(db: Executor, d: SqlDialect, text: string, params: readonly unknown[]): Promise<R[]> {
+  const result = await db.executeQuery<R>(CompiledQuery.raw(d.placeholders(text), params as unknown[]))
+  return result.rows
+}
+
 function mapUnique(err: unknown, d: SqlDialect, uniques: UniqueIndexMap): unknown {
   const index = d.uniqueIndexOf(err)
   const hit = index ? uniques.get(index) : undefined
   return hit ? new UniqueViolation(hit.collection, hit.path, { cause: err }) : err
 }
 
-function makeReader(db: Kysely<any> | Transaction<any>, d: SqlDialect): StorageReader {
-  const rows = async <R>(q: RawBuilder<R>) => (await q.execute(db)).rows
+const SELECT_HEADS = 'SELECT * FROM galley_heads WHERE collection = ? AND id = ?'
+const COUNT_REVISIONS = 'SELECT count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?'
+const LIST_REVISIONS = 'SELECT * FROM galley_revisions WHERE collection = ? AND doc_id = ? ORDER BY id DESC LIMIT ? OFFSET ?'
+const GET_REVISION = 'SELECT * FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id = ?'
+
+function makeReader(db: Executor, d: SqlDialect): StorageReader {
   return {
     async getHeads(collection, id) {
-      const r = await rows(sql<RawHead>`SELECT * FROM galley_heads WHERE collection = ${collection} AND id = ${id}`)
-      return r.map((x) => toHead(x, d))
+      return (await all<RawHead>(db, d, SELECT_HEADS, [collection, id])).map((x) => toHead(x, d))
     },
     async findResolved(q: ResolvedQuery) {
-      const where = compileWhere(q.where, d)
-      const source = resolvedSource(q.collection, q.perspective, d)
-      const order = orderBy(q.sort, q.perspective, d)
       // One row more than asked tells whether anything follows, so most pages need no count.
-      const found = await rows(sql<RawHead>`SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} LIMIT ${q.limit + 1} OFFSET ${q.offset}`)
+      const { text, params } = resolvedSelect({ ...q, limit: q.limit + 1 }, d, 'SELECT h.*')
+      const found = await all<RawHead>(db, d, text, params)
       const more = found.length > q.limit
       const heads = (more ? found.slice(0, q.limit) : found).map((x) => toHead(x, d))
       let total = heads.length + q.offset
-      if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0))) {
-        const [c] = await rows(sql<{ n: number | string }>`SELECT count(*) AS n FROM ${source} WHERE ${where}`)
-        total = Number(c!.n)
-      }
+      if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0))) total = await countRows(db, d, q)
       return { rows: heads, total }
     },
-    async countResolved(q) {
-      const [c] = await rows(sql<{ n: number | string }>`SELECT count(*) AS n FROM ${resolvedSource(q.collection, q.perspective, d)} WHERE ${compileWhere(q.where, d)}`)
-      return Number(c!.n)
-    },
+    countResolved: (q) => countRows(db, d, q),
     async listRevisions(collection, id, { limit, offset }) {
-      const r = await rows(sql<RawRevision>`SELECT * FROM galley_revisions WHERE collection = ${collection} AND doc_id = ${id} ORDER BY id DESC LIMIT ${limit} OFFSET ${offset}`)
-      const [c] = await rows(sql<{ n: number | string }>`SELECT count(*) AS n FROM galley_revisions WHERE collection = ${collection} AND doc_id = ${id}`)
-      return { rows: r.map((x) => toRevision(x, d)), total: Number(c!.n) }
+      const rows = await all<RawRevision>(db, d, LIST_REVISIONS, [collection, id, limit, offset])
+      const [c] = await all<{ n: number | string }>(db, d, COUNT_REVISIONS, [collection, id])
+      return { rows: rows.map((x) => toRevision(x, d)), total: Number(c!.n) }
     },
     async getRevision(collection, id, revisionId) {
-      const [r] = await rows(sql<RawRevision>`SELECT * FROM galley_revisions WHERE id = ${revisionId} AND collection = ${collection} AND doc_id = ${id}`)
+      const [r] = await all<RawRevision>(db, d, GET_REVISION, [collection, id, revisionId])
       return r ? toRevision(r, d) : undefined
     },
   }
 }
 
-function makeTransaction(trx: Transaction<any>, d: SqlDialect, state: { uniques: UniqueIndexMap }): StorageTransaction {
-  const run = (q: RawBuilder<unknown>) => q.execute(trx)
+async function countRows(db: Executor, d: SqlDialect, q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>): Promise<number> {
+  const params: unknown[] = []
+  const source = resolvedSource(q.perspective, d, params, q.collection)
+  const where = compileWhere(q.where, d, params)
+  const [c] = await all<{ n: number | string }>(db, d, `SELECT count(*) AS n FROM ${source} WHERE ${where}`, params)
+  return Number(c!.n)
+}
+
+function makeTransaction(trx: Transaction<any>, d: SqlDialect): StorageTransaction {
+  const run = (text: string, params: unknown[]) => all(trx, d, text, params)
   return {
     ...makeReader(trx, d),
     async lockDocument(collection, id) {
-      const lock = d.lockDocument(`${collection}/${id}`)
-      if (lock) await run(lock)
-      const { rows } = await sql<{ latest: string | null; n: number | string }>`SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ${collection} AND doc_id = ${id}`.execute(trx)
-      const r = rows[0]
+      if (d.lockDocument) await run(d.lockDocument, [`${collection}/${id}`])
+      const [r] = await all<{ latest: string | null; n: number | string }>(trx, d, 'SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?', [collection, id])
       return r && r.latest !== null && Number(r.n) > 0 ? { latestRev: r.latest, revCount: Number(r.n) } : undefined
     },
     async deleteDocument(collection, id) {
-      await run(sql`DELETE FROM galley_heads WHERE collection = ${collection} AND id = ${id}`)
-      await run(sql`DELETE FROM galley_revisions WHERE collection = ${collection} AND doc_id = ${id}`)
+      await run('DELETE FROM galley_heads WHERE collection = ? AND id = ?', [collection, id])
+      await run('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ?', [collection, id])
     },
     async putHead(h: HeadRow, prev?: HeadRow) {
       if (!prev) {
-        await run(sql`INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, data, created_at, updated_at)
-          VALUES (${h.collection}, ${h.id}, ${h.variant}, ${h.rev}, ${h.status}, ${d.bool(h.inDrafts)}, ${d.jsonParam(h.data)}, ${h.createdAt}, ${h.updatedAt})`)
+        await run('INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+          h.collection, h.id, h.variant, h.rev, h.status, d.bool(h.inDrafts), d.jsonParam(h.data), h.createdAt, h.updatedAt,
+        ])
         return
       }
       // Only changed columns: an index is rewritten only when a column it covers is set.
-      const set = []
-      if (prev.rev !== h.rev) set.push(sql`rev = ${h.rev}`, sql`data = ${d.jsonParam(h.data)}`, sql`updated_at = ${h.updatedAt}`)
-      if (prev.status !== h.status) set.push(sql`status = ${h.status}`)
-      if (prev.inDrafts !== h.inDrafts) set.push(sql`in_drafts = ${d.bool(h.inDrafts)}`)
+      const set: string[] = []
+      const params: unknown[] = []
+      if (prev.rev !== h.rev) {
+        set.push('rev = ?', 'data = ?', 'updated_at = ?')
+        params.push(h.rev, d.jsonParam(h.data), h.updatedAt)
+      }
+      if (prev.status !== h.status) {
+        set.push('status = ?')
+        params.push(h.status)
+      }
+      if (prev.inDrafts !== h.inDrafts) {
+        set.push('in_drafts = ?')
+        params.push(d.bool(h.inDrafts))
+      }
       if (set.length === 0) return
-      await run(sql`UPDATE galley_heads SET ${sql.join(set)} WHERE collection = ${h.collection} AND id = ${h.id} AND variant = ${h.variant}`)
+      await run(`UPDATE galley_heads SET ${set.join(', ')} WHERE collection = ? AND id = ? AND variant = ?`, [...params, h.collection, h.id, h.variant])
     },
     async deleteHead(collection, id, variant: Variant) {
-      await run(sql`DELETE FROM galley_heads WHERE collection = ${collection} AND id = ${id} AND variant = ${variant}`)
+      await run('DELETE FROM galley_heads WHERE collection = ? AND id = ? AND variant = ?', [collection, id, variant])
     },
     async insertRevision(r: RevisionRow) {
-      await run(sql`INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at)
-        VALUES (${r.id}, ${r.collection}, ${r.docId}, ${r.variant}, ${r.action}, ${r.data === null ? null : d.jsonParam(r.data)}, ${r.author}, ${d.bool(r.autosave)}, ${r.createdAt})`)
+      await run('INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+        r.id, r.collection, r.docId, r.variant, r.action, r.data === null ? null : d.jsonParam(r.data), r.author, d.bool(r.autosave), r.createdAt,
+      ])
     },
     async deleteRevision(collection, id, revisionId) {
-      await run(sql`DELETE FROM galley_revisions WHERE id = ${revisionId} AND collection = ${collection} AND doc_id = ${id}`)
+      await run('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id = ?', [collection, id, revisionId])
     },
     async pruneRevisions(collection, id, count, keep) {
       if (count <= 0) return 0
-      const protectedIds = keep.length ? sql`AND id NOT IN (${sql.join(keep)})` : sql``
-      const { rows } = await sql<{ id: string }>`SELECT id FROM galley_revisions WHERE collection = ${collection} AND doc_id = ${id} ${protectedIds} ORDER BY id ASC LIMIT ${count}`.execute(trx)
+      const notKept = keep.length ? ` AND id NOT IN (${keep.map(() => '?').join(', ')})` : ''
+      const rows = await all<{ id: string }>(trx, d, `SELECT id FROM galley_revisions WHERE collection = ? AND doc_id = ?${notKept} ORDER BY id ASC LIMIT ?`, [collection, id, ...keep, count])
       if (rows.length === 0) return 0
-      await run(sql`DELETE FROM galley_revisions WHERE collection = ${collection} AND doc_id = ${id} AND id IN (${sql.join(rows.map((r) => r.id))})`)
+      await run(`DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id IN (${rows.map(() => '?').join(', ')})`, [collection, id, ...rows.map((r) => r.id)])
       return rows.length
     },
   }
 }
 
+/** The statement for a resolved read: source, filter, order and page. */
+function resolvedSelect(q: ResolvedQuery, d: SqlDialect, select: string): { text: string; params: unknown[] } {
+  const params: unknown[] = []
+  const source = resolvedSource(q.perspective, d, params, q.collection)
+  const where = compileWhere(q.where, d, params)
+  params.push(q.limit, q.offset)
+  return { text: `${select} FROM ${source} WHERE ${where} ORDER BY ${orderBy(q.sort, q.perspective, d)} LIMIT ? OFFSET ?`, params }
+}
+
 /** The rows a perspective resolves to, aliased `h`, one per document (every variant for raw). */
-function resolvedSource(collection: string, p: ResolvedPerspective, d: SqlDialect): RawBuilder<unknown> {
+function resolvedSource(p: ResolvedPerspective, d: SqlDialect, params: unknown[], collection: string): string {
+  params.push(collection)
   switch (p.kind) {
     case 'published':
-      return sql`(SELECT * FROM galley_heads WHERE collection = ${collection} AND variant = 'published') h`
+      return `(SELECT * FROM galley_heads WHERE collection = ? AND variant = 'published') h`
     case 'drafts':
-      return sql`(SELECT * FROM galley_heads WHERE collection = ${collection} AND in_drafts = ${d.bool(true)}) h`
+      params.push(d.bool(true))
+      return '(SELECT * FROM galley_heads WHERE collection = ? AND in_drafts = ?) h'
     case 'raw':
-      return sql`(SELECT * FROM galley_heads WHERE collection = ${collection}) h`
+      return '(SELECT * FROM galley_heads WHERE collection = ?) h'
     case 'stack': {
-      const rank = sql.join(p.layers.map((l, i) => sql`WHEN ${l} THEN ${sql.lit(i)}`), sql` `)
-      return sql`(SELECT * FROM (SELECT g.*, ROW_NUMBER() OVER (PARTITION BY g.id ORDER BY CASE g.variant ${rank} END) AS layer_rank
-        FROM galley_heads g WHERE g.collection = ${collection} AND g.variant IN (${sql.join(p.layers)})) ranked WHERE layer_rank = 1) h`
+      // Layers are validated release ids and fixed names, so they are written as literals.
+      const rank = p.layers.map((l, i) => `WHEN ${literal(l)} THEN ${i}`).join(' ')
+      return `(SELECT * FROM (SELECT g.*, ROW_NUMBER() OVER (PARTITION BY g.id ORDER BY CASE g.variant ${rank} END) AS layer_rank
+        FROM galley_heads g WHERE g.collection = ? AND g.variant IN (${p.layers.map(literal).join(', ')})) ranked WHERE layer_rank = 1) h`
     }
   }
 }
 
-function orderBy(sort: SortSpec[], p: ResolvedPerspective, d: SqlDialect): RawBuilder<unknown> {
+function orderBy(sort: SortSpec[], p: ResolvedPerspective, d: SqlDialect): string {
   const parts = sort.map(({ info, direction }) => {
     const col = info.column === 'createdAt' ? 'created_at' : info.column === 'updatedAt' ? 'updated_at' : info.column
-    const dir = sql.raw(direction === 'desc' ? 'DESC' : 'ASC')
+    const dir = direction === 'desc' ? 'DESC' : 'ASC'
     // Columns are never null and hold ASCII (ids, ISO times), so they sort as stored and can use an index.
-    if (col) return sql`${sql.ref(`h.${col}`)} ${dir}`
-    let expr = d.extract(sql.ref('h.data'), info.steps.map((s) => (s as { key: string }).key), info.kind)
+    if (col) return `h.${col} ${dir}`
+    let expr = d.extract('h.data', keysOf(info.steps), info.kind)
     if (info.kind === 'text') expr = d.sortText(expr)
     // Missing values sort last in both directions, on both stores.
-    return sql`(CASE WHEN ${expr} IS NULL THEN 1 ELSE 0 END), ${expr} ${dir}`
+    return `(CASE WHEN ${expr} IS NULL THEN 1 ELSE 0 END), ${expr} ${dir}`
   })
-  parts.push(sql`h.id ASC`)
-  if (p.kind === 'raw') parts.push(sql`h.variant ASC`)
-  return sql.join(parts)
+  parts.push('h.id ASC')
+  if (p.kind === 'raw') parts.push('h.variant ASC')
+  return parts.join(', ')
 }
 
 interface RawHead {

@@ -28,18 +28,23 @@ export async function validateFields(
   if (!isObject(input)) {
     return { data: {}, errors: [{ path: '', message: 'Data must be an object of field values.' }] }
   }
-  const data = await walk(fields, input, '', opts, errors, input)
+  // The walk is synchronous; custom validators are collected and awaited once at the end.
+  const custom: Array<() => Promise<void>> = []
+  const data = walk(fields, input, '', { ...opts, custom }, errors, input)
+  for (const run of custom) await run()
   return { data, errors }
 }
 
-async function walk(
+type WalkOptions = ValidateOptions & { custom: Array<() => Promise<void>> }
+
+function walk(
   fields: Field[],
   input: Record<string, unknown>,
   prefix: string,
-  opts: ValidateOptions,
+  opts: WalkOptions,
   errors: FieldError[],
   root: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
+): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   const known = new Set(fields.map((f) => f.name))
   for (const key of Object.keys(input)) {
@@ -57,26 +62,26 @@ async function walk(
       if (field.required && !opts.draft) errors.push({ path, message: 'This field is required.' })
       if (value !== undefined) out[field.name] = value
       if (value === undefined) continue
-      if (field.validate) await runCustom(field, value, path, opts, errors, root)
+      if (field.validate) queueCustom(field, value, path, opts, errors, root)
       continue
     }
     const before = errors.length
-    const cleaned = await checkValue(field, value, path, opts, errors, root)
-    if (errors.length === before && field.validate) await runCustom(field, cleaned, path, opts, errors, root)
+    const cleaned = checkValue(field, value, path, opts, errors, root)
+    if (errors.length === before && field.validate) queueCustom(field, cleaned, path, opts, errors, root)
     out[field.name] = cleaned
   }
   if (prefix !== '' && typeof input.id === 'string') out.id = input.id
   return out
 }
 
-async function checkValue(
+function checkValue(
   field: Field,
   value: unknown,
   path: string,
-  opts: ValidateOptions,
+  opts: WalkOptions,
   errors: FieldError[],
   root: Record<string, unknown>,
-): Promise<unknown> {
+): unknown {
   const fail = (message: string) => {
     errors.push({ path, message })
     return value
@@ -141,7 +146,7 @@ async function checkValue(
           errors.push({ path: `${path}.${i}`, message: 'Each row must be an object.' })
           continue
         }
-        const cleaned = await walk(field.fields, row, `${path}.${i}`, opts, errors, root)
+        const cleaned = walk(field.fields, row, `${path}.${i}`, opts, errors, root)
         if (typeof cleaned.id !== 'string') cleaned.id = newId()
         rows.push(cleaned)
       }
@@ -158,9 +163,11 @@ async function checkValue(
   }
 }
 
-async function runCustom(field: Field, value: unknown, path: string, opts: ValidateOptions, errors: FieldError[], root: Record<string, unknown>) {
-  const result = await field.validate!(value, { data: root, draft: opts.draft, path })
-  if (result !== true) errors.push({ path, message: typeof result === 'string' ? result : 'Invalid value.' })
+function queueCustom(field: Field, value: unknown, path: string, opts: WalkOptions, errors: FieldError[], root: Record<string, unknown>) {
+  opts.custom.push(async () => {
+    const result = await field.validate!(value, { data: root, draft: opts.draft, path })
+    if (result !== true) errors.push({ path, message: typeof result === 'string' ? result : 'Invalid value.' })
+  })
 }
 
 function jsonCopy(value: unknown, path: string, errors: FieldError[]): unknown {
