@@ -44,6 +44,10 @@ for (const store of STORES) {
       await g.updateGlobal({ slug: 'settings', data: { tagline: 'oops' }, draft: true })
       await g.discardGlobalDraft({ slug: 'settings' })
       expect(await g.findGlobal({ slug: 'settings', draft: true })).toMatchObject({ tagline: 'v2 draft' })
+      const first = (await g.listGlobalRevisions({ slug: 'settings', limit: 100 })).docs.at(-1)!
+      expect(await g.restoreGlobalRevision({ slug: 'settings', revisionId: first.id })).toMatchObject({ tagline: 'v1', _variant: 'draft' })
+      expect(await g.findGlobal({ slug: 'settings' })).toMatchObject({ tagline: 'v2 draft', _status: 'changed' })
+      await g.discardGlobalDraft({ slug: 'settings' })
       await expect(g.updateGlobal({ slug: 'settings', data: { siteName: '' } })).rejects.toMatchObject({ fields: [{ path: 'siteName' }] })
       // a global that exists only as a draft is invisible to published readers
       const g2 = await makeGalley(store, { globals: [{ ...settings, slug: 'footer' }] })

@@ -154,7 +154,10 @@ export class Galley implements T.GalleyContext {
   }
 
   async restoreRevision<R = Data>(args: T.RestoreRevisionArgs): Promise<T.GalleyDoc<R>> {
-    const coll = this.collection(args.collection)
+    return this.#restore(this.collection(args.collection), args)
+  }
+
+  async #restore<R>(coll: SanitizedCollection, args: Omit<T.RestoreRevisionArgs, 'collection'>): Promise<T.GalleyDoc<R>> {
     const caller = callerOf(args)
     const draft = this.#draftFlag(coll, args.draft ?? coll.drafts)
     return this.#write(coll, args.id, caller, undefined, async (w) => {
@@ -265,6 +268,11 @@ export class Galley implements T.GalleyContext {
   async discardGlobalDraft<R = Data>(args: T.GlobalActionArgs): Promise<T.GalleyDoc<R>> {
     const g = this.global(args.slug)
     return this.#discardDraft<R>(g, { ...args, id: g.slug })
+  }
+
+  async restoreGlobalRevision<R = Data>(args: Omit<T.RestoreRevisionArgs, 'collection' | 'id'> & { slug: string }): Promise<T.GalleyDoc<R>> {
+    const g = this.global(args.slug)
+    return this.#restore<R>(g, { ...args, id: g.slug })
   }
 
   async listGlobalRevisions(args: Omit<T.ListRevisionsArgs, 'collection' | 'id'> & { slug: string }): Promise<T.PaginatedDocs<T.Revision>> {
