@@ -1,5 +1,5 @@
 import type { Perspective, Variant } from '../perspectives/perspective'
-import type { DocStatus, RevisionAction } from '../storage/storage-adapter'
+import type { DocStatus, RevisionRow } from '../storage/storage-adapter'
 import type { Where } from '../where/where-types'
 
 /** A document as every read and write returns it. */
@@ -86,16 +86,8 @@ export interface PaginatedDocs<T> {
   hasPrevPage: boolean
 }
 
-export interface Revision {
-  id: string
-  docId: string
-  variant: Variant
-  action: RevisionAction
-  data: Record<string, unknown> | null
-  author: string | null
-  autosave: boolean
-  createdAt: string
-}
+/** One entry of a document's history, as the Local API returns it. */
+export type Revision = Omit<RevisionRow, 'collection'>
 
 export interface ListRevisionsArgs extends CallerArgs {
   collection: string
