@@ -10,6 +10,7 @@ import { cors } from './http/cors'
 import { toErrorBody } from './http/http-errors'
 import { sendPrivate } from './http/respond'
 import { Operations } from './operations/operations'
+import { createPreviewRoutes } from './preview/preview-routes'
 import { collectionRoutes } from './rest/collection-routes'
 import { globalRoutes } from './rest/global-routes'
 import type { ServerContext, ServerEnv } from './server-context'
@@ -105,6 +106,8 @@ export function createServer(options: ServerOptions): GalleyServer {
   app.route('/api/graphql', graphqlRoutes(ctx))
   app.route('/api/webhooks', webhookRoutes(ctx))
   app.route('/api/globals', globalRoutes(ctx))
+  const preview = createPreviewRoutes(ctx)
+  app.route('/api/preview', preview.app)
   app.route('/api', collectionRoutes(ctx))
 
   return {
@@ -113,6 +116,7 @@ export function createServer(options: ServerOptions): GalleyServer {
     webhooks,
     async close() {
       webhooks.close()
+      preview.close()
     },
   }
 }

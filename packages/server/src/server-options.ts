@@ -1,5 +1,6 @@
 import type { Galley } from '@galley/core'
 import type { WebhookTarget, WebhookRetry } from './webhooks/webhook-dispatcher'
+import type { PreviewServerOptions } from './preview/preview-options'
 
 /** Options of `createServer`; everything but `galley` has a default in `SERVER_DEFAULTS`. */
 export interface ServerOptions {
@@ -33,6 +34,8 @@ export interface ServerOptions {
   logger?: Pick<Console, 'error' | 'warn'>
   /** `fetch` used for webhook deliveries (tests, proxies). Default the global fetch. */
   fetch?: typeof fetch
+  /** Preview secrets and shared links: `url` is the frontend's enable route, for ready preview URLs. */
+  preview?: PreviewServerOptions
 }
 
 export const SERVER_DEFAULTS = Object.freeze({
@@ -51,13 +54,17 @@ export const SERVER_DEFAULTS = Object.freeze({
 
 /** Options after defaults are applied. */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'webhookRetry' | 'fetch' | 'logger' | 'loginRateLimit' | 'graphql'>
+  Omit<
+    ServerOptions,
+    'webhookRetry' | 'fetch' | 'logger' | 'loginRateLimit' | 'graphql' | 'preview'
+  >
 > & {
   webhookRetry: Partial<WebhookRetry>
   fetch: typeof fetch
   logger: Pick<Console, 'error' | 'warn'>
   loginRateLimit: { maxAttempts: number; windowMs: number }
   graphql: { maxDepth: number; maxFields: number }
+  preview?: PreviewServerOptions
 }
 
 export function resolveOptions(options: ServerOptions): ResolvedServerOptions {

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import { ForbiddenError } from '@galley/core'
-import { UnauthorizedError } from '../http/http-errors'
+import { CrossOriginError, UnauthorizedError } from '../http/http-errors'
 import { clientInfo } from '../http/client-info'
 import { tokenInQuery } from '../http/query-params'
 import { ANONYMOUS, type ServerContext, type ServerEnv } from '../server-context'
@@ -97,7 +97,7 @@ export function assertSameOrigin(
 ): void {
   if (origin === undefined) return
   if (origin === own || ctx.options.allowOrigins.includes(origin)) return
-  throw new ForbiddenError(
+  throw new CrossOriginError(
     `Requests from origin ${JSON.stringify(origin.slice(0, 100))} may not use the session cookie; add it to allowOrigins or use an API token.`,
   )
 }

@@ -7,6 +7,7 @@ import {
   type GlobalConfig,
 } from '@galley/core'
 import { hasRole, ROLES, type AuthUser } from './roles'
+import { previewCollections } from '../preview/preview-collection'
 
 /** Slug of the users collection `withAuth` adds. */
 export const USERS = 'users'
@@ -145,6 +146,7 @@ export function withAuth<C extends Config>(config: C): C {
       ...(config.collections ?? []).map(withRoleAccess),
       usersCollection(),
       ...internalCollections(),
+      ...previewCollections(),
     ],
     globals: (config.globals ?? []).map(withRoleAccess),
   }

@@ -1,4 +1,4 @@
-import { ConflictError, GalleyError, ValidationError } from '@galley/core'
+import { ConflictError, ForbiddenError, GalleyError, ValidationError } from '@galley/core'
 
 /** 401: no (valid) credentials for something that needs them. */
 export class UnauthorizedError extends GalleyError {
@@ -32,6 +32,14 @@ export class UnsupportedMediaTypeError extends GalleyError {
   }
 }
 
+/** 403 that signing in cannot fix: a request from an origin that may not use the session cookie. */
+export class CrossOriginError extends GalleyError {
+  constructor(message: string) {
+    super('FORBIDDEN', 403, message)
+    this.name = 'CrossOriginError'
+  }
+}
+
 /** 429: too many attempts; `retryAfter` is in seconds. */
 export class RateLimitedError extends GalleyError {
   readonly retryAfter: number
@@ -55,7 +63,7 @@ export interface ErrorBody {
 /**
  * Turn anything thrown into a status and the JSON error shape, in one place. Errors not
  * marked safe to show become a generic 500 and are logged; no stack or SQL leaves.
- * `anonymous` turns a 403 into a 401, since signing in might help.
+ * For an `anonymous` caller an access denial (403) becomes a 401, since signing in might help.
  */
 export function toErrorBody(
   err: unknown,
@@ -66,7 +74,7 @@ export function toErrorBody(
   if (err instanceof GalleyError && err.expose && err.status >= 400 && err.status < 500) {
     let { status, code } = err
     let message = err.message
-    if (status === 403 && anonymous) {
+    if (err instanceof ForbiddenError && anonymous) {
       status = 401
       code = 'UNAUTHORIZED'
       message = `${message} Sign in, or send an API token as 'Authorization: Bearer <token>'.`

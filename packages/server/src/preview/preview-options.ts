@@ -79,7 +79,9 @@ export function resolvePreviewOptions(
   ]
   for (const [name, value, min] of whole) {
     if (!Number.isSafeInteger(value) || value < min)
-      throw new ConfigError(`preview.${name} must be a whole number ≥ ${min}; got ${String(value)}.`)
+      throw new ConfigError(
+        `preview.${name} must be a whole number ≥ ${min}; got ${String(value)}.`,
+      )
   }
   if (resolved.defaultTtlSeconds > resolved.maxTtlSeconds)
     throw new ConfigError('preview.defaultTtlSeconds may not exceed preview.maxTtlSeconds.')

@@ -1,0 +1,262 @@
+import { Hono, type Context } from 'hono'
+import { z } from 'zod'
+import { ForbiddenError, InputError, NotFoundError, isValidId } from '@galley/core'
+import { buildPreviewUrl } from '@galley/preview'
+import { RateLimiter } from '../auth/rate-limiter'
+import { hasRole } from '../auth/roles'
+import { RateLimitedError, UnauthorizedError } from '../http/http-errors'
+import { readJsonBody } from '../http/read-json-body'
+import { sendPrivate } from '../http/respond'
+import type { RequestAuth, ServerContext, ServerEnv } from '../server-context'
+import { PREVIEW_SECRETS } from './preview-collection'
+import { resolvePreviewOptions, type ResolvedPreviewOptions } from './preview-options'
+import { PreviewStore, type PreviewCreator } from './preview-store'
+
+/** What {@link createPreviewRoutes} returns. */
+export interface PreviewRoutes {
+  /** The sub-app; `createServer` mounts it at `/api/preview`. */
+  app: Hono<ServerEnv>
+  /** Null when the config did not go through `withAuth` (every route then answers 400). */
+  store: PreviewStore | null
+  options: ResolvedPreviewOptions
+  /** Delete expired secrets now (the periodic sweep calls this). */
+  sweep(): Promise<number>
+  /** Stop the periodic sweep. */
+  close(): void
+}
+
+const Perspective = z.union([z.string().max(700), z.array(z.string().max(64)).max(10)])
+const SecretBody = z
+  .object({
+    perspective: Perspective.optional(),
+    pathname: z.string().max(2048).optional(),
+    ttlSeconds: z.number().optional(),
+    singleUse: z.boolean().optional(),
+  })
+  .strict()
+const ShareBody = z
+  .object({
+    name: z.string().max(400),
+    perspective: Perspective.optional(),
+    expiresAt: z.string().max(100).nullable().optional(),
+    pathname: z.string().max(2048).optional(),
+  })
+  .strict()
+const MAX_VALIDATE_BODY = 4096
+
+/**
+ * `/api/preview/*`: preview secrets for the Studio and the CLI, named shared links, and the
+ * validation endpoint a frontend's draft-mode route calls with its own `read:drafts` token.
+ * Wrong secrets are rate-limited per caller and per address; expired secrets are swept
+ * when new ones are made and every `sweepIntervalMs` (an unref'd timer; `close()` stops it).
+ * No response other than the one creating a secret carries it, and nothing logs it.
+ *
+ * @example
+ * const preview = createPreviewRoutes(ctx)
+ * app.route('/api/preview', preview.app)
+ */
+export function createPreviewRoutes(ctx: ServerContext): PreviewRoutes {
+  const options = resolvePreviewOptions(ctx.options.preview)
+  const store = ctx.galley.config.collections.has(PREVIEW_SECRETS)
+    ? new PreviewStore(ctx.galley, options)
+    : null
+  const { maxFailures, windowMs } = options.rateLimit
+  const failures = {
+    caller: new RateLimiter({ max: maxFailures, windowMs }),
+    address: new RateLimiter({ max: maxFailures * 2, windowMs }),
+  }
+  const maxBody = ctx.options.maxBodyBytes
+
+  let running: Promise<number> | null = null
+  const sweep = () =>
+    (running ??= (store ? store.sweep() : Promise.resolve(0)).finally(() => (running = null)))
+  let timer: ReturnType<typeof setInterval> | undefined
+  if (store && options.sweepIntervalMs > 0) {
+    timer = setInterval(() => {
+      sweep().catch((err) => ctx.options.logger.error('[galley] preview secret sweep failed', err))
+    }, options.sweepIntervalMs)
+    timer.unref()
+  }
+
+  const need = (): PreviewStore => {
+    if (!store)
+      throw new InputError(
+        'This server has no users, so no preview secrets: build its config with withAuth().',
+      )
+    return store
+  }
+  const previewUrl = (secret: string, pathname: string | undefined) =>
+    options.url ? { previewUrl: buildPreviewUrl({ enableUrl: options.url, secret, pathname }) } : {}
+
+  const app = new Hono<ServerEnv>()
+
+  app.post('/secrets', async (c) => {
+    noQuery(c, 'POST /api/preview/secrets')
+    const previews = need()
+    const auth = requireDraftReader(c.get('auth'))
+    const body = parseBody(SecretBody, (await readJsonBody(c.req.raw, maxBody)) ?? {}, SECRET_SHAPE)
+    const pathname = checkPathname(body.pathname)
+    const created = await previews.createSecret({
+      perspective: body.perspective,
+      ttlSeconds: body.ttlSeconds,
+      singleUse: body.singleUse,
+      createdBy: creatorOf(auth),
+    })
+    return sendPrivate(c, { ...created, ...previewUrl(created.secret, pathname) }, 201)
+  })
+
+  app.post('/shares', async (c) => {
+    noQuery(c, 'POST /api/preview/shares')
+    const previews = need()
+    const auth = requireDraftReader(c.get('auth'))
+    const body = parseBody(ShareBody, await readJsonBody(c.req.raw, maxBody), SHARE_SHAPE)
+    const pathname = checkPathname(body.pathname)
+    const { secret, share } = await previews.createShare({
+      name: body.name,
+      perspective: body.perspective,
+      expiresAt: body.expiresAt,
+      createdBy: creatorOf(auth),
+    })
+    return sendPrivate(c, { ...share, secret, ...previewUrl(secret, pathname) }, 201)
+  })
+
+  app.get('/shares', async (c) => {
+    noQuery(c, 'GET /api/preview/shares')
+    const previews = need()
+    requireDraftReader(c.get('auth'))
+    return sendPrivate(c, { shares: await previews.listShares() })
+  })
+
+  app.delete('/shares/:id', async (c) => {
+    noQuery(c, 'DELETE /api/preview/shares/:id')
+    const previews = need()
+    const auth = requireDraftReader(c.get('auth'))
+    const id = c.req.param('id')
+    const share = isValidId(id) ? await previews.getShare(id) : null
+    if (!share) throw new NotFoundError('No live shared preview link has that id.')
+    if (!hasRole(auth.user, 'editor') && share.createdById !== auth.user!.id)
+      throw new ForbiddenError('Only the creator of a shared link or an editor may revoke it.')
+    const revoked = await previews.revokeShare(id)
+    if (!revoked) throw new NotFoundError('No live shared preview link has that id.')
+    return sendPrivate(c, { revoked: true, share: revoked })
+  })
+
+  app.post('/validate', async (c) => {
+    const previews = need()
+    const auth = requireDraftReader(c.get('auth'))
+    // Not even the parameter names are echoed: one of them could be a secret sent by mistake.
+    if (new URL(c.req.url).search !== '')
+      throw new InputError('Send the secret in the JSON body, { "secret": "…" }, never in the URL.')
+    const callerKey = auth.via === 'token' ? `token:${auth.token!.id}` : `user:${auth.user!.id}`
+    const address = c.get('client').address
+    const wait = Math.max(
+      failures.caller.retryAfter(callerKey),
+      failures.address.retryAfter(address),
+    )
+    if (wait > 0)
+      throw new RateLimitedError(
+        `Too many wrong preview secrets; try again in ${wait} seconds.`,
+        wait,
+      )
+    const secret = await readSecret(c.req.raw, Math.min(maxBody, MAX_VALIDATE_BODY))
+    // Counted before the lookup, so parallel guesses cannot slip past the limit.
+    failures.caller.fail(callerKey)
+    failures.address.fail(address)
+    let valid
+    try {
+      valid = await previews.validate(secret)
+    } catch (err) {
+      failures.caller.forgive(callerKey)
+      failures.address.forgive(address)
+      throw err
+    }
+    if (!valid) return sendPrivate(c, { isValid: false, perspective: null, expiresAt: null })
+    failures.caller.forgive(callerKey)
+    failures.address.forgive(address)
+    return sendPrivate(c, {
+      isValid: true,
+      perspective: valid.perspective,
+      expiresAt: valid.expiresAt,
+    })
+  })
+
+  return {
+    app,
+    store,
+    options,
+    sweep,
+    close() {
+      if (timer) clearInterval(timer)
+      timer = undefined
+    },
+  }
+}
+
+const SECRET_SHAPE =
+  '{ "perspective"?: "drafts", "pathname"?: "/blog/x", "ttlSeconds"?: 3600, "singleUse"?: false }'
+const SHARE_SHAPE =
+  '{ "name": "Legal review", "perspective"?: "drafts", "expiresAt"?: "2030-01-01T00:00:00Z", "pathname"?: "/blog/x" }'
+
+/** The caller must be able to read drafts: a signed-in user, or a `read:drafts` / `write` token. */
+function requireDraftReader(
+  auth: RequestAuth,
+): RequestAuth & { user: NonNullable<RequestAuth['user']> } {
+  if (auth.via === 'anonymous')
+    throw new UnauthorizedError(
+      `Preview secrets need a signed-in user or an API token with read:drafts, sent as 'Authorization: Bearer <token>'.`,
+    )
+  if (!auth.user || !hasRole(auth.user, 'viewer'))
+    throw new ForbiddenError('Preview secrets need a token with the read:drafts or write scope.')
+  return auth as RequestAuth & { user: NonNullable<RequestAuth['user']> }
+}
+
+function creatorOf(auth: RequestAuth & { user: NonNullable<RequestAuth['user']> }): PreviewCreator {
+  if (auth.via === 'token') return { id: auth.user.id, label: `token:${auth.token!.name}` }
+  return { id: auth.user.id, label: auth.user.email ?? auth.user.name ?? auth.user.id }
+}
+
+function noQuery(c: Context, route: string): void {
+  if (new URL(c.req.url).search !== '')
+    throw new InputError(`${route} takes no query parameters; send options in the JSON body.`)
+}
+
+function parseBody<T>(schema: z.ZodType<T>, value: unknown, shape: string): T {
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const where = issue?.path.length ? `${issue.path.join('.')}: ` : ''
+  throw new InputError(`Send ${shape} as JSON (${where}${issue?.message ?? 'bad body'}).`)
+}
+
+function checkPathname(pathname: string | undefined): string | undefined {
+  if (pathname === undefined) return undefined
+  // The frontend sanitises the target again; this only catches mistakes early.
+  if (!/^\/(?![/\\])/.test(pathname) || /[\\\p{Cc}]/u.test(pathname))
+    throw new InputError(
+      'pathname must be a path on the frontend starting with a single "/", e.g. "/blog/hello", without backslashes or control characters.',
+    )
+  return pathname
+}
+
+/**
+ * The `secret` of a validation body. Errors never quote the body: a JSON parser's message
+ * would repeat part of the secret.
+ */
+async function readSecret(request: Request, maxBytes: number): Promise<string> {
+  let body: unknown
+  try {
+    body = await readJsonBody(request, maxBytes)
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError('Send { "secret": "…" } as JSON.')
+    throw err
+  }
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    Array.isArray(body) ||
+    Object.keys(body).length !== 1 ||
+    typeof (body as { secret?: unknown }).secret !== 'string'
+  )
+    throw new InputError('Send { "secret": "…" } as JSON, with the secret as a string.')
+  return (body as { secret: string }).secret
+}
