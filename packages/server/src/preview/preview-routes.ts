@@ -147,8 +147,11 @@ export function createPreviewRoutes(ctx: ServerContext): PreviewRoutes {
     // Not even the parameter names are echoed: one of them could be a secret sent by mistake.
     if (new URL(c.req.url).search !== '')
       throw new InputError('Send the secret in the JSON body, { "secret": "…" }, never in the URL.')
+    const secret = await readSecret(c.req.raw, Math.min(maxBody, MAX_VALIDATE_BODY))
     const callerKey = auth.via === 'token' ? `token:${auth.token!.id}` : `user:${auth.user!.id}`
     const address = c.get('client').address
+    // Checked and counted with no await in between, and before the lookup, so parallel
+    // guesses cannot slip past the limit.
     const wait = Math.max(
       failures.caller.retryAfter(callerKey),
       failures.address.retryAfter(address),
@@ -158,8 +161,6 @@ export function createPreviewRoutes(ctx: ServerContext): PreviewRoutes {
         `Too many wrong preview secrets; try again in ${wait} seconds.`,
         wait,
       )
-    const secret = await readSecret(c.req.raw, Math.min(maxBody, MAX_VALIDATE_BODY))
-    // Counted before the lookup, so parallel guesses cannot slip past the limit.
     failures.caller.fail(callerKey)
     failures.address.fail(address)
     let valid
@@ -178,6 +179,13 @@ export function createPreviewRoutes(ctx: ServerContext): PreviewRoutes {
       perspective: valid.perspective,
       expiresAt: valid.expiresAt,
     })
+  })
+
+  // Hono's own 404 repeats the path, which could hold a secret sent to the wrong place.
+  app.all('*', () => {
+    throw new NotFoundError(
+      'No such preview route: use POST /api/preview/secrets, POST|GET /api/preview/shares, DELETE /api/preview/shares/:id or POST /api/preview/validate.',
+    )
   })
 
   return {
