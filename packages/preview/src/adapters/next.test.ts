@@ -67,6 +67,22 @@ describe('createNextDraftModeHandlers', () => {
     expect(next.state.nextDraftMode).toBe(false)
   })
 
+  it('clears one Galley cookie per context, since Next merges Set-Cookie by name', async () => {
+    const { handlers } = setup()
+    const url = 'https://site.test/api/draft-mode/disable'
+    const cleared = async (headers: Record<string, string>) =>
+      (await handlers.disable.POST(new Request(url, { method: 'POST', headers })))
+        .headers.getSetCookie()
+        .filter((c) => c.startsWith('__galley_draft='))
+    const top = await cleared({})
+    expect(top).toHaveLength(1)
+    expect(top[0]).toMatch(/Expires=Thu, 01 Jan 1970/)
+    expect(top[0]).not.toMatch(/Partitioned/i)
+    const framed = await cleared({ 'Sec-Fetch-Dest': 'iframe' })
+    expect(framed).toHaveLength(1)
+    expect(framed[0]).toMatch(/Partitioned/)
+  })
+
   it('reads draft mode as off from a hand-set cookie', async () => {
     const { next, handlers } = setup()
     next.state.cookies = [{ name: '__galley_draft', value: 'drafts' }]

@@ -1,3 +1,4 @@
+import { isIframeRequest } from '../cookie-header'
 import {
   createDraftMode,
   type DraftMode,
@@ -72,8 +73,9 @@ export function createNextDraftModeHandlers(options: NextDraftModeOptions): Next
       GET: (request) => draftMode.disable(request),
       async POST(request) {
         const response = await draftMode.disable(request)
-        if (response.ok || response.status === 303) (await nextDraftMode()).disable()
-        return response
+        if (!response.ok && response.status !== 303) return response
+        ;(await nextDraftMode()).disable()
+        return withOneClearingCookie(response, draftMode.cookieName, isIframeRequest(request))
       },
     },
     async getDraftMode() {
@@ -86,4 +88,27 @@ export function createNextDraftModeHandlers(options: NextDraftModeOptions): Next
       return draftMode.get(new Headers(cookie ? { cookie } : {}))
     },
   }
+}
+
+/**
+ * Next merges a route's `Set-Cookie` headers with its own by cookie name, so of the two
+ * clearing cookies `disable` sends (plain and partitioned) only the last would survive — the
+ * partitioned one, leaving a top-level cookie in place. Keep the one for the context the
+ * cookie was set in: partitioned inside an iframe, as `enable` does.
+ */
+function withOneClearingCookie(response: Response, name: string, inIframe: boolean): Response {
+  const headers = new Headers()
+  response.headers.forEach((value, key) => {
+    if (key.toLowerCase() !== 'set-cookie') headers.append(key, value)
+  })
+  for (const cookie of response.headers.getSetCookie()) {
+    const isOurs = cookie.startsWith(`${name}=`)
+    const partitioned = /;\s*partitioned\s*(;|$)/i.test(cookie)
+    if (!isOurs || partitioned === inIframe) headers.append('Set-Cookie', cookie)
+  }
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  })
 }
