@@ -1,0 +1,52 @@
+import type { Metadata } from 'next'
+import type { ReactNode } from 'react'
+import Link from 'next/link'
+import { stegaClean } from '@galley/client'
+import { PreviewBanner } from '@/components/preview-banner'
+import { getReader } from '@/lib/draft-mode'
+import type { Reader } from '@/lib/galley-client'
+import { getSettings } from '@/lib/queries'
+import './globals.css'
+
+export async function generateMetadata(): Promise<Metadata> {
+  const settings = await getSettings(await getReader())
+  const siteName = stegaClean(settings.siteName)
+  return {
+    title: { default: siteName, template: `%s — ${siteName}` },
+    description: settings.tagline ? stegaClean(settings.tagline) : undefined,
+  }
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const reader = await getReader()
+  const settings = await getSettings(reader)
+  return (
+    <html lang="en">
+      <body>
+        {reader.mode !== 'public' && <PreviewBanner label={bannerLabel(reader)} />}
+        <header className="site-header">
+          <div>
+            <Link href="/" className="site-name">
+              {settings.siteName}
+            </Link>
+            {settings.tagline && <p className="tagline">{settings.tagline}</p>}
+          </div>
+          <nav>
+            <Link href="/">Posts</Link>
+            <Link href="/about">About</Link>
+          </nav>
+        </header>
+        <main>{children}</main>
+        <footer className="site-footer">Content from Galley · static for the public, live in preview.</footer>
+      </body>
+    </html>
+  )
+}
+
+function bannerLabel(reader: Reader): string {
+  if (reader.mode !== 'preview') return 'Preview mode ended (link expired) — showing published content.'
+  const perspective = Array.isArray(reader.perspective)
+    ? reader.perspective.join(' → ')
+    : String(reader.perspective)
+  return `Preview mode — showing ${perspective} content.`
+}

@@ -1,0 +1,79 @@
+import 'server-only'
+import { createClient, type ClientPerspective, type GalleyClient } from '@galley/client'
+import type { Collections, Globals } from './content-types'
+
+export type SiteClient = GalleyClient<Collections, Globals>
+
+/**
+ * Cache tags, named as the Galley server names them in its purge webhooks: a publish of a
+ * post sends `posts` and `posts:<id>`, of an author `authors` and `authors:<id>`, of the
+ * settings global `globals:settings`.
+ */
+export const TAGS = Object.freeze({
+  posts: 'posts',
+  authors: 'authors',
+  settings: 'globals:settings',
+})
+
+/**
+ * How a page reads content:
+ * - `public`: published only, anonymous, cached by Next until a tag is purged;
+ * - `preview`: the perspective of a valid draft-mode cookie, with the server-side token,
+ *   never cached (no CDN, no Next data cache);
+ * - `expired`: Next's draft mode is on but Galley's signed cookie is gone or expired, so
+ *   the page shows published content and the banner offers to leave.
+ */
+export type Reader =
+  | { mode: 'public'; client(tags: readonly string[]): SiteClient }
+  | { mode: 'expired'; client(tags: readonly string[]): SiteClient }
+  | {
+      mode: 'preview'
+      perspective: ClientPerspective
+      expiresAt: Date
+      client(tags: readonly string[]): SiteClient
+    }
+
+/** The Galley API this site reads from (`GALLEY_URL`, default `http://localhost:4000`). */
+export function galleyUrl(): string {
+  return process.env.GALLEY_URL || 'http://localhost:4000'
+}
+
+/**
+ * The read token: server-side only (never `NEXT_PUBLIC_…`), scope `read:drafts`, used to
+ * validate preview secrets and read drafts.
+ */
+export function readToken(): string {
+  const token = process.env.GALLEY_READ_TOKEN
+  if (!token)
+    throw new Error(
+      'GALLEY_READ_TOKEN is not set: create one with `galley token create --name next-blog --scope read:drafts`.',
+    )
+  return token
+}
+
+/** Published, anonymous reads that Next caches under `tags` until the revalidation route purges them. */
+export function publicClient(tags: readonly string[]): SiteClient {
+  const cdnUrl = process.env.GALLEY_CDN_URL || undefined
+  return createClient<Collections, Globals>({
+    url: galleyUrl(),
+    perspective: 'published',
+    useCdn: Boolean(cdnUrl),
+    cdnUrl,
+    fetch: (input, init) =>
+      fetch(input, { ...init, cache: 'force-cache', next: { tags: [...tags] } }),
+  })
+}
+
+/** Reads in an editor's perspective: with the token, no CDN, nothing cached. */
+export function previewClient(perspective: ClientPerspective): SiteClient {
+  const studioUrl = process.env.GALLEY_STUDIO_URL || undefined
+  return createClient<Collections, Globals>({
+    url: galleyUrl(),
+    token: readToken(),
+    perspective,
+    useCdn: false,
+    // Click-to-edit marks only when there is a Studio to link to.
+    stega: studioUrl ? { enabled: true, studioUrl } : undefined,
+    fetch: (input, init) => fetch(input, { ...init, cache: 'no-store' }),
+  })
+}
