@@ -97,7 +97,7 @@ for (const store of STORES) {
         [{}, /name/],
         [{ name: '' }, /name of 1–100/],
         [{ name: 'x'.repeat(101) }, /name of 1–100/],
-        [{ name: 'a\u0000b' }, /name of 1–100/],
+        [{ name: 'a\u0007b' }, /name of 1–100/],
         [{ name: 'x', expiresAt: new Date(Date.now() - 1000).toISOString() }, /in the future/],
         [
           { name: 'x', expiresAt: new Date(Date.now() + 400 * 86400_000).toISOString() },
