@@ -14,12 +14,13 @@ export interface ProjectContext {
 /**
  * What a `galley.config.ts` may export:
  * - `default`: the config (from `defineConfig`), or a function of `ProjectContext` returning it;
- * - `server`: options of `createServer` (allowOrigins, webhooks, …);
+ * - `server`: options of `createServer` (allowOrigins, webhooks, preview, …), or a function of
+ *   `ProjectContext` returning them (to read secrets such as a webhook's from `env`);
  * - `seed(galley)`: example content for `galley seed` and the first `galley dev`.
  */
 export interface ConfigModule {
   default: Config | ((ctx: ProjectContext) => Config | Promise<Config>)
-  server?: Omit<ServerOptions, 'galley'>
+  server?: Omit<ServerOptions, 'galley'> | ((ctx: ProjectContext) => Omit<ServerOptions, 'galley'>)
   seed?: (galley: Galley) => Promise<unknown>
 }
 
@@ -79,7 +80,9 @@ export async function loadProject(opts: {
     typeof mod.default === 'function' ? await mod.default({ dataDir, env: opts.env }) : mod.default
   return {
     config: withAuth(raw),
-    server: mod.server ?? {},
+    server:
+      (typeof mod.server === 'function' ? mod.server({ dataDir, env: opts.env }) : mod.server) ??
+      {},
     seed: typeof mod.seed === 'function' ? mod.seed : undefined,
     configPath,
     isExample: configPath === EXAMPLE_CONFIG,

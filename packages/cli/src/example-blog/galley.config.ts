@@ -2,9 +2,25 @@ import { join } from 'node:path'
 import { defineConfig } from '@galley/core'
 import { sqlite } from '@galley/storage-sqlite'
 import { postgres } from '@galley/storage-postgres'
+import type { ServerOptions } from '@galley/server'
 import type { ProjectContext } from '../load-project'
 
 export { seed } from './seed'
+
+/**
+ * Server options of the example blog, for its Next.js site (examples/next-blog) at
+ * GALLEY_SITE_URL (default http://localhost:3000): preview links open the site's draft-mode
+ * route, and with REVALIDATE_SECRET set every publish calls the site's revalidation route,
+ * signed with that secret (`npm run dev` sets both).
+ */
+export function server({ env }: ProjectContext): Omit<ServerOptions, 'galley'> {
+  const site = (env.GALLEY_SITE_URL || 'http://localhost:3000').replace(/\/+$/, '')
+  const secret = env.REVALIDATE_SECRET
+  return {
+    preview: { url: `${site}/api/draft` },
+    webhooks: secret ? [{ url: `${site}/api/revalidate`, secret }] : [],
+  }
+}
 
 /**
  * The example blog `galley dev` runs when no galley.config.ts is found: posts with an
