@@ -19,3 +19,8 @@ export type { WebhookTarget, WebhookRetry, WebhookAttempt } from './webhooks/web
 export { buildGraphQLSchema } from './graphql/build-schema'
 export { parseQuery } from './http/query-params'
 export type { RequestAuth } from './server-context'
+export { PreviewStore } from './preview/preview-store'
+export type { PreviewCreator, PreviewShare, ValidPreviewSecret } from './preview/preview-store'
+export { PREVIEW_SECRETS, previewCollections } from './preview/preview-collection'
+export { PREVIEW_DEFAULTS } from './preview/preview-options'
+export type { PreviewServerOptions } from './preview/preview-options'

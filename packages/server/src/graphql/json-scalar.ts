@@ -1,4 +1,5 @@
-import { GraphQLScalarType, Kind, type ValueNode } from 'graphql'
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql'
+import { isUnsafeText } from '../http/unsafe-text'
 
 /** Any JSON value: used for `where`, `data` and structured fields (richText, json). */
 export const JSONScalar = new GraphQLScalarType({
@@ -12,6 +13,11 @@ export const JSONScalar = new GraphQLScalarType({
 function literal(ast: ValueNode, variables: Record<string, unknown> | undefined): unknown {
   switch (ast.kind) {
     case Kind.STRING:
+      if (isUnsafeText(ast.value))
+        throw new GraphQLError(
+          'JSON strings may not contain NUL characters or unpaired UTF-16 surrogates.',
+        )
+      return ast.value
     case Kind.BOOLEAN:
       return ast.value
     case Kind.INT:

@@ -1,4 +1,5 @@
 import { QueryError } from '@galley/core'
+import { isUnsafeText } from './unsafe-text'
 
 /** Bounds of the bracket syntax, so a hostile query string stays cheap to read. */
 export const QUERY_LIMITS = Object.freeze({
@@ -35,6 +36,12 @@ export function parseQuery(
   for (const [key, value] of search) {
     if (++count > QUERY_LIMITS.params)
       throw new QueryError(`At most ${QUERY_LIMITS.params} query parameters are allowed.`)
+    if (isUnsafeText(key) || isUnsafeText(value)) {
+      const name = key.replace(/[^\x20-\x7e]/g, '?').slice(0, 60)
+      throw new QueryError(
+        `Query parameter '${name}' contains a NUL character or an unpaired UTF-16 surrogate.`,
+      )
+    }
     const m = BRACKETS.exec(key)
     if (m) {
       if (m[1] !== 'where' || !allowed.includes('where')) throw unknownParam(key, allowed, route)

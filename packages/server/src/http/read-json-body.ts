@@ -1,5 +1,6 @@
 import { InputError } from '@galley/core'
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors'
+import { assertSafeText } from './unsafe-text'
 
 /** Deepest nesting a JSON body may have; deeper trees cost stack in every later step. */
 export const MAX_JSON_DEPTH = 64
@@ -7,7 +8,7 @@ export const MAX_JSON_DEPTH = 64
 /**
  * Read a JSON body within `maxBytes`: the declared Content-Length is checked first, then
  * the bytes actually streamed (a lying or absent header cannot get past the limit).
- * Returns `undefined` for an empty body. Throws 400, 413 or 415 errors.
+ * Returns `undefined` for an empty (zero-byte) body. Throws 400, 413 or 415 errors.
  */
 export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
   const declared = req.headers.get('content-length')
@@ -17,7 +18,7 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
     if (Number(declared) > maxBytes) throw new PayloadTooLargeError(maxBytes)
   }
   const text = await readText(req, maxBytes)
-  if (text.trim() === '') return undefined
+  if (text === '') return undefined
   const type = req.headers.get('content-type') ?? undefined
   if (!isJsonType(type)) throw new UnsupportedMediaTypeError(type)
   let value: unknown
@@ -28,6 +29,7 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   }
   if (depthOf(value) > MAX_JSON_DEPTH)
     throw new InputError(`The body is nested deeper than ${MAX_JSON_DEPTH} levels.`)
+  assertSafeText(value, 'The body')
   return value
 }
 

@@ -1,6 +1,7 @@
 import {
   ForbiddenError,
   InputError,
+  isValidId,
   NotFoundError,
   type Galley,
   type GalleyDoc,
@@ -86,7 +87,7 @@ export class Operations {
   }
 
   async findById(auth: RequestAuth, slug: string, id: string, args: ReadArgs): Promise<GalleyDoc> {
-    this.collection(slug)
+    this.#document(slug, id)
     const doc = await this.#galley.findById({ collection: slug, id, ...args, user: auth.user })
     if (!doc)
       throw new NotFoundError(
@@ -101,7 +102,7 @@ export class Operations {
     id: string,
     args: { limit?: number; page?: number },
   ): Promise<PaginatedDocs<Revision>> {
-    this.collection(slug)
+    this.#document(slug, id)
     return this.#galley.listRevisions({ collection: slug, id, ...args, user: auth.user })
   }
 
@@ -156,7 +157,7 @@ export class Operations {
     data: Data,
     args: { draft?: boolean; autosave?: boolean; ifRevision?: string; depth?: number },
   ): Promise<GalleyDoc> {
-    this.collection(slug)
+    this.#document(slug, id)
     this.#assertMayWrite(auth)
     let password: unknown
     if (slug === USERS && this.#store && 'password' in data) {
@@ -176,7 +177,7 @@ export class Operations {
     id: string,
     args: { ifRevision?: string },
   ): Promise<{ id: string }> {
-    this.collection(slug)
+    this.#document(slug, id)
     this.#assertMayWrite(auth)
     const res = await this.#galley.delete({ collection: slug, id, ...args, user: auth.user })
     if (slug === USERS && this.#store) await this.#store.forgetUser(res.id)
@@ -190,7 +191,7 @@ export class Operations {
     id: string,
     args: { ifRevision?: string },
   ): Promise<GalleyDoc> {
-    this.collection(slug)
+    this.#document(slug, id)
     this.#assertMayWrite(auth)
     const doc = await this.#galley.publish({ collection: slug, id, ...args, user: auth.user })
     this.#emit('publish', [docTag(slug, doc.id), slug])
@@ -203,7 +204,7 @@ export class Operations {
     id: string,
     args: { ifRevision?: string },
   ): Promise<GalleyDoc> {
-    this.collection(slug)
+    this.#document(slug, id)
     this.#assertMayWrite(auth)
     const doc = await this.#galley.unpublish({ collection: slug, id, ...args, user: auth.user })
     this.#emit('unpublish', [docTag(slug, doc.id), slug])
@@ -217,7 +218,7 @@ export class Operations {
     id: string,
     args: { ifRevision?: string },
   ): Promise<GalleyDoc> {
-    this.collection(slug)
+    this.#document(slug, id)
     this.#assertMayWrite(auth)
     return this.#galley.discardDraft({ collection: slug, id, ...args, user: auth.user })
   }
@@ -229,7 +230,11 @@ export class Operations {
     revisionId: string,
     args: { draft?: boolean; ifRevision?: string },
   ): Promise<GalleyDoc> {
-    const coll = this.collection(slug)
+    const coll = this.#document(slug, id)
+    if (!isValidId(revisionId))
+      throw new NotFoundError(
+        `Revision ${JSON.stringify(String(revisionId).slice(0, 80))} does not exist.`,
+      )
     this.#assertMayWrite(auth)
     const doc = await this.#galley.restoreRevision({
       collection: slug,
@@ -275,6 +280,17 @@ export class Operations {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** The collection, and a 404 for an id no document can have (before it reaches storage). */
+  #document(slug: string, id: string): SanitizedCollection {
+    const coll = this.collection(slug)
+    if (!isValidId(id)) {
+      throw new NotFoundError(
+        `'${slug}' ${JSON.stringify(String(id).slice(0, 80))} does not exist: ids are 1–64 letters, digits, - or _.`,
+      )
+    }
+    return coll
+  }
 
   /** A token's scope is a ceiling no access rule can lift: read tokens never write. */
   #assertMayWrite(auth: RequestAuth): void {
