@@ -2,6 +2,7 @@ import { GalleyError } from '@galley/core'
 import { UsageError, type CliIo } from './cli-io'
 import { DEV_USAGE, startDev } from './commands/dev'
 import { MIGRATE_USAGE, migrate } from './commands/migrate'
+import { PREVIEW_USAGE, previewUrl } from './commands/preview-url'
 import { SEED_USAGE, seed } from './commands/seed'
 import { TOKEN_USAGE, token } from './commands/token'
 import { USER_USAGE, user } from './commands/user'
@@ -12,6 +13,8 @@ export const USAGE = [
   DEV_USAGE,
   '',
   MIGRATE_USAGE,
+  '',
+  PREVIEW_USAGE,
   '',
   SEED_USAGE,
   '',
@@ -35,6 +38,8 @@ export async function runCli(
         return { code: 0, dev: await startDev(io, rest) }
       case 'migrate':
         return { code: await migrate(io, rest) }
+      case 'preview':
+        return { code: await previewUrl(io, rest) }
       case 'seed':
         return { code: await seed(io, rest) }
       case 'token':
