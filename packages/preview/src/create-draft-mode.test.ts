@@ -101,6 +101,22 @@ describe('createDraftMode().enable', () => {
     expect(await res.text()).not.toContain(SECRET)
   })
 
+  it('answers 429 with Retry-After when the Galley server rate-limits validation', async () => {
+    const draftMode = createDraftMode({
+      cookieSecret: KEY_A,
+      client: {
+        async validatePreviewSecret(secret) {
+          throw Object.assign(new Error(`too many, last ${secret}`), { status: 429 })
+        },
+      },
+    })
+    const res = await draftMode.enable(new Request(enableUrl(SECRET)))
+    expect(res.status).toBe(429)
+    expect(res.headers.get('retry-after')).toBe('60')
+    expect(res.headers.getSetCookie()).toEqual([])
+    expect(await res.text()).not.toContain(SECRET)
+  })
+
   it('redirects hostile targets to / and strips secret parameters', async () => {
     const { draftMode } = setup()
     for (const target of [

@@ -98,8 +98,12 @@ export function createDraftMode(options: DraftModeOptions): DraftMode {
       let result
       try {
         result = await validatePreviewUrl(client, request.url)
-      } catch {
+      } catch (error) {
         // The error may quote the request; the secret must never reach a response.
+        if ((error as { status?: unknown } | null)?.status === 429)
+          return text(429, 'Too many wrong preview secrets were tried; wait a while and retry.', {
+            'Retry-After': '60',
+          })
         return text(502, 'Could not reach the Galley server to validate the preview secret.')
       }
       if (!result.isValid) return text(401, 'Invalid or expired preview secret.')
