@@ -44,7 +44,9 @@ function cell(o: Outcome | undefined, phase: PhaseName): string {
 export function sizesLine(s: Sizes): string {
   return `${fmt(s.docs)} docs, ${fmt(s.changed)} of them with ${s.revisions} draft revisions; each phase ≥ ${fmt(
     s.minOps,
-  )} ops and ≥ ${s.minSeconds} s after ${s.warmup} warm-up ops`
+  )} sequential ops and ≥ ${s.minSeconds} s after ≥ ${s.warmup} warm-up ops; figures are the median of per-slice ops/s (slices of ~${fmt(
+    Math.ceil(s.minOps / 5),
+  )} ops)`
 }
 
 /** One section per history length: the ops/s table, then the drafts/published table. */

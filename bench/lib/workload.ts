@@ -19,8 +19,20 @@ export type PhaseName = (typeof PHASES)[number]
 export interface PhaseResult {
   ops: number
   seconds: number
+  /** Median of the per-slice rates: the headline figure (see SLICES). */
   opsPerSec: number
+  /** Plain ops / seconds over the whole phase. */
+  meanOpsPerSec: number
+  /** ops/s of each slice, in order. */
+  slices: number[]
 }
+
+/**
+ * Each phase is timed in slices of about minOps / SLICES operations and reported as the
+ * median slice rate. The machine is shared (other sessions run test suites on the same two
+ * cores), and a burst of outside load then spoils a few slices instead of the whole figure.
+ */
+const SLICES = 5
 
 export interface RunResult {
   target: string
@@ -79,18 +91,34 @@ async function timePhase(op: (n: number) => Promise<void>, o: PhaseOptions): Pro
   const warmUntil = performance.now() + (o.minSeconds * 1000) / 4
   let warm = 0
   while (warm < warmCap && (warm < o.warmup || (o.warmup > 0 && performance.now() < warmUntil))) await op(warm++)
+  const sliceOps = Math.max(1, Math.ceil(o.minOps / SLICES))
+  const slices: number[] = []
   let ops = 0
   const start = performance.now()
-  let elapsed = 0
+  let sliceStart = start
+  let now = start
   // Sequential awaits on purpose: this is per-operation latency turned into ops/s,
   // which is what one request handler or one script sees.
-  while (warm + ops < cap && (ops < o.minOps || elapsed < o.minSeconds * 1000)) {
+  while (warm + ops < cap && (ops < o.minOps || now - start < o.minSeconds * 1000)) {
     await op(warm + ops)
     ops++
-    elapsed = performance.now() - start
+    now = performance.now()
+    if (ops % sliceOps === 0) {
+      slices.push(sliceOps / ((now - sliceStart) / 1000))
+      sliceStart = now
+    }
   }
-  const seconds = elapsed / 1000
-  return { ops, seconds, opsPerSec: ops / seconds }
+  // A last partial slice counts only when it is at least half a slice long.
+  const rest = ops % sliceOps
+  if (rest >= sliceOps / 2 || slices.length === 0) slices.push(rest / ((now - sliceStart) / 1000))
+  const seconds = (now - start) / 1000
+  return { ops, seconds, opsPerSec: median(slices), meanOpsPerSec: ops / seconds, slices }
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
 }
 
 function expect(actual: string | null, wanted: string, what: string): void {
@@ -166,7 +194,8 @@ export async function runWorkload(target: BenchTarget, sizes: Sizes, hooks: Work
     for (const [name, x, y] of [[a[0], a1, a2], [b[0], b1, b2]] as const) {
       const ops = x.ops + y.ops
       const seconds = x.seconds + y.seconds
-      phases[name] = { ops, seconds, opsPerSec: ops / seconds }
+      const slices = [...x.slices, ...y.slices]
+      phases[name] = { ops, seconds, opsPerSec: median(slices), meanOpsPerSec: ops / seconds, slices }
       log(`${target.name}: ${name} ${phases[name].opsPerSec.toFixed(0)} ops/s`)
     }
   }
