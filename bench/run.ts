@@ -4,6 +4,7 @@
 // targets. Env: GALLEY_BENCH_QUICK=1 (small sizes), GALLEY_BENCH_SKIP_PEERS=1,
 // GALLEY_BENCH_SKIP_POSTGRES=1, GALLEY_BENCH_SKIP_SQLITE=1, GALLEY_BENCH_REVISIONS=5,20,
 // GALLEY_BENCH_DOCS / _CHANGED / _OPS / _SECONDS / _WARMUP, GALLEY_BENCH_POSTGRES_URL.
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -54,10 +55,24 @@ async function closeWithin(target: BenchTarget, name: string, ms: number): Promi
   }
 }
 
+/** Which engine was measured: the commit, and whether packages/ had uncommitted changes. */
+function engineRevision(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const head = git('rev-parse', '--short', 'HEAD')
+    const dirty = git('status', '--porcelain', '--', 'packages').split('\n').filter(Boolean).length
+    return dirty ? `${head} + ${dirty} uncommitted file(s) in packages/` : head
+  } catch {
+    return 'unknown (no git)'
+  }
+}
+
 async function main(): Promise<void> {
   const settings = readSettings()
   mkdirSync(dataDir, { recursive: true })
   const started = new Date()
+  // Taken now: the engine's modules are loaded from the working tree at the start.
+  const engine = engineRevision()
   process.stderr.write(
     `galley bench: ${settings.quick ? 'QUICK' : 'full'} run, revisions ${settings.revisionCounts.join(', ')}, ` +
       `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}\n`,
@@ -93,12 +108,14 @@ async function main(): Promise<void> {
     sections.push(renderSection(sizes, outcomes, verdicts))
   }
   const seconds = (Date.now() - started.getTime()) / 1000
-  const report = [sections.join('\n\n'), '', '#### Verdicts', '', renderVerdicts(verdicts), '', `(run took ${seconds.toFixed(0)} s)`].join('\n')
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`
+  const header = `Run of ${started.toISOString()} on ${machine}; engine at ${engine}.`
+  const report = [header, '', sections.join('\n\n'), '', '#### Verdicts', '', renderVerdicts(verdicts), '', `(run took ${seconds.toFixed(0)} s)`].join('\n')
   process.stdout.write(`\n${report}\n`)
   // Raw figures for BENCHMARKS.md and later comparison; .data/ is gitignored.
   writeFileSync(
     `${dataDir}last-run.json`,
-    JSON.stringify({ started: started.toISOString(), settings, node: process.version, results: all }, null, 2),
+    JSON.stringify({ started: started.toISOString(), machine, engine, settings, results: all }, null, 2),
   )
   const crashed = Object.values(all).flat().filter((o) => o.error)
   process.exitCode = crashed.length > 0 ? 1 : 0
