@@ -230,6 +230,15 @@ for (const store of STORES) {
       })
       expect(mine.json.data.users.totalDocs).toBe(3)
       expect(mine.text).not.toMatch(/scrypt|password/i)
+      const created = await gql(
+        'mutation { createUsers(data: { email: "gql@example.com", role: "viewer", password: "graphql password" }) { id email } }',
+        { cookie: admin.cookie, csrf: admin.csrf },
+      )
+      expect(created.json.data.createUsers.email).toBe('gql@example.com')
+      expect(created.text).not.toContain('graphql password')
+      expect(
+        (await blog.login('gql@example.com', { password: 'graphql password' })).res.status,
+      ).toBe(200)
     })
   })
 }
