@@ -3,7 +3,8 @@
 // the identical workload, then prints ops/s, ratios and PASS/FAIL against the issue's
 // targets. Env: GALLEY_BENCH_QUICK=1 (small sizes), GALLEY_BENCH_SKIP_PEERS=1,
 // GALLEY_BENCH_SKIP_POSTGRES=1, GALLEY_BENCH_SKIP_SQLITE=1, GALLEY_BENCH_REVISIONS=5,20,
-// GALLEY_BENCH_DOCS / _CHANGED / _OPS / _SECONDS / _WARMUP, GALLEY_BENCH_POSTGRES_URL.
+// GALLEY_BENCH_PAYLOAD_MODES=wal,default, GALLEY_BENCH_DOCS / _CHANGED / _OPS / _SECONDS /
+// _WARMUP, GALLEY_BENCH_POSTGRES_URL.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -96,13 +97,17 @@ async function main(): Promise<void> {
       await withLoad(() => runEngine(() => createPostgresTarget(settings.postgresUrl), 'galley-postgres', sizes))
     }
     if (!settings.skipPeers) {
-      await withLoad(async () => {
-        try {
-          return { target: 'payload-sqlite', result: await runPeer('../peers/payload/run.ts', sizes) }
-        } catch (err) {
-          return { target: 'payload-sqlite', error: message(err) }
-        }
-      })
+      for (const mode of settings.payloadModes) {
+        const target = mode === 'wal' ? 'payload-sqlite-wal' : 'payload-sqlite'
+        await withLoad(async () => {
+          try {
+            const env = { GALLEY_BENCH_PAYLOAD_WAL: mode === 'wal' ? '1' : '0' }
+            return { target, result: await runPeer('../peers/payload/run.ts', sizes, env) }
+          } catch (err) {
+            return { target, error: message(err) }
+          }
+        })
+      }
     }
     all[revisions] = outcomes
     sections.push(renderSection(sizes, outcomes, verdicts))

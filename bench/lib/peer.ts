@@ -8,11 +8,11 @@ import type { RunResult } from './workload'
 
 const RESULT_MARKER = 'GALLEY_BENCH_RESULT '
 
-export async function runPeer(script: string, sizes: Sizes): Promise<RunResult & { version?: string }> {
+export async function runPeer(script: string, sizes: Sizes, env: Record<string, string> = {}): Promise<RunResult & { version?: string }> {
   const tsx = import.meta.resolve('tsx')
   const file = fileURLToPath(new URL(script, import.meta.url))
   const child = spawn(process.execPath, ['--import', tsx, file], {
-    env: { ...process.env, GALLEY_BENCH_SIZES: JSON.stringify(sizes) },
+    env: { ...process.env, ...env, GALLEY_BENCH_SIZES: JSON.stringify(sizes) },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   let out = ''

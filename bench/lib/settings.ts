@@ -21,6 +21,8 @@ export interface Settings {
   revisionCounts: number[]
   base: Omit<Sizes, 'revisions'>
   skipPeers: boolean
+  /** Payload's journal settings to run: `wal` (WAL + NORMAL, like Galley) and/or `default`. */
+  payloadModes: Array<'wal' | 'default'>
   skipPostgres: boolean
   skipSqlite: boolean
   postgresUrl: string
@@ -59,6 +61,10 @@ export function readSettings(argv: readonly string[] = process.argv.slice(2)): S
       warmup: num('GALLEY_BENCH_WARMUP', base.warmup),
     },
     skipPeers: flag('GALLEY_BENCH_SKIP_PEERS') || argv.includes('--skip-peers'),
+    payloadModes: (process.env.GALLEY_BENCH_PAYLOAD_MODES ?? 'wal,default')
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m): m is 'wal' | 'default' => m === 'wal' || m === 'default'),
     skipPostgres: flag('GALLEY_BENCH_SKIP_POSTGRES') || argv.includes('--skip-postgres'),
     skipSqlite: flag('GALLEY_BENCH_SKIP_SQLITE') || argv.includes('--skip-sqlite'),
     postgresUrl:
