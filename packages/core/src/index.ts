@@ -3,6 +3,7 @@ export type { Config, CollectionConfig, GlobalConfig, VersionsConfig, SanitizedC
 export type { Field, FieldType, AccessConfig, AccessFn, AccessArgs, AccessResult, AccessOperation, ValidateArgs } from './fields/field-types'
 export type { HookConfig, ChangeHookArgs, AfterChangeArgs, AfterDeleteArgs } from './hooks/hook-types'
 export { createGalley, Galley, toDoc } from './documents/galley'
+export type { ChangeEvent, ChangeListener } from './documents/galley'
 export type * from './documents/galley-types'
 export { applyRevision, replayRevisions, statusOf } from './documents/heads'
 export type { HeadMap } from './documents/heads'

@@ -56,6 +56,42 @@ for (const store of STORES) {
       await g2.close()
     })
 
+    it('announces committed changes to subscribers, never rolled-back ones, and runs transaction() atomically', async () => {
+      g = await makeGalley(store)
+      const events: string[] = []
+      const stop = g.subscribe((e) => events.push(`${e.operation}:${e.collection}:${e.published}:${e.status}`))
+      const p = await g.create({ collection: 'posts', data: { title: 'a' } })
+      await g.update({ collection: 'posts', id: p.id, data: { title: 'b' }, draft: true })
+      await g.publish({ collection: 'posts', id: p.id })
+      await g.updateGlobal({ slug: 'settings', data: { siteName: 'S' } })
+      await expect(
+        g.transaction(async (tx) => {
+          await tx.update({ collection: 'posts', id: p.id, data: { title: 'never' } })
+          await tx.create({ collection: 'authors', data: { name: 'never' } })
+          throw new Error('abort')
+        }),
+      ).rejects.toThrow('abort')
+      expect((await g.findById({ collection: 'posts', id: p.id }))?.title).toBe('b')
+      expect((await g.count({ collection: 'authors' })).totalDocs).toBe(0)
+      const both = await g.transaction(async (tx) => {
+        const a = await tx.create({ collection: 'authors', data: { name: 'x' } })
+        return tx.update({ collection: 'posts', id: p.id, data: { author: a.id }, draft: true })
+      })
+      expect(both._status).toBe('changed')
+      await g.delete({ collection: 'posts', id: p.id })
+      stop()
+      await g.create({ collection: 'authors', data: { name: 'unheard' } })
+      expect(events).toEqual([
+        'create:posts:true:published',
+        'update:posts:false:changed',
+        'publish:posts:true:published',
+        'create:settings:true:published',
+        'create:authors:true:published',
+        'update:posts:false:changed',
+        'delete:posts:true:null',
+      ])
+    })
+
     it('runs hooks inside the transaction: a failing afterChange rolls back the write and the hook writes', async () => {
       const calls: string[] = []
       g = await makeGalley(store, {

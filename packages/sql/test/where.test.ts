@@ -99,6 +99,7 @@ for (const store of STORES) {
       ['not an object', 'title=x', /expected an object/],
       ['huge in list', { slug: { in: Array.from({ length: 501 }, (_, i) => `s${i}`) } }, /at most 500/],
       ['deep nesting', nest(12), /nested deeper/],
+      ['NUL in a value', { title: { equals: 'a\u0000b' } }, /NUL character/],
     ])('rejects a bad where: %s', async (_name, where, message) => {
       await expect(g.find({ collection: 'posts', where: where as Where })).rejects.toMatchObject({ code: 'QUERY_INVALID', status: 400, message: expect.stringMatching(message) })
     })

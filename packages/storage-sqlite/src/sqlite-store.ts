@@ -50,6 +50,8 @@ export function sqlite(options: SqliteOptions): SqlStore {
       clearInterval(optimizer)
       if (checkpointer) {
         const exited = new Promise((resolve) => checkpointer.once('exit', resolve))
+        // Keep the process alive until the worker has checkpointed and closed.
+        checkpointer.ref()
         checkpointer.postMessage('stop')
         await exited
       }

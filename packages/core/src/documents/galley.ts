@@ -39,10 +39,33 @@ export async function createGalley(config: Config): Promise<Galley> {
 export class Galley implements T.GalleyContext {
   readonly config: SanitizedConfig
   readonly #tx: StorageTransaction | undefined
+  /** Changes of the running transaction, announced once it commits. */
+  readonly #pending: ChangeEvent[] | undefined
+  readonly #listeners: Set<ChangeListener>
 
-  constructor(config: SanitizedConfig, tx?: StorageTransaction) {
+  constructor(config: SanitizedConfig, tx?: StorageTransaction, pending?: ChangeEvent[], listeners?: Set<ChangeListener>) {
     this.config = config
     this.#tx = tx
+    this.#pending = pending
+    this.#listeners = listeners ?? new Set()
+  }
+
+  /**
+   * Be told of every committed change (after the transaction commits, never for a rollback),
+   * from any caller: REST, GraphQL, hooks or server code. Returns an unsubscribe function.
+   * @example galley.subscribe((e) => e.published && purge(e.collection, e.id))
+   */
+  subscribe(listener: ChangeListener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /**
+   * Run several Local API calls as one transaction: `fn` gets the API bound to it; if it
+   * throws, nothing it wrote is kept.
+   */
+  async transaction<X>(fn: (galley: Galley) => Promise<X>): Promise<X> {
+    return this.#inTx((_tx, galley) => fn(galley))
   }
 
   /** The sanitised collection, or a `NotFoundError` listing the known ones. */
@@ -175,6 +198,7 @@ export class Galley implements T.GalleyContext {
   async delete(args: T.DeleteArgs): Promise<{ id: string }> {
     const coll = this.collection(args.collection)
     const caller = callerOf(args)
+    if (!isValidId(args.id)) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(String(args.id)).slice(0, 80)} does not exist.`)
     return this.#inTx(async (tx, galley) => {
       const doc = await tx.lockDocument(coll.storageKey, String(args.id))
       if (!doc) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(args.id)} does not exist.`)
@@ -186,6 +210,7 @@ export class Galley implements T.GalleyContext {
       const where = await requireAccess(coll, 'delete', caller)
       if (resolved) assertMatches(where, matchTarget(resolved), `delete '${coll.slug}' ${args.id}`)
       await tx.deleteDocument(coll.storageKey, args.id)
+      galley.#announce({ kind: coll.kind, collection: coll.slug, id: args.id, operation: 'delete', published: heads.some((h) => h.variant === 'published'), status: null })
       const before = resolved ? toDoc(resolved) : null
       for (const hook of hookList(coll.hooks.afterDelete)) await hook({ id: args.id, doc: before, user: caller.user, galley })
       return { id: args.id }
@@ -288,7 +313,23 @@ export class Galley implements T.GalleyContext {
 
   async #inTx<X>(fn: (tx: StorageTransaction, galley: Galley) => Promise<X>): Promise<X> {
     if (this.#tx) return fn(this.#tx, this)
-    return this.config.storage.transaction((tx) => fn(tx, new Galley(this.config, tx)))
+    const pending: ChangeEvent[] = []
+    const result = await this.config.storage.transaction((tx) => fn(tx, new Galley(this.config, tx, pending, this.#listeners)))
+    for (const event of pending) {
+      for (const listener of this.#listeners) {
+        try {
+          listener(event)
+        } catch (err) {
+          // A listener's failure must not turn a committed write into an error for the caller.
+          console.error('[galley] change listener failed', err)
+        }
+      }
+    }
+    return result
+  }
+
+  #announce(event: ChangeEvent): void {
+    this.#pending?.push(event)
   }
 
   #draftFlag(coll: SanitizedCollection, draft: boolean | undefined): boolean {
@@ -383,6 +424,7 @@ export class Galley implements T.GalleyContext {
           await tx.pruneRevisions(coll.storageKey, id, revCount - coll.maxPerDoc, keep)
         }
         const status = statusOf(next)
+        galley.#announce({ kind: coll.kind, collection: coll.slug, id, operation: p.hook, published: next.get('published')?.rev !== heads.get('published')?.rev, status })
         const resolvedVariant: Variant = p.variant.startsWith('release:') ? p.variant : next.has('draft') ? 'draft' : 'published'
         const h = next.get(resolvedVariant)!
         const row: HeadRow = { collection: coll.storageKey, id, variant: resolvedVariant, rev: h.rev, status, inDrafts: !resolvedVariant.startsWith('release:'), data: h.data, createdAt: createdAt ?? now, updatedAt: h.updatedAt }
@@ -482,6 +524,19 @@ export class Galley implements T.GalleyContext {
     }
   }
 }
+
+/** A committed change, as `subscribe` listeners receive it. */
+export interface ChangeEvent {
+  kind: 'collection' | 'global'
+  collection: string
+  id: string
+  operation: 'create' | 'update' | 'publish' | 'unpublish' | 'discardDraft' | 'restore' | 'delete'
+  /** Whether what the public sees changed (published content written, removed or replaced). */
+  published: boolean
+  status: import('../storage/storage-adapter').DocStatus | null
+}
+
+export type ChangeListener = (event: ChangeEvent) => void
 
 interface WriteState {
   tx: StorageTransaction

@@ -42,6 +42,15 @@ describe('validateFields', () => {
     expect((await validateFields(fields, { rows: [{}] }, { draft: false, applyDefaults: false })).errors.map((e) => e.path)).toEqual(['title', 'rows.0.k'])
   })
 
+  it('refuses text no store keeps faithfully: NUL and lone surrogates, at any depth', async () => {
+    const json: Field[] = [{ name: 'title', type: 'text' }, { name: 'extra', type: 'json' }]
+    for (const [data, path] of [[{ title: 'a\u0000b' }, 'title'], [{ title: 'x\ud800' }, 'title'], [{ extra: { deep: ['ok', '\udc00y'] } }, 'extra.deep.1'], [{ extra: { ['k\u0000']: 1 } }, 'extra.k\u0000']] as const) {
+      const { errors } = await validateFields(json, data, { draft: true, applyDefaults: false })
+      expect(errors).toEqual([{ path, message: expect.stringMatching(/NUL character or broken Unicode/) }])
+    }
+    expect((await validateFields(json, { title: 'emoji 😀 fine' }, { draft: true, applyDefaults: false })).errors).toEqual([])
+  })
+
   it('refuses data that is not an object', async () => {
     expect((await validateFields(fields, [1], { draft: true, applyDefaults: false })).errors[0]!.message).toMatch(/must be an object/)
   })

@@ -31,6 +31,8 @@ export async function validateFields(
   // The walk is synchronous; custom validators are collected and awaited once at the end.
   const custom: Array<() => Promise<void>> = []
   const data = walk(fields, input, '', { ...opts, custom }, errors, input)
+  const bad = findUnstorableText(data)
+  if (bad !== undefined) errors.push({ path: bad, message: 'Text contains a NUL character or broken Unicode (a lone surrogate); remove it.' })
   for (const run of custom) await run()
   return { data, errors }
 }
@@ -177,6 +179,32 @@ function jsonCopy(value: unknown, path: string, errors: FieldError[]): unknown {
     errors.push({ path, message: 'Must be JSON-serialisable.' })
     return null
   }
+}
+
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/** Whether a string holds what no store keeps faithfully (NUL; unpaired UTF-16 surrogates). */
+export function isUnstorableText(s: string): boolean {
+  return UNSTORABLE.test(s)
+}
+
+/** Path of the first string (or key) in `value` that cannot be stored, if any. */
+function findUnstorableText(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return isUnstorableText(value) ? path || '(data)' : undefined
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const hit = findUnstorableText(v, path ? `${path}.${i}` : String(i))
+      if (hit !== undefined) return hit
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const at = path ? `${path}.${k}` : k
+      if (isUnstorableText(k)) return at
+      const hit = findUnstorableText(v, at)
+      if (hit !== undefined) return hit
+    }
+  }
+  return undefined
 }
 
 function isEmpty(v: unknown): boolean {

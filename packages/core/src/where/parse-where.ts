@@ -1,4 +1,5 @@
 import { QueryError } from '../errors'
+import { isUnstorableText } from '../fields/validate-fields'
 import type { FieldPathInfo } from './field-paths'
 import { WHERE_OPERATORS, type WhereCondition, type WhereNode, type WhereOperator } from './where-types'
 
@@ -130,6 +131,9 @@ function coerceScalar(info: FieldPathInfo, raw: unknown, at: string, allowNull: 
       if (typeof raw === 'number' && Number.isFinite(raw)) raw = String(raw)
       if (typeof raw !== 'string') {
         throw new QueryError(`${at}: '${info.path}' is a text field; got ${describe(raw)}.`)
+      }
+      if (isUnstorableText(raw)) {
+        throw new QueryError(`${at}: the value contains a NUL character or broken Unicode.`)
       }
       if (raw.length > WHERE_LIMITS.valueLength) {
         throw new QueryError(`${at}: value is longer than ${WHERE_LIMITS.valueLength} characters.`)
