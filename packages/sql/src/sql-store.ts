@@ -199,7 +199,9 @@ function resolvedSelect(q: ResolvedQuery, d: SqlDialect, select: string): { text
   const source = resolvedSource(q.perspective, d, params, q.collection)
   const where = compileWhere(q.where, d, params)
   params.push(q.limit, q.offset)
-  return { text: `${select} FROM ${source} WHERE ${where} ORDER BY ${orderBy(q.sort, q.perspective, d)} LIMIT ? OFFSET ?`, params }
+  // A single-row lookup needs no sort (SQLite would still build a sorter for it).
+  const order = q.single ? '' : ` ORDER BY ${orderBy(q.sort, q.perspective, d)}`
+  return { text: `${select} FROM ${source} WHERE ${where}${order} LIMIT ? OFFSET ?`, params }
 }
 
 /** The rows a perspective resolves to, aliased `h`, one per document (every variant for raw). */

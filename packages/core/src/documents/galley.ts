@@ -487,7 +487,8 @@ export class Galley implements T.GalleyContext {
     const userWhere = fixedId ? parseWhere({ id: { equals: fixedId } }, coll.paths, coll.slug) : parseWhere(args.where, coll.paths, coll.slug)
     const where = andNodes(userWhere, access)
     const offset = (page - 1) * limit
-    const { rows, total } = await this.#reader().findResolved({ collection: coll.storageKey, perspective, where, sort, limit, offset })
+    const single = (perspective.kind === 'published' || perspective.kind === 'drafts') && pinsOneDocument(userWhere)
+    const { rows, total } = await this.#reader().findResolved({ collection: coll.storageKey, perspective, where, sort, limit, offset, single })
     const docs = await this.#finish(coll, rows, perspective, depth, caller)
     const totalPages = limit === 0 ? 0 : Math.ceil(total / limit)
     return { docs, totalDocs: total, limit, page, totalPages, hasNextPage: page < totalPages, hasPrevPage: page > 1 }
@@ -552,6 +553,19 @@ interface WritePlan {
   data: Data | null
   hook: 'create' | 'update' | 'publish' | 'unpublish' | 'discardDraft' | 'restore'
   autosave?: boolean
+}
+
+/**
+ * Whether a where tree pins at most one document of a perspective with one row per
+ * document: a top-level equality on the id or on a unique field (unique within published
+ * content and within the drafts view, which the stores enforce).
+ */
+function pinsOneDocument(node: WhereNode | undefined): boolean {
+  if (!node) return false
+  if (node.type === 'or') return false
+  if (node.type === 'and') return (node as { children: WhereNode[] }).children.some(pinsOneDocument)
+  const c = node as import('../where/where-types').WhereCondition
+  return c.operator === 'equals' && c.value !== null && !c.steps.some((s) => 'each' in s) && (c.column === 'id' || c.unique === true)
 }
 
 /** The head a perspective resolves a document to (`raw` reads like `drafts` for one document). */

@@ -62,6 +62,8 @@ export interface ResolvedQuery {
   sort: SortSpec[]
   limit: number
   offset: number
+  /** At most one row can match (equality on a unique field or the id): no sort needed. */
+  single?: boolean
   /** Skip the total count (the caller only needs rows). */
   skipCount?: boolean
 }

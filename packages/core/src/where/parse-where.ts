@@ -85,7 +85,7 @@ function parseCondition(
   raw: unknown,
   at: string,
 ): WhereCondition {
-  const base = { type: 'condition' as const, path: info.path, steps: info.steps, kind: info.kind, operator, column: info.column }
+  const base = { type: 'condition' as const, path: info.path, steps: info.steps, kind: info.kind, operator, column: info.column, unique: !info.many && !!info.field.unique }
   if (operator === 'exists') {
     return { ...base, value: coerceBoolean(raw, at) }
   }

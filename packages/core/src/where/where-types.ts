@@ -37,6 +37,8 @@ export interface WhereCondition {
   kind: ValueKind
   operator: WhereOperator
   value: unknown
+  /** The field is unique (per published content and per drafts view). */
+  unique?: boolean
 }
 
 export interface WhereGroup {
