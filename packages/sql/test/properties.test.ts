@@ -132,9 +132,12 @@ for (const store of STORES) {
             return v.map((value) => ({ [p]: { [opName]: value } }) as Where)
           }),
         )
-        const tree: fc.Arbitrary<Where> = fc.letrec<{ w: Where }>((tie) => ({
-          w: fc.oneof({ depthSize: 'small', withCrossShrink: true }, cond, fc.record({ and: fc.array(tie('w'), { minLength: 1, maxLength: 3 }) }), fc.record({ or: fc.array(tie('w'), { minLength: 1, maxLength: 3 }) })),
-        })).w
+        // Nesting stays within the where language's depth limit (8).
+        const treeOf = (depth: number): fc.Arbitrary<Where> =>
+          depth === 0
+            ? cond
+            : fc.oneof(cond, fc.record({ and: fc.array(treeOf(depth - 1), { minLength: 1, maxLength: 3 }) }), fc.record({ or: fc.array(treeOf(depth - 1), { minLength: 1, maxLength: 3 }) }))
+        const tree = treeOf(4)
         const all = {
           published: (await g.find({ collection: 'posts', limit: 1000 })).docs,
           drafts: (await g.find({ collection: 'posts', limit: 1000, draft: true })).docs,
