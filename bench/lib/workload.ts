@@ -38,6 +38,11 @@ export interface RunResult {
   target: string
   sizes: Sizes
   seedSeconds: number
+  /**
+   * drafts ÷ published read speed, the median over adjacent slice pairs (see readPair):
+   * robust to load that comes and goes, unlike a ratio of two phase figures.
+   */
+  draftReadRatio: { findById: number; find: number }
   phases: Record<PhaseName, PhaseResult>
 }
 
@@ -181,23 +186,44 @@ export async function runWorkload(target: BenchTarget, sizes: Sizes, hooks: Work
       if (title === null) throw new Error(`${name}: post-${i} not found`)
     }
   }
-  // Each pair is timed in two halves, A B then B A, so warm-up and drift (page cache,
-  // JIT, GC) do not favour whichever perspective happens to run second.
+  // Published and drafts reads are timed in alternating slices (A B, B A, A B, …) and the
+  // drafts/published ratio is the median over adjacent pairs: both perspectives see the
+  // same moment of the machine, so outside load that comes and goes cancels out.
+  const draftReadRatio = { findById: 0, find: 0 }
   const readPair = async (a: [PhaseName, Perspective], b: [PhaseName, Perspective], byId: boolean) => {
-    const half = { ...base, minOps: Math.ceil(base.minOps / 2), minSeconds: base.minSeconds / 2 }
-    const opA = readOp(a[0], a[1], byId)
-    const opB = readOp(b[0], b[1], byId)
-    const a1 = await timePhase(opA, half)
-    const b1 = await timePhase(opB, half)
-    const b2 = await timePhase(opB, { ...half, warmup: 0 })
-    const a2 = await timePhase(opA, { ...half, warmup: 0 })
-    for (const [name, x, y] of [[a[0], a1, a2], [b[0], b1, b2]] as const) {
-      const ops = x.ops + y.ops
-      const seconds = x.seconds + y.seconds
-      const slices = [...x.slices, ...y.slices]
-      phases[name] = { ops, seconds, opsPerSec: median(slices), meanOpsPerSec: ops / seconds, slices }
+    const ops = [readOp(a[0], a[1], byId), readOp(b[0], b[1], byId)] as const
+    const count = [0, 0]
+    for (const side of [0, 1] as const) {
+      const warmUntil = performance.now() + (base.minSeconds * 1000) / 4
+      while (count[side]! < base.warmup || performance.now() < warmUntil) await ops[side](count[side]!++)
+    }
+    const sliceOps = Math.max(1, Math.ceil(base.minOps / SLICES / 2))
+    const acc = [
+      { ops: 0, ms: 0, slices: [] as number[] },
+      { ops: 0, ms: 0, slices: [] as number[] },
+    ]
+    const pairRatios: number[] = []
+    const enough = (x: { ops: number; ms: number }) => x.ops >= base.minOps && x.ms >= base.minSeconds * 1000
+    for (let k = 0; !enough(acc[0]!) || !enough(acc[1]!); k++) {
+      const rate = [0, 0]
+      for (const side of k % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+        const t0 = performance.now()
+        for (let j = 0; j < sliceOps; j++) await ops[side](count[side]!++)
+        const ms = performance.now() - t0
+        const x = acc[side]!
+        x.ops += sliceOps
+        x.ms += ms
+        rate[side] = sliceOps / (ms / 1000)
+        x.slices.push(rate[side]!)
+      }
+      pairRatios.push(rate[1]! / rate[0]!)
+    }
+    for (const [side, name] of [[0, a[0]], [1, b[0]]] as const) {
+      const x = acc[side]!
+      phases[name] = { ops: x.ops, seconds: x.ms / 1000, opsPerSec: median(x.slices), meanOpsPerSec: x.ops / (x.ms / 1000), slices: x.slices }
       log(`${target.name}: ${name} ${phases[name].opsPerSec.toFixed(0)} ops/s`)
     }
+    draftReadRatio[byId ? 'findById' : 'find'] = median(pairRatios)
   }
   await readPair(['findByIdPublished', 'published'], ['findByIdDrafts', 'drafts'], true)
   await readPair(['findPublished', 'published'], ['findDrafts', 'drafts'], false)
@@ -228,5 +254,5 @@ export async function runWorkload(target: BenchTarget, sizes: Sizes, hooks: Work
   )
   log(`${target.name}: publish ${phases.publish.opsPerSec.toFixed(0)} ops/s (${toPublish.length} had drafts)`)
 
-  return { target: target.name, sizes, seedSeconds, phases }
+  return { target: target.name, sizes, seedSeconds, phases, draftReadRatio }
 }
