@@ -69,7 +69,9 @@ export function createServer(options: ServerOptions): GalleyServer {
     fetch: opts.fetch,
     logger: opts.logger,
   })
-  const { maxAttempts, windowMs } = opts.loginRateLimit
+  const { maxAttempts, windowMs, maxAttemptsPerEmail } = opts.loginRateLimit
+  if (!Number.isSafeInteger(opts.trustedProxyHops) || opts.trustedProxyHops < 1)
+    throw new ConfigError('trustedProxyHops must be a whole number ≥ 1.')
   const ctx: ServerContext = {
     galley,
     options: opts,
@@ -79,6 +81,8 @@ export function createServer(options: ServerOptions): GalleyServer {
     limits: {
       login: new RateLimiter({ max: maxAttempts, windowMs }),
       address: new RateLimiter({ max: maxAttempts * 6, windowMs }),
+      // Independent of the address: rotating addresses cannot guess one account's password.
+      email: new RateLimiter({ max: maxAttemptsPerEmail, windowMs }),
     },
   }
 

@@ -29,5 +29,6 @@ export interface ServerContext {
   store: AuthStore | null
   ops: Operations
   webhooks: WebhookDispatcher
-  limits: { login: RateLimiter; address: RateLimiter }
+  /** Failed logins per address+email, per address, and per email from any address. */
+  limits: { login: RateLimiter; address: RateLimiter; email: RateLimiter }
 }

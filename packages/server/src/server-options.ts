@@ -24,10 +24,19 @@ export interface ServerOptions {
   sessionTtlSeconds?: number
   /** `Secure` on cookies: `'auto'` (when the request is https), `true` or `false`. Default `'auto'`. */
   secureCookies?: boolean | 'auto'
-  /** Failed logins allowed per address+email per window (and 6× that per address). Default 5 per 15 minutes. */
-  loginRateLimit?: { maxAttempts?: number; windowMs?: number }
-  /** Trust `X-Forwarded-For` / `X-Forwarded-Proto` (behind a proxy you run). Default false. */
+  /**
+   * Failed logins allowed per address+email per window (and 6× that per address), and
+   * `maxAttemptsPerEmail` per email from any address. Default 5 (and 20 per email) per 15 minutes.
+   */
+  loginRateLimit?: { maxAttempts?: number; windowMs?: number; maxAttemptsPerEmail?: number }
+  /**
+   * Trust `X-Forwarded-For` / `-Proto` / `-Host` (behind a proxy you run). The client's address
+   * is then the entry your outermost proxy appended: the `trustedProxyHops`-th from the right,
+   * never the client-written left end. Default false.
+   */
   trustProxy?: boolean
+  /** How many proxies you run in front of the server (each appends one X-Forwarded-For entry). Default 1. */
+  trustedProxyHops?: number
   /** Limits of GraphQL documents. Default depth 12, 2000 fields. */
   graphql?: { maxDepth?: number; maxFields?: number }
   /** Where unexpected errors are logged. Default `console`. */
@@ -49,6 +58,7 @@ export const SERVER_DEFAULTS = Object.freeze({
   secureCookies: 'auto' as boolean | 'auto',
   loginRateLimit: Object.freeze({ maxAttempts: 5, windowMs: 15 * 60_000 }),
   trustProxy: false,
+  trustedProxyHops: 1,
   graphql: Object.freeze({ maxDepth: 12, maxFields: 2000 }),
 })
 
@@ -62,7 +72,7 @@ export type ResolvedServerOptions = Required<
   webhookRetry: Partial<WebhookRetry>
   fetch: typeof fetch
   logger: Pick<Console, 'error' | 'warn'>
-  loginRateLimit: { maxAttempts: number; windowMs: number }
+  loginRateLimit: { maxAttempts: number; windowMs: number; maxAttemptsPerEmail: number }
   graphql: { maxDepth: number; maxFields: number }
   preview?: PreviewServerOptions
 }
@@ -74,12 +84,16 @@ export function resolveOptions(options: ServerOptions): ResolvedServerOptions {
     webhookRetry: options.webhookRetry ?? {},
     fetch: options.fetch ?? ((...args) => fetch(...args)),
     logger: options.logger ?? console,
-    loginRateLimit: {
-      ...SERVER_DEFAULTS.loginRateLimit,
-      ...stripUndefined(options.loginRateLimit ?? {}),
-    },
+    loginRateLimit: loginLimits(options.loginRateLimit),
     graphql: { ...SERVER_DEFAULTS.graphql, ...stripUndefined(options.graphql ?? {}) },
   } as ResolvedServerOptions
+}
+
+function loginLimits(
+  given: ServerOptions['loginRateLimit'],
+): ResolvedServerOptions['loginRateLimit'] {
+  const base = { ...SERVER_DEFAULTS.loginRateLimit, ...stripUndefined(given ?? {}) }
+  return { ...base, maxAttemptsPerEmail: given?.maxAttemptsPerEmail ?? base.maxAttempts * 4 }
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

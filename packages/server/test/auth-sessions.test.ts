@@ -228,6 +228,76 @@ for (const store of STORES) {
       }
     })
 
+    it('attack: a client-written X-Forwarded-For prefix does not dodge the login limit (the proxy appends the real address)', async () => {
+      const limited = await setupBlog(store, {
+        trustProxy: true,
+        loginRateLimit: { maxAttempts: 3 },
+      })
+      try {
+        const statuses: number[] = []
+        for (let i = 0; i < 40; i++) {
+          // The attacker rotates the left end; the proxy appends what it saw on the right.
+          const headers = { 'x-forwarded-for': `10.0.${i}.1, 198.51.100.7` }
+          statuses.push(
+            (await limited.login('viewer@example.com', { password: 'nope nope', headers })).res
+              .status,
+          )
+        }
+        expect(statuses.slice(0, 3)).toEqual([401, 401, 401])
+        expect(statuses.slice(3).every((s) => s === 429)).toBe(true)
+      } finally {
+        await limited.close()
+      }
+    })
+
+    it('trustedProxyHops picks the entry the outermost of several proxies appended', async () => {
+      const limited = await setupBlog(store, {
+        trustProxy: true,
+        trustedProxyHops: 2,
+        loginRateLimit: { maxAttempts: 2 },
+      })
+      try {
+        const login = (xff: string) =>
+          limited.login('viewer@example.com', {
+            password: 'nope nope',
+            headers: { 'x-forwarded-for': xff },
+          })
+        expect((await login('1.1.1.1, 198.51.100.8, 10.0.0.2')).res.status).toBe(401)
+        expect((await login('2.2.2.2, 198.51.100.8, 10.0.0.3')).res.status).toBe(401)
+        expect((await login('3.3.3.3, 198.51.100.8, 10.0.0.2')).res.status).toBe(429)
+        // A different real client (second from the right) is not blocked.
+        expect((await login('3.3.3.3, 198.51.100.9, 10.0.0.2')).res.status).toBe(401)
+      } finally {
+        await limited.close()
+      }
+    })
+
+    it('attack: rotating real addresses cannot guess one account without limit (per-email limit)', async () => {
+      const limited = await setupBlog(store, {
+        trustProxy: true,
+        loginRateLimit: { maxAttempts: 3, maxAttemptsPerEmail: 6 },
+      })
+      try {
+        const statuses: number[] = []
+        for (let i = 0; i < 10; i++) {
+          const headers = { 'x-forwarded-for': `203.0.113.${i + 20}` }
+          statuses.push(
+            (await limited.login('viewer@example.com', { password: 'nope nope', headers })).res
+              .status,
+          )
+        }
+        expect(statuses.slice(0, 6).every((s) => s === 401)).toBe(true)
+        expect(statuses.slice(6).every((s) => s === 429)).toBe(true)
+        // Other accounts are unaffected.
+        const other = await limited.login('editor@example.com', {
+          headers: { 'x-forwarded-for': '203.0.113.99' },
+        })
+        expect(other.res.status).toBe(200)
+      } finally {
+        await limited.close()
+      }
+    })
+
     it('roles: a viewer reads drafts but cannot write; an editor writes; only an admin manages users', async () => {
       const viewer = await blog.login('viewer@example.com')
       expect(

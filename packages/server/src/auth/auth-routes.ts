@@ -31,19 +31,23 @@ export function authRoutes(ctx: ServerContext): Hono<ServerEnv> {
     if (!parsed.success) throw new InputError(`Send { "email": "...", "password": "..." } as JSON.`)
     const email = parsed.data.email.trim().toLowerCase()
     const key = `${client.address}|${email}`
+    const emailKey = `email|${email}`
     const wait = Math.max(
       ctx.limits.login.retryAfter(key),
       ctx.limits.address.retryAfter(client.address),
+      ctx.limits.email.retryAfter(emailKey),
     )
     if (wait > 0)
       throw new RateLimitedError(`Too many failed sign-ins; try again in ${wait} seconds.`, wait)
     // Counted before the (slow) check, so parallel guesses cannot slip past the limit.
     ctx.limits.login.fail(key)
     ctx.limits.address.fail(client.address)
+    ctx.limits.email.fail(emailKey)
     const user = await ctx.store.verifyLogin(email, parsed.data.password)
     if (!user) throw new UnauthorizedError('The email or password is wrong.')
     ctx.limits.login.reset(key)
     ctx.limits.address.forgive(client.address)
+    ctx.limits.email.forgive(emailKey)
     const session = await ctx.store.createSession(user.id, ctx.options.sessionTtlSeconds)
     const secure = ctx.options.secureCookies === 'auto' ? client.secure : ctx.options.secureCookies
     const res = sendPrivate(c, {

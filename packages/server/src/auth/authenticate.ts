@@ -18,7 +18,12 @@ const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'api_key', 'apikey']
  */
 export function authenticate(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
   return async (c, next) => {
-    const client = clientInfo(c.req.raw, c.env, ctx.options.trustProxy)
+    const client = clientInfo(
+      c.req.raw,
+      c.env,
+      ctx.options.trustProxy,
+      ctx.options.trustedProxyHops,
+    )
     c.set('client', client)
     c.set('auth', ANONYMOUS)
     const search = new URL(c.req.url).searchParams

@@ -1,6 +1,9 @@
 /** What the server knows about where a request came from. */
 export interface ClientInfo {
-  /** Remote address (or the first X-Forwarded-For hop when proxies are trusted); `'unknown'` if none. */
+  /**
+   * Remote address, or, when proxies are trusted, the X-Forwarded-For entry the outermost
+   * trusted proxy appended (the `trustedProxyHops`-th from the right); `'unknown'` if none.
+   */
   address: string
   /** Whether the client reached us over https. */
   secure: boolean
@@ -8,18 +11,42 @@ export interface ClientInfo {
   origin: string
 }
 
-/** Derive `ClientInfo` from the Web request and, on Node, the socket in `env.incoming`. */
-export function clientInfo(req: Request, env: unknown, trustProxy: boolean): ClientInfo {
+/**
+ * The entry of a comma-separated forwarding header that our own proxies wrote: each trusted
+ * proxy appends one entry on the right, so the `hops`-th from the right is the one the
+ * outermost trusted proxy saw. Everything left of it was sent by the client and proves nothing.
+ */
+export function forwardedEntry(value: string | null, hops: number): string | undefined {
+  if (!value) return undefined
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  if (entries.length === 0) return undefined
+  // Fewer entries than hops: every one of them came from a trusted proxy; take the farthest.
+  return entries[Math.max(0, entries.length - Math.max(1, hops))]
+}
+
+/**
+ * Derive `ClientInfo` from the Web request and, on Node, the socket in `env.incoming`.
+ * `trustedProxyHops` is how many proxies you run in front of the server (default 1).
+ */
+export function clientInfo(
+  req: Request,
+  env: unknown,
+  trustProxy: boolean,
+  trustedProxyHops = 1,
+): ClientInfo {
   const url = new URL(req.url)
   let proto = url.protocol
   let host = url.host
   let address: string | undefined
   if (trustProxy) {
-    const fwdProto = req.headers.get('x-forwarded-proto')?.split(',')[0]?.trim()
+    const fwdProto = forwardedEntry(req.headers.get('x-forwarded-proto'), trustedProxyHops)
     if (fwdProto === 'https' || fwdProto === 'http') proto = `${fwdProto}:`
-    const fwdHost = req.headers.get('x-forwarded-host')?.split(',')[0]?.trim()
+    const fwdHost = forwardedEntry(req.headers.get('x-forwarded-host'), trustedProxyHops)
     if (fwdHost) host = fwdHost
-    address = req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || undefined
+    address = forwardedEntry(req.headers.get('x-forwarded-for'), trustedProxyHops)
   }
   if (!address) {
     const socket = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
