@@ -39,6 +39,26 @@ export function newId(): string {
   return time + seq + rnd
 }
 
+/**
+ * An id that sorts after `prev`: `newId()` when the clock allows, else `prev`'s time and
+ * counter plus one. Revision ids of a document must grow even when several servers with
+ * skewed clocks write it (`ifRevision` and history order rely on it).
+ */
+export function newIdAfter(prev: string | undefined): string {
+  const id = newId()
+  if (!prev || id > prev) return id
+  const digits = prev.slice(0, 14).split('').map((c) => ALPHABET.indexOf(c))
+  if (digits.some((d) => d < 0)) return id // not one of ours; nothing sensible to order after
+  for (let i = digits.length - 1; i >= 0; i--) {
+    if (digits[i]! < 31) {
+      digits[i]!++
+      break
+    }
+    digits[i] = 0
+  }
+  return digits.map((d) => ALPHABET[d]).join('') + id.slice(14)
+}
+
 // One syscall per 4 KiB of randomness instead of one per id.
 let pool = Buffer.alloc(0)
 let poolAt = 0

@@ -92,6 +92,23 @@ for (const store of STORES) {
       expect((await g.findById({ collection: 'articles', id, draft: true }))?.title).toBe('Now premium')
     })
 
+    it('tells a caller without permission nothing about which ids exist', async () => {
+      const missing = 'does-not-exist'
+      for (const target of [id, missing]) {
+        await expect(g.update({ collection: 'articles', id: target, data: { title: 'x' }, draft: true, ifRevision: 'zzz', ...anon })).rejects.toMatchObject({ status: 403 })
+        await expect(g.publish({ collection: 'articles', id: target, ...viewerRed })).rejects.toMatchObject({ status: 403 })
+        await expect(g.delete({ collection: 'articles', id: target, ifRevision: 'zzz', ...anon })).rejects.toMatchObject({ status: 403 })
+        await expect(g.create({ collection: 'articles', id: target, data: { title: 'x' }, draft: true, ...anon })).rejects.toMatchObject({ status: 403 })
+      }
+      // a conflict shows the current revision only to callers who may read drafts
+      const blind = await makeGalley(store, { collections: [authors, { ...articles, slug: 'open', access: { create: () => true, publish: () => true, update: () => true, readDrafts: () => false } }], globals: [] })
+      const doc = await blind.create({ collection: 'open', data: { title: 't' } })
+      await blind.update({ collection: 'open', id: doc.id, data: { title: 'draft' }, draft: true })
+      await expect(blind.update({ collection: 'open', id: doc.id, data: { title: 'x' }, ifRevision: doc._rev, ...anon })).rejects.toMatchObject({ code: 'CONFLICT', currentRevision: null })
+      await expect(blind.create({ collection: 'open', id: doc.id, data: { title: 'x' }, ...anon })).rejects.toMatchObject({ code: 'CONFLICT', currentRevision: null })
+      await blind.close()
+    })
+
     it('trusted server code (no user) skips access; overrideAccess false enforces it', async () => {
       expect((await g.find({ collection: 'articles', draft: true })).totalDocs).toBe(2)
       await expect(g.find({ collection: 'articles', draft: true, overrideAccess: false })).rejects.toMatchObject({ status: 403 })

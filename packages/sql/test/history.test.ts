@@ -77,6 +77,28 @@ for (const store of STORES) {
       expect((await g.listRevisions({ collection: 'posts', id: p.id })).totalDocs).toBe(2)
     })
 
+    it('accepts the _rev a drafts read returns after a discard, and reports it on conflict', async () => {
+      const p = await g.create({ collection: 'posts', data: { title: 'one' } })
+      await g.update({ collection: 'posts', id: p.id, data: { title: 'draft' }, draft: true })
+      const back = await g.discardDraft({ collection: 'posts', id: p.id })
+      const read = await g.findById({ collection: 'posts', id: p.id, draft: true })
+      expect(read?._rev).toBe(back._rev)
+      await expect(g.update({ collection: 'posts', id: p.id, data: { title: 'x' }, ifRevision: 'stale' })).rejects.toMatchObject({ currentRevision: read?._rev })
+      const next = await g.update({ collection: 'posts', id: p.id, data: { title: 'after discard' }, draft: true, ifRevision: read!._rev })
+      expect(next.title).toBe('after discard')
+    })
+
+    it('keeps revision ids growing even after a revision from a server whose clock ran ahead', async () => {
+      const p = await g.create({ collection: 'posts', data: { title: 'one' } })
+      const ahead = 'zzzzzzzzzz0000abcdef' // a revision written by a server far in the future
+      await g.config.storage.transaction((tx) => tx.insertRevision({ id: ahead, collection: 'posts', docId: p.id, variant: 'draft', action: 'update', data: { title: 'from the future' }, author: null, autosave: false, createdAt: new Date().toISOString() }))
+      const next = await g.update({ collection: 'posts', id: p.id, data: { title: 'now' }, draft: true, ifRevision: ahead })
+      expect(next._rev > ahead).toBe(true)
+      // the future revision no longer counts as current
+      await expect(g.update({ collection: 'posts', id: p.id, data: { title: 'lost' }, draft: true, ifRevision: ahead })).rejects.toMatchObject({ code: 'CONFLICT' })
+      expect((await g.listRevisions({ collection: 'posts', id: p.id })).docs[0]!.id).toBe(next._rev)
+    })
+
     it('concurrent writers: every success is in the history, every loser got a conflict', async () => {
       const p = await g.create({ collection: 'posts', data: { title: 'start' } })
       const attempts = 24

@@ -29,6 +29,18 @@ for (const store of STORES) {
       expect((await g.find({ collection: 'posts', where: { author: { equals: ann.id } } })).docs.map((d) => d.title)).toEqual(['P'])
     })
 
+    it('caps the related documents one read populates, and populates write results as the caller may read', async () => {
+      g = await makeGalley(store, { maxPopulatedDocs: 3, collections: [authors, { ...posts, access: { create: () => true, publish: () => true, readDrafts: () => false } }] })
+      const ann = await g.create({ collection: 'authors', data: { name: 'Ann' } })
+      await g.update({ collection: 'authors', id: ann.id, data: { name: 'Ann draft' }, draft: true })
+      for (let i = 0; i < 5; i++) await g.create({ collection: 'posts', data: { title: `p${i}`, author: ann.id } })
+      const list = await g.find({ collection: 'posts', depth: 1, sort: 'title', user: null })
+      expect(list.docs.map((d) => (typeof d.author === 'object' ? 'doc' : 'id'))).toEqual(['doc', 'doc', 'doc', 'id', 'id'])
+      // an anonymous caller allowed to create (not to read drafts) gets the published author back
+      const made = await g.create({ collection: 'posts', data: { title: 'anon', author: ann.id }, depth: 1, user: null })
+      expect(made.author).toMatchObject({ name: 'Ann', _variant: 'published' })
+    })
+
     it('gives globals drafts and revisions', async () => {
       g = await makeGalley(store)
       const empty = await g.findGlobal({ slug: 'settings' })

@@ -37,6 +37,8 @@ export interface Config {
   defaultDepth?: number
   /** Highest `depth` a caller may ask for. Default 5. */
   maxDepth?: number
+  /** Most related documents one read populates, over all levels; past it ids stay ids. Default 1000. */
+  maxPopulatedDocs?: number
 }
 
 /** A collection after validation, with derived facts the engine needs on every call. */
@@ -60,4 +62,5 @@ export interface SanitizedConfig {
   globals: Map<string, SanitizedCollection>
   defaultDepth: number
   maxDepth: number
+  maxPopulatedDocs: number
 }

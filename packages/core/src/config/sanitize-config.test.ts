@@ -24,6 +24,10 @@ describe('sanitizeConfig', () => {
     expect(bad(config)).toThrow(message)
   })
 
+  it('rejects a bad maxPopulatedDocs', () => {
+    expect(bad({ maxPopulatedDocs: -1 })).toThrow(/maxPopulatedDocs must be a whole number/)
+  })
+
   it('derives drafts, autosave and paths', () => {
     const s = sanitizeConfig({ storage, collections: [{ slug: 'posts', versions: { drafts: { autosave: { interval: 300 } } }, fields: [{ name: 'tags', type: 'array', fields: [{ name: 'name', type: 'text' }] }] }] })
     const posts = s.collections.get('posts')!

@@ -50,7 +50,9 @@ export function sanitizeConfig(config: Config): SanitizedConfig {
   const maxDepth = config.maxDepth ?? 5
   if (!Number.isInteger(defaultDepth) || defaultDepth < 0) throw new ConfigError(`defaultDepth must be a whole number ≥ 0.`)
   if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 10) throw new ConfigError(`maxDepth must be a whole number from 0 to 10.`)
-  return { storage: config.storage, collections, globals, defaultDepth, maxDepth }
+  const maxPopulatedDocs = config.maxPopulatedDocs ?? 1000
+  if (!Number.isInteger(maxPopulatedDocs) || maxPopulatedDocs < 0) throw new ConfigError(`maxPopulatedDocs must be a whole number ≥ 0.`)
+  return { storage: config.storage, collections, globals, defaultDepth, maxDepth, maxPopulatedDocs }
 }
 
 function sanitizeEntity(

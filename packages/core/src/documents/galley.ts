@@ -4,7 +4,7 @@ import { sanitizeConfig } from '../config/sanitize-config'
 import { ConflictError, ForbiddenError, GalleyError, InputError, NotFoundError, ValidationError } from '../errors'
 import { validateFields } from '../fields/validate-fields'
 import { hookList } from '../hooks/hook-types'
-import { isValidId, newId } from '../ids'
+import { isValidId, newId, newIdAfter } from '../ids'
 import { type ResolvedPerspective, type Variant, resolvePerspective } from '../perspectives/perspective'
 import type { HeadRow, RevisionAction, RevisionRow, StorageReader, StorageTransaction } from '../storage/storage-adapter'
 import { UniqueViolation } from '../storage/storage-adapter'
@@ -94,9 +94,10 @@ export class Galley implements T.GalleyContext {
     const draft = this.#draftFlag(coll, args.draft)
     const caller = callerOf(args)
     return this.#write(coll, id, caller, args.depth, async (w) => {
-      if (w.doc) throw new ConflictError(`A '${coll.slug}' document with id '${id}' already exists.`, w.doc.latestRev)
+      // Permission first: a caller who may not create learns nothing about existing ids.
       const createWhere = await requireAccess(coll, 'create', caller)
       if (!draft) await requireAccess(coll, 'publish', caller)
+      if (w.doc) throw new ConflictError(`A '${coll.slug}' document with id '${id}' already exists.`, (await this.#mayReadDrafts(coll, caller)) ? w.doc.latestRev : null)
       const data = await this.#prepare(coll, w, args.data, { draft, operation: 'create', original: null, caller })
       assertMatches(createWhere, { id, data }, `create this '${coll.slug}' document`)
       return { action: 'create', variant: draft ? 'draft' : 'published', data, hook: 'create' }
@@ -111,9 +112,7 @@ export class Galley implements T.GalleyContext {
       throw new InputError('release must be 1–64 letters, digits, - or _.')
     }
     return this.#write(coll, args.id, caller, args.depth, async (w) => {
-      const current = this.#requireExisting(coll, args.id, w)
-      this.#checkRevision(w, args.ifRevision)
-      await this.#checkWriteAccess(coll, 'update', caller, w, current)
+      const current = await this.#openForWrite(coll, w, caller, 'update', args.ifRevision)
       if (!draft) await requireAccess(coll, 'publish', caller)
       const variant: Variant = args.release ? `release:${args.release}` : draft ? 'draft' : 'published'
       const base = (args.release ? w.heads.get(variant)?.data : undefined) ?? current.data
@@ -132,9 +131,7 @@ export class Galley implements T.GalleyContext {
   async #publish<R>(coll: SanitizedCollection, args: Omit<T.DocumentActionArgs, 'collection'>): Promise<T.GalleyDoc<R>> {
     const caller = callerOf(args)
     return this.#write(coll, args.id, caller, undefined, async (w) => {
-      const current = this.#requireExisting(coll, args.id, w)
-      this.#checkRevision(w, args.ifRevision)
-      await this.#checkWriteAccess(coll, 'publish', caller, w, current)
+      const current = await this.#openForWrite(coll, w, caller, 'publish', args.ifRevision)
       const draft = w.heads.get('draft')
       if (!draft) return null // already published: nothing to do
       const data = await this.#validateOnly(coll, draft.data, false)
@@ -147,9 +144,7 @@ export class Galley implements T.GalleyContext {
     const caller = callerOf(args)
     this.#draftFlag(coll, true)
     return this.#write(coll, args.id, caller, undefined, async (w) => {
-      const current = this.#requireExisting(coll, args.id, w)
-      this.#checkRevision(w, args.ifRevision)
-      await this.#checkWriteAccess(coll, 'publish', caller, w, current)
+      const current = await this.#openForWrite(coll, w, caller, 'publish', args.ifRevision)
       const published = w.heads.get('published')
       if (!published) throw new InputError(`'${coll.slug}' ${args.id} is not published.`)
       // A newer draft stays the working copy; otherwise the published content becomes it.
@@ -165,9 +160,7 @@ export class Galley implements T.GalleyContext {
   async #discardDraft<R>(coll: SanitizedCollection, args: Omit<T.DocumentActionArgs, 'collection'>): Promise<T.GalleyDoc<R>> {
     const caller = callerOf(args)
     return this.#write(coll, args.id, caller, undefined, async (w) => {
-      const current = this.#requireExisting(coll, args.id, w)
-      this.#checkRevision(w, args.ifRevision)
-      await this.#checkWriteAccess(coll, 'update', caller, w, current)
+      const current = await this.#openForWrite(coll, w, caller, 'update', args.ifRevision)
       if (!w.heads.has('draft')) return null
       if (!w.heads.has('published')) {
         throw new InputError(`'${coll.slug}' ${args.id} was never published, so there is nothing to revert to; delete it instead.`)
@@ -184,9 +177,7 @@ export class Galley implements T.GalleyContext {
     const caller = callerOf(args)
     const draft = this.#draftFlag(coll, args.draft ?? coll.drafts)
     return this.#write(coll, args.id, caller, undefined, async (w) => {
-      const current = this.#requireExisting(coll, args.id, w)
-      this.#checkRevision(w, args.ifRevision)
-      await this.#checkWriteAccess(coll, 'update', caller, w, current)
+      const current = await this.#openForWrite(coll, w, caller, 'update', args.ifRevision)
       if (!draft) await requireAccess(coll, 'publish', caller)
       const rev = typeof args.revisionId === 'string' ? await w.tx.getRevision(coll.storageKey, args.id, args.revisionId) : undefined
       if (!rev || !rev.data) throw new NotFoundError(`Revision ${JSON.stringify(args.revisionId)} of '${coll.slug}' ${args.id} does not exist or holds no content.`)
@@ -199,15 +190,14 @@ export class Galley implements T.GalleyContext {
     const coll = this.collection(args.collection)
     const caller = callerOf(args)
     if (!isValidId(args.id)) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(String(args.id)).slice(0, 80)} does not exist.`)
+    const where = await requireAccess(coll, 'delete', caller)
     return this.#inTx(async (tx, galley) => {
       const doc = await tx.lockDocument(coll.storageKey, String(args.id))
       if (!doc) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(args.id)} does not exist.`)
-      if (args.ifRevision !== undefined && args.ifRevision !== doc.latestRev) {
-        throw new ConflictError(`'${coll.slug}' ${args.id} changed since revision ${args.ifRevision}; reload and try again.`, doc.latestRev)
-      }
       const heads = await tx.getHeads(coll.storageKey, args.id)
+      const headMap: HeadMap = new Map(heads.map((h) => [h.variant, { rev: h.rev, data: h.data, updatedAt: h.updatedAt }]))
+      await this.#checkRevision(coll, { tx, galley, id: args.id, doc, heads: headMap }, caller, args.ifRevision)
       const resolved = heads.find((h) => h.inDrafts) ?? heads[0]
-      const where = await requireAccess(coll, 'delete', caller)
       if (resolved) assertMatches(where, matchTarget(resolved), `delete '${coll.slug}' ${args.id}`)
       await tx.deleteDocument(coll.storageKey, args.id)
       galley.#announce({ kind: coll.kind, collection: coll.slug, id: args.id, operation: 'delete', published: heads.some((h) => h.variant === 'published'), status: null })
@@ -272,10 +262,11 @@ export class Galley implements T.GalleyContext {
     const draft = this.#draftFlag(g, args.draft || args.autosave)
     const caller = callerOf(args)
     return this.#write(g, g.slug, caller, undefined, async (w) => {
-      this.#checkRevision(w, args.ifRevision)
-      const current = w.doc ? this.#requireExisting(g, g.slug, w) : null
-      if (current) await this.#checkWriteAccess(g, 'update', caller, w, current)
-      else await requireAccess(g, 'create', caller)
+      const current = w.doc ? await this.#openForWrite(g, w, caller, 'update', args.ifRevision) : null
+      if (!current) {
+        await requireAccess(g, 'create', caller)
+        await this.#checkRevision(g, w, caller, args.ifRevision)
+      }
       if (!draft) await requireAccess(g, 'publish', caller)
       if (!isObject(args.data)) throw new InputError('data must be an object of field values.')
       const merged = { ...(current?.data ?? {}), ...args.data }
@@ -339,24 +330,42 @@ export class Galley implements T.GalleyContext {
     return !!draft
   }
 
-  #checkRevision(w: WriteState, ifRevision: string | undefined): void {
-    if (ifRevision === undefined) return
-    const current = w.doc?.latestRev ?? null
-    if (ifRevision !== current) {
-      throw new ConflictError(`The document changed since revision ${ifRevision}; reload it (current revision ${current}) and reapply your change.`, current)
-    }
+  /**
+   * The write preamble, in an order that leaks nothing: the caller's permission for `op`
+   * (before anything about the document is revealed), existence, the revision check, then
+   * the permission's constraint against the newest content.
+   */
+  async #openForWrite(coll: SanitizedCollection, w: WriteState, caller: Caller, op: 'update' | 'publish', ifRevision: string | undefined) {
+    const where = await requireAccess(coll, op, caller)
+    const current = this.#requireExisting(coll, w.id, w)
+    await this.#checkRevision(coll, w, caller, ifRevision)
+    assertMatches(where, { id: w.id, data: current.data, status: statusOf(w.heads) }, `${op} '${coll.slug}' ${w.id}`)
+    return current
   }
 
-  #requireExisting(coll: SanitizedCollection, id: string, w: WriteState): { data: Data; row: HeadMap extends Map<unknown, infer V> ? V : never } {
+  /**
+   * `ifRevision` passes when it names the newest revision, or the revision behind the
+   * content a drafts read returns now (after a discard the newest revision backs no
+   * variant, yet a client that read the document since holds the current content).
+   */
+  async #checkRevision(coll: SanitizedCollection, w: WriteState, caller: Caller, ifRevision: string | undefined): Promise<void> {
+    if (ifRevision === undefined) return
+    const headRev = (w.heads.get('draft') ?? w.heads.get('published'))?.rev ?? null
+    const latest = w.doc?.latestRev ?? null
+    if (ifRevision === latest || (headRev !== null && ifRevision === headRev)) return
+    const current = headRev ?? latest
+    const shown = (await this.#mayReadDrafts(coll, caller)) ? current : null
+    throw new ConflictError(`The document changed since revision ${ifRevision}; reload it${shown ? ` (current revision ${shown})` : ''} and reapply your change.`, shown)
+  }
+
+  async #mayReadDrafts(coll: SanitizedCollection, caller: Caller): Promise<boolean> {
+    return (await decideAccess(coll, 'readDrafts', caller)).allowed
+  }
+
+  #requireExisting(coll: SanitizedCollection, id: string, w: WriteState): { data: Data } {
     const row = w.heads.get('draft') ?? w.heads.get('published')
     if (!w.doc || !row) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(id)} does not exist.`)
-    return { data: row.data, row }
-  }
-
-  /** Write access is checked against the newest content, as the drafts perspective shows it. */
-  async #checkWriteAccess(coll: SanitizedCollection, op: 'update' | 'publish', caller: Caller, w: WriteState, current: { data: Data }) {
-    const where = await requireAccess(coll, op, caller)
-    assertMatches(where, { id: w.id, data: current.data, status: statusOf(w.heads) }, `${op} '${coll.slug}' ${w.id}`)
+    return { data: row.data }
   }
 
   async #prepare(
@@ -411,7 +420,7 @@ export class Galley implements T.GalleyContext {
           const last = await tx.getRevision(coll.storageKey, id, doc.latestRev)
           if (last?.autosave && last.author === author) coalesce = last
         }
-        const rev: RevisionRow = { id: newId(), collection: coll.storageKey, docId: id, variant: p.variant, action: p.action, data: p.data, author, autosave: !!p.autosave, createdAt: now }
+        const rev: RevisionRow = { id: newIdAfter(doc?.latestRev), collection: coll.storageKey, docId: id, variant: p.variant, action: p.action, data: p.data, author, autosave: !!p.autosave, createdAt: now }
         const next = applyRevision(heads, rev)
         await this.#storeHeads(tx, coll, id, createdAt ?? now, headRows, next)
         // Consecutive autosaves replace the newest autosave revision instead of piling up;
@@ -443,7 +452,9 @@ export class Galley implements T.GalleyContext {
       }
       throw err
     }
-    const [doc] = d > 0 ? await this.#finish(coll, [resultRow], { kind: 'drafts' }, d, caller) : [toDoc(resultRow)]
+    // Related documents are read as the caller may read them: drafts only with readDrafts.
+    const relatedPerspective: ResolvedPerspective = d > 0 && (await this.#mayReadDrafts(coll, caller)) ? { kind: 'drafts' } : { kind: 'published' }
+    const [doc] = d > 0 ? await this.#finish(coll, [resultRow], relatedPerspective, d, caller) : [toDoc(resultRow)]
     return doc as T.GalleyDoc<R>
   }
 
@@ -475,7 +486,7 @@ export class Galley implements T.GalleyContext {
     return andNodes(read.where, drafts.where) ?? undefined
   }
 
-  async #find(coll: SanitizedCollection, args: T.FindArgs, fixedId?: string): Promise<T.PaginatedDocs<T.GalleyDoc>> {
+  async #find(coll: SanitizedCollection, args: T.FindArgs, fixedId?: string, budget?: PopulateBudget): Promise<T.PaginatedDocs<T.GalleyDoc>> {
     const perspective = resolvePerspective(args.perspective, args.draft)
     const { limit, page } = parsePaging(args.limit, args.page)
     const sort = parseSort(args.sort, coll)
@@ -489,16 +500,21 @@ export class Galley implements T.GalleyContext {
     const offset = (page - 1) * limit
     const single = (perspective.kind === 'published' || perspective.kind === 'drafts') && pinsOneDocument(userWhere)
     const { rows, total } = await this.#reader().findResolved({ collection: coll.storageKey, perspective, where, sort, limit, offset, single })
-    const docs = await this.#finish(coll, rows, perspective, depth, caller)
+    const docs = await this.#finish(coll, rows, perspective, depth, caller, budget)
     const totalPages = limit === 0 ? 0 : Math.ceil(total / limit)
     return { docs, totalDocs: total, limit, page, totalPages, hasNextPage: page < totalPages, hasPrevPage: page > 1 }
   }
 
-  async #finish(coll: SanitizedCollection, rows: HeadRow[], perspective: ResolvedPerspective, depth: number, caller: Caller): Promise<T.GalleyDoc[]> {
+  /**
+   * Documents out of rows, with relationships populated to `depth`. One read shares one
+   * budget of populated documents across every level (`maxPopulatedDocs`): past it, ids
+   * stay ids, so a small request cannot fan out into a huge response.
+   */
+  async #finish(coll: SanitizedCollection, rows: HeadRow[], perspective: ResolvedPerspective, depth: number, caller: Caller, budget: PopulateBudget = { left: this.config.maxPopulatedDocs }): Promise<T.GalleyDoc[]> {
     const docs = rows.map(toDoc)
-    if (depth > 0) {
-      await populateRelationships(docs, coll.fields, depth, (relationTo, ids, d) =>
-        this.#find(this.collection(relationTo), { collection: relationTo, where: { id: { in: ids } }, limit: ids.length, perspective: perspective.kind === 'raw' ? 'drafts' : perspectiveArg(perspective), depth: d, user: caller.user, overrideAccess: caller.overrideAccess }).then((r) => r.docs),
+    if (depth > 0 && budget.left > 0) {
+      await populateRelationships(docs, coll.fields, depth, budget, (relationTo, ids, d) =>
+        this.#find(this.collection(relationTo), { collection: relationTo, where: { id: { in: ids } }, limit: ids.length, perspective: perspective.kind === 'raw' ? 'drafts' : perspectiveArg(perspective), depth: d, user: caller.user, overrideAccess: caller.overrideAccess }, undefined, budget).then((r) => r.docs),
       )
     }
     return docs
@@ -538,6 +554,11 @@ export interface ChangeEvent {
 }
 
 export type ChangeListener = (event: ChangeEvent) => void
+
+/** How many more related documents one read may populate. */
+interface PopulateBudget {
+  left: number
+}
 
 interface WriteState {
   tx: StorageTransaction

@@ -8,7 +8,7 @@ type Loader = (relationTo: string, ids: string[], depth: number) => Promise<Gall
  * caller's perspective and access rules apply to every related document. An id the
  * caller may not see (or that does not resolve in the perspective) stays a bare id.
  */
-export async function populateRelationships(docs: Array<Record<string, unknown>>, fields: Field[], depth: number, load: Loader): Promise<void> {
+export async function populateRelationships(docs: Array<Record<string, unknown>>, fields: Field[], depth: number, budget: { left: number }, load: Loader): Promise<void> {
   const wanted = new Map<string, Set<string>>()
   const slots: Array<{ holder: Record<string, unknown> | unknown[]; key: string | number; relationTo: string; id: string }> = []
   const visit = (holder: Record<string, unknown>, list: Field[]) => {
@@ -32,6 +32,16 @@ export async function populateRelationships(docs: Array<Record<string, unknown>>
     }
   }
   for (const d of docs) visit(d, fields)
+  // Fill slots in document order while the read's budget lasts; the rest stay ids.
+  if (slots.length > budget.left) {
+    slots.length = Math.max(0, budget.left)
+    wanted.clear()
+    for (const s of slots) {
+      if (!wanted.has(s.relationTo)) wanted.set(s.relationTo, new Set())
+      wanted.get(s.relationTo)!.add(s.id)
+    }
+  }
+  budget.left -= slots.length
   if (slots.length === 0) return
   const found = new Map<string, GalleyDoc>()
   for (const [relationTo, ids] of wanted) {
