@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { AuthStore } from '../src/index'
 import { PASSWORD, setupBlog, type Blog } from './helpers/blog'
 import { STORES } from './helpers/stores'
 
@@ -386,6 +387,56 @@ for (const store of STORES) {
       expect(
         (await blog.login('new@example.com', { password: 'changed password 2' })).res.status,
       ).toBe(401)
+    })
+
+    it('attack: PATCH /api/users/:id with a bad password changes nothing (not even the role)', async () => {
+      const admin = await blog.login('admin@example.com')
+      const target = await blog.store.createUser({
+        email: `pw-${store.name}@example.com`,
+        password: 'first password 1',
+        role: 'viewer',
+        name: 'Before',
+      })
+      for (const password of ['short', 12345678, null]) {
+        const res = await blog.req('PATCH', `/api/users/${target.id}`, {
+          cookie: admin.cookie,
+          csrf: admin.csrf,
+          body: { role: 'admin', name: 'After', password },
+        })
+        expect(res.status, String(password)).toBe(400)
+        const now = await blog.store.getUser(target.id)
+        expect(now).toMatchObject({ role: 'viewer', name: 'Before' })
+      }
+      expect((await blog.login(target.email, { password: 'first password 1' })).res.status).toBe(
+        200,
+      )
+    })
+
+    it('a password change that fails midway rolls back the other fields with it', async () => {
+      const admin = await blog.login('admin@example.com')
+      const target = await blog.store.createUser({
+        email: `tx-${store.name}@example.com`,
+        password: 'first password 1',
+        role: 'viewer',
+      })
+      // The credential is written, then ending the sessions fails: nothing may be kept.
+      const spy = vi
+        .spyOn(AuthStore.prototype, 'deleteSessionsOf')
+        .mockRejectedValueOnce(new Error('storage went away'))
+      try {
+        const res = await blog.req('PATCH', `/api/users/${target.id}`, {
+          cookie: admin.cookie,
+          csrf: admin.csrf,
+          body: { role: 'editor', password: 'second password 2' },
+        })
+        expect(res.status).toBe(500)
+      } finally {
+        spy.mockRestore()
+      }
+      expect(await blog.store.getUser(target.id)).toMatchObject({ role: 'viewer' })
+      expect((await blog.login(target.email, { password: 'first password 1' })).res.status).toBe(
+        200,
+      )
     })
 
     it("a role change applies to the user's existing session at once", async () => {

@@ -94,7 +94,17 @@ export class AuthStore {
     if (problem) throw new InputError(problem)
     if (!(await this.getUser(userId)))
       throw new NotFoundError(`User ${JSON.stringify(userId)} does not exist.`)
-    await this.#putCredential(userId, await hashPassword(password))
+    await this.setPasswordHash(userId, await hashPassword(password))
+  }
+
+  /**
+   * Store an already hashed password (from `hashPassword`) and end the user's sessions; for
+   * callers that hash before opening a transaction, so scrypt never runs inside one.
+   */
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    if (!(await this.getUser(userId)))
+      throw new NotFoundError(`User ${JSON.stringify(userId)} does not exist.`)
+    await this.#putCredential(userId, passwordHash)
     await this.deleteSessionsOf(userId)
   }
 

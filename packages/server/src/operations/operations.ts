@@ -3,6 +3,7 @@ import {
   InputError,
   isValidId,
   NotFoundError,
+  requireAccess,
   type Galley,
   type GalleyDoc,
   type PaginatedDocs,
@@ -11,7 +12,8 @@ import {
   type SanitizedCollection,
   type Where,
 } from '@galley/core'
-import type { AuthStore } from '../auth/auth-store'
+import { AuthStore } from '../auth/auth-store'
+import { hashPassword, passwordProblem } from '../auth/passwords'
 import { INTERNAL_PREFIX, USERS } from '../auth/with-auth'
 import type { RequestAuth } from '../server-context'
 import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher'
@@ -159,14 +161,33 @@ export class Operations {
   ): Promise<GalleyDoc> {
     this.#document(slug, id)
     this.#assertMayWrite(auth)
-    let password: unknown
+    let doc: GalleyDoc
     if (slug === USERS && this.#store && 'password' in data) {
-      ;({ password, ...data } = data)
-      if (typeof password !== 'string')
-        throw new InputError('password must be a string of at least 8 characters.')
+      const { password, ...rest } = data
+      // Checked before anything is written: a bad password must not leave the other fields saved.
+      const problem = passwordProblem(password)
+      if (problem) throw new InputError(problem)
+      // Refuse before hashing, so unauthorised requests cannot spend scrypt time.
+      await requireAccess(this.#galley.collection(USERS), 'update', {
+        user: auth.user ?? null,
+        overrideAccess: false,
+      })
+      const hash = await hashPassword(password as string)
+      // The fields and the password are one change: both are kept, or neither.
+      doc = await this.#galley.transaction(async (tx) => {
+        const updated = await tx.update({
+          collection: slug,
+          id,
+          data: rest,
+          ...args,
+          user: auth.user,
+        })
+        await new AuthStore(tx).setPasswordHash(updated.id, hash)
+        return updated
+      })
+    } else {
+      doc = await this.#galley.update({ collection: slug, id, data, ...args, user: auth.user })
     }
-    const doc = await this.#galley.update({ collection: slug, id, data, ...args, user: auth.user })
-    if (password !== undefined) await this.#store!.setPassword(doc.id, password as string)
     if (!args.draft && !args.autosave) this.#emit('update', [docTag(slug, doc.id), slug])
     return doc
   }
