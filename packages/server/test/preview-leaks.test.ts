@@ -84,7 +84,7 @@ for (const store of STORES) {
         // Rate limited.
         const limited = serverOn(blog, {
           logger: console,
-          preview: { rateLimit: { maxFailures: 1 } },
+          preview: { rateLimit: { maxFailures: 1, maxTokenFailures: 1 } },
         })
         for (const secret of ['E'.repeat(43), plain]) {
           const res = await limited.req('POST', '/api/preview/validate', {

@@ -143,10 +143,10 @@ for (const store of STORES) {
       expect((await validate(secret)).json.isValid).toBe(false)
     })
 
-    it('rate-limits wrong guesses per token, then per address, with Retry-After', async () => {
+    it('rate-limits wrong guesses per token (when maxTokenFailures is set), then per address, with Retry-After', async () => {
       shiftClock(0) // before the limiter exists: it keeps a reference to Date.now
       const limited = serverOn(blog, {
-        preview: { rateLimit: { maxFailures: 3, windowMs: 60_000 } },
+        preview: { rateLimit: { maxFailures: 3, windowMs: 60_000, maxTokenFailures: 3 } },
       })
       try {
         const check = (secret: string, token: string) =>
@@ -162,7 +162,8 @@ for (const store of STORES) {
         expect(retry).toBeGreaterThan(0)
         expect(retry).toBeLessThanOrEqual(60)
         expect(blocked.text).not.toContain(good)
-        // Another token from the same address still works, until the address limit (6).
+        // Another token from the same address still works, until its own limit; the
+        // address (6 failures counted) now blocks signed-in users from it.
         expect((await check(good, blog.tokens.write)).json.isValid).toBe(true)
         for (let i = 0; i < 3; i++)
           expect((await check(wrong, blog.tokens.write)).json.isValid).toBe(false)
@@ -183,7 +184,9 @@ for (const store of STORES) {
     })
 
     it('counts only wrong guesses: good secrets never use up the limit', async () => {
-      const limited = serverOn(blog, { preview: { rateLimit: { maxFailures: 2 } } })
+      const limited = serverOn(blog, {
+        preview: { rateLimit: { maxFailures: 2, maxTokenFailures: 2 } },
+      })
       try {
         const good = await newSecret()
         const check = (secret: string) =>
@@ -201,7 +204,9 @@ for (const store of STORES) {
     })
 
     it('parallel wrong guesses cannot slip past the limit', async () => {
-      const limited = serverOn(blog, { preview: { rateLimit: { maxFailures: 5 } } })
+      const limited = serverOn(blog, {
+        preview: { rateLimit: { maxFailures: 5, maxTokenFailures: 5 } },
+      })
       try {
         const answers = await Promise.all(
           Array.from({ length: 30 }, (_, i) =>
@@ -214,6 +219,48 @@ for (const store of STORES) {
         const statuses = answers.map((a) => a.status)
         expect(statuses.filter((s) => s === 200)).toHaveLength(5)
         expect(statuses.filter((s) => s === 429)).toHaveLength(25)
+      } finally {
+        await limited.close()
+      }
+    })
+
+    it('attack: junk sent through the frontend never blocks a genuine secret (default limits)', async () => {
+      const limited = serverOn(blog, { preview: { rateLimit: { maxFailures: 3 } } })
+      try {
+        const good = await newSecret()
+        const check = (secret: string) =>
+          limited.req('POST', '/api/preview/validate', {
+            token: blog.tokens.drafts,
+            body: { secret },
+          })
+        // Anonymous visitors of the frontend send malformed and well-formed junk; the
+        // frontend validates it all with its one read:drafts token, from its one address.
+        for (let i = 0; i < 20; i++) {
+          expect((await check(`junk-${i}`)).json.isValid).toBe(false)
+          expect((await check(`${'Q'.repeat(41)}${ALPHABET[i]}${ALPHABET[i]}`)).json.isValid).toBe(
+            false,
+          )
+        }
+        const genuine = await check(good)
+        expect(genuine.status).toBe(200)
+        expect(genuine.json.isValid).toBe(true)
+      } finally {
+        await limited.close()
+      }
+    })
+
+    it('malformed secrets are not counted, even for signed-in users; well-formed wrong ones are', async () => {
+      const limited = serverOn(blog, { preview: { rateLimit: { maxFailures: 2 } } })
+      try {
+        const good = await newSecret()
+        const { cookie, csrf } = await blog.login('editor@example.com')
+        const check = (secret: string) =>
+          limited.req('POST', '/api/preview/validate', { cookie, csrf, body: { secret } })
+        for (const junk of ['', 'x', ' '.repeat(43), `${good}A`, good.slice(1), '!'.repeat(43)])
+          for (let i = 0; i < 3; i++) expect((await check(junk)).json.isValid).toBe(false)
+        expect((await check(good)).json.isValid).toBe(true)
+        for (let i = 0; i < 2; i++) expect((await check('R'.repeat(43))).json.isValid).toBe(false)
+        expect((await check(good)).status).toBe(429)
       } finally {
         await limited.close()
       }

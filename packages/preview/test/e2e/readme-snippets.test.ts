@@ -86,7 +86,7 @@ beforeAll(async () => {
   api = createServer({
     galley,
     logger: { error: () => {}, warn: () => {} },
-    preview: { rateLimit: { maxFailures: 3 } },
+    preview: { rateLimit: { maxFailures: 3, maxTokenFailures: 3 } },
   })
   apiUrl = await listenHono((r) => api.fetch(r))
 })

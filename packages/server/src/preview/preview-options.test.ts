@@ -21,6 +21,16 @@ describe('resolvePreviewOptions', () => {
     expect(o.rateLimit).toEqual({ maxFailures: 5, windowMs: 900_000 })
   })
 
+  it('limits token callers only when maxTokenFailures is set', () => {
+    expect(resolvePreviewOptions({}).rateLimit.maxTokenFailures).toBeUndefined()
+    expect(
+      resolvePreviewOptions({ rateLimit: { maxTokenFailures: 500 } }).rateLimit.maxTokenFailures,
+    ).toBe(500)
+    expect(() => resolvePreviewOptions({ rateLimit: { maxTokenFailures: 0 } })).toThrow(
+      /maxTokenFailures must be a whole number ≥ 1/,
+    )
+  })
+
   it('refuses impossible values at start-up, saying what to change', () => {
     expect(() => resolvePreviewOptions({ url: '/api/draft' })).toThrow(
       /absolute http\(s\) enable route/,

@@ -22,10 +22,17 @@ export interface PreviewServerOptions {
   /** How often expired secrets are deleted; 0 turns the sweep off. Default 600000 (10 min). */
   sweepIntervalMs?: number
   /**
-   * Wrong secrets accepted per token (or signed-in user) per window; twice that per client
-   * address. Default 20 per 15 minutes.
+   * Wrong secrets accepted per signed-in user per window, and twice that per client address.
+   * Default 20 per 15 minutes. Secrets that are not even well-formed are answered
+   * `isValid: false` without counting: they are not guesses.
+   *
+   * Token callers are frontends validating for all their visitors with one `read:drafts`
+   * token from one address, so neither limit applies to them (one visitor's junk would lock
+   * every editor out); `maxTokenFailures` limits them per token when set (default none).
+   * A guess needs 2²⁵⁶ tries and a token that can already read drafts. Protect the frontend
+   * itself with `createDraftMode({ rateLimit })` from `@galley/preview`.
    */
-  rateLimit?: { maxFailures?: number; windowMs?: number }
+  rateLimit?: { maxFailures?: number; windowMs?: number; maxTokenFailures?: number }
 }
 
 /** Defaults of {@link PreviewServerOptions}. */
@@ -46,7 +53,12 @@ export interface ResolvedPreviewOptions {
   maxShareTtlSeconds: number
   shareCookieTtlSeconds: number
   sweepIntervalMs: number
-  rateLimit: { maxFailures: number; windowMs: number }
+  rateLimit: {
+    maxFailures: number
+    windowMs: number
+    /** Undefined: token callers are not limited. */
+    maxTokenFailures: number | undefined
+  }
 }
 
 /** Fills in defaults and refuses impossible values at start-up (`ConfigError`). */
@@ -66,6 +78,7 @@ export function resolvePreviewOptions(
     rateLimit: {
       maxFailures: o.rateLimit?.maxFailures ?? PREVIEW_DEFAULTS.rateLimit.maxFailures,
       windowMs: o.rateLimit?.windowMs ?? PREVIEW_DEFAULTS.rateLimit.windowMs,
+      maxTokenFailures: o.rateLimit?.maxTokenFailures ?? undefined,
     },
   }
   const whole: Array<[string, number, number]> = [
@@ -77,6 +90,8 @@ export function resolvePreviewOptions(
     ['rateLimit.maxFailures', resolved.rateLimit.maxFailures, 1],
     ['rateLimit.windowMs', resolved.rateLimit.windowMs, 1],
   ]
+  if (resolved.rateLimit.maxTokenFailures !== undefined)
+    whole.push(['rateLimit.maxTokenFailures', resolved.rateLimit.maxTokenFailures, 1])
   for (const [name, value, min] of whole) {
     if (!Number.isSafeInteger(value) || value < min)
       throw new ConfigError(

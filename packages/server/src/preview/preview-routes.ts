@@ -10,7 +10,7 @@ import { sendPrivate } from '../http/respond'
 import type { RequestAuth, ServerContext, ServerEnv } from '../server-context'
 import { PREVIEW_SECRETS } from './preview-collection'
 import { resolvePreviewOptions, type ResolvedPreviewOptions } from './preview-options'
-import { PreviewStore, type PreviewCreator } from './preview-store'
+import { isWellFormedSecret, PreviewStore, type PreviewCreator } from './preview-store'
 
 /** What {@link createPreviewRoutes} returns. */
 export interface PreviewRoutes {
@@ -43,11 +43,13 @@ const ShareBody = z
   })
   .strict()
 const MAX_VALIDATE_BODY = 4096
+const INVALID = Object.freeze({ isValid: false, perspective: null, expiresAt: null })
 
 /**
  * `/api/preview/*`: preview secrets for the Studio and the CLI, named shared links, and the
  * validation endpoint a frontend's draft-mode route calls with its own `read:drafts` token.
- * Wrong secrets are rate-limited per caller and per address; expired secrets are swept
+ * Wrong secrets from signed-in users are rate-limited per user and per address (token
+ * callers, being frontends, only per token when configured; malformed ones are not counted); expired secrets are swept
  * when new ones are made and every `sweepIntervalMs` (an unref'd timer; `close()` stops it).
  * No response other than the one creating a secret carries it, and nothing logs it.
  *
@@ -60,10 +62,12 @@ export function createPreviewRoutes(ctx: ServerContext): PreviewRoutes {
   const store = ctx.galley.config.collections.has(PREVIEW_SECRETS)
     ? new PreviewStore(ctx.galley, options)
     : null
-  const { maxFailures, windowMs } = options.rateLimit
+  const { maxFailures, windowMs, maxTokenFailures } = options.rateLimit
   const failures = {
-    caller: new RateLimiter({ max: maxFailures, windowMs }),
+    user: new RateLimiter({ max: maxFailures, windowMs }),
     address: new RateLimiter({ max: maxFailures * 2, windowMs }),
+    token:
+      maxTokenFailures === undefined ? null : new RateLimiter({ max: maxTokenFailures, windowMs }),
   }
   const maxBody = ctx.options.maxBodyBytes
 
@@ -148,32 +152,39 @@ export function createPreviewRoutes(ctx: ServerContext): PreviewRoutes {
     if (new URL(c.req.url).search !== '')
       throw new InputError('Send the secret in the JSON body, { "secret": "…" }, never in the URL.')
     const secret = await readSecret(c.req.raw, Math.min(maxBody, MAX_VALIDATE_BODY))
-    const callerKey = auth.via === 'token' ? `token:${auth.token!.id}` : `user:${auth.user!.id}`
-    const address = c.get('client').address
+    // Not a secret's shape: no guess at all, so it is neither counted nor looked up.
+    if (!isWellFormedSecret(secret)) return sendPrivate(c, INVALID)
+    // A token caller is a frontend validating for all of its visitors with one token from
+    // one address: limiting those per token or address would let one visitor lock every
+    // editor out. Signed-in users are limited per user and per address; a token's failures
+    // still count against its address (so that machine cannot go on as a user), but the
+    // address limit is never checked for a token.
+    const address: [RateLimiter, string] = [failures.address, c.get('client').address]
+    const checked: Array<[RateLimiter, string]> = []
+    if (auth.via !== 'token') checked.push([failures.user, auth.user!.id], address)
+    else if (failures.token) checked.push([failures.token, auth.token!.id])
+    const counted = auth.via === 'token' ? [...checked, address] : checked
     // Checked and counted with no await in between, and before the lookup, so parallel
     // guesses cannot slip past the limit.
-    const wait = Math.max(
-      failures.caller.retryAfter(callerKey),
-      failures.address.retryAfter(address),
-    )
+    const wait = Math.max(0, ...checked.map(([limiter, key]) => limiter.retryAfter(key)))
     if (wait > 0)
       throw new RateLimitedError(
         `Too many wrong preview secrets; try again in ${wait} seconds.`,
         wait,
       )
-    failures.caller.fail(callerKey)
-    failures.address.fail(address)
+    for (const [limiter, key] of counted) limiter.fail(key)
+    const forgive = () => {
+      for (const [limiter, key] of counted) limiter.forgive(key)
+    }
     let valid
     try {
       valid = await previews.validate(secret)
     } catch (err) {
-      failures.caller.forgive(callerKey)
-      failures.address.forgive(address)
+      forgive()
       throw err
     }
-    if (!valid) return sendPrivate(c, { isValid: false, perspective: null, expiresAt: null })
-    failures.caller.forgive(callerKey)
-    failures.address.forgive(address)
+    if (!valid) return sendPrivate(c, INVALID)
+    forgive()
     return sendPrivate(c, {
       isValid: true,
       perspective: valid.perspective,

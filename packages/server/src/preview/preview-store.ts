@@ -64,6 +64,14 @@ type SecretData = {
 type SecretDoc = GalleyDoc<SecretData>
 
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/
+
+/**
+ * Whether `secret` has the shape of a preview secret (43 base64url characters). Anything
+ * else cannot be one, so it is no guess and is answered without being counted.
+ */
+export function isWellFormedSecret(secret: unknown): secret is string {
+  return typeof secret === 'string' && SECRET_PATTERN.test(secret)
+}
 const NAME_PATTERN = /^[^\p{Cc}]{1,100}$/u
 const SWEEP_BATCH = 100
 const encoder = new TextEncoder()
@@ -211,7 +219,7 @@ export class PreviewStore {
    * A shared link records when it was last used.
    */
   async validate(secret: unknown): Promise<ValidPreviewSecret | null> {
-    if (typeof secret !== 'string' || !SECRET_PATTERN.test(secret)) return null
+    if (!isWellFormedSecret(secret)) return null
     const hash = await hashPreviewSecret(secret)
     const { docs } = await this.#galley.find({
       collection: PREVIEW_SECRETS,
