@@ -313,3 +313,57 @@ describe('createDraftMode options', () => {
     )
   })
 })
+
+describe('createDraftMode rateLimit (per visitor)', () => {
+  const from = (url: string, xff: string) =>
+    new Request(url, { headers: { 'x-forwarded-for': xff } })
+
+  it('attack: junk from one visitor never blocks a genuine secret from another', async () => {
+    const { draftMode, client } = setup({ rateLimit: { maxFailures: 3, trustProxy: true } })
+    // The attacker rotates the client-written left end; the proxy appends 198.51.100.66.
+    const statuses: number[] = []
+    for (let i = 0; i < 20; i++)
+      statuses.push(
+        (await draftMode.enable(from(enableUrl(`junk-${i}`), `10.9.${i}.1, 198.51.100.66`))).status,
+      )
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401])
+    expect(statuses.slice(3).every((s) => s === 429)).toBe(true)
+    // Once limited, the attacker's tries no longer reach the Galley server.
+    expect(client.calls).toHaveLength(3)
+    const editor = await draftMode.enable(from(enableUrl(SECRET), '203.0.113.5'))
+    expect(editor.status).toBe(307)
+    expect(editor.headers.getSetCookie()).toHaveLength(1)
+  })
+
+  it('a limited visitor gets 429 with Retry-After and no secret in the answer; good secrets do not count', async () => {
+    const { draftMode } = setup({
+      rateLimit: { maxFailures: 2, getClientAddress: (r) => r.headers.get('cf-connecting-ip') },
+    })
+    const as = (secret: string) =>
+      draftMode.enable(
+        new Request(enableUrl(secret), { headers: { 'cf-connecting-ip': '192.0.2.7' } }),
+      )
+    expect((await as('wrong-one')).status).toBe(401)
+    for (let i = 0; i < 5; i++) expect((await as(SECRET)).status).toBe(307)
+    expect((await as('wrong-two')).status).toBe(401)
+    const blocked = await as(SECRET)
+    expect(blocked.status).toBe(429)
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(blocked.headers.getSetCookie()).toEqual([])
+    expect(await blocked.text()).not.toContain(SECRET)
+  })
+
+  it('refuses a limiter that cannot tell visitors apart', () => {
+    const client = fakeValidationClient({})
+    expect(() => createDraftMode({ client, cookieSecret: KEY_A, rateLimit: {} })).toThrow(
+      /getClientAddress|trustProxy/,
+    )
+    expect(() =>
+      createDraftMode({
+        client,
+        cookieSecret: KEY_A,
+        rateLimit: { trustProxy: true, maxFailures: 0 },
+      }),
+    ).toThrow(/maxFailures/)
+  })
+})

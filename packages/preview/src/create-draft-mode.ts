@@ -10,6 +10,7 @@ import { PREVIEW_PARAMS, SECRET_PARAMS } from './preview-params'
 import type { PreviewPerspective } from './preview-perspective'
 import { sanitizeRedirect, withBypassParams } from './sanitize-redirect'
 import { validatePreviewUrl, type PreviewValidationClient } from './validate-preview-url'
+import { createVisitorLimiter, type VisitorRateLimit } from './visitor-limiter'
 
 /** What a {@link ResolvePath} hook is told about a validated preview request. */
 export interface ResolvePathParams {
@@ -39,6 +40,14 @@ export interface DraftModeOptions {
   /** Default `__galley_draft`. */
   cookieName?: string
   resolvePath?: ResolvePath
+  /**
+   * Limit failed enables per visitor, before the Galley server is asked: the server sees
+   * only this frontend's token and address, so it cannot tell one visitor's junk from an
+   * editor's preview. Needs `getClientAddress` or `trustProxy`. Default off.
+   *
+   * @example rateLimit: { maxFailures: 10, trustProxy: true }
+   */
+  rateLimit?: VisitorRateLimit
 }
 
 /** Whether a request is in draft mode, and with which perspective. */
@@ -75,7 +84,7 @@ const DISABLED: DraftModeState = Object.freeze({
  * const { isEnabled, perspective } = await draftMode.get(request)
  */
 export function createDraftMode(options: DraftModeOptions): DraftMode {
-  const { client, cookieSecret, cookieName, resolvePath } = { ...DEFAULTS, ...options }
+  const { client, cookieSecret, cookieName, resolvePath, rateLimit } = { ...DEFAULTS, ...options }
   if (!client || typeof client.validatePreviewSecret !== 'function') {
     throw new TypeError(
       'createDraftMode: `client` must have a validatePreviewSecret(secret) method.',
@@ -85,6 +94,7 @@ export function createDraftMode(options: DraftModeOptions): DraftMode {
     throw new TypeError(`createDraftMode: cookieName "${cookieName}" is not a valid cookie name.`)
   }
   const signer = createCookieSigner(cookieSecret)
+  const limiter = rateLimit ? createVisitorLimiter(rateLimit) : null
 
   return {
     cookieName,
@@ -95,10 +105,23 @@ export function createDraftMode(options: DraftModeOptions): DraftMode {
           Allow: 'GET',
         })
       }
+      const visitor = limiter?.keyOf(request) ?? null
+      if (visitor !== null) {
+        // Checked and counted with no await in between, so parallel tries cannot slip past.
+        const wait = limiter!.retryAfter(visitor)
+        if (wait > 0)
+          return text(429, 'Too many wrong preview secrets were tried; wait a while and retry.', {
+            'Retry-After': String(wait),
+          })
+        limiter!.fail(visitor)
+      }
       let result
       try {
         result = await validatePreviewUrl(client, request.url)
+        if (result.isValid && visitor !== null) limiter!.forgive(visitor)
       } catch (error) {
+        // Not this visitor's failure: the server was unreachable or limited the frontend.
+        if (visitor !== null) limiter!.forgive(visitor)
         // The error may quote the request; the secret must never reach a response.
         if ((error as { status?: unknown } | null)?.status === 429)
           return text(429, 'Too many wrong preview secrets were tried; wait a while and retry.', {

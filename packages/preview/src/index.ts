@@ -19,5 +19,6 @@ export type {
   ResolvePath,
   ResolvePathParams,
 } from './create-draft-mode'
+export type { VisitorRateLimit } from './visitor-limiter'
 export { buildPreviewUrl, generatePreviewSecret, hashPreviewSecret } from './preview-secret'
 export type { PreviewUrlParts } from './preview-secret'
