@@ -169,3 +169,48 @@ describe.skipIf(STORES[0]!.skip)('caching options', () => {
     }
   })
 })
+
+describe.skipIf(STORES[0]!.skip)('cache tags of globals', () => {
+  it('attack: a global with a populated relation is tagged with the related document too', async () => {
+    const blog = await setupBlog(
+      STORES[0]!,
+      {},
+      {
+        globals: [
+          {
+            slug: 'settings',
+            versions: { drafts: true },
+            fields: [
+              { name: 'siteName', type: 'text', required: true },
+              { name: 'tagline', type: 'text' },
+              { name: 'editor', type: 'relationship', relationTo: 'authors' },
+              {
+                name: 'footer',
+                type: 'group',
+                fields: [{ name: 'credit', type: 'relationship', relationTo: 'authors' }],
+              },
+            ],
+          },
+        ],
+      },
+    )
+    try {
+      await blog.galley.updateGlobal({
+        slug: 'settings',
+        data: { siteName: 'Public Site', editor: 'ada', footer: { credit: 'ada' } },
+      })
+      const flat = await blog.req('GET', '/api/globals/settings')
+      expect(flat.headers.get('cache-tag')).toBe('globals:settings')
+      const deep = await blog.req('GET', '/api/globals/settings?depth=1')
+      expect(deep.json.editor).toMatchObject({ id: 'ada', name: 'Ada Lovelace' })
+      // Renaming Ada purges `authors:ada`: the cached global that shows her name must go too.
+      expect(deep.headers.get('cache-tag')!.split(',').sort()).toEqual([
+        'authors',
+        'authors:ada',
+        'globals:settings',
+      ])
+    } finally {
+      await blog.close()
+    }
+  })
+})

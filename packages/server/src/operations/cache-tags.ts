@@ -23,6 +23,23 @@ export function tagsOfDocs(
 ): string[] {
   const tags = new Set<string>()
   if (list) tags.add(collection)
+  const visit = relationVisitor(galley, tags)
+  for (const d of docs) visit.doc(collection, d)
+  return [...tags]
+}
+
+/**
+ * Cache tags of a global read: `globals:<slug>`, and every related document populated into
+ * it with its collection (a global embedding an author is purged when the author changes).
+ */
+export function tagsOfGlobal(galley: Galley, slug: string, doc: unknown): string[] {
+  const tags = new Set<string>([globalTag(slug)])
+  const global = galley.config.globals.get(slug)
+  if (global && isObject(doc)) relationVisitor(galley, tags).fields(global.fields, doc)
+  return [...tags]
+}
+
+function relationVisitor(galley: Galley, tags: Set<string>) {
   const visitDoc = (slug: string, doc: unknown) => {
     if (!isObject(doc) || typeof doc.id !== 'string') return
     const tag = docTag(slug, doc.id)
@@ -47,8 +64,7 @@ export function tagsOfDocs(
         for (const row of v) if (isObject(row)) visitFields(f.fields, row)
     }
   }
-  for (const d of docs) visitDoc(collection, d)
-  return [...tags]
+  return { doc: visitDoc, fields: visitFields }
 }
 
 /**

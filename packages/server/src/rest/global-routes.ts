@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { booleanParam, ifMatchRevision, intParam, parseQuery } from '../http/query-params'
 import { readJsonBody, readJsonObject } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
-import { globalTag } from '../operations/cache-tags'
+import { tagsOfGlobal } from '../operations/cache-tags'
 import type { ServerContext, ServerEnv } from '../server-context'
 import { searchOf } from './collection-routes'
 import { isPublicRead, sendRead } from './read-response'
@@ -33,7 +33,7 @@ export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
       draft,
       depth: intParam(params, 'depth'),
     })
-    return sendRead(ctx, c, doc, isPublic, () => [globalTag(slug)])
+    return sendRead(ctx, c, doc, isPublic, () => tagsOfGlobal(ctx.galley, slug, doc))
   })
 
   app.patch('/:slug', async (c) => {
