@@ -10,6 +10,7 @@ import { cors } from './http/cors'
 import { toErrorBody } from './http/http-errors'
 import { sendPrivate } from './http/respond'
 import { Operations } from './operations/operations'
+import { purgeOnChange } from './operations/purge-on-change'
 import { createPreviewRoutes } from './preview/preview-routes'
 import { collectionRoutes } from './rest/collection-routes'
 import { globalRoutes } from './rest/global-routes'
@@ -36,7 +37,7 @@ export interface GalleyServer {
   fetch: (request: Request, env?: unknown) => Promise<Response>
   /** Webhook deliveries: `idle()` waits for pending ones, `deliveries()` lists attempts. */
   webhooks: WebhookDispatcher
-  /** Stop webhook retries. The engine is the caller's to close. */
+  /** Stop purging on the engine's changes and stop webhook retries. The engine is the caller's to close. */
   close(): Promise<void>
 }
 
@@ -76,7 +77,7 @@ export function createServer(options: ServerOptions): GalleyServer {
     galley,
     options: opts,
     store,
-    ops: new Operations(galley, store, webhooks),
+    ops: new Operations(galley, store),
     webhooks,
     limits: {
       login: new RateLimiter({ max: maxAttempts, windowMs }),
@@ -113,12 +114,15 @@ export function createServer(options: ServerOptions): GalleyServer {
   const preview = createPreviewRoutes(ctx)
   app.route('/api/preview', preview.app)
   app.route('/api', collectionRoutes(ctx))
+  // Purges follow committed changes from any caller of this engine, not HTTP operations.
+  const unsubscribe = purgeOnChange(galley, webhooks, opts.logger)
 
   return {
     app,
     fetch: (request, env) => Promise.resolve(app.fetch(request, env)),
     webhooks,
     async close() {
+      unsubscribe()
       webhooks.close()
       preview.close()
     },

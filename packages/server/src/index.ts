@@ -16,6 +16,7 @@ export {
   WEBHOOK_RETRY_DEFAULTS,
 } from './webhooks/webhook-dispatcher'
 export type { WebhookTarget, WebhookRetry, WebhookAttempt } from './webhooks/webhook-dispatcher'
+export { purgeOnChange } from './operations/purge-on-change'
 export { buildGraphQLSchema } from './graphql/build-schema'
 export { parseQuery } from './http/query-params'
 export type { RequestAuth } from './server-context'

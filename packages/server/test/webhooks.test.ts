@@ -2,7 +2,8 @@ import { createServer as createHttpServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { setupBlog, type Blog } from './helpers/blog'
+import { createServer } from '../src/index'
+import { blogConfig, setupBlog, type Blog } from './helpers/blog'
 import { STORES } from './helpers/stores'
 
 const SECRET_KEY = 'whsec_0123456789abcdef'
@@ -136,7 +137,9 @@ for (const store of STORES) {
 
     it('gives up after the configured attempts', async () => {
       hook.plan.push(500, 500, 500, 500, 500)
-      await blog.req('POST', '/api/posts/pub/publish', { token: blog.tokens.write })
+      // A real published change: re-publishing what is already published changes nothing,
+      // and purges follow the engine's committed changes.
+      await blog.req('PATCH', '/api/posts/pub', { token: blog.tokens.write, body: { views: 11 } })
       await blog.server.webhooks.idle()
       expect(hook.received).toHaveLength(4)
       expect(blog.server.webhooks.deliveries()[0]).toMatchObject({
@@ -190,6 +193,132 @@ for (const store of STORES) {
       expect(res.text).not.toContain(SECRET_KEY)
     })
   })
+}
+
+/** The blog's collections, with an afterPublish hook on authors that updates the settings global. */
+function hookedCollections() {
+  const { collections } = blogConfig(undefined as never)
+  return collections!.map((c) =>
+    c.slug === 'authors'
+      ? {
+          ...c,
+          hooks: {
+            afterPublish: async ({
+              doc,
+              galley,
+            }: {
+              doc: Record<string, unknown>
+              galley: any
+            }) => {
+              await galley.updateGlobal({
+                slug: 'settings',
+                data: { siteName: 'Public Site', tagline: `By ${doc.name}` },
+              })
+            },
+          },
+        }
+      : c,
+  )
+}
+
+for (const store of STORES) {
+  describe.skipIf(store.skip)(
+    `purges follow committed changes, not HTTP routes (${store.name})`,
+    () => {
+      let blog: Blog
+      let hook: Awaited<ReturnType<typeof receiver>>
+      beforeAll(async () => {
+        hook = await receiver()
+        blog = await setupBlog(
+          store,
+          { webhooks: [{ url: hook.url, secret: SECRET_KEY }], webhookRetry: { attempts: 1 } },
+          { collections: hookedCollections() },
+        )
+      })
+      afterAll(async () => {
+        await blog?.close()
+        await hook?.close()
+      })
+      beforeEach(async () => {
+        await blog.server.webhooks.idle()
+        hook.received.length = 0
+      })
+      const got = async () => {
+        await blog.server.webhooks.idle()
+        return events(hook.received).map((e) => `${e.event} ${e.tags.join(',')}`)
+      }
+
+      it("attack: an afterPublish hook's updateGlobal purges the global (Local API publish purges too)", async () => {
+        await blog.galley.publish({ collection: 'authors', id: 'ghost' })
+        expect(await got()).toEqual(['publish authors:ghost,authors', 'update globals:settings'])
+        expect((await blog.galley.findGlobal({ slug: 'settings' })).tagline).toBe('By Zebra Ghost')
+      })
+
+      it('Local API and server-code writes purge; draft writes do not', async () => {
+        await blog.galley.update({ collection: 'posts', id: 'pub2', data: { views: 31 } })
+        await blog.galley.update({
+          collection: 'posts',
+          id: 'pub2',
+          data: { views: 32 },
+          draft: true,
+        })
+        await blog.galley.publish({ collection: 'posts', id: 'pub2' })
+        await blog.galley.transaction(async (tx) => {
+          await tx.create({ collection: 'posts', id: 'seeded', data: { title: 'Seeded' } })
+          await tx.updateGlobal({
+            slug: 'settings',
+            data: { siteName: 'Public Site', tagline: 'Seeded' },
+          })
+        })
+        expect(await got()).toEqual([
+          'update posts:pub2,posts',
+          'publish posts:pub2,posts',
+          'create posts:seeded,posts',
+          'update globals:settings',
+        ])
+      })
+
+      it('a rolled-back transaction purges nothing', async () => {
+        await expect(
+          blog.galley.transaction(async (tx) => {
+            await tx.update({ collection: 'posts', id: 'pub', data: { views: 77 } })
+            throw new Error('changed my mind')
+          }),
+        ).rejects.toThrow(/changed my mind/)
+        expect(await got()).toEqual([])
+      })
+
+      it("the server's own collections and non-public users are never purged", async () => {
+        await blog.store.createToken({ name: 'purge-test', scope: 'read:published' })
+        const user = await blog.store.createUser({
+          email: `purge-${store.name}@example.com`,
+          password: 'purge password 1',
+        })
+        await blog.galley.update({ collection: 'users', id: user.id, data: { role: 'editor' } })
+        await blog.login('viewer@example.com')
+        expect(await got()).toEqual([])
+      })
+
+      it('close() stops listening to the engine', async () => {
+        const other = createServer({
+          galley: blog.galley,
+          webhooks: [{ url: hook.url, secret: SECRET_KEY }],
+          logger: { error: () => {}, warn: () => {} },
+        })
+        await blog.galley.update({ collection: 'posts', id: 'pub', data: { views: 12 } })
+        await other.webhooks.idle()
+        await other.close()
+        await blog.galley.update({ collection: 'posts', id: 'pub', data: { views: 13 } })
+        await other.webhooks.idle()
+        // Two changes purged by the suite's server, one by the other server while it was open.
+        expect(await got()).toEqual([
+          'update posts:pub,posts',
+          'update posts:pub,posts',
+          'update posts:pub,posts',
+        ])
+      })
+    },
+  )
 }
 
 describe('webhook configuration', () => {

@@ -16,8 +16,6 @@ import { AuthStore } from '../auth/auth-store'
 import { hashPassword, passwordProblem } from '../auth/passwords'
 import { INTERNAL_PREFIX, USERS } from '../auth/with-auth'
 import type { RequestAuth } from '../server-context'
-import type { WebhookDispatcher } from '../webhooks/webhook-dispatcher'
-import { docTag, globalTag } from './cache-tags'
 
 type Data = Record<string, unknown>
 
@@ -37,18 +35,17 @@ export interface FindArgs extends ReadArgs {
 /**
  * The Local API as the HTTP layers call it: one method per route, each passing the
  * request's caller so access rules apply, refusing writes to read-only tokens, hiding the
- * server's own collections, and emitting cache-tag purges after published changes.
- * REST and GraphQL both go through here, so they cannot drift apart.
+ * server's own collections. REST and GraphQL both go through here, so they cannot drift
+ * apart. Cache-tag purges are not sent from here but from the engine's change events
+ * (`purgeOnChange`), so writes by hooks and server code purge too.
  */
 export class Operations {
   readonly #galley: Galley
   readonly #store: AuthStore | null
-  readonly #webhooks: WebhookDispatcher
 
-  constructor(galley: Galley, store: AuthStore | null, webhooks: WebhookDispatcher) {
+  constructor(galley: Galley, store: AuthStore | null) {
     this.#galley = galley
     this.#store = store
-    this.#webhooks = webhooks
   }
 
   /** A collection the API exposes, or a 404 naming the ones it does. */
@@ -148,7 +145,6 @@ export class Operations {
     } else {
       doc = await this.#galley.create({ collection: slug, data, ...args, user: auth.user })
     }
-    if (!args.draft) this.#emit('create', [docTag(slug, doc.id), slug])
     return doc
   }
 
@@ -188,7 +184,6 @@ export class Operations {
     } else {
       doc = await this.#galley.update({ collection: slug, id, data, ...args, user: auth.user })
     }
-    if (!args.draft && !args.autosave) this.#emit('update', [docTag(slug, doc.id), slug])
     return doc
   }
 
@@ -202,7 +197,6 @@ export class Operations {
     this.#assertMayWrite(auth)
     const res = await this.#galley.delete({ collection: slug, id, ...args, user: auth.user })
     if (slug === USERS && this.#store) await this.#store.forgetUser(res.id)
-    this.#emit('delete', [docTag(slug, res.id), slug])
     return res
   }
 
@@ -215,7 +209,6 @@ export class Operations {
     this.#document(slug, id)
     this.#assertMayWrite(auth)
     const doc = await this.#galley.publish({ collection: slug, id, ...args, user: auth.user })
-    this.#emit('publish', [docTag(slug, doc.id), slug])
     return doc
   }
 
@@ -228,11 +221,10 @@ export class Operations {
     this.#document(slug, id)
     this.#assertMayWrite(auth)
     const doc = await this.#galley.unpublish({ collection: slug, id, ...args, user: auth.user })
-    this.#emit('unpublish', [docTag(slug, doc.id), slug])
     return doc
   }
 
-  /** Drops the draft; the published content is unchanged, so nothing is purged. */
+  /** Drops the draft; the published content is unchanged. */
   async discardDraft(
     auth: RequestAuth,
     slug: string,
@@ -251,7 +243,7 @@ export class Operations {
     revisionId: string,
     args: { draft?: boolean; ifRevision?: string },
   ): Promise<GalleyDoc> {
-    const coll = this.#document(slug, id)
+    this.#document(slug, id)
     if (!isValidId(revisionId))
       throw new NotFoundError(
         `Revision ${JSON.stringify(String(revisionId).slice(0, 80))} does not exist.`,
@@ -264,7 +256,6 @@ export class Operations {
       ...args,
       user: auth.user,
     })
-    if (!(args.draft ?? coll.drafts)) this.#emit('restore', [docTag(slug, doc.id), slug])
     return doc
   }
 
@@ -276,7 +267,6 @@ export class Operations {
   ): Promise<GalleyDoc> {
     this.#assertMayWrite(auth)
     const doc = await this.#galley.updateGlobal({ slug, data, ...args, user: auth.user })
-    if (!args.draft && !args.autosave) this.#emit('update', [globalTag(slug)])
     return doc
   }
 
@@ -287,7 +277,6 @@ export class Operations {
   ): Promise<GalleyDoc> {
     this.#assertMayWrite(auth)
     const doc = await this.#galley.publishGlobal({ slug, ...args, user: auth.user })
-    this.#emit('publish', [globalTag(slug)])
     return doc
   }
 
@@ -320,9 +309,5 @@ export class Operations {
         `This API token has scope '${auth.token?.scope}', which cannot write; create one with --scope write.`,
       )
     }
-  }
-
-  #emit(event: string, tags: string[]): void {
-    this.#webhooks.emit(event, tags)
   }
 }
