@@ -44,6 +44,18 @@ export const MIGRATIONS: Migration[] = [
       )${sql.raw(d.types.tableOptions)}`.execute(db)
     },
   },
+  {
+    version: 2,
+    name: 'partial list indexes per perspective',
+    async up(db, d) {
+      // Lists per perspective, and only the rows each perspective reads: fewer index writes,
+      // and a lookup on a field index always beats them, with or without planner statistics.
+      await sql`DROP INDEX IF EXISTS galley_heads_variant`.execute(db)
+      await sql`DROP INDEX IF EXISTS galley_heads_drafts`.execute(db)
+      await sql`CREATE INDEX galley_heads_published ON galley_heads (collection, created_at) WHERE variant = 'published'`.execute(db)
+      await sql`CREATE INDEX galley_heads_in_drafts ON galley_heads (collection, created_at) WHERE in_drafts = ${sql.lit(d.bool(true))}`.execute(db)
+    },
+  },
 ]
 
 /** Apply pending migrations in order, each in its own transaction. Returns what ran. */

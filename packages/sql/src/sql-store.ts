@@ -211,8 +211,8 @@ function resolvedSource(p: ResolvedPerspective, d: SqlDialect, params: unknown[]
     case 'published':
       return `(SELECT * FROM galley_heads WHERE collection = ? AND variant = 'published') h`
     case 'drafts':
-      params.push(d.bool(true))
-      return '(SELECT * FROM galley_heads WHERE collection = ? AND in_drafts = ?) h'
+      // A literal, so the partial index `WHERE in_drafts = <true>` matches the query.
+      return `(SELECT * FROM galley_heads WHERE collection = ? AND in_drafts = ${d.name === 'postgres' ? 'true' : '1'}) h`
     case 'raw':
       return '(SELECT * FROM galley_heads WHERE collection = ?) h'
     case 'stack': {
