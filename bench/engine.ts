@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, rmSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { createGalley, defineConfig, Galley, type GalleyDoc, type StorageAdapter } from '@galley/core'
+import { createGalley, defineConfig, type Galley, type GalleyDoc, type StorageAdapter } from '@galley/core'
 import type { BenchTarget, DocId, PostData } from './lib/target'
 
 interface SqliteModule {
@@ -47,17 +47,12 @@ async function open(storage: StorageAdapter): Promise<Galley> {
   )
 }
 
-/**
- * Seeding only: run `write` over `items` in transactions of SEED_BATCH operations. The
- * Local API has no batch call, but a Galley bound to a storage transaction (the exported
- * class, as core itself uses it) runs every call inside that one transaction.
- */
+/** Seeding only: run `write` over `items` in transactions of SEED_BATCH Local API calls. */
 async function seedInBatches<T>(galley: Galley, items: readonly T[], write: (g: Galley, item: T) => Promise<void>) {
   for (let i = 0; i < items.length; i += SEED_BATCH) {
     const batch = items.slice(i, i + SEED_BATCH)
-    await galley.config.storage.transaction(async (tx) => {
-      const bound = new Galley(galley.config, tx)
-      for (const item of batch) await write(bound, item)
+    await galley.transaction(async (g) => {
+      for (const item of batch) await write(g, item)
     })
   }
 }
