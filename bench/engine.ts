@@ -7,7 +7,13 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, rmSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { createGalley, defineConfig, type Galley, type GalleyDoc, type StorageAdapter } from '@galley/core'
+import {
+  createGalley,
+  defineConfig,
+  type Galley,
+  type GalleyDoc,
+  type StorageAdapter,
+} from '@galley/core'
 import type { BenchTarget, DocId, PostData } from './lib/target'
 
 interface SqliteModule {
@@ -48,7 +54,11 @@ async function open(storage: StorageAdapter): Promise<Galley> {
 }
 
 /** Seeding only: run `write` over `items` in transactions of SEED_BATCH Local API calls. */
-async function seedInBatches<T>(galley: Galley, items: readonly T[], write: (g: Galley, item: T) => Promise<void>) {
+async function seedInBatches<T>(
+  galley: Galley,
+  items: readonly T[],
+  write: (g: Galley, item: T) => Promise<void>,
+) {
   for (let i = 0; i < items.length; i += SEED_BATCH) {
     const batch = items.slice(i, i + SEED_BATCH)
     await galley.transaction(async (g) => {
@@ -58,7 +68,8 @@ async function seedInBatches<T>(galley: Galley, items: readonly T[], write: (g: 
 }
 
 function wrap(name: string, galley: Galley, onClose: () => Promise<void>): BenchTarget {
-  const title = (doc: GalleyDoc | null | undefined) => (doc && typeof doc.title === 'string' ? doc.title : null)
+  const title = (doc: GalleyDoc | null | undefined) =>
+    doc && typeof doc.title === 'string' ? doc.title : null
   return {
     name,
     async seedPublished(posts) {
@@ -70,20 +81,35 @@ function wrap(name: string, galley: Galley, onClose: () => Promise<void>): Bench
     },
     async seedDrafts(saves) {
       await seedInBatches(galley, saves, async (g, s) => {
-        await g.update({ collection: COLLECTION, id: String(s.id), data: { ...s.data }, draft: true })
+        await g.update({
+          collection: COLLECTION,
+          id: String(s.id),
+          data: { ...s.data },
+          draft: true,
+        })
       })
     },
     async create(data: PostData) {
       return (await galley.create({ collection: COLLECTION, data: { ...data } })).id
     },
     async saveDraft(id, data) {
-      await galley.update({ collection: COLLECTION, id: String(id), data: { ...data }, draft: true })
+      await galley.update({
+        collection: COLLECTION,
+        id: String(id),
+        data: { ...data },
+        draft: true,
+      })
     },
     async publish(id) {
       await galley.publish({ collection: COLLECTION, id: String(id) })
     },
     async findBySlug(slug, perspective) {
-      const res = await galley.find({ collection: COLLECTION, where: { slug: { equals: slug } }, perspective, limit: 1 })
+      const res = await galley.find({
+        collection: COLLECTION,
+        where: { slug: { equals: slug } },
+        perspective,
+        limit: 1,
+      })
       return title(res.docs[0])
     },
     async findById(id, perspective) {

@@ -23,7 +23,11 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
-async function runEngine(open: () => Promise<BenchTarget>, name: string, sizes: Sizes): Promise<Outcome> {
+async function runEngine(
+  open: () => Promise<BenchTarget>,
+  name: string,
+  sizes: Sizes,
+): Promise<Outcome> {
   let target: BenchTarget | undefined
   try {
     target = await open()
@@ -59,7 +63,8 @@ async function closeWithin(target: BenchTarget, name: string, ms: number): Promi
 /** Which engine was measured: the commit, and whether packages/ had uncommitted changes. */
 function engineRevision(): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
     const head = git('rev-parse', '--short', 'HEAD')
     const dirty = git('status', '--porcelain', '--', 'packages').split('\n').filter(Boolean).length
     return dirty ? `${head} + ${dirty} uncommitted file(s) in packages/` : head
@@ -94,7 +99,9 @@ async function main(): Promise<void> {
       await withLoad(() => runEngine(() => createSqliteTarget(file), 'galley-sqlite', sizes))
     }
     if (!settings.skipPostgres) {
-      await withLoad(() => runEngine(() => createPostgresTarget(settings.postgresUrl), 'galley-postgres', sizes))
+      await withLoad(() =>
+        runEngine(() => createPostgresTarget(settings.postgresUrl), 'galley-postgres', sizes),
+      )
     }
     if (!settings.skipPeers) {
       for (const mode of settings.payloadModes) {
@@ -115,14 +122,30 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - started.getTime()) / 1000
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`
   const header = `Run of ${started.toISOString()} on ${machine}; engine at ${engine}.`
-  const report = [header, '', sections.join('\n\n'), '', '#### Verdicts', '', renderVerdicts(verdicts), '', `(run took ${seconds.toFixed(0)} s)`].join('\n')
+  const report = [
+    header,
+    '',
+    sections.join('\n\n'),
+    '',
+    '#### Verdicts',
+    '',
+    renderVerdicts(verdicts),
+    '',
+    `(run took ${seconds.toFixed(0)} s)`,
+  ].join('\n')
   process.stdout.write(`\n${report}\n`)
   // Raw figures for BENCHMARKS.md and later comparison; .data/ is gitignored.
   writeFileSync(
     `${dataDir}last-run.json`,
-    JSON.stringify({ started: started.toISOString(), machine, engine, settings, results: all }, null, 2),
+    JSON.stringify(
+      { started: started.toISOString(), machine, engine, settings, results: all },
+      null,
+      2,
+    ),
   )
-  const crashed = Object.values(all).flat().filter((o) => o.error)
+  const crashed = Object.values(all)
+    .flat()
+    .filter((o) => o.error)
   process.exitCode = crashed.length > 0 ? 1 : 0
 }
 
@@ -131,7 +154,9 @@ async function main(): Promise<void> {
 const keepAlive = setInterval(() => {}, 60_000)
 main()
   .catch((err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    )
     process.exitCode = 1
   })
   .finally(() => clearInterval(keepAlive))

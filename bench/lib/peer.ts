@@ -8,7 +8,11 @@ import type { RunResult } from './workload'
 
 const RESULT_MARKER = 'GALLEY_BENCH_RESULT '
 
-export async function runPeer(script: string, sizes: Sizes, env: Record<string, string> = {}): Promise<RunResult & { version?: string }> {
+export async function runPeer(
+  script: string,
+  sizes: Sizes,
+  env: Record<string, string> = {},
+): Promise<RunResult & { version?: string }> {
   const tsx = import.meta.resolve('tsx')
   const file = fileURLToPath(new URL(script, import.meta.url))
   const child = spawn(process.execPath, ['--import', tsx, file], {
@@ -25,6 +29,7 @@ export async function runPeer(script: string, sizes: Sizes, env: Record<string, 
     child.on('close', resolve)
   })
   const line = out.split('\n').find((l) => l.startsWith(RESULT_MARKER))
-  if (code !== 0 || !line) throw new Error(`peer ${script} exited with ${code}${line ? '' : ' and printed no result'}`)
+  if (code !== 0 || !line)
+    throw new Error(`peer ${script} exited with ${code}${line ? '' : ' and printed no result'}`)
   return JSON.parse(line.slice(RESULT_MARKER.length)) as RunResult & { version?: string }
 }

@@ -17,7 +17,15 @@ export const PHASE_LABELS: Record<PhaseName, string> = {
   findByIdPublished: 'findById, published',
   findByIdDrafts: 'findById, drafts',
 }
-const ORDER: PhaseName[] = ['create', 'draftSave', 'publish', 'findPublished', 'findDrafts', 'findByIdPublished', 'findByIdDrafts']
+const ORDER: PhaseName[] = [
+  'create',
+  'draftSave',
+  'publish',
+  'findPublished',
+  'findDrafts',
+  'findByIdPublished',
+  'findByIdDrafts',
+]
 
 export interface Outcome {
   target: string
@@ -67,8 +75,18 @@ export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdi
   const peers = PEERS.map((p) => ({ ...p, outcome: by(p.target) })).filter((p) => p.outcome)
   const baseline = peers.find((p) => p.outcome?.result)
   const lines: string[] = []
-  lines.push(`### ${sizes.revisions} draft revisions per changed document`, '', sizesLine(sizes), '')
-  const head = ['operation (ops/s)', 'Galley SQLite', 'Galley PostgreSQL', ...peers.map((p) => p.label)]
+  lines.push(
+    `### ${sizes.revisions} draft revisions per changed document`,
+    '',
+    sizesLine(sizes),
+    '',
+  )
+  const head = [
+    'operation (ops/s)',
+    'Galley SQLite',
+    'Galley PostgreSQL',
+    ...peers.map((p) => p.label),
+  ]
   const align = ['---', '---:', '---:', ...peers.map(() => '---:')]
   for (const p of peers) {
     head.push(`Galley ÷ ${p.label.replace('Payload 3.90 SQLite, ', 'Payload ')}`)
@@ -80,29 +98,47 @@ export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdi
   }
   lines.push(`| ${head.join(' | ')} |`, `|${align.join('|')}|`)
   for (const phase of ORDER) {
-    const row = [PHASE_LABELS[phase], cell(gs, phase), cell(gp, phase), ...peers.map((p) => cell(p.outcome, phase))]
+    const row = [
+      PHASE_LABELS[phase],
+      cell(gs, phase),
+      cell(gp, phase),
+      ...peers.map((p) => cell(p.outcome, phase)),
+    ]
     for (const p of peers) {
-      row.push(gs?.result && p.outcome?.result ? ratio(gs.result.phases[phase].opsPerSec / p.outcome.result.phases[phase].opsPerSec) : '—')
+      row.push(
+        gs?.result && p.outcome?.result
+          ? ratio(gs.result.phases[phase].opsPerSec / p.outcome.result.phases[phase].opsPerSec)
+          : '—',
+      )
     }
     if (baseline) {
       if (gs?.result && baseline.outcome?.result) {
-        const x = gs.result.phases[phase].opsPerSec / baseline.outcome.result.phases[phase].opsPerSec
+        const x =
+          gs.result.phases[phase].opsPerSec / baseline.outcome.result.phases[phase].opsPerSec
         const pass = x >= PEER_TARGET
         row.push(pass ? 'PASS' : 'FAIL')
-        verdicts.push({ what: `N=${sizes.revisions} ${PHASE_LABELS[phase]}: Galley SQLite ÷ ${baseline.label} ${ratio(x)} (target ≥ ${PEER_TARGET}×)`, pass })
+        verdicts.push({
+          what: `N=${sizes.revisions} ${PHASE_LABELS[phase]}: Galley SQLite ÷ ${baseline.label} ${ratio(x)} (target ≥ ${PEER_TARGET}×)`,
+          pass,
+        })
       } else row.push('—')
     }
     lines.push(`| ${row.join(' | ')} |`)
   }
   lines.push('')
-  lines.push(`| drafts ÷ published read speed (median of paired slices) | findById | find by slug | within ${DRAFT_READ_SLOWDOWN}× |`)
+  lines.push(
+    `| drafts ÷ published read speed (median of paired slices) | findById | find by slug | within ${DRAFT_READ_SLOWDOWN}× |`,
+  )
   lines.push('|---|---:|---:|:---:|')
   for (const o of [gs, gp, ...peers.map((p) => p.outcome)]) {
     if (!o?.result) continue
     const p = o.result.phases
     // Paired-slice medians when the run has them (older results: ratio of phase figures).
-    const byId = o.result.draftReadRatio?.findById ?? p.findByIdDrafts.opsPerSec / p.findByIdPublished.opsPerSec
-    const bySlug = o.result.draftReadRatio?.find ?? p.findDrafts.opsPerSec / p.findPublished.opsPerSec
+    const byId =
+      o.result.draftReadRatio?.findById ??
+      p.findByIdDrafts.opsPerSec / p.findByIdPublished.opsPerSec
+    const bySlug =
+      o.result.draftReadRatio?.find ?? p.findDrafts.opsPerSec / p.findPublished.opsPerSec
     const pass = Math.min(byId, bySlug) >= 1 / DRAFT_READ_SLOWDOWN
     // The target binds Galley; the peers' rows are there for comparison only.
     const binding = o.target.startsWith('galley')
@@ -112,18 +148,26 @@ export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdi
         pass,
       })
     }
-    lines.push(`| ${o.target} | ${byId.toFixed(2)} | ${bySlug.toFixed(2)} | ${binding ? (pass ? 'PASS' : 'FAIL') : '(not a target)'} |`)
+    lines.push(
+      `| ${o.target} | ${byId.toFixed(2)} | ${bySlug.toFixed(2)} | ${binding ? (pass ? 'PASS' : 'FAIL') : '(not a target)'} |`,
+    )
   }
-  const seeds = outcomes.filter((o) => o.result).map((o) => `${o.target} ${o.result!.seedSeconds.toFixed(1)} s`)
+  const seeds = outcomes
+    .filter((o) => o.result)
+    .map((o) => `${o.target} ${o.result!.seedSeconds.toFixed(1)} s`)
   if (seeds.length) lines.push('', `Seeding (not measured): ${seeds.join(', ')}.`)
-  const loads = outcomes.filter((o) => o.load).map((o) => `${o.target} ${o.load![0].toFixed(1)} → ${o.load![1].toFixed(1)}`)
-  if (loads.length) lines.push('', `1-minute load average before → after each side (2 cores): ${loads.join(', ')}.`)
+  const loads = outcomes
+    .filter((o) => o.load)
+    .map((o) => `${o.target} ${o.load![0].toFixed(1)} → ${o.load![1].toFixed(1)}`)
+  if (loads.length)
+    lines.push('', `1-minute load average before → after each side (2 cores): ${loads.join(', ')}.`)
   for (const o of outcomes) if (o.error) lines.push('', `**${o.target} failed:** ${o.error}`)
   return lines.join('\n')
 }
 
 export function renderVerdicts(verdicts: Verdict[]): string {
-  if (verdicts.length === 0) return 'No verdicts: a side needed for the targets was skipped or failed.'
+  if (verdicts.length === 0)
+    return 'No verdicts: a side needed for the targets was skipped or failed.'
   const failed = verdicts.filter((v) => !v.pass)
   const head = `${verdicts.length - failed.length} of ${verdicts.length} targets met`
   return [head, ...verdicts.map((v) => `- ${v.pass ? 'PASS' : 'FAIL'} ${v.what}`)].join('\n')

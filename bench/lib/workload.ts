@@ -69,7 +69,12 @@ export function seededPost(i: number): PostData {
 }
 
 export function draftOf(i: number, revision: number): PostData {
-  return { title: `Post ${i} draft ${revision}`, slug: `post-${i}`, body: bodyText(i * 1000 + revision), views: i + revision }
+  return {
+    title: `Post ${i} draft ${revision}`,
+    slug: `post-${i}`,
+    body: bodyText(i * 1000 + revision),
+    views: i + revision,
+  }
 }
 
 /** Which seeded documents carry history: spread evenly over the id range, not clustered. */
@@ -95,7 +100,8 @@ async function timePhase(op: (n: number) => Promise<void>, o: PhaseOptions): Pro
   const warmCap = Math.floor(cap / 10)
   const warmUntil = performance.now() + (o.minSeconds * 1000) / 4
   let warm = 0
-  while (warm < warmCap && (warm < o.warmup || (o.warmup > 0 && performance.now() < warmUntil))) await op(warm++)
+  while (warm < warmCap && (warm < o.warmup || (o.warmup > 0 && performance.now() < warmUntil)))
+    await op(warm++)
   const sliceOps = Math.max(1, Math.ceil(o.minOps / SLICES))
   const slices: number[] = []
   let ops = 0
@@ -127,20 +133,26 @@ export function median(xs: readonly number[]): number {
 }
 
 function expect(actual: string | null, wanted: string, what: string): void {
-  if (actual !== wanted) throw new Error(`${what}: expected "${wanted}", got ${JSON.stringify(actual)}`)
+  if (actual !== wanted)
+    throw new Error(`${what}: expected "${wanted}", got ${JSON.stringify(actual)}`)
 }
 
 export interface WorkloadHooks {
   log?: (line: string) => void
 }
 
-export async function runWorkload(target: BenchTarget, sizes: Sizes, hooks: WorkloadHooks = {}): Promise<RunResult> {
+export async function runWorkload(
+  target: BenchTarget,
+  sizes: Sizes,
+  hooks: WorkloadHooks = {},
+): Promise<RunResult> {
   const log = hooks.log ?? (() => {})
   const seedStart = performance.now()
 
   const posts = Array.from({ length: sizes.docs }, (_, i) => seededPost(i))
   const ids = await target.seedPublished(posts)
-  if (ids.length !== sizes.docs) throw new Error(`seedPublished returned ${ids.length} ids for ${sizes.docs} posts`)
+  if (ids.length !== sizes.docs)
+    throw new Error(`seedPublished returned ${ids.length} ids for ${sizes.docs} posts`)
   const changed = changedIndices(sizes)
   const changedSet = new Set(changed)
   const unchanged = posts.map((_, i) => i).filter((i) => !changedSet.has(i))
@@ -150,15 +162,25 @@ export async function runWorkload(target: BenchTarget, sizes: Sizes, hooks: Work
     await target.seedDrafts(changed.map((i) => ({ id: ids[i] as DocId, data: draftOf(i, r) })))
   }
   const seedSeconds = (performance.now() - seedStart) / 1000
-  log(`${target.name}: seeded ${sizes.docs} docs, ${changed.length}×${sizes.revisions} drafts in ${seedSeconds.toFixed(1)} s`)
+  log(
+    `${target.name}: seeded ${sizes.docs} docs, ${changed.length}×${sizes.revisions} drafts in ${seedSeconds.toFixed(1)} s`,
+  )
 
   // Correctness first: a fast wrong answer is not a result.
   const c = changed[0] ?? 0
   const u = unchanged[0] ?? 1
   const last = draftOf(c, sizes.revisions).title
   expect(await target.findById(ids[c] as DocId, 'drafts'), last, 'findById drafts (changed)')
-  expect(await target.findById(ids[c] as DocId, 'published'), `Post ${c}`, 'findById published (changed)')
-  expect(await target.findById(ids[u] as DocId, 'drafts'), `Post ${u}`, 'findById drafts (unchanged)')
+  expect(
+    await target.findById(ids[c] as DocId, 'published'),
+    `Post ${c}`,
+    'findById published (changed)',
+  )
+  expect(
+    await target.findById(ids[u] as DocId, 'drafts'),
+    `Post ${u}`,
+    'findById drafts (unchanged)',
+  )
   expect(await target.findBySlug(`post-${c}`, 'drafts'), last, 'find drafts (changed)')
   expect(await target.findBySlug(`post-${c}`, 'published'), `Post ${c}`, 'find published (changed)')
   expect(await target.findBySlug(`post-${u}`, 'drafts'), `Post ${u}`, 'find drafts (unchanged)')
@@ -190,12 +212,17 @@ export async function runWorkload(target: BenchTarget, sizes: Sizes, hooks: Work
   // drafts/published ratio is the median over adjacent pairs: both perspectives see the
   // same moment of the machine, so outside load that comes and goes cancels out.
   const draftReadRatio = { findById: 0, find: 0 }
-  const readPair = async (a: [PhaseName, Perspective], b: [PhaseName, Perspective], byId: boolean) => {
+  const readPair = async (
+    a: [PhaseName, Perspective],
+    b: [PhaseName, Perspective],
+    byId: boolean,
+  ) => {
     const ops = [readOp(a[0], a[1], byId), readOp(b[0], b[1], byId)] as const
     const count = [0, 0]
     for (const side of [0, 1] as const) {
       const warmUntil = performance.now() + (base.minSeconds * 1000) / 4
-      while (count[side]! < base.warmup || performance.now() < warmUntil) await ops[side](count[side]!++)
+      while (count[side]! < base.warmup || performance.now() < warmUntil)
+        await ops[side](count[side]!++)
     }
     const sliceOps = Math.max(1, Math.ceil(base.minOps / SLICES / 2))
     const acc = [
@@ -203,7 +230,8 @@ export async function runWorkload(target: BenchTarget, sizes: Sizes, hooks: Work
       { ops: 0, ms: 0, slices: [] as number[] },
     ]
     const pairRatios: number[] = []
-    const enough = (x: { ops: number; ms: number }) => x.ops >= base.minOps && x.ms >= base.minSeconds * 1000
+    const enough = (x: { ops: number; ms: number }) =>
+      x.ops >= base.minOps && x.ms >= base.minSeconds * 1000
     for (let k = 0; !enough(acc[0]!) || !enough(acc[1]!); k++) {
       const rate = [0, 0]
       for (const side of k % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
@@ -218,9 +246,18 @@ export async function runWorkload(target: BenchTarget, sizes: Sizes, hooks: Work
       }
       pairRatios.push(rate[1]! / rate[0]!)
     }
-    for (const [side, name] of [[0, a[0]], [1, b[0]]] as const) {
+    for (const [side, name] of [
+      [0, a[0]],
+      [1, b[0]],
+    ] as const) {
       const x = acc[side]!
-      phases[name] = { ops: x.ops, seconds: x.ms / 1000, opsPerSec: median(x.slices), meanOpsPerSec: x.ops / (x.ms / 1000), slices: x.slices }
+      phases[name] = {
+        ops: x.ops,
+        seconds: x.ms / 1000,
+        opsPerSec: median(x.slices),
+        meanOpsPerSec: x.ops / (x.ms / 1000),
+        slices: x.slices,
+      }
       log(`${target.name}: ${name} ${phases[name].opsPerSec.toFixed(0)} ops/s`)
     }
     draftReadRatio[byId ? 'findById' : 'find'] = median(pairRatios)
@@ -245,14 +282,19 @@ export async function runWorkload(target: BenchTarget, sizes: Sizes, hooks: Work
   log(`${target.name}: draftSave ${phases.draftSave.opsPerSec.toFixed(0)} ops/s`)
 
   // Publish only documents that really have a pending draft: that is the operation.
-  const toPublish = shuffled([...withDraft].sort((a, b) => a - b), createRng(31))
+  const toPublish = shuffled(
+    [...withDraft].sort((a, b) => a - b),
+    createRng(31),
+  )
   phases.publish = await timePhase(
     async (n) => {
       await target.publish(ids[toPublish[n] as number] as DocId)
     },
     { ...base, maxOps: toPublish.length },
   )
-  log(`${target.name}: publish ${phases.publish.opsPerSec.toFixed(0)} ops/s (${toPublish.length} had drafts)`)
+  log(
+    `${target.name}: publish ${phases.publish.opsPerSec.toFixed(0)} ops/s (${toPublish.length} had drafts)`,
+  )
 
   return { target: target.name, sizes, seedSeconds, phases, draftReadRatio }
 }

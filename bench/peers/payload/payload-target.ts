@@ -71,7 +71,10 @@ export async function createPayloadTarget(file: string): Promise<BenchTarget> {
   let seeder: Payload | null = await open(file, `seed-${file}`, true)
   let measured: Payload | null = null
 
-  const seedInBatches = async <T>(items: readonly T[], write: (p: Payload, item: T, req: unknown) => Promise<unknown>) => {
+  const seedInBatches = async <T>(
+    items: readonly T[],
+    write: (p: Payload, item: T, req: unknown) => Promise<unknown>,
+  ) => {
     if (!seeder) throw new Error('seeding after measuring started')
     const out: unknown[] = []
     for (let i = 0; i < items.length; i += SEED_BATCH) {
@@ -97,13 +100,25 @@ export async function createPayloadTarget(file: string): Promise<BenchTarget> {
     name: walMode ? 'payload-sqlite-wal' : 'payload-sqlite',
     async seedPublished(items) {
       const docs = await seedInBatches(items, (p, data, req) =>
-        p.create({ collection: 'posts', data: { ...data, _status: 'published' }, req: req as never, depth: 0 }),
+        p.create({
+          collection: 'posts',
+          data: { ...data, _status: 'published' },
+          req: req as never,
+          depth: 0,
+        }),
       )
       return docs.map((d) => (d as { id: DocId }).id)
     },
     async seedDrafts(saves) {
       await seedInBatches(saves, (p, s, req) =>
-        p.update({ collection: 'posts', id: s.id, data: s.data, draft: true, req: req as never, depth: 0 }),
+        p.update({
+          collection: 'posts',
+          id: s.id,
+          data: s.data,
+          draft: true,
+          req: req as never,
+          depth: 0,
+        }),
       )
     },
     async create(data: PostData) {
@@ -133,7 +148,11 @@ export async function createPayloadTarget(file: string): Promise<BenchTarget> {
     },
     async findById(id, perspective: Perspective) {
       const p = await live()
-      const doc = (await p.findByID({ collection: 'posts', id, draft: perspective === 'drafts' })) as {
+      const doc = (await p.findByID({
+        collection: 'posts',
+        id,
+        draft: perspective === 'drafts',
+      })) as {
         title?: string
       } | null
       return doc?.title ?? null

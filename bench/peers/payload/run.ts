@@ -19,12 +19,18 @@ function installedVersion(): string | null {
 }
 
 function ensureInstalled(): string {
-  const wanted = (JSON.parse(readFileSync(join(here, 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
-    .dependencies.payload
+  const wanted = (
+    JSON.parse(readFileSync(join(here, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>
+    }
+  ).dependencies.payload
   if (installedVersion() !== wanted) {
     process.stderr.write(`payload peer: installing payload@${wanted} into ${here} ...\n`)
     // stdout stays reserved for the result line, so npm's output goes to stderr.
-    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: here, stdio: ['ignore', 2, 2] })
+    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
+      cwd: here,
+      stdio: ['ignore', 2, 2],
+    })
     if (r.status !== 0) throw new Error(`npm install in ${here} failed (exit ${r.status})`)
   }
   const got = installedVersion()
@@ -47,7 +53,9 @@ async function main(): Promise<void> {
   const file = join(here, '.data', `payload-${process.pid}-${sizes.revisions}.db`)
   const target = await createPayloadTarget(file)
   try {
-    const result = await runWorkload(target, sizes, { log: (l) => process.stderr.write(`  ${l}\n`) })
+    const result = await runWorkload(target, sizes, {
+      log: (l) => process.stderr.write(`  ${l}\n`),
+    })
     process.stdout.write(`${RESULT_MARKER}${JSON.stringify({ ...result, version })}\n`)
   } finally {
     await target.close()
@@ -58,7 +66,9 @@ main().then(
   // Payload keeps timers and handles alive; the result is out, so leave explicitly.
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`payload peer failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.stderr.write(
+      `payload peer failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    )
     process.exit(1)
   },
 )
