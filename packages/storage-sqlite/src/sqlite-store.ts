@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely, SqliteDialect, sql } from 'kysely'
 import { ConfigError } from '@galley/core'
 import { type SqlStore, createSqlStore } from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
@@ -35,7 +35,17 @@ export function sqlite(options: SqliteOptions): SqlStore {
   raw.pragma('temp_store = memory')
   const memory = options.file === ':memory:'
   // Checkpoints run in a worker; the main connection only checkpoints as a backstop if the WAL grows very large.
-  const checkpointer = memory || options.checkpointWorker === false ? undefined : startCheckpointWorker(options.file)
+  let resetting = false
+  // Runs through Kysely's connection lock, so never inside another operation's transaction.
+  const resetWal = () => {
+    if (resetting) return
+    resetting = true
+    sql`PRAGMA wal_checkpoint(TRUNCATE)`
+      .execute(db)
+      .catch(() => {}) // busy: the next report retries
+      .finally(() => (resetting = false))
+  }
+  const checkpointer = memory || options.checkpointWorker === false ? undefined : startCheckpointWorker(options.file, resetWal)
   if (checkpointer) raw.pragma('wal_autocheckpoint = 20000')
   // Keep planner statistics fresh, as SQLite recommends for long-lived connections.
   raw.pragma('optimize = 0x10002')
