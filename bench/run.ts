@@ -4,12 +4,13 @@
 // targets. Env: GALLEY_BENCH_QUICK=1 (small sizes), GALLEY_BENCH_SKIP_PEERS=1,
 // GALLEY_BENCH_SKIP_POSTGRES=1, GALLEY_BENCH_SKIP_SQLITE=1, GALLEY_BENCH_REVISIONS=5,20,
 // GALLEY_BENCH_PAYLOAD_MODES=wal,default, GALLEY_BENCH_DOCS / _CHANGED / _OPS / _SECONDS /
-// _WARMUP, GALLEY_BENCH_POSTGRES_URL.
+// _WARMUP, GALLEY_BENCH_POSTGRES_URL, GALLEY_BENCH_SKIP_HTTP=1 (no bench/http at the end).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { createPostgresTarget, createSqliteTarget } from './engine'
+import { runHttpBench } from './http/http-bench'
 import { runPeer } from './lib/peer'
 import { renderSection, renderVerdicts, type Outcome, type Verdict } from './lib/report'
 import { readSettings, type Sizes } from './lib/settings'
@@ -134,6 +135,10 @@ async function main(): Promise<void> {
     `(run took ${seconds.toFixed(0)} s)`,
   ].join('\n')
   process.stdout.write(`\n${report}\n`)
+  if (!process.env.GALLEY_BENCH_SKIP_HTTP) {
+    process.stdout.write('\n### HTTP (bench/http)\n\n')
+    await runHttpBench({ seconds: process.env.GALLEY_BENCH_QUICK ? 3 : 10, connections: 10 })
+  }
   // Raw figures for BENCHMARKS.md and later comparison; .data/ is gitignored.
   writeFileSync(
     `${dataDir}last-run.json`,
