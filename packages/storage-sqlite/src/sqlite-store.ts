@@ -36,17 +36,20 @@ export function sqlite(options: SqliteOptions): SqlStore {
   const memory = options.file === ':memory:'
   // Checkpoints run in a worker; the main connection only checkpoints as a backstop if the WAL grows very large.
   let resetting = false
+  // RESTART, not TRUNCATE: the next writer reuses the file from its start (no regrowth).
   // Runs through Kysely's connection lock, so never inside another operation's transaction.
   const resetWal = () => {
     if (resetting) return
     resetting = true
-    sql`PRAGMA wal_checkpoint(TRUNCATE)`
+    sql`PRAGMA wal_checkpoint(RESTART)`
       .execute(db)
       .catch(() => {}) // busy: the next report retries
       .finally(() => (resetting = false))
   }
   const checkpointer = memory || options.checkpointWorker === false ? undefined : startCheckpointWorker(options.file, resetWal)
   if (checkpointer) raw.pragma('wal_autocheckpoint = 20000')
+  // A restarted log is cut back to 16 MiB: bounded on disk, without regrowing it every time.
+  raw.pragma(`journal_size_limit = ${16 * 1024 * 1024}`)
   // Keep planner statistics fresh, as SQLite recommends for long-lived connections.
   raw.pragma('optimize = 0x10002')
   const optimizer = setInterval(() => raw.open && raw.pragma('optimize'), 60 * 60_000)
