@@ -200,32 +200,37 @@ export class Operations {
     return res
   }
 
-  async publish(
+  publish(
     auth: RequestAuth,
     slug: string,
     id: string,
     args: { ifRevision?: string },
   ): Promise<GalleyDoc> {
-    this.#document(slug, id)
-    this.#assertMayWrite(auth)
-    const doc = await this.#galley.publish({ collection: slug, id, ...args, user: auth.user })
-    return doc
+    return this.#documentAction('publish', auth, slug, id, args)
   }
 
-  async unpublish(
+  unpublish(
     auth: RequestAuth,
     slug: string,
     id: string,
     args: { ifRevision?: string },
   ): Promise<GalleyDoc> {
-    this.#document(slug, id)
-    this.#assertMayWrite(auth)
-    const doc = await this.#galley.unpublish({ collection: slug, id, ...args, user: auth.user })
-    return doc
+    return this.#documentAction('unpublish', auth, slug, id, args)
   }
 
   /** Drops the draft; the published content is unchanged. */
-  async discardDraft(
+  discardDraft(
+    auth: RequestAuth,
+    slug: string,
+    id: string,
+    args: { ifRevision?: string },
+  ): Promise<GalleyDoc> {
+    return this.#documentAction('discardDraft', auth, slug, id, args)
+  }
+
+  /** The three document actions share their checks; purges follow from `galley.subscribe`. */
+  async #documentAction(
+    action: 'publish' | 'unpublish' | 'discardDraft',
     auth: RequestAuth,
     slug: string,
     id: string,
@@ -233,7 +238,7 @@ export class Operations {
   ): Promise<GalleyDoc> {
     this.#document(slug, id)
     this.#assertMayWrite(auth)
-    return this.#galley.discardDraft({ collection: slug, id, ...args, user: auth.user })
+    return this.#galley[action]({ collection: slug, id, ...args, user: auth.user })
   }
 
   async restoreRevision(
