@@ -1,7 +1,7 @@
 import { type Caller, decideAccess, requireAccess } from '../access/access'
 import type { Config, SanitizedCollection, SanitizedConfig } from '../config/config-types'
 import { sanitizeConfig } from '../config/sanitize-config'
-import { ConflictError, ForbiddenError, GalleyError, InputError, NotFoundError, ValidationError } from '../errors'
+import { ConflictError, ForbiddenError, InputError, NotFoundError, ValidationError } from '../errors'
 import { validateFields } from '../fields/validate-fields'
 import { hookList } from '../hooks/hook-types'
 import { isValidId, newId, newIdAfter } from '../ids'
@@ -639,4 +639,3 @@ export function toDoc(row: HeadRow): T.GalleyDoc {
   return { ...row.data, id: row.id, _status: row.status, _variant: row.variant, _rev: row.rev, createdAt: row.createdAt, updatedAt: row.updatedAt } as T.GalleyDoc
 }
 
-export { GalleyError }

@@ -50,23 +50,18 @@ export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
     return sendPrivate(c, doc)
   })
 
-  app.post('/:slug/publish', async (c) => {
-    const slug = c.req.param('slug')
-    parseQuery(searchOf(c), [], 'POST /api/globals/:slug/publish')
-    ops.global(slug)
-    const ifRevision = ifMatchRevision(c.req.header('if-match'))
-    await readJsonBody(c.req.raw, max)
-    return sendPrivate(c, await ops.publishGlobal(c.get('auth'), slug, { ifRevision }))
-  })
-
-  app.post('/:slug/discard-draft', async (c) => {
-    const slug = c.req.param('slug')
-    parseQuery(searchOf(c), [], 'POST /api/globals/:slug/discard-draft')
-    ops.global(slug)
-    const ifRevision = ifMatchRevision(c.req.header('if-match'))
-    await readJsonBody(c.req.raw, max)
-    return sendPrivate(c, await ops.discardGlobalDraft(c.get('auth'), slug, { ifRevision }))
-  })
+  const action = (name: 'publish' | 'discard-draft') =>
+    app.post(`/:slug/${name}`, async (c) => {
+      const slug = c.req.param('slug')
+      parseQuery(searchOf(c), [], `POST /api/globals/:slug/${name}`)
+      ops.global(slug)
+      const ifRevision = ifMatchRevision(c.req.header('if-match'))
+      await readJsonBody(c.req.raw, max)
+      const run = name === 'publish' ? ops.publishGlobal : ops.discardGlobalDraft
+      return sendPrivate(c, await run.call(ops, c.get('auth'), slug, { ifRevision }))
+    })
+  action('publish')
+  action('discard-draft')
 
   app.get('/:slug/revisions', async (c) => {
     const slug = c.req.param('slug')
