@@ -24,6 +24,14 @@ export interface SqlStoreOptions {
   /** Runs `init` under a store-wide lock (PostgreSQL advisory lock) so instances do not race. */
   withInitLock?: <T>(fn: () => Promise<T>) => Promise<T>
   onClose?: () => Promise<void>
+  /**
+   * A synchronous way to run a read outside any transaction (SQLite: the connection's own
+   * statements behind a result cache). Returns undefined when it cannot answer now, and
+   * the statement goes through Kysely as usual.
+   */
+  readDirect?: (text: string, params: readonly unknown[]) => unknown[] | undefined
+  /** Told after every transaction and schema change, so whatever `readDirect` keeps can go. */
+  onWrite?: () => void
 }
 
 /** The storage contract on Kysely, shared by the SQLite and PostgreSQL stores. */
@@ -44,17 +52,20 @@ type Executor = Kysely<any> | Transaction<any>
 export function createSqlStore(opts: SqlStoreOptions): SqlStore {
   const { db, dialect: d } = opts
   const state = { uniques: new Map() as UniqueIndexMap }
-  const reader = makeReader(db, d)
+  const direct = opts.readDirect
+  const query: Query = direct ? async (text, params) => (direct(text, params) as never[] | undefined) ?? all(db, d, text, params) : (text, params) => all(db, d, text, params)
+  const reader = makeReader(query, d)
+  const written = opts.onWrite ?? (() => {})
   const lock = opts.withInitLock ?? (<T>(fn: () => Promise<T>) => fn())
   return {
     name: opts.name,
     ...reader,
-    migrate: () => lock(() => runMigrations(db, d)),
+    migrate: () => lock(() => runMigrations(db, d)).finally(written),
     async init(specs: CollectionStorageSpec[]) {
       await lock(async () => {
         await runMigrations(db, d)
         state.uniques = await syncFieldIndexes(db, d, specs)
-      })
+      }).finally(written)
     },
     async explainResolved(q) {
       const { text, params } = resolvedSelect(q, d, 'SELECT h.*')
@@ -72,6 +83,8 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
         return await db.transaction().execute((trx) => fn(makeTransaction(trx, d)))
       } catch (err) {
         throw mapUnique(err, d, state.uniques)
+      } finally {
+        written()
       }
     },
     async close() {
@@ -97,46 +110,49 @@ const COUNT_REVISIONS = 'SELECT count(*) AS n FROM galley_revisions WHERE collec
 const LIST_REVISIONS = 'SELECT * FROM galley_revisions WHERE collection = ? AND doc_id = ? ORDER BY id DESC LIMIT ? OFFSET ?'
 const GET_REVISION = 'SELECT * FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id = ?'
 
-function makeReader(db: Executor, d: SqlDialect): StorageReader {
+/** Runs one statement (`?` placeholders) and returns its rows. */
+type Query = <R>(text: string, params: unknown[]) => Promise<R[]>
+
+function makeReader(all: Query, d: SqlDialect): StorageReader {
   return {
     async getHeads(collection, id) {
-      return (await all<RawHead>(db, d, SELECT_HEADS, [collection, id])).map((x) => toHead(x, d))
+      return (await all<RawHead>(SELECT_HEADS, [collection, id])).map((x) => toHead(x, d))
     },
     async findResolved(q: ResolvedQuery) {
       // One row more than asked tells whether anything follows, so most pages need no count.
       const { text, params } = resolvedSelect({ ...q, limit: q.limit + 1 }, d, 'SELECT h.*')
-      const found = await all<RawHead>(db, d, text, params)
+      const found = await all<RawHead>(text, params)
       const more = found.length > q.limit
       const heads = (more ? found.slice(0, q.limit) : found).map((x) => toHead(x, d))
       let total = heads.length + q.offset
-      if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0))) total = await countRows(db, d, q)
+      if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0))) total = await countRows(all, d, q)
       return { rows: heads, total }
     },
-    countResolved: (q) => countRows(db, d, q),
+    countResolved: (q) => countRows(all, d, q),
     async listRevisions(collection, id, { limit, offset }) {
-      const rows = await all<RawRevision>(db, d, LIST_REVISIONS, [collection, id, limit, offset])
-      const [c] = await all<{ n: number | string }>(db, d, COUNT_REVISIONS, [collection, id])
+      const rows = await all<RawRevision>(LIST_REVISIONS, [collection, id, limit, offset])
+      const [c] = await all<{ n: number | string }>(COUNT_REVISIONS, [collection, id])
       return { rows: rows.map((x) => toRevision(x, d)), total: Number(c!.n) }
     },
     async getRevision(collection, id, revisionId) {
-      const [r] = await all<RawRevision>(db, d, GET_REVISION, [collection, id, revisionId])
+      const [r] = await all<RawRevision>(GET_REVISION, [collection, id, revisionId])
       return r ? toRevision(r, d) : undefined
     },
   }
 }
 
-async function countRows(db: Executor, d: SqlDialect, q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>): Promise<number> {
+async function countRows(all: Query, d: SqlDialect, q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>): Promise<number> {
   const params: unknown[] = []
   const source = resolvedSource(q.perspective, d, params, q.collection)
   const where = compileWhere(q.where, d, params)
-  const [c] = await all<{ n: number | string }>(db, d, `SELECT count(*) AS n FROM ${source} WHERE ${where}`, params)
+  const [c] = await all<{ n: number | string }>(`SELECT count(*) AS n FROM ${source} WHERE ${where}`, params)
   return Number(c!.n)
 }
 
 function makeTransaction(trx: Transaction<any>, d: SqlDialect): StorageTransaction {
   const run = (text: string, params: unknown[]) => all(trx, d, text, params)
   return {
-    ...makeReader(trx, d),
+    ...makeReader((text, params) => all(trx, d, text, params), d),
     async lockDocument(collection, id) {
       if (d.lockDocument) await run(d.lockDocument, [`${collection}/${id}`])
       const [r] = await all<{ latest: string | null; n: number | string }>(trx, d, 'SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?', [collection, id])

@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely'
 import { ConfigError } from '@galley/core'
 import { type SqlStore, createSqlStore } from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
+import { DirectReads, type ReadCacheOptions } from './direct-reads'
 import { sqliteDialect } from './sqlite-dialect'
 
 export interface SqliteOptions {
@@ -14,6 +15,11 @@ export interface SqliteOptions {
   checkpointWorker?: boolean
   /** Prepared statements kept for reuse. Default 500. */
   statementCache?: number
+  /**
+   * Results of reads outside transactions, kept until anything is committed (by this or any
+   * other connection). `false` turns it off. Default `{ maxBytes: 32 MiB }`.
+   */
+  readCache?: ReadCacheOptions | false
 }
 
 /**
@@ -54,11 +60,15 @@ export function sqlite(options: SqliteOptions): SqlStore {
   raw.pragma('optimize = 0x10002')
   const optimizer = setInterval(() => raw.open && raw.pragma('optimize'), 60 * 60_000)
   optimizer.unref()
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cachingDatabase(raw, options.statementCache ?? 500) }) })
+  const statements = cachingDatabase(raw, options.statementCache ?? 500)
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) })
+  const reads = new DirectReads(raw, statements.prepare, options.readCache === false ? { maxBytes: 0 } : options.readCache)
   return createSqlStore({
     name: 'sqlite',
     db,
     dialect: sqliteDialect,
+    readDirect: (text, params) => reads.read(text, params),
+    onWrite: () => reads.invalidate(),
     onClose: async () => {
       clearInterval(optimizer)
       if (checkpointer) {

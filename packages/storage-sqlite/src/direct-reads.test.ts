@@ -1,0 +1,118 @@
+import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createGalley, type Galley } from '@galley/core'
+import { DirectReads } from './direct-reads'
+import { sqlite } from './sqlite-store'
+
+const collections = [{ slug: 'posts', versions: { drafts: true }, fields: [{ name: 'title', type: 'text' as const }, { name: 'tags', type: 'json' as const }] }]
+
+describe('read cache', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'galley-reads-'))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  const open = (options: Parameters<typeof sqlite>[0] = { file: join(dir, 'data.db') }) => createGalley({ storage: sqlite(options), collections })
+
+  it('sees a commit of another process or connection on the very next read (PRAGMA data_version)', async () => {
+    const a = await open()
+    const b = await open()
+    try {
+      const doc = await a.create({ collection: 'posts', data: { title: 'one' } })
+      const read = async (g: Galley) => (await g.findById({ collection: 'posts', id: doc.id }))?.title
+      const find = async (g: Galley) => (await g.find({ collection: 'posts', where: { title: { equals: 'two' } } })).totalDocs
+      expect([await read(a), await read(a), await find(a)]).toEqual(['one', 'one', 0]) // cached now
+      await b.update({ collection: 'posts', id: doc.id, data: { title: 'two' } })
+      expect([await read(a), await find(a)]).toEqual(['two', 1])
+      await b.delete({ collection: 'posts', id: doc.id })
+      expect(await read(a)).toBeUndefined()
+    } finally {
+      await a.close()
+      await b.close()
+    }
+  })
+
+  it('drops its results when this store commits, and keeps them when a transaction rolls back', async () => {
+    const g = await open()
+    try {
+      const doc = await g.create({ collection: 'posts', data: { title: 'one' } })
+      await g.findById({ collection: 'posts', id: doc.id })
+      await g.update({ collection: 'posts', id: doc.id, data: { title: 'draft' }, draft: true })
+      expect((await g.findById({ collection: 'posts', id: doc.id, draft: true }))?.title).toBe('draft')
+      expect((await g.findById({ collection: 'posts', id: doc.id }))?.title).toBe('one')
+      await expect(
+        g.transaction(async (t) => {
+          await t.publish({ collection: 'posts', id: doc.id })
+          throw new Error('changed my mind')
+        }),
+      ).rejects.toThrow('changed my mind')
+      expect((await g.findById({ collection: 'posts', id: doc.id }))?.title).toBe('one')
+      await g.publish({ collection: 'posts', id: doc.id })
+      expect((await g.findById({ collection: 'posts', id: doc.id }))?.title).toBe('draft')
+    } finally {
+      await g.close()
+    }
+  })
+
+  it('a read outside a running transaction waits for it and never sees its uncommitted writes', async () => {
+    const g = await open()
+    try {
+      const doc = await g.create({ collection: 'posts', data: { title: 'one' } })
+      await g.findById({ collection: 'posts', id: doc.id })
+      let release!: () => void
+      const gate = new Promise<void>((r) => (release = r))
+      const tx = g.transaction(async (t) => {
+        await t.update({ collection: 'posts', id: doc.id, data: { title: 'inside' } })
+        await gate
+        throw new Error('rolled back')
+      })
+      await new Promise((r) => setTimeout(r, 10))
+      const outside = g.findById({ collection: 'posts', id: doc.id })
+      release()
+      await expect(tx).rejects.toThrow('rolled back')
+      expect((await outside)?.title).toBe('one')
+    } finally {
+      await g.close()
+    }
+  })
+
+  it('hands out fresh objects: changing a returned document does not change the next read', async () => {
+    const g = await open()
+    try {
+      const doc = await g.create({ collection: 'posts', data: { title: 'one', tags: ['a'] } })
+      const first = await g.findById({ collection: 'posts', id: doc.id })
+      ;(first!.tags as string[]).push('mutated')
+      first!.title = 'mutated'
+      const again = await g.findById({ collection: 'posts', id: doc.id })
+      expect([again?.title, again?.tags]).toEqual(['one', ['a']])
+    } finally {
+      await g.close()
+    }
+  })
+
+  it('rejects a bad maxBytes with a message that names the option', () => {
+    expect(() => sqlite({ file: ':memory:', readCache: { maxBytes: -1 } })).toThrow(/readCache: \{ maxBytes \}.*non-negative/)
+  })
+
+  it('stays within maxBytes, tells 1 from "1", and declines inside a transaction', () => {
+    const raw = new Database(join(dir, 'raw.db'))
+    raw.pragma('journal_mode = WAL')
+    raw.exec("CREATE TABLE t (k, v); INSERT INTO t VALUES (1, 'number'), ('1', 'text')")
+    for (let i = 0; i < 200; i++) raw.prepare('INSERT INTO t VALUES (?, ?)').run(`k${i}`, 'x'.repeat(500))
+    const reads = new DirectReads(raw, (s) => raw.prepare(s), { maxBytes: 64 * 1024 })
+    const q = 'SELECT v FROM t WHERE k = ?'
+    expect(reads.read(q, [1])).toEqual([{ v: 'number' }])
+    expect(reads.read(q, ['1'])).toEqual([{ v: 'text' }])
+    for (let i = 0; i < 200; i++) reads.read(q, [`k${i}`])
+    expect(reads.size).toBeGreaterThan(10)
+    expect(reads.size).toBeLessThan(100) // ~1 KB each under a 64 KB budget
+    raw.exec('BEGIN')
+    expect(reads.read(q, [1])).toBeUndefined()
+    raw.exec('ROLLBACK')
+    raw.close()
+  })
+})

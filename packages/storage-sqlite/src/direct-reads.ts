@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3'
+import { ConfigError } from '@galley/core'
+
+export interface ReadCacheOptions {
+  /** Upper bound of the cached rows' size (roughly their text length). Default 32 MiB; 0 turns the cache off. */
+  maxBytes?: number
+}
+
+/**
+ * Reads outside transactions, run synchronously on the connection and answered from a
+ * result cache while nothing has been committed since.
+ *
+ * Why it is safe: a result is only ever reused while the database is unchanged — every
+ * transaction of this store drops the cache when it ends (`invalidate`), and commits of
+ * any other connection or process show up as a new `PRAGMA data_version`, checked before
+ * every read. Cached rows hold only strings and numbers, and callers build new objects
+ * from them, so nothing handed out can change what is kept. While the connection is inside
+ * a transaction (Kysely runs them across awaits), reads are declined and go through Kysely,
+ * which queues them behind it, as before.
+ */
+export class DirectReads {
+  readonly #raw: Database.Database
+  readonly #prepare: (text: string) => Database.Statement
+  readonly #version: Database.Statement
+  readonly #maxBytes: number
+  readonly #cache = new Map<string, { rows: unknown[]; bytes: number }>()
+  #bytes = 0
+  #seen: unknown = undefined
+
+  constructor(raw: Database.Database, prepare: (text: string) => Database.Statement, options: ReadCacheOptions = {}) {
+    this.#raw = raw
+    this.#prepare = prepare
+    this.#version = raw.prepare('PRAGMA data_version').pluck()
+    const max = options.maxBytes ?? 32 * 1024 * 1024
+    if (!Number.isFinite(max) || max < 0) throw new ConfigError(`sqlite({ readCache: { maxBytes } }): maxBytes must be a non-negative number of bytes, got ${String(max)}.`)
+    this.#maxBytes = max
+  }
+
+  /** Rows of a read, or undefined while a transaction holds the connection. */
+  read(text: string, params: readonly unknown[]): unknown[] | undefined {
+    if (this.#raw.inTransaction || !this.#raw.open) return undefined
+    if (this.#maxBytes === 0) return this.#prepare(text).all(params as unknown[])
+    const version = this.#version.get()
+    if (version !== this.#seen) {
+      this.invalidate()
+      this.#seen = version
+    }
+    const key = `${text}\u0000${JSON.stringify(params)}`
+    const hit = this.#cache.get(key)
+    if (hit) {
+      // Most recently used last: eviction takes from the front.
+      this.#cache.delete(key)
+      this.#cache.set(key, hit)
+      return hit.rows
+    }
+    const rows = this.#prepare(text).all(params as unknown[])
+    const bytes = sizeOf(rows) + key.length
+    if (bytes <= this.#maxBytes / 16) {
+      this.#cache.set(key, { rows, bytes })
+      this.#bytes += bytes
+      for (const [k, v] of this.#cache) {
+        if (this.#bytes <= this.#maxBytes) break
+        this.#cache.delete(k)
+        this.#bytes -= v.bytes
+      }
+    }
+    return rows
+  }
+
+  /** Forget every cached result (after this store wrote, or its schema changed). */
+  invalidate(): void {
+    this.#cache.clear()
+    this.#bytes = 0
+  }
+
+  get size(): number {
+    return this.#cache.size
+  }
+}
+
+function sizeOf(rows: unknown[]): number {
+  let n = 64
+  for (const row of rows) {
+    n += 64
+    for (const v of Object.values(row as Record<string, unknown>)) n += typeof v === 'string' ? v.length * 2 : 16
+  }
+  return n
+}
