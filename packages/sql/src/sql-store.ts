@@ -32,6 +32,12 @@ export interface SqlStoreOptions {
   readDirect?: (text: string, params: readonly unknown[]) => unknown[] | undefined
   /** Told after every transaction and schema change, so whatever `readDirect` keeps can go. */
   onWrite?: () => void
+  /**
+   * Run `fn` in one transaction whose statements go through `query` (default: a Kysely
+   * transaction). SQLite runs them synchronously on its connection instead: a Kysely
+   * transaction costs ~8 µs and each statement ~2 µs more, a tenth of a small write.
+   */
+  runTransaction?: <T>(fn: (query: Query) => Promise<T>) => Promise<T>
 }
 
 /** The storage contract on Kysely, shared by the SQLite and PostgreSQL stores. */
@@ -56,6 +62,7 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
   const query: Query = direct ? async (text, params) => (direct(text, params) as never[] | undefined) ?? all(db, d, text, params) : (text, params) => all(db, d, text, params)
   const reader = makeReader(query, d)
   const written = opts.onWrite ?? (() => {})
+  const runTransaction = opts.runTransaction ?? (<T>(fn: (q: Query) => Promise<T>) => db.transaction().execute((trx) => fn((text, params) => all(trx, d, text, params))))
   const lock = opts.withInitLock ?? (<T>(fn: () => Promise<T>) => fn())
   return {
     name: opts.name,
@@ -80,7 +87,7 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
     },
     async transaction(fn) {
       try {
-        return await db.transaction().execute((trx) => fn(makeTransaction(trx, d)))
+        return await runTransaction((q) => fn(makeTransaction(q, d)))
       } catch (err) {
         throw mapUnique(err, d, state.uniques)
       } finally {
@@ -111,7 +118,7 @@ const LIST_REVISIONS = 'SELECT * FROM galley_revisions WHERE collection = ? AND 
 const GET_REVISION = 'SELECT * FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id = ?'
 
 /** Runs one statement (`?` placeholders) and returns its rows. */
-type Query = <R>(text: string, params: unknown[]) => Promise<R[]>
+export type Query = <R>(text: string, params: unknown[]) => Promise<R[]>
 
 function makeReader(all: Query, d: SqlDialect): StorageReader {
   return {
@@ -149,13 +156,13 @@ async function countRows(all: Query, d: SqlDialect, q: Omit<ResolvedQuery, 'sort
   return Number(c!.n)
 }
 
-function makeTransaction(trx: Transaction<any>, d: SqlDialect): StorageTransaction {
-  const run = (text: string, params: unknown[]) => all(trx, d, text, params)
-  return {
-    ...makeReader((text, params) => all(trx, d, text, params), d),
+function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
+  const run = all
+  // Object.assign rather than a spread: one transaction object per write, on the hot path.
+  return Object.assign(makeReader(all, d), {
     async lockDocument(collection, id) {
       if (d.lockDocument) await run(d.lockDocument, [`${collection}/${id}`])
-      const [r] = await all<{ latest: string | null; n: number | string }>(trx, d, 'SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?', [collection, id])
+      const [r] = await all<{ latest: string | null; n: number | string }>('SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?', [collection, id])
       return r && r.latest !== null && Number(r.n) > 0 ? { latestRev: r.latest, revCount: Number(r.n) } : undefined
     },
     async deleteDocument(collection, id) {
@@ -201,12 +208,12 @@ function makeTransaction(trx: Transaction<any>, d: SqlDialect): StorageTransacti
     async pruneRevisions(collection, id, count, keep) {
       if (count <= 0) return 0
       const notKept = keep.length ? ` AND id NOT IN (${keep.map(() => '?').join(', ')})` : ''
-      const rows = await all<{ id: string }>(trx, d, `SELECT id FROM galley_revisions WHERE collection = ? AND doc_id = ?${notKept} ORDER BY id ASC LIMIT ?`, [collection, id, ...keep, count])
+      const rows = await all<{ id: string }>(`SELECT id FROM galley_revisions WHERE collection = ? AND doc_id = ?${notKept} ORDER BY id ASC LIMIT ?`, [collection, id, ...keep, count])
       if (rows.length === 0) return 0
       await run(`DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id IN (${rows.map(() => '?').join(', ')})`, [collection, id, ...rows.map((r) => r.id)])
       return rows.length
     },
-  }
+  } satisfies Omit<StorageTransaction, keyof StorageReader>)
 }
 
 /** The statement for a resolved read: source, filter, order and page. */

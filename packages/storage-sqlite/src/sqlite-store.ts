@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import { ConfigError } from '@galley/core'
-import { type SqlStore, createSqlStore } from '@galley/sql'
+import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
 import { DirectReads, type ReadCacheOptions } from './direct-reads'
 import { sqliteDialect } from './sqlite-dialect'
@@ -69,6 +69,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
     dialect: sqliteDialect,
     readDirect: (text, params) => reads.read(text, params),
     onWrite: () => reads.invalidate(),
+    runTransaction: (fn) => runTransaction(db, raw, statements.prepare, fn),
     onClose: async () => {
       clearInterval(optimizer)
       if (checkpointer) {
@@ -79,6 +80,33 @@ export function sqlite(options: SqliteOptions): SqlStore {
         await exited
       }
     },
+  })
+}
+
+/**
+ * A write transaction run straight on the connection. Kysely's connection lock is held
+ * throughout, so its other users (and reads that found the connection busy) queue behind
+ * it exactly as behind a Kysely transaction. IMMEDIATE takes SQLite's write lock up front:
+ * a read-then-write transaction can then never fail to upgrade when another process
+ * committed in between.
+ */
+function runTransaction<T>(db: Kysely<any>, raw: Database.Database, prepare: (text: string) => Database.Statement, fn: (query: Query) => Promise<T>): Promise<T> {
+  const query: Query = async <R>(text: string, params: unknown[]) => {
+    const stmt = prepare(text)
+    if (stmt.reader) return stmt.all(params) as R[]
+    stmt.run(params)
+    return []
+  }
+  return db.connection().execute(async () => {
+    prepare('BEGIN IMMEDIATE').run()
+    try {
+      const result = await fn(query)
+      prepare('COMMIT').run()
+      return result
+    } catch (err) {
+      if (raw.inTransaction) prepare('ROLLBACK').run()
+      throw err
+    }
   })
 }
 
