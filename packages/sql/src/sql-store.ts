@@ -150,7 +150,7 @@ function makeReader(all: Query, d: SqlDialect): StorageReader {
 
 async function countRows(all: Query, d: SqlDialect, q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>): Promise<number> {
   const params: unknown[] = []
-  const source = resolvedSource(q.perspective, d, params, q.collection)
+  const source = resolvedSource(q.perspective, d, q.collection)
   const where = compileWhere(q.where, d, params)
   const [c] = await all<{ n: number | string }>(`SELECT count(*) AS n FROM ${source} WHERE ${where}`, params)
   return Number(c!.n)
@@ -219,7 +219,7 @@ function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
 /** The statement for a resolved read: source, filter, order and page. */
 function resolvedSelect(q: ResolvedQuery, d: SqlDialect, select: string): { text: string; params: unknown[] } {
   const params: unknown[] = []
-  const source = resolvedSource(q.perspective, d, params, q.collection)
+  const source = resolvedSource(q.perspective, d, q.collection)
   const where = compileWhere(q.where, d, params)
   params.push(q.limit, q.offset)
   // A single-row lookup needs no sort (SQLite would still build a sorter for it).
@@ -228,21 +228,24 @@ function resolvedSelect(q: ResolvedQuery, d: SqlDialect, select: string): { text
 }
 
 /** The rows a perspective resolves to, aliased `h`, one per document (every variant for raw). */
-function resolvedSource(p: ResolvedPerspective, d: SqlDialect, params: unknown[], collection: string): string {
-  params.push(collection)
+function resolvedSource(p: ResolvedPerspective, d: SqlDialect, collection: string): string {
+  // The collection is written as a literal (a validated slug, quoted anyway): the unique
+  // indexes are partial on `collection = '<slug>'`, and with a `?` there SQLite has to plan
+  // the statement again on every run to know it may use them (measured: 26 µs vs 7 µs).
+  const c = literal(collection)
   switch (p.kind) {
     case 'published':
-      return `(SELECT * FROM galley_heads WHERE collection = ? AND variant = 'published') h`
+      return `(SELECT * FROM galley_heads WHERE collection = ${c} AND variant = 'published') h`
     case 'drafts':
       // A literal, so the partial index `WHERE in_drafts = <true>` matches the query.
-      return `(SELECT * FROM galley_heads WHERE collection = ? AND in_drafts = ${d.name === 'postgres' ? 'true' : '1'}) h`
+      return `(SELECT * FROM galley_heads WHERE collection = ${c} AND in_drafts = ${d.name === 'postgres' ? 'true' : '1'}) h`
     case 'raw':
-      return '(SELECT * FROM galley_heads WHERE collection = ?) h'
+      return `(SELECT * FROM galley_heads WHERE collection = ${c}) h`
     case 'stack': {
       // Layers are validated release ids and fixed names, so they are written as literals.
       const rank = p.layers.map((l, i) => `WHEN ${literal(l)} THEN ${i}`).join(' ')
       return `(SELECT * FROM (SELECT g.*, ROW_NUMBER() OVER (PARTITION BY g.id ORDER BY CASE g.variant ${rank} END) AS layer_rank
-        FROM galley_heads g WHERE g.collection = ? AND g.variant IN (${p.layers.map(literal).join(', ')})) ranked WHERE layer_rank = 1) h`
+        FROM galley_heads g WHERE g.collection = ${c} AND g.variant IN (${p.layers.map(literal).join(', ')})) ranked WHERE layer_rank = 1) h`
     }
   }
 }

@@ -103,13 +103,13 @@ describe('read cache', () => {
     raw.pragma('journal_mode = WAL')
     raw.exec("CREATE TABLE t (k, v); INSERT INTO t VALUES (1, 'number'), ('1', 'text')")
     for (let i = 0; i < 200; i++) raw.prepare('INSERT INTO t VALUES (?, ?)').run(`k${i}`, 'x'.repeat(500))
-    const reads = new DirectReads(raw, (s) => raw.prepare(s), { maxBytes: 64 * 1024 })
+    const reads = new DirectReads(raw, (s) => raw.prepare(s), { maxBytes: 32 * 1024 })
     const q = 'SELECT v FROM t WHERE k = ?'
     expect(reads.read(q, [1])).toEqual([{ v: 'number' }])
     expect(reads.read(q, ['1'])).toEqual([{ v: 'text' }])
     for (let i = 0; i < 200; i++) reads.read(q, [`k${i}`])
     expect(reads.size).toBeGreaterThan(10)
-    expect(reads.size).toBeLessThan(100) // ~1 KB each under a 64 KB budget
+    expect(reads.size).toBeLessThan(100) // ~0.7 KB each under a 32 KB budget
     raw.exec('BEGIN')
     expect(reads.read(q, [1])).toBeUndefined()
     raw.exec('ROLLBACK')

@@ -17,7 +17,7 @@ export interface SqliteOptions {
   statementCache?: number
   /**
    * Results of reads outside transactions, kept until anything is committed (by this or any
-   * other connection). `false` turns it off. Default `{ maxBytes: 32 MiB }`.
+   * other connection). `false` turns it off. Default `{ maxBytes: 64 MiB }`.
    */
   readCache?: ReadCacheOptions | false
 }
