@@ -17,7 +17,7 @@ import {
 import type { BenchTarget, DocId, PostData } from './lib/target'
 
 interface SqliteModule {
-  sqlite(options: { file: string }): StorageAdapter
+  sqlite(options: { file: string; readCache?: false }): StorageAdapter
 }
 interface PostgresModule {
   postgres(options: { connectionString: string; schema?: string }): StorageAdapter
@@ -122,15 +122,23 @@ function wrap(name: string, galley: Galley, onClose: () => Promise<void>): Bench
   }
 }
 
-export async function createSqliteTarget(file: string): Promise<BenchTarget> {
+/**
+ * `readCache: false` measures the store without its result cache: every read then runs its
+ * statement, which is what a read costs the first time or right after a write.
+ */
+export async function createSqliteTarget(
+  file: string,
+  options: { readCache?: false } = {},
+): Promise<BenchTarget> {
   mkdirSync(dirname(file), { recursive: true })
   const clean = () => {
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true })
   }
   clean()
   const { sqlite } = await load<SqliteModule>('@galley/storage-sqlite')
-  const galley = await open(sqlite({ file }))
-  return wrap('galley-sqlite', galley, async () => clean())
+  const galley = await open(sqlite({ file, ...options }))
+  const name = options.readCache === false ? 'galley-sqlite-uncached' : 'galley-sqlite'
+  return wrap(name, galley, async () => clean())
 }
 
 export async function createPostgresTarget(connectionString: string): Promise<BenchTarget> {

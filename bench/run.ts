@@ -4,7 +4,8 @@
 // targets. Env: GALLEY_BENCH_QUICK=1 (small sizes), GALLEY_BENCH_SKIP_PEERS=1,
 // GALLEY_BENCH_SKIP_POSTGRES=1, GALLEY_BENCH_SKIP_SQLITE=1, GALLEY_BENCH_REVISIONS=5,20,
 // GALLEY_BENCH_PAYLOAD_MODES=wal,default, GALLEY_BENCH_DOCS / _CHANGED / _OPS / _SECONDS /
-// _WARMUP, GALLEY_BENCH_POSTGRES_URL, GALLEY_BENCH_SKIP_HTTP=1 (no bench/http at the end).
+// _WARMUP, GALLEY_BENCH_POSTGRES_URL, GALLEY_BENCH_SKIP_HTTP=1 (no bench/http at the end),
+// GALLEY_BENCH_SKIP_UNCACHED=1 (no run of SQLite without its read cache).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -98,6 +99,15 @@ async function main(): Promise<void> {
     if (!settings.skipSqlite) {
       const file = `${dataDir}galley-${process.pid}-${revisions}.db`
       await withLoad(() => runEngine(() => createSqliteTarget(file), 'galley-sqlite', sizes))
+      if (!settings.skipUncached) {
+        await withLoad(() =>
+          runEngine(
+            () => createSqliteTarget(file, { readCache: false }),
+            'galley-sqlite-uncached',
+            sizes,
+          ),
+        )
+      }
     }
     if (!settings.skipPostgres) {
       await withLoad(() =>

@@ -71,6 +71,7 @@ export const PEERS = [
 export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdict[]): string {
   const by = (t: string) => outcomes.find((o) => o.target === t)
   const gs = by('galley-sqlite')
+  const gu = by('galley-sqlite-uncached')
   const gp = by('galley-postgres')
   const peers = PEERS.map((p) => ({ ...p, outcome: by(p.target) })).filter((p) => p.outcome)
   const baseline = peers.find((p) => p.outcome?.result)
@@ -84,10 +85,11 @@ export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdi
   const head = [
     'operation (ops/s)',
     'Galley SQLite',
+    ...(gu ? ['Galley SQLite, no read cache'] : []),
     'Galley PostgreSQL',
     ...peers.map((p) => p.label),
   ]
-  const align = ['---', '---:', '---:', ...peers.map(() => '---:')]
+  const align = ['---', '---:', ...(gu ? ['---:'] : []), '---:', ...peers.map(() => '---:')]
   for (const p of peers) {
     head.push(`Galley ÷ ${p.label.replace('Payload 3.90 SQLite, ', 'Payload ')}`)
     align.push('---:')
@@ -101,6 +103,7 @@ export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdi
     const row = [
       PHASE_LABELS[phase],
       cell(gs, phase),
+      ...(gu ? [cell(gu, phase)] : []),
       cell(gp, phase),
       ...peers.map((p) => cell(p.outcome, phase)),
     ]
@@ -130,7 +133,7 @@ export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdi
     `| drafts ÷ published read speed (median of paired slices) | findById | find by slug | within ${DRAFT_READ_SLOWDOWN}× |`,
   )
   lines.push('|---|---:|---:|:---:|')
-  for (const o of [gs, gp, ...peers.map((p) => p.outcome)]) {
+  for (const o of [gs, gu, gp, ...peers.map((p) => p.outcome)]) {
     if (!o?.result) continue
     const p = o.result.phases
     // Paired-slice medians when the run has them (older results: ratio of phase figures).
@@ -140,8 +143,8 @@ export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdi
     const bySlug =
       o.result.draftReadRatio?.find ?? p.findDrafts.opsPerSec / p.findPublished.opsPerSec
     const pass = Math.min(byId, bySlug) >= 1 / DRAFT_READ_SLOWDOWN
-    // The target binds Galley; the peers' rows are there for comparison only.
-    const binding = o.target.startsWith('galley')
+    // The target binds Galley as shipped; the peers' rows and the uncached run are for comparison.
+    const binding = o.target === 'galley-sqlite' || o.target === 'galley-postgres'
     if (binding) {
       verdicts.push({
         what: `N=${sizes.revisions} ${o.target}: drafts/published reads ${byId.toFixed(2)} (findById), ${bySlug.toFixed(2)} (find) (target ≥ ${(1 / DRAFT_READ_SLOWDOWN).toFixed(2)})`,

@@ -25,6 +25,8 @@ export interface Settings {
   payloadModes: Array<'wal' | 'default'>
   skipPostgres: boolean
   skipSqlite: boolean
+  /** Skip the extra SQLite run with the read cache off. */
+  skipUncached: boolean
   postgresUrl: string
 }
 
@@ -68,6 +70,7 @@ export function readSettings(argv: readonly string[] = process.argv.slice(2)): S
       .filter((m): m is 'wal' | 'default' => m === 'wal' || m === 'default'),
     skipPostgres: flag('GALLEY_BENCH_SKIP_POSTGRES') || argv.includes('--skip-postgres'),
     skipSqlite: flag('GALLEY_BENCH_SKIP_SQLITE') || argv.includes('--skip-sqlite'),
+    skipUncached: flag('GALLEY_BENCH_SKIP_UNCACHED') || argv.includes('--skip-uncached'),
     postgresUrl:
       process.env.GALLEY_BENCH_POSTGRES_URL ??
       process.env.GALLEY_TEST_POSTGRES_URL ??
