@@ -19,7 +19,7 @@ export interface RequestAuth {
 export const ANONYMOUS: RequestAuth = Object.freeze({ via: 'anonymous', user: null }) as RequestAuth
 
 /** Hono environment of the server's routes. */
-export type ServerEnv = { Variables: { auth: RequestAuth; client: ClientInfo } }
+export type ServerEnv = { Variables: { auth: RequestAuth; client: ClientInfo; url: URL } }
 
 /** Everything the routes share. */
 export interface ServerContext {

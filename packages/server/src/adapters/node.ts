@@ -1,6 +1,7 @@
 import { serve as honoServe } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import type { GalleyServer } from '../create-server'
+import { NODE_INCOMING } from '../http/request-headers'
 
 /**
  * Listen on Node with @hono/node-server. Resolves once the port is bound.
@@ -10,9 +11,16 @@ export function serveNode(
   server: GalleyServer,
   options: { port?: number; hostname?: string } = {},
 ): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const app = server.app
+  // The request reaches the app as the adapter built it, so its headers are the Node
+  // request's raw headers: let the routes read those without building a Web `Headers`.
+  const fetch = (request: Request, env: { incoming: unknown }) => {
+    ;(env as Record<symbol, unknown>)[NODE_INCOMING] = env.incoming
+    return app.fetch(request, env)
+  }
   return new Promise((resolve, reject) => {
     const http = honoServe(
-      { fetch: server.app.fetch, port: options.port ?? 4000, hostname: options.hostname },
+      { fetch, port: options.port ?? 4000, hostname: options.hostname },
       (info: AddressInfo) => {
         const host =
           options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : 'localhost'

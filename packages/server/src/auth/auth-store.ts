@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { sha256Base64url } from '../http/sha256'
 import { InputError, NotFoundError, requireAccess, type Galley, type GalleyDoc } from '@galley/core'
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords'
 import { INTERNAL, USERS } from './with-auth'
@@ -22,7 +23,7 @@ const SESSION_PATTERN = /^[A-Za-z0-9_-]{43}$/
 
 /** SHA-256 of a secret, base64url: 43 characters, a valid document id. */
 export function sha256Id(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url')
+  return sha256Base64url(secret)
 }
 
 /**

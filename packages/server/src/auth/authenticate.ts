@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono'
 import { ForbiddenError } from '@galley/core'
 import { CrossOriginError, UnauthorizedError } from '../http/http-errors'
 import { clientInfo } from '../http/client-info'
+import { requestHeader } from '../http/request-headers'
 import { tokenInQuery } from '../http/query-params'
 import { ANONYMOUS, type ServerContext, type ServerEnv } from '../server-context'
 import { CSRF_HEADER, readCookie, sessionCookieName } from './cookies'
@@ -18,18 +19,22 @@ const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'api_key', 'apikey']
  */
 export function authenticate(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
   return async (c, next) => {
+    // Parsed once here; routes read the query from c.var.url.
+    const url = new URL(c.req.url)
+    c.set('url', url)
     const client = clientInfo(
-      c.req.raw,
+      url,
+      (name) => requestHeader(c, name),
       c.env,
       ctx.options.trustProxy,
       ctx.options.trustedProxyHops,
     )
     c.set('client', client)
     c.set('auth', ANONYMOUS)
-    const search = new URL(c.req.url).searchParams
+    const search = url.searchParams
     if (QUERY_TOKEN_PARAMS.some((p) => search.has(p))) throw tokenInQuery()
 
-    const header = c.req.header('authorization')
+    const header = requestHeader(c, 'authorization')
     if (header !== undefined) {
       const m = /^Bearer +([^\s]+) *$/i.exec(header)
       if (!m) throw new UnauthorizedError(`The Authorization header must be 'Bearer <token>'.`)
@@ -43,7 +48,7 @@ export function authenticate(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
       return next()
     }
 
-    const cookie = readCookie(c.req.header('cookie'), sessionCookieName(client.secure))
+    const cookie = readCookie(requestHeader(c, 'cookie'), sessionCookieName(client.secure))
     if (cookie && ctx.store) {
       const session = await ctx.store.resolveSession(cookie)
       if (session) {
@@ -82,8 +87,8 @@ export function csrfProtection(ctx: ServerContext): MiddlewareHandler<ServerEnv>
   return async (c, next) => {
     const auth = c.get('auth')
     if (UNSAFE.has(c.req.method) && auth.via === 'session') {
-      assertSameOrigin(ctx, c.req.header('origin'), c.get('client').origin)
-      const sent = c.req.header(CSRF_HEADER) ?? ''
+      assertSameOrigin(ctx, requestHeader(c, 'origin'), c.get('client').origin)
+      const sent = requestHeader(c, CSRF_HEADER.toLowerCase()) ?? ''
       if (!safeEqual(sent, auth.session!.csrfToken)) {
         throw new ForbiddenError(
           `Missing or wrong ${CSRF_HEADER} header: send the csrfToken from POST /api/auth/login or GET /api/auth/me with every cookie-authenticated write.`,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { appendVary, etagOf, ifNoneMatchHits } from './cache-headers'
 
@@ -6,6 +7,13 @@ describe('cache headers', () => {
     expect(etagOf('{"a":1}')).toMatch(/^"[A-Za-z0-9_-]{32}"$/)
     expect(etagOf('{"a":1}')).toBe(etagOf('{"a":1}'))
     expect(etagOf('{"a":1}')).not.toBe(etagOf('{"a":2}'))
+  })
+
+  it('etagOf is the SHA-256 of the UTF-8 body (one-shot hash, same tags as before)', () => {
+    for (const body of ['', '{"a":1}', '{"t":"Grüße ✓ 🚀"}', 'x'.repeat(100_000)]) {
+      const sha = createHash('sha256').update(body, 'utf8').digest('base64url').slice(0, 32)
+      expect(etagOf(body)).toBe(`"${sha}"`)
+    }
   })
 
   it('If-None-Match matches lists, weak tags and *', () => {

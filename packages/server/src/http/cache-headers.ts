@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256Base64url } from './sha256'
 
 /** Headers of every response that must not be stored by a shared cache. */
 export const PRIVATE_CACHE = Object.freeze({
@@ -8,7 +8,7 @@ export const PRIVATE_CACHE = Object.freeze({
 
 /** A strong ETag: the SHA-256 of the exact body bytes, base64url, quoted. */
 export function etagOf(body: string): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
+  return `"${sha256Base64url(body).slice(0, 32)}"`
 }
 
 /** Whether an `If-None-Match` header matches `etag` (weak comparison, as RFC 9110 asks for GET). */

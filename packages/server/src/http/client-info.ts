@@ -28,25 +28,26 @@ export function forwardedEntry(value: string | null, hops: number): string | und
 }
 
 /**
- * Derive `ClientInfo` from the Web request and, on Node, the socket in `env.incoming`.
- * `trustedProxyHops` is how many proxies you run in front of the server (default 1).
+ * Derive `ClientInfo` from the request (its parsed URL and a header reader) and, on Node,
+ * the socket in `env.incoming`. `trustedProxyHops` is how many proxies you run in front of
+ * the server (default 1).
  */
 export function clientInfo(
-  req: Request,
+  url: URL,
+  header: (name: string) => string | null | undefined,
   env: unknown,
   trustProxy: boolean,
   trustedProxyHops = 1,
 ): ClientInfo {
-  const url = new URL(req.url)
   let proto = url.protocol
   let host = url.host
   let address: string | undefined
   if (trustProxy) {
-    const fwdProto = forwardedEntry(req.headers.get('x-forwarded-proto'), trustedProxyHops)
+    const fwdProto = forwardedEntry(header('x-forwarded-proto') ?? null, trustedProxyHops)
     if (fwdProto === 'https' || fwdProto === 'http') proto = `${fwdProto}:`
-    const fwdHost = forwardedEntry(req.headers.get('x-forwarded-host'), trustedProxyHops)
+    const fwdHost = forwardedEntry(header('x-forwarded-host') ?? null, trustedProxyHops)
     if (fwdHost) host = fwdHost
-    address = forwardedEntry(req.headers.get('x-forwarded-for'), trustedProxyHops)
+    address = forwardedEntry(header('x-forwarded-for') ?? null, trustedProxyHops)
   }
   if (!address) {
     const socket = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)

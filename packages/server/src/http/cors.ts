@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { appendVary } from './cache-headers'
+import { requestHeader } from './request-headers'
 
 const ALLOW_HEADERS = 'Content-Type, Authorization, If-Match, If-None-Match, X-CSRF-Token'
 const EXPOSE_HEADERS = 'ETag, Cache-Tag, Retry-After'
@@ -23,7 +24,7 @@ export function cors(allowOrigins: readonly string[], tagHeader = 'Cache-Tag'): 
   const any = allowOrigins.includes('*')
   const expose = EXPOSE_HEADERS.replace('Cache-Tag', tagHeader)
   return async (c, next) => {
-    const origin = c.req.header('origin')
+    const origin = requestHeader(c, 'origin')
     const credentialed = origin !== undefined && listed.has(origin)
     const allowed = credentialed || (origin !== undefined && any)
     const set = (h: Headers) => {
@@ -33,7 +34,7 @@ export function cors(allowOrigins: readonly string[], tagHeader = 'Cache-Tag'): 
       if (credentialed) h.set('Access-Control-Allow-Credentials', 'true')
       h.set('Access-Control-Expose-Headers', expose)
     }
-    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
+    if (c.req.method === 'OPTIONS' && requestHeader(c, 'access-control-request-method')) {
       const headers = new Headers()
       set(headers)
       if (allowed) {
@@ -44,6 +45,7 @@ export function cors(allowOrigins: readonly string[], tagHeader = 'Cache-Tag'): 
       return new Response(null, { status: 204, headers })
     }
     await next()
-    set(c.res.headers)
+    // Reading c.res.headers turns a lightweight response into a full one: only when needed.
+    if (allowed || listed.size > 0 || any) set(c.res.headers)
   }
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { PRIVATE_CACHE, etagOf, ifNoneMatchHits } from './cache-headers'
+import { requestHeader } from './request-headers'
 
 /** A JSON response no shared cache may keep: drafts, other perspectives, signed-in callers, writes, errors. */
 export function sendPrivate(
@@ -27,7 +28,7 @@ export function sendPublic(
   const etag = etagOf(text)
   const headers: Record<string, string> = { ETag: etag, 'Cache-Control': opts.cacheControl }
   if (opts.tags) headers[opts.tagHeader] = opts.tags
-  if (ifNoneMatchHits(c.req.header('if-none-match'), etag))
+  if (ifNoneMatchHits(requestHeader(c, 'if-none-match'), etag))
     return new Response(null, { status: 304, headers })
   return new Response(text, {
     status: 200,

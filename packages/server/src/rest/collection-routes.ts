@@ -159,6 +159,7 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
   return app
 }
 
+/** The request's query, from the URL `authenticate` parsed (or parsed here outside that middleware). */
 export function searchOf(c: Context): URLSearchParams {
-  return new URL(c.req.url).searchParams
+  return ((c.get('url') as URL | undefined) ?? new URL(c.req.url)).searchParams
 }
