@@ -56,6 +56,18 @@ export const MIGRATIONS: Migration[] = [
       await sql`CREATE INDEX galley_heads_in_drafts ON galley_heads (collection, created_at) WHERE in_drafts = ${sql.lit(d.bool(true))}`.execute(db)
     },
   },
+  {
+    version: 3,
+    name: 'one list index for every perspective',
+    async up(db) {
+      // A published document without a draft sat in both partial indexes, so creating one
+      // wrote two index pages; one index with in_drafts as a trailing column serves both
+      // perspectives (and counts) without touching the rows, for one page per create.
+      await sql`DROP INDEX IF EXISTS galley_heads_published`.execute(db)
+      await sql`DROP INDEX IF EXISTS galley_heads_in_drafts`.execute(db)
+      await sql`CREATE INDEX galley_heads_listed ON galley_heads (collection, created_at, in_drafts, variant)`.execute(db)
+    },
+  },
 ]
 
 /** Apply pending migrations in order, each in its own transaction. Returns what ran. */
