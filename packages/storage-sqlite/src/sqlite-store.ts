@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { Kysely, SqliteDialect, sql } from 'kysely'
+import { Kysely, SqliteDialect } from 'kysely'
 import { ConfigError } from '@galley/core'
 import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
@@ -40,19 +40,9 @@ export function sqlite(options: SqliteOptions): SqlStore {
   raw.pragma('mmap_size = 268435456')
   raw.pragma('temp_store = memory')
   const memory = options.file === ':memory:'
-  // Checkpoints run in a worker; the main connection only checkpoints as a backstop if the WAL grows very large.
-  let resetting = false
-  // RESTART, not TRUNCATE: the next writer reuses the file from its start (no regrowth).
-  // Runs through Kysely's connection lock, so never inside another operation's transaction.
-  const resetWal = () => {
-    if (resetting) return
-    resetting = true
-    sql`PRAGMA wal_checkpoint(RESTART)`
-      .execute(db)
-      .catch(() => {}) // busy: the next report retries
-      .finally(() => (resetting = false))
-  }
-  const checkpointer = memory || options.checkpointWorker === false ? undefined : startCheckpointWorker(options.file, resetWal)
+  // Checkpoints (and restarts of the log) run in a worker; the main connection only
+  // checkpoints as a backstop if the WAL grows very large.
+  const checkpointer = memory || options.checkpointWorker === false ? undefined : startCheckpointWorker(options.file)
   if (checkpointer) raw.pragma('wal_autocheckpoint = 20000')
   // A restarted log is cut back to 16 MiB: bounded on disk, without regrowing it every time.
   raw.pragma(`journal_size_limit = ${16 * 1024 * 1024}`)
