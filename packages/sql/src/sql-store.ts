@@ -32,6 +32,8 @@ export interface SqlStoreOptions {
   readDirect?: (text: string, params: readonly unknown[]) => unknown[] | undefined
   /** Told after every transaction and schema change, so whatever `readDirect` keeps can go. */
   onWrite?: () => void
+  /** See `StorageAdapter.dataVersion`. */
+  dataVersion?: () => number | undefined
   /**
    * Run `fn` in one transaction whose statements go through `query` (default: a Kysely
    * transaction). SQLite runs them synchronously on its connection instead: a Kysely
@@ -67,6 +69,7 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
   return {
     name: opts.name,
     ...reader,
+    dataVersion: opts.dataVersion,
     migrate: () => lock(() => runMigrations(db, d)).finally(written),
     async init(specs: CollectionStorageSpec[]) {
       await lock(async () => {

@@ -116,3 +116,40 @@ describe('read cache', () => {
     raw.close()
   })
 })
+
+describe('dataVersion', () => {
+  it('changes on every commit of this engine or another process, and only then', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'galley-version-'))
+    const file = join(dir, 'data.db')
+    const a = await createGalley({ storage: sqlite({ file }), collections })
+    const b = await createGalley({ storage: sqlite({ file }), collections })
+    try {
+      const v0 = a.dataVersion()
+      expect(typeof v0).toBe('number')
+      await a.find({ collection: 'posts' })
+      expect(a.dataVersion()).toBe(v0) // reads change nothing
+      const doc = await a.create({ collection: 'posts', data: { title: 'one' } })
+      const v1 = a.dataVersion()
+      expect(v1).not.toBe(v0)
+      await b.update({ collection: 'posts', id: doc.id, data: { title: 'two' }, draft: true })
+      const v2 = a.dataVersion()
+      expect(v2).not.toBe(v1)
+      expect(a.dataVersion()).toBe(v2)
+      await a.transaction(async (t) => {
+        expect(t.dataVersion()).toBeUndefined() // uncommitted reads are not cacheable
+        await t.publish({ collection: 'posts', id: doc.id })
+      })
+      expect(a.dataVersion()).not.toBe(v2)
+      // a rolled-back transaction may drop caches, but never keeps a stale version valid
+      const v3 = a.dataVersion()
+      await expect(a.transaction(async (t) => { await t.delete({ collection: 'posts', id: doc.id }); throw new Error('no') })).rejects.toThrow('no')
+      expect((await a.findById({ collection: 'posts', id: doc.id }))?.title).toBe('two')
+      expect(typeof a.dataVersion()).toBe('number')
+      expect(v3).toBeTypeOf('number')
+    } finally {
+      await a.close()
+      await b.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

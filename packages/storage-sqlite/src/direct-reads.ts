@@ -26,6 +26,8 @@ export class DirectReads {
   readonly #cache = new Map<string, { rows: unknown[]; bytes: number }>()
   #bytes = 0
   #seen: unknown = undefined
+  /** Counts invalidations: changes whenever the cached results had to go. */
+  #generation = 0
 
   constructor(raw: Database.Database, prepare: (text: string) => Database.Statement, options: ReadCacheOptions = {}) {
     this.#raw = raw
@@ -40,11 +42,7 @@ export class DirectReads {
   read(text: string, params: readonly unknown[]): unknown[] | undefined {
     if (this.#raw.inTransaction || !this.#raw.open) return undefined
     if (this.#maxBytes === 0) return this.#prepare(text).all(params as unknown[])
-    const version = this.#version.get()
-    if (version !== this.#seen) {
-      this.invalidate()
-      this.#seen = version
-    }
+    this.#checkOthers()
     const key = `${text}\u0000${JSON.stringify(params)}`
     const hit = this.#cache.get(key)
     if (hit) {
@@ -71,6 +69,28 @@ export class DirectReads {
   invalidate(): void {
     this.#cache.clear()
     this.#bytes = 0
+    this.#generation++
+  }
+
+  /**
+   * A number that changes whenever anything is committed, here or by any other connection;
+   * undefined while a transaction holds the connection (what it reads is not committed).
+   * Callers that cache results of reads take it before reading and reuse a result only
+   * while it is unchanged.
+   */
+  version(): number | undefined {
+    if (this.#raw.inTransaction || !this.#raw.open) return undefined
+    this.#checkOthers()
+    return this.#generation
+  }
+
+  /** Commits of other connections and processes show up as a new PRAGMA data_version. */
+  #checkOthers(): void {
+    const version = this.#version.get()
+    if (version !== this.#seen) {
+      this.invalidate()
+      this.#seen = version
+    }
   }
 
   get size(): number {

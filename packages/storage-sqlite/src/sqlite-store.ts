@@ -59,6 +59,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
     dialect: sqliteDialect,
     readDirect: (text, params) => reads.read(text, params),
     onWrite: () => reads.invalidate(),
+    dataVersion: () => reads.version(),
     runTransaction: (fn) => runTransaction(db, raw, statements.prepare, fn),
     onClose: async () => {
       clearInterval(optimizer)

@@ -85,6 +85,18 @@ export class Galley implements T.GalleyContext {
     if (!this.#tx) await this.config.storage.close()
   }
 
+  /**
+   * A number that changes whenever anything is committed — through this engine, another
+   * one, or another process on the same database — or undefined when the store cannot
+   * tell (PostgreSQL) or inside a transaction. For caches built on reads: take it before
+   * reading, keep the result with it, and reuse the result only while it is unchanged.
+   * @example const v = galley.dataVersion(); const page = await galley.find(…); cache.set(key, { v, page })
+   */
+  dataVersion(): number | undefined {
+    if (this.#tx) return undefined
+    return this.config.storage.dataVersion?.()
+  }
+
   // ---------------------------------------------------------------- writes
 
   async create<R = Data>(args: T.CreateArgs): Promise<T.GalleyDoc<R>> {

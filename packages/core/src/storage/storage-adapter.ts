@@ -112,6 +112,12 @@ export interface StorageAdapter extends StorageReader {
   /** Run migrations and create the field indexes the collections ask for. */
   init(collections: CollectionStorageSpec[]): Promise<void>
   transaction<T>(fn: (tx: StorageTransaction) => Promise<T>): Promise<T>
+  /**
+   * A number that changes whenever anything is committed, by this store or any other
+   * connection or process; undefined when the store cannot tell (then nothing may be
+   * cached on top of it). Optional: SQLite has it, PostgreSQL does not.
+   */
+  dataVersion?(): number | undefined
   close(): Promise<void>
 }
 
