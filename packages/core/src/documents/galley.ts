@@ -449,12 +449,13 @@ export class Galley implements T.GalleyContext {
         const resolvedVariant: Variant = p.variant.startsWith('release:') ? p.variant : next.has('draft') ? 'draft' : 'published'
         const h = next.get(resolvedVariant)!
         const row: HeadRow = { collection: coll.storageKey, id, variant: resolvedVariant, rev: h.rev, status, inDrafts: !resolvedVariant.startsWith('release:'), data: h.data, createdAt: createdAt ?? now, updatedAt: h.updatedAt }
-        const out = toDoc(row)
-        const previous = heads.get('draft') ?? heads.get('published')
-        const afterArgs = { doc: out, previousDoc: previous ? { ...previous.data, id } : null, operation: p.hook, user: caller.user, galley }
-        for (const hook of hookList(coll.hooks.afterChange)) await hook(afterArgs)
-        if (p.action === 'publish' || (p.variant === 'published' && p.action !== 'unpublish')) {
-          for (const hook of hookList(coll.hooks.afterPublish)) await hook({ ...afterArgs, doc: toDoc({ ...row, variant: 'published', data: next.get('published')!.data }) })
+        const afterChange = hookList(coll.hooks.afterChange)
+        const afterPublish = p.action === 'publish' || (p.variant === 'published' && p.action !== 'unpublish') ? hookList(coll.hooks.afterPublish) : []
+        if (afterChange.length || afterPublish.length) {
+          const previous = heads.get('draft') ?? heads.get('published')
+          const afterArgs = { doc: toDoc(row), previousDoc: previous ? { ...previous.data, id } : null, operation: p.hook, user: caller.user, galley }
+          for (const hook of afterChange) await hook(afterArgs)
+          for (const hook of afterPublish) await hook({ ...afterArgs, doc: toDoc({ ...row, variant: 'published', data: next.get('published')!.data }) })
         }
         return row
       })
