@@ -46,40 +46,7 @@ export const MIGRATIONS: Migration[] = [
       await sql`CREATE INDEX galley_heads_listed ON galley_heads (collection, created_at, in_drafts, variant)`.execute(db)
     },
   },
-  {
-    version: 4,
-    name: 'SQLite: heads and revisions as rowid tables',
-    async up(db, d) {
-      // WITHOUT ROWID keeps each ~1 KB row inside its primary-key B-tree, packed in key
-      // order: a draft or a revision for an existing document lands in a full leaf and
-      // splits it (several pages per commit). Rowid tables append rows and keep only small
-      // keys in the primary-key index. Measured: 10% fewer pages per draft save, and fewer
-      // per create (secondary indexes hold a rowid instead of the whole key).
-      if (d.name !== 'sqlite') return
-      const withoutRowid = async (table: string) => {
-        const { rows } = await sql<{ sql: string }>`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ${table}`.execute(db)
-        return /WITHOUT\s+ROWID/i.test(rows[0]?.sql ?? '')
-      }
-      // Field indexes go with the old table; syncFieldIndexes recreates them on start.
-      if (await withoutRowid('galley_heads')) {
-        await createHeads(db, d, 'galley_heads_v4', '')
-        await sql`INSERT INTO galley_heads_v4 (${sql.raw(HEAD_COLUMNS)}) SELECT ${sql.raw(HEAD_COLUMNS)} FROM galley_heads`.execute(db)
-        await sql`DROP TABLE galley_heads`.execute(db)
-        await sql`ALTER TABLE galley_heads_v4 RENAME TO galley_heads`.execute(db)
-        await sql`CREATE INDEX galley_heads_listed ON galley_heads (collection, created_at, in_drafts, variant)`.execute(db)
-      }
-      if (await withoutRowid('galley_revisions')) {
-        await createRevisions(db, d, 'galley_revisions_v4', '')
-        await sql`INSERT INTO galley_revisions_v4 (${sql.raw(REVISION_COLUMNS)}) SELECT ${sql.raw(REVISION_COLUMNS)} FROM galley_revisions`.execute(db)
-        await sql`DROP TABLE galley_revisions`.execute(db)
-        await sql`ALTER TABLE galley_revisions_v4 RENAME TO galley_revisions`.execute(db)
-      }
-    },
-  },
 ]
-
-const HEAD_COLUMNS = 'collection, id, variant, rev, status, in_drafts, data, created_at, updated_at'
-const REVISION_COLUMNS = 'id, collection, doc_id, variant, action, data, author, autosave, created_at'
 
 /** Heads hold the current content of each variant of a document. */
 async function createHeads(db: Kysely<any>, d: SqlDialect, name: string, options: string): Promise<void> {
@@ -114,11 +81,11 @@ async function createRevisions(db: Kysely<any>, d: SqlDialect, name: string, opt
 }
 
 /** Apply pending migrations in order, each in its own transaction. Returns what ran. */
-export async function runMigrations(db: Kysely<any>, d: SqlDialect, migrations: readonly Migration[] = MIGRATIONS): Promise<Array<{ version: number; name: string }>> {
+export async function runMigrations(db: Kysely<any>, d: SqlDialect): Promise<Array<{ version: number; name: string }>> {
   await sql`CREATE TABLE IF NOT EXISTS galley_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)`.execute(db)
   const applied = new Set((await sql<{ version: number }>`SELECT version FROM galley_migrations`.execute(db)).rows.map((r) => Number(r.version)))
   const ran: Array<{ version: number; name: string }> = []
-  for (const m of migrations) {
+  for (const m of MIGRATIONS) {
     if (applied.has(m.version)) continue
     await db.transaction().execute(async (trx) => {
       await m.up(trx, d)
