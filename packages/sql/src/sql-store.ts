@@ -177,6 +177,13 @@ async function countRows(all: Query, d: SqlDialect, q: Omit<ResolvedQuery, 'sort
 
 function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
   const run = all
+  // A write stores the same content as a head and as its revision: serialise it once.
+  const serialised = new WeakMap<object, unknown>()
+  const json = (data: Record<string, unknown>) => {
+    let text = serialised.get(data)
+    if (text === undefined) serialised.set(data, (text = d.jsonParam(data)))
+    return text
+  }
   // Object.assign rather than a spread: one transaction object per write, on the hot path.
   return Object.assign(makeReader(all, d), {
     async lockDocument(collection, id) {
@@ -191,7 +198,7 @@ function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
     async putHead(h: HeadRow, prev?: HeadRow) {
       if (!prev) {
         await run('INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-          h.collection, h.id, h.variant, h.rev, h.status, d.bool(h.inDrafts), d.jsonParam(h.data), h.createdAt, h.updatedAt,
+          h.collection, h.id, h.variant, h.rev, h.status, d.bool(h.inDrafts), json(h.data), h.createdAt, h.updatedAt,
         ])
         return
       }
@@ -200,7 +207,7 @@ function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
       const params: unknown[] = []
       if (prev.rev !== h.rev) {
         set.push('rev = ?', 'data = ?', 'updated_at = ?')
-        params.push(h.rev, d.jsonParam(h.data), h.updatedAt)
+        params.push(h.rev, json(h.data), h.updatedAt)
       }
       if (prev.status !== h.status) {
         set.push('status = ?')
@@ -218,7 +225,7 @@ function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
     },
     async insertRevision(r: RevisionRow) {
       await run('INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-        r.id, r.collection, r.docId, r.variant, r.action, r.data === null ? null : d.jsonParam(r.data), r.author, d.bool(r.autosave), r.createdAt,
+        r.id, r.collection, r.docId, r.variant, r.action, r.data === null ? null : json(r.data), r.author, d.bool(r.autosave), r.createdAt,
       ])
     },
     async deleteRevision(collection, id, revisionId) {
