@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { ConfigError, NotFoundError } from '@galley/core'
 import { AuthStore } from './auth/auth-store'
+import { VersionedCache } from './cache/versioned-cache'
 import { authRoutes } from './auth/auth-routes'
 import { authenticate, csrfProtection } from './auth/authenticate'
 import { RateLimiter } from './auth/rate-limiter'
@@ -73,10 +74,23 @@ export function createServer(options: ServerOptions): GalleyServer {
   const { maxAttempts, windowMs, maxAttemptsPerEmail } = opts.loginRateLimit
   if (!Number.isSafeInteger(opts.trustedProxyHops) || opts.trustedProxyHops < 1)
     throw new ConfigError('trustedProxyHops must be a whole number ≥ 1.')
+  const cacheBytes = opts.responseCache === false ? 0 : opts.responseCache.maxBytes
+  if (!Number.isSafeInteger(cacheBytes) || cacheBytes < 0)
+    throw new ConfigError(
+      'responseCache.maxBytes must be a whole number of bytes ≥ 0 (0 or false: off).',
+    )
   const ctx: ServerContext = {
     galley,
     options: opts,
     store,
+    cache:
+      cacheBytes === 0
+        ? null
+        : {
+            responses: new VersionedCache(cacheBytes),
+            // Callers are small; a sixteenth of the budget holds tens of thousands.
+            principals: new VersionedCache(Math.max(64 * 1024, Math.floor(cacheBytes / 16))),
+          },
     ops: new Operations(galley, store),
     webhooks,
     limits: {

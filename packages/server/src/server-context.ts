@@ -1,9 +1,11 @@
 import type { Galley } from '@galley/core'
+import type { VersionedCache } from './cache/versioned-cache'
 import type { AuthStore, TokenRecord, UserDoc } from './auth/auth-store'
 import type { RateLimiter } from './auth/rate-limiter'
 import type { AuthUser } from './auth/roles'
 import type { ClientInfo } from './http/client-info'
 import type { Operations } from './operations/operations'
+import type { RenderedRead } from './rest/read-response'
 import type { ResolvedServerOptions } from './server-options'
 import type { WebhookDispatcher } from './webhooks/webhook-dispatcher'
 
@@ -18,8 +20,22 @@ export interface RequestAuth {
 
 export const ANONYMOUS: RequestAuth = Object.freeze({ via: 'anonymous', user: null }) as RequestAuth
 
+/** A caller resolved from a token or session cookie, and until when that holds (ms since epoch). */
+export interface CachedPrincipal {
+  auth: RequestAuth
+  expiresMs: number
+}
+
 /** Hono environment of the server's routes. */
-export type ServerEnv = { Variables: { auth: RequestAuth; client: ClientInfo; url: URL } }
+export type ServerEnv = {
+  Variables: {
+    auth: RequestAuth
+    client: ClientInfo
+    url: URL
+    /** `galley.dataVersion()` taken before the request read anything; undefined: cache nothing. */
+    version: number | undefined
+  }
+}
 
 /** Everything the routes share. */
 export interface ServerContext {
@@ -29,6 +45,14 @@ export interface ServerContext {
   store: AuthStore | null
   ops: Operations
   webhooks: WebhookDispatcher
+  /**
+   * Null when `responseCache: false`. `responses`: rendered reads by caller, origin and URL;
+   * `principals`: the caller of a token or session, by the SHA-256 of the secret.
+   */
+  cache: {
+    responses: VersionedCache<RenderedRead>
+    principals: VersionedCache<CachedPrincipal>
+  } | null
   /** Failed logins per address+email, per address, and per email from any address. */
   limits: { login: RateLimiter; address: RateLimiter; email: RateLimiter }
 }

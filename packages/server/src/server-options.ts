@@ -45,6 +45,14 @@ export interface ServerOptions {
   fetch?: typeof fetch
   /** Preview secrets and shared links: `url` is the frontend's enable route, for ready preview URLs. */
   preview?: PreviewServerOptions
+  /**
+   * In-memory cache of REST reads (collection lists, documents, globals) and of the callers
+   * that tokens and session cookies stand for, dropped on every commit to the store (by any
+   * process); `false` turns both off. Only stores with a data version (SQLite) cache.
+   * Default `{ maxBytes: 32 MiB }`; entries above a 16th of it are not kept.
+   * @example createServer({ galley, responseCache: { maxBytes: 8 * 1024 * 1024 } })
+   */
+  responseCache?: false | { maxBytes?: number }
 }
 
 export const SERVER_DEFAULTS = Object.freeze({
@@ -60,13 +68,14 @@ export const SERVER_DEFAULTS = Object.freeze({
   trustProxy: false,
   trustedProxyHops: 1,
   graphql: Object.freeze({ maxDepth: 12, maxFields: 2000 }),
+  responseCache: Object.freeze({ maxBytes: 32 * 1024 * 1024 }),
 })
 
 /** Options after defaults are applied. */
 export type ResolvedServerOptions = Required<
   Omit<
     ServerOptions,
-    'webhookRetry' | 'fetch' | 'logger' | 'loginRateLimit' | 'graphql' | 'preview'
+    'webhookRetry' | 'fetch' | 'logger' | 'loginRateLimit' | 'graphql' | 'preview' | 'responseCache'
   >
 > & {
   webhookRetry: Partial<WebhookRetry>
@@ -75,6 +84,7 @@ export type ResolvedServerOptions = Required<
   loginRateLimit: { maxAttempts: number; windowMs: number; maxAttemptsPerEmail: number }
   graphql: { maxDepth: number; maxFields: number }
   preview?: PreviewServerOptions
+  responseCache: false | { maxBytes: number }
 }
 
 export function resolveOptions(options: ServerOptions): ResolvedServerOptions {
@@ -86,6 +96,10 @@ export function resolveOptions(options: ServerOptions): ResolvedServerOptions {
     logger: options.logger ?? console,
     loginRateLimit: loginLimits(options.loginRateLimit),
     graphql: { ...SERVER_DEFAULTS.graphql, ...stripUndefined(options.graphql ?? {}) },
+    responseCache:
+      options.responseCache === false
+        ? false
+        : { ...SERVER_DEFAULTS.responseCache, ...stripUndefined(options.responseCache ?? {}) },
   } as ResolvedServerOptions
 }
 

@@ -26,6 +26,24 @@ export function sha256Id(secret: string): string {
   return sha256Base64url(secret)
 }
 
+/** The stored id of a well-formed API token (its SHA-256), or null for a malformed one. */
+export function tokenHash(token: string): string | null {
+  return TOKEN_PATTERN.test(token) ? sha256Id(token) : null
+}
+
+/** The stored id of a well-formed session cookie value (its SHA-256), or null. */
+export function sessionHash(cookie: string): string | null {
+  return SESSION_PATTERN.test(cookie) ? sha256Id(cookie) : null
+}
+
+/** A live session: its stored id, its user as stored now, its CSRF token and expiry. */
+export interface ResolvedSession {
+  id: string
+  user: UserDoc
+  csrfToken: string
+  expiresAt: string
+}
+
 /**
  * Users, password hashes, sessions and API tokens, kept in collections `withAuth` adds and
  * always reached as trusted server code. Secrets are stored only as hashes: scrypt for
@@ -162,11 +180,13 @@ export class AuthStore {
   }
 
   /** The live session and its (current) user for a cookie value, or null. */
-  async resolveSession(
-    token: string,
-  ): Promise<{ id: string; user: UserDoc; csrfToken: string; expiresAt: string } | null> {
-    if (!SESSION_PATTERN.test(token)) return null
-    const id = sha256Id(token)
+  async resolveSession(token: string): Promise<ResolvedSession | null> {
+    const id = sessionHash(token)
+    return id === null ? null : this.resolveSessionHash(id)
+  }
+
+  /** `resolveSession` by the session's stored id (`sessionHash` of the cookie value). */
+  async resolveSessionHash(id: string): Promise<ResolvedSession | null> {
     const s = await this.galley.findById({ collection: INTERNAL.sessions, id })
     if (!s) return null
     if (typeof s.expiresAt !== 'string' || Date.parse(s.expiresAt) <= Date.now()) {
@@ -253,8 +273,13 @@ export class AuthStore {
 
   /** The record of a presented token, or null if it is malformed, unknown or revoked. */
   async resolveToken(token: string): Promise<TokenRecord | null> {
-    if (!TOKEN_PATTERN.test(token)) return null
-    const doc = await this.galley.findById({ collection: INTERNAL.tokens, id: sha256Id(token) })
+    const id = tokenHash(token)
+    return id === null ? null : this.resolveTokenHash(id)
+  }
+
+  /** `resolveToken` by the token's stored id (`tokenHash` of the token). */
+  async resolveTokenHash(id: string): Promise<TokenRecord | null> {
+    const doc = await this.galley.findById({ collection: INTERNAL.tokens, id })
     return doc ? toRecord(doc) : null
   }
 }

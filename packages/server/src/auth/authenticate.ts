@@ -7,7 +7,7 @@ import { requestHeader } from '../http/request-headers'
 import { tokenInQuery } from '../http/query-params'
 import { ANONYMOUS, type ServerContext, type ServerEnv } from '../server-context'
 import { CSRF_HEADER, readCookie, sessionCookieName } from './cookies'
-import { isRole, userOfScope } from './roles'
+import { sessionCaller, tokenCaller } from './principals'
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'api_key', 'apikey']
@@ -34,42 +34,24 @@ export function authenticate(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
     const search = url.searchParams
     if (QUERY_TOKEN_PARAMS.some((p) => search.has(p))) throw tokenInQuery()
 
+    // Before any read: responses and callers are cached under the version they were read at.
+    const version = ctx.cache === null ? undefined : ctx.galley.dataVersion()
+    c.set('version', version)
+
     const header = requestHeader(c, 'authorization')
     if (header !== undefined) {
       const m = /^Bearer +([^\s]+) *$/i.exec(header)
       if (!m) throw new UnauthorizedError(`The Authorization header must be 'Bearer <token>'.`)
-      const record = ctx.store ? await ctx.store.resolveToken(m[1]!) : null
-      if (!record) throw new UnauthorizedError('The API token is unknown, revoked or malformed.')
-      c.set('auth', {
-        via: 'token',
-        user: userOfScope(record.scope, record.id, record.name),
-        token: record,
-      })
+      const auth = await tokenCaller(ctx, m[1]!, version)
+      if (!auth) throw new UnauthorizedError('The API token is unknown, revoked or malformed.')
+      c.set('auth', auth)
       return next()
     }
 
     const cookie = readCookie(requestHeader(c, 'cookie'), sessionCookieName(client.secure))
-    if (cookie && ctx.store) {
-      const session = await ctx.store.resolveSession(cookie)
-      if (session) {
-        const u = session.user
-        c.set('auth', {
-          via: 'session',
-          user: {
-            id: u.id,
-            email: u.email,
-            name: u.name,
-            role: isRole(u.role) ? u.role : 'viewer',
-            kind: 'user',
-          },
-          session: {
-            id: session.id,
-            csrfToken: session.csrfToken,
-            expiresAt: session.expiresAt,
-            doc: u,
-          },
-        })
-      }
+    if (cookie) {
+      const auth = await sessionCaller(ctx, cookie, version)
+      if (auth) c.set('auth', auth)
     }
     return next()
   }

@@ -5,7 +5,7 @@ import { readJsonBody, readJsonObject } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
 import { tagsOfDocs } from '../operations/cache-tags'
 import type { ServerContext, ServerEnv } from '../server-context'
-import { isPublicRead, sendRead } from './read-response'
+import { isPublicRead, readRoute } from './read-response'
 
 const LIST_PARAMS = ['where', 'limit', 'page', 'sort', 'depth', 'perspective', 'draft'] as const
 const READ_PARAMS = ['perspective', 'draft', 'depth'] as const
@@ -21,25 +21,31 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
   const { ops } = ctx
   const max = ctx.options.maxBodyBytes
 
-  app.get('/:collection', async (c) => {
-    const slug = c.req.param('collection')
-    const { params, where } = parseQuery(searchOf(c), LIST_PARAMS, 'GET /api/:collection')
-    ops.collection(slug)
-    const perspective = params.get('perspective')
-    const draft = booleanParam(params, 'draft')
-    const auth = c.get('auth')
-    const isPublic = isPublicRead(auth, perspective, draft)
-    const res = await ops.find(auth, slug, {
-      where: where as never,
-      perspective,
-      draft,
-      sort: params.get('sort'),
-      limit: intParam(params, 'limit'),
-      page: intParam(params, 'page'),
-      depth: intParam(params, 'depth'),
-    })
-    return sendRead(ctx, c, res, isPublic, () => tagsOfDocs(ctx.galley, slug, res.docs, true))
-  })
+  app.get(
+    '/:collection',
+    readRoute<'/:collection'>(ctx, async (c) => {
+      const slug = c.req.param('collection')
+      const { params, where } = parseQuery(searchOf(c), LIST_PARAMS, 'GET /api/:collection')
+      ops.collection(slug)
+      const perspective = params.get('perspective')
+      const draft = booleanParam(params, 'draft')
+      const auth = c.get('auth')
+      const res = await ops.find(auth, slug, {
+        where: where as never,
+        perspective,
+        draft,
+        sort: params.get('sort'),
+        limit: intParam(params, 'limit'),
+        page: intParam(params, 'page'),
+        depth: intParam(params, 'depth'),
+      })
+      return {
+        body: res,
+        isPublic: isPublicRead(auth, perspective, draft),
+        tags: () => tagsOfDocs(ctx.galley, slug, res.docs, true),
+      }
+    }),
+  )
 
   app.post('/:collection', async (c) => {
     const slug = c.req.param('collection')
@@ -57,21 +63,27 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
     return sendPrivate(c, doc, 201)
   })
 
-  app.get('/:collection/:id', async (c) => {
-    const slug = c.req.param('collection')
-    const { params } = parseQuery(searchOf(c), READ_PARAMS, 'GET /api/:collection/:id')
-    ops.collection(slug)
-    const perspective = params.get('perspective')
-    const draft = booleanParam(params, 'draft')
-    const auth = c.get('auth')
-    const isPublic = isPublicRead(auth, perspective, draft)
-    const doc = await ops.findById(auth, slug, c.req.param('id'), {
-      perspective,
-      draft,
-      depth: intParam(params, 'depth'),
-    })
-    return sendRead(ctx, c, doc, isPublic, () => tagsOfDocs(ctx.galley, slug, [doc], false))
-  })
+  app.get(
+    '/:collection/:id',
+    readRoute<'/:collection/:id'>(ctx, async (c) => {
+      const slug = c.req.param('collection')
+      const { params } = parseQuery(searchOf(c), READ_PARAMS, 'GET /api/:collection/:id')
+      ops.collection(slug)
+      const perspective = params.get('perspective')
+      const draft = booleanParam(params, 'draft')
+      const auth = c.get('auth')
+      const doc = await ops.findById(auth, slug, c.req.param('id'), {
+        perspective,
+        draft,
+        depth: intParam(params, 'depth'),
+      })
+      return {
+        body: doc,
+        isPublic: isPublicRead(auth, perspective, draft),
+        tags: () => tagsOfDocs(ctx.galley, slug, [doc], false),
+      }
+    }),
+  )
 
   app.patch('/:collection/:id', async (c) => {
     const slug = c.req.param('collection')

@@ -5,7 +5,7 @@ import { sendPrivate } from '../http/respond'
 import { tagsOfGlobal } from '../operations/cache-tags'
 import type { ServerContext, ServerEnv } from '../server-context'
 import { searchOf } from './collection-routes'
-import { isPublicRead, sendRead } from './read-response'
+import { isPublicRead, readRoute } from './read-response'
 
 /**
  * REST routes of globals: `GET|PATCH /globals/:slug`, `POST /globals/:slug/publish`,
@@ -16,25 +16,31 @@ export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
   const { ops } = ctx
   const max = ctx.options.maxBodyBytes
 
-  app.get('/:slug', async (c) => {
-    const slug = c.req.param('slug')
-    const { params } = parseQuery(
-      searchOf(c),
-      ['perspective', 'draft', 'depth'],
-      'GET /api/globals/:slug',
-    )
-    ops.global(slug)
-    const perspective = params.get('perspective')
-    const draft = booleanParam(params, 'draft')
-    const auth = c.get('auth')
-    const isPublic = isPublicRead(auth, perspective, draft)
-    const doc = await ops.findGlobal(auth, slug, {
-      perspective,
-      draft,
-      depth: intParam(params, 'depth'),
-    })
-    return sendRead(ctx, c, doc, isPublic, () => tagsOfGlobal(ctx.galley, slug, doc))
-  })
+  app.get(
+    '/:slug',
+    readRoute<'/:slug'>(ctx, async (c) => {
+      const slug = c.req.param('slug')
+      const { params } = parseQuery(
+        searchOf(c),
+        ['perspective', 'draft', 'depth'],
+        'GET /api/globals/:slug',
+      )
+      ops.global(slug)
+      const perspective = params.get('perspective')
+      const draft = booleanParam(params, 'draft')
+      const auth = c.get('auth')
+      const doc = await ops.findGlobal(auth, slug, {
+        perspective,
+        draft,
+        depth: intParam(params, 'depth'),
+      })
+      return {
+        body: doc,
+        isPublic: isPublicRead(auth, perspective, draft),
+        tags: () => tagsOfGlobal(ctx.galley, slug, doc),
+      }
+    }),
+  )
 
   app.patch('/:slug', async (c) => {
     const slug = c.req.param('slug')

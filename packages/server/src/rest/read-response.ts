@@ -1,8 +1,9 @@
-import type { Context } from 'hono'
+import type { Context, Handler } from 'hono'
 import { resolvePerspective } from '@galley/core'
-import type { RequestAuth, ServerContext } from '../server-context'
+import type { RequestAuth, ServerContext, ServerEnv } from '../server-context'
 import { formatTagHeader } from '../operations/cache-tags'
-import { sendPrivate, sendPublic } from '../http/respond'
+import { PRIVATE_CACHE, etagOf, ifNoneMatchHits } from '../http/cache-headers'
+import { requestHeader } from '../http/request-headers'
 
 /**
  * Whether a read may be cached publicly: the `published` perspective, read by an
@@ -17,18 +18,91 @@ export function isPublicRead(
   return auth.user === null && resolvePerspective(perspective, draft).kind === 'published'
 }
 
-/** Send a read with the right caching: public with ETag and tags, or private. */
-export function sendRead(
+/** What a read route found, before it becomes a response. */
+export interface ReadResult {
+  body: unknown
+  /** Whether shared caches may keep it (see `isPublicRead`). */
+  isPublic: boolean
+  /** Cache tags of a public read, asked for only when it is public. */
+  tags: () => string[]
+}
+
+/** A read's 200 response, as sent and as the response cache keeps it. */
+export interface RenderedRead {
+  body: Uint8Array<ArrayBuffer>
+  headers: Readonly<Record<string, string>>
+  /** Public reads: the strong ETag, and the headers of a 304. */
+  etag?: string
+  notModified?: Readonly<Record<string, string>>
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+const encoder = new TextEncoder()
+
+/**
+ * A GET route that reads: `produce` finds the content, this sends it with the right caching
+ * headers (public with ETag, cache tags and 304 on `If-None-Match`, or private), and, when
+ * the response cache is on and the store has a data version, answers repeated requests from
+ * the cache while nothing was committed. The key is everything the response depends on:
+ * the caller (anonymous, token, or session and user), `Origin`, and the method and URL.
+ */
+export function readRoute<P extends string>(
   ctx: ServerContext,
-  c: Context,
-  body: unknown,
-  isPublic: boolean,
-  tags: () => string[],
-): Response {
-  if (!isPublic) return sendPrivate(c, body)
-  return sendPublic(c, body, {
-    cacheControl: ctx.options.publicCacheControl,
-    tagHeader: ctx.options.cacheTagHeader,
-    tags: formatTagHeader(tags(), ctx.options.maxCacheTagLength),
-  })
+  produce: (c: Context<ServerEnv, P>) => Promise<ReadResult>,
+): Handler<ServerEnv, P> {
+  return async (c) => {
+    const cache = ctx.cache?.responses
+    // Taken by `authenticate` before it (or anything else) read: see galley.dataVersion().
+    const version = c.get('version')
+    if (cache === undefined || version === undefined || c.req.method !== 'GET')
+      return respond(c, render(ctx, await produce(c)))
+    const key = `${principalKey(c.get('auth'))}\n${requestHeader(c, 'origin') ?? ''}\n${c.req.url}`
+    let read = cache.get(key, version)
+    if (read === undefined) {
+      read = render(ctx, await produce(c))
+      cache.set(key, version, read, sizeOf(key, read))
+    }
+    return respond(c, read)
+  }
+}
+
+/** Who the response was made for: no two callers who may see different content share one. */
+function principalKey(auth: RequestAuth): string {
+  if (auth.via === 'token') return `t:${auth.token!.id}`
+  if (auth.via === 'session') return `s:${auth.session!.id}:${auth.user!.id}`
+  return 'a'
+}
+
+function render(ctx: ServerContext, read: ReadResult): RenderedRead {
+  const text = JSON.stringify(read.body)
+  if (!read.isPublic)
+    return { body: encoder.encode(text), headers: { 'Content-Type': JSON_TYPE, ...PRIVATE_CACHE } }
+  const etag = etagOf(text)
+  const notModified: Record<string, string> = {
+    ETag: etag,
+    'Cache-Control': ctx.options.publicCacheControl,
+  }
+  const tags = formatTagHeader(read.tags(), ctx.options.maxCacheTagLength)
+  if (tags) notModified[ctx.options.cacheTagHeader] = tags
+  return {
+    body: encoder.encode(text),
+    headers: { 'Content-Type': JSON_TYPE, ...notModified },
+    etag,
+    notModified,
+  }
+}
+
+function respond(c: Context, read: RenderedRead): Response {
+  // Each response gets its own headers object: adapters may add to it (Content-Length).
+  if (read.etag !== undefined && ifNoneMatchHits(requestHeader(c, 'if-none-match'), read.etag))
+    return new Response(null, { status: 304, headers: { ...read.notModified } })
+  return new Response(read.body, { status: 200, headers: { ...read.headers } })
+}
+
+/** Roughly what an entry holds in memory: key and header strings (UTF-16), body bytes, objects. */
+function sizeOf(key: string, read: RenderedRead): number {
+  let bytes = 2 * key.length + read.body.byteLength + 300
+  for (const h of [read.headers, read.notModified ?? {}])
+    for (const k in h) bytes += 2 * (k.length + h[k]!.length)
+  return bytes
 }
