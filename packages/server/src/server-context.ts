@@ -4,6 +4,7 @@ import type { AuthStore, TokenRecord, UserDoc } from './auth/auth-store'
 import type { RateLimiter } from './auth/rate-limiter'
 import type { AuthUser } from './auth/roles'
 import type { ClientInfo } from './http/client-info'
+import type { CorsHeaders } from './http/cors'
 import type { Operations } from './operations/operations'
 import type { RenderedRead } from './rest/read-response'
 import type { ResolvedServerOptions } from './server-options'
@@ -34,6 +35,8 @@ export type ServerEnv = {
     url: URL
     /** `galley.dataVersion()` taken before the request read anything; undefined: cache nothing. */
     version: number | undefined
+    /** The CORS headers of this request's origin, set by `cors()`; responders add them. */
+    cors: CorsHeaders | undefined
   }
 }
 

@@ -50,28 +50,24 @@ export function authRoutes(ctx: ServerContext): Hono<ServerEnv> {
     ctx.limits.email.forgive(emailKey)
     const session = await ctx.store.createSession(user.id, ctx.options.sessionTtlSeconds)
     const secure = ctx.options.secureCookies === 'auto' ? client.secure : ctx.options.secureCookies
-    const res = sendPrivate(c, {
-      user: publicUser(user),
-      csrfToken: session.csrfToken,
-      expiresAt: session.expiresAt,
-    })
-    res.headers.append(
-      'Set-Cookie',
-      serializeCookie(sessionCookieName(client.secure), session.token, {
-        maxAge: ctx.options.sessionTtlSeconds,
-        httpOnly: true,
-        secure,
-      }),
+    return sendPrivate(
+      c,
+      { user: publicUser(user), csrfToken: session.csrfToken, expiresAt: session.expiresAt },
+      200,
+      {},
+      [
+        serializeCookie(sessionCookieName(client.secure), session.token, {
+          maxAge: ctx.options.sessionTtlSeconds,
+          httpOnly: true,
+          secure,
+        }),
+        serializeCookie(CSRF_COOKIE, session.csrfToken, {
+          maxAge: ctx.options.sessionTtlSeconds,
+          httpOnly: false,
+          secure,
+        }),
+      ],
     )
-    res.headers.append(
-      'Set-Cookie',
-      serializeCookie(CSRF_COOKIE, session.csrfToken, {
-        maxAge: ctx.options.sessionTtlSeconds,
-        httpOnly: false,
-        secure,
-      }),
-    )
-    return res
   })
 
   app.post('/logout', async (c) => {
@@ -81,16 +77,10 @@ export function authRoutes(ctx: ServerContext): Hono<ServerEnv> {
     if (auth.via === 'session' && ctx.store) await ctx.store.deleteSession(auth.session!.id)
     const client = c.get('client')
     const secure = ctx.options.secureCookies === 'auto' ? client.secure : ctx.options.secureCookies
-    const res = sendPrivate(c, { ok: true })
-    res.headers.append(
-      'Set-Cookie',
+    return sendPrivate(c, { ok: true }, 200, {}, [
       serializeCookie(sessionCookieName(client.secure), '', { maxAge: 0, httpOnly: true, secure }),
-    )
-    res.headers.append(
-      'Set-Cookie',
       serializeCookie(CSRF_COOKIE, '', { maxAge: 0, httpOnly: false, secure }),
-    )
-    return res
+    ])
   })
 
   app.get('/me', (c) => {

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { appendVary } from './cache-headers'
 import { requestHeader } from './request-headers'
 
@@ -44,8 +44,46 @@ export function cors(allowOrigins: readonly string[], tagHeader = 'Cache-Tag'): 
       }
       return new Response(null, { status: 204, headers })
     }
+    if (!allowed && listed.size === 0 && !any) return next()
+    const headers: Record<string, string> = {}
+    if (allowed) {
+      headers['Access-Control-Allow-Origin'] = credentialed ? origin! : '*'
+      if (credentialed) headers['Access-Control-Allow-Credentials'] = 'true'
+      headers['Access-Control-Expose-Headers'] = expose
+    }
+    c.set('cors', { headers, varyOrigin: listed.size > 0 || any })
     await next()
-    // Reading c.res.headers turns a lightweight response into a full one: only when needed.
-    if (allowed || listed.size > 0 || any) set(c.res.headers)
+    // The server's responders put these headers in the response they build (withCors); a
+    // response built elsewhere gets them added here. Added later, they would be lost when a
+    // process that runs serveNode also calls app.request(): node-server's Response then
+    // rebuilds itself from its initial headers when the body is read.
+    if (!BUILT_WITH_CORS.has(c.res)) set(c.res.headers)
   }
+}
+
+/** The CORS headers `cors()` chose for a request: put them in the response's initial headers. */
+export interface CorsHeaders {
+  headers: Readonly<Record<string, string>>
+  /** Whether `Vary` must include `Origin` (when any origin is configured). */
+  varyOrigin: boolean
+}
+
+const BUILT_WITH_CORS = new WeakSet<Response>()
+
+/** Add the request's CORS headers (if any) to `headers`, which must be fresh for this response. */
+export function withCors(c: Context, headers: Record<string, string>): Record<string, string> {
+  const cors = c.get('cors') as CorsHeaders | undefined
+  if (cors === undefined) return headers
+  Object.assign(headers, cors.headers)
+  if (cors.varyOrigin) {
+    const vary = headers.Vary
+    headers.Vary = vary ? `${vary}, Origin` : 'Origin'
+  }
+  return headers
+}
+
+/** Tell `cors()` that `res` was built with `withCors`, so its headers need nothing more. */
+export function builtWithCors(res: Response): Response {
+  BUILT_WITH_CORS.add(res)
+  return res
 }

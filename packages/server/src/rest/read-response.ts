@@ -3,6 +3,7 @@ import { resolvePerspective } from '@galley/core'
 import type { RequestAuth, ServerContext, ServerEnv } from '../server-context'
 import { formatTagHeader } from '../operations/cache-tags'
 import { PRIVATE_CACHE, etagOf, ifNoneMatchHits } from '../http/cache-headers'
+import { builtWithCors, withCors } from '../http/cors'
 import { requestHeader } from '../http/request-headers'
 
 /**
@@ -95,8 +96,12 @@ function render(ctx: ServerContext, read: ReadResult): RenderedRead {
 function respond(c: Context, read: RenderedRead): Response {
   // Each response gets its own headers object: adapters may add to it (Content-Length).
   if (read.etag !== undefined && ifNoneMatchHits(requestHeader(c, 'if-none-match'), read.etag))
-    return new Response(null, { status: 304, headers: { ...read.notModified } })
-  return new Response(read.body, { status: 200, headers: { ...read.headers } })
+    return builtWithCors(
+      new Response(null, { status: 304, headers: withCors(c, { ...read.notModified }) }),
+    )
+  return builtWithCors(
+    new Response(read.body, { status: 200, headers: withCors(c, { ...read.headers }) }),
+  )
 }
 
 /** Roughly what an entry holds in memory: key and header strings (UTF-16), body bytes, objects. */
