@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import { ForbiddenError } from '@galley/core'
 import { CrossOriginError, UnauthorizedError } from '../http/http-errors'
-import { clientInfo } from '../http/client-info'
+import { clientInfo, urlOrigin } from '../http/client-info'
 import { requestHeader } from '../http/request-headers'
 import { tokenInQuery } from '../http/query-params'
 import { ANONYMOUS, type ServerContext, type ServerEnv } from '../server-context'
@@ -19,20 +19,22 @@ const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'api_key', 'apikey']
  */
 export function authenticate(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
   return async (c, next) => {
-    // Parsed once here; routes read the query from c.var.url.
-    const url = new URL(c.req.url)
-    c.set('url', url)
+    const href = c.req.url
     const client = clientInfo(
-      url,
-      (name) => requestHeader(c, name),
+      urlOrigin(href),
+      ctx.options.trustProxy ? (name) => requestHeader(c, name) : noHeader,
       c.env,
       ctx.options.trustProxy,
       ctx.options.trustedProxyHops,
     )
     c.set('client', client)
     c.set('auth', ANONYMOUS)
-    const search = url.searchParams
-    if (QUERY_TOKEN_PARAMS.some((p) => search.has(p))) throw tokenInQuery()
+    if (mayHaveQueryToken(href)) {
+      const url = new URL(href)
+      c.set('url', url)
+      const search = url.searchParams
+      if (QUERY_TOKEN_PARAMS.some((p) => search.has(p))) throw tokenInQuery()
+    }
 
     // Before any read: responses and callers are cached under the version they were read at.
     const version = ctx.cache === null ? undefined : ctx.galley.dataVersion()
@@ -55,6 +57,19 @@ export function authenticate(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
     }
     return next()
   }
+}
+
+const noHeader = () => undefined
+
+/**
+ * Whether a URL's query could name a token parameter: a cheap test that lets most requests
+ * skip parsing it here. Conservative: anything percent-encoded is parsed and checked.
+ */
+function mayHaveQueryToken(href: string): boolean {
+  const q = href.indexOf('?')
+  if (q < 0) return false
+  const query = href.slice(q)
+  return query.includes('%') || query.includes('token') || query.includes('api')
 }
 
 /**

@@ -23,42 +23,54 @@ export function cors(allowOrigins: readonly string[], tagHeader = 'Cache-Tag'): 
   }
   const any = allowOrigins.includes('*')
   const expose = EXPOSE_HEADERS.replace('Cache-Tag', tagHeader)
+  const configured = listed.size > 0 || any
+  // Chosen once per origin at start-up: a request only looks its answer up.
+  const byOrigin = new Map<string, CorsHeaders>()
+  for (const o of listed)
+    byOrigin.set(o, {
+      headers: Object.freeze({
+        'Access-Control-Allow-Origin': o,
+        'Access-Control-Allow-Credentials': 'true',
+        'Access-Control-Expose-Headers': expose,
+      }),
+      varyOrigin: true,
+    })
+  const anyOrigin: CorsHeaders = {
+    headers: Object.freeze({
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Expose-Headers': expose,
+    }),
+    varyOrigin: true,
+  }
+  const refused: CorsHeaders = { headers: Object.freeze({}), varyOrigin: configured }
   return async (c, next) => {
     const origin = requestHeader(c, 'origin')
-    const credentialed = origin !== undefined && listed.has(origin)
-    const allowed = credentialed || (origin !== undefined && any)
-    const set = (h: Headers) => {
-      if (listed.size > 0 || any) appendVary(h, 'Origin')
-      if (!allowed) return
-      h.set('Access-Control-Allow-Origin', credentialed ? origin! : '*')
-      if (credentialed) h.set('Access-Control-Allow-Credentials', 'true')
-      h.set('Access-Control-Expose-Headers', expose)
-    }
+    const cors =
+      origin === undefined ? refused : (byOrigin.get(origin) ?? (any ? anyOrigin : refused))
     if (c.req.method === 'OPTIONS' && requestHeader(c, 'access-control-request-method')) {
       const headers = new Headers()
-      set(headers)
-      if (allowed) {
+      addTo(headers, cors)
+      if (cors !== refused) {
         headers.set('Access-Control-Allow-Methods', ALLOW_METHODS)
         headers.set('Access-Control-Allow-Headers', ALLOW_HEADERS)
         headers.set('Access-Control-Max-Age', '600')
       }
       return new Response(null, { status: 204, headers })
     }
-    if (!allowed && listed.size === 0 && !any) return next()
-    const headers: Record<string, string> = {}
-    if (allowed) {
-      headers['Access-Control-Allow-Origin'] = credentialed ? origin! : '*'
-      if (credentialed) headers['Access-Control-Allow-Credentials'] = 'true'
-      headers['Access-Control-Expose-Headers'] = expose
-    }
-    c.set('cors', { headers, varyOrigin: listed.size > 0 || any })
+    if (!configured) return next()
+    c.set('cors', cors)
     await next()
     // The server's responders put these headers in the response they build (withCors); a
     // response built elsewhere gets them added here. Added later, they would be lost when a
     // process that runs serveNode also calls app.request(): node-server's Response then
     // rebuilds itself from its initial headers when the body is read.
-    if (!BUILT_WITH_CORS.has(c.res)) set(c.res.headers)
+    if (!BUILT_WITH_CORS.has(c.res)) addTo(c.res.headers, cors)
   }
+}
+
+function addTo(h: Headers, cors: CorsHeaders): void {
+  if (cors.varyOrigin) appendVary(h, 'Origin')
+  for (const k in cors.headers) h.set(k, cors.headers[k]!)
 }
 
 /** The CORS headers `cors()` chose for a request: put them in the response's initial headers. */
