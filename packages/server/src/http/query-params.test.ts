@@ -12,7 +12,8 @@ const key = fc.stringMatching(/^[a-z][a-z0-9_.]{0,8}$/).filter((k) => k !== 'and
 const where: fc.Arbitrary<Record<string, unknown>> = fc.letrec<{ tree: Record<string, unknown> }>(
   (tie) => ({
     tree: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
+      // At most 6 and/or levels: 2 brackets each, plus field and operator, stay within the parser's 16.
+      { depthSize: 'small', withCrossShrink: true, maxDepth: 6 },
       fc.dictionary(
         key,
         fc.dictionary(
