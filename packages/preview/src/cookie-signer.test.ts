@@ -31,6 +31,23 @@ describe('createCookieSigner', () => {
     expect(await signer.verify(NAME, `v2.${body}.${sig}`)).toBeNull()
   })
 
+  it('attack: a signature re-encoded with other unused low bits in its last character is refused', async () => {
+    const signer = createCookieSigner(KEY_A)
+    for (let i = 0; i < 20; i++) {
+      const value = await signer.sign(NAME, { perspective: 'drafts', expiresAt: new Date(Date.now() + 3600_000 + i) })
+      const [v, body, sig] = value.split('.') as [string, string, string]
+      // 32 bytes are 43 characters: the last one carries 4 bits of the MAC and 2 unused bits
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+      const last = alphabet.indexOf(sig.at(-1)!)
+      for (let pad = 1; pad < 4; pad++) {
+        const twin = sig.slice(0, -1) + alphabet[(last & ~3) | ((last + pad) & 3)]
+        expect(decodeBase64url(twin)).toBeNull()
+        expect(await signer.verify(NAME, `${v}.${body}.${twin}`)).toBeNull()
+      }
+      expect(await signer.verify(NAME, value)).not.toBeNull()
+    }
+  })
+
   it('rejects hand-made cookies', async () => {
     const signer = createCookieSigner(KEY_A)
     const body = encodeBase64url(
