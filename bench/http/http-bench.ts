@@ -9,14 +9,10 @@
 import autocannon from 'autocannon'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { createGalley, defineConfig } from '@galley/core'
-import { sqlite } from '@galley/storage-sqlite'
-import { AuthStore, createServer, serveNode, withAuth } from '@galley/server'
+import { createServer, serveNode } from '@galley/server'
+import { seededGalley } from './seeded-galley'
 
 export interface HttpBenchResult {
   ceiling: number
@@ -27,38 +23,10 @@ export interface HttpBenchResult {
 }
 
 const SLUG_REQUEST = fileURLToPath(new URL('./slug-request.cjs', import.meta.url))
-const DOCS = Number(process.env.GALLEY_BENCH_HTTP_DOCS ?? 2000)
 
 export async function runHttpBench(opts: { seconds: number; connections: number; log?: (s: string) => void }): Promise<HttpBenchResult> {
   const log = opts.log ?? console.log
-  const dir = mkdtempSync(join(tmpdir(), 'galley-http-bench-'))
-  const galley = await createGalley(
-    withAuth(
-      defineConfig({
-        storage: sqlite({ file: join(dir, 'data.db') }),
-        collections: [
-          {
-            slug: 'posts',
-            versions: { drafts: true },
-            fields: [
-              { name: 'title', type: 'text', required: true },
-              { name: 'slug', type: 'slug', unique: true, index: true },
-              { name: 'body', type: 'textarea' },
-              { name: 'views', type: 'number' },
-            ],
-          },
-        ],
-      }),
-    ),
-  )
-  // Seed: every fifth post also has a newer draft, so drafts reads hit both kinds.
-  await galley.transaction(async (tx) => {
-    for (let i = 0; i < DOCS; i++) {
-      const doc = await tx.create({ collection: 'posts', data: { title: `Post ${i}`, slug: `post-${i}`, body: 'Lorem ipsum '.repeat(50), views: i } })
-      if (i % 5 === 0) await tx.update({ collection: 'posts', id: doc.id, data: { title: `Post ${i} (draft)` }, draft: true })
-    }
-  })
-  const { token } = await new AuthStore(galley).createToken({ name: 'bench', scope: 'read:drafts' })
+  const { galley, token, cleanup } = await seededGalley()
   const server = createServer({ galley })
   const api = await serveNode(server, { port: 0, hostname: '127.0.0.1' })
 
@@ -97,7 +65,7 @@ export async function runHttpBench(opts: { seconds: number; connections: number;
     ceilingServer.close()
     await api.close()
     await galley.close()
-    rmSync(dir, { recursive: true, force: true })
+    cleanup()
   }
 }
 

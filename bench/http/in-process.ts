@@ -10,15 +10,9 @@ import { Hono } from 'hono'
 import { IncomingMessage, ServerResponse } from 'node:http'
 import { Socket } from 'node:net'
 import { Writable } from 'node:stream'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createGalley, defineConfig } from '@galley/core'
-import { sqlite } from '@galley/storage-sqlite'
-import { AuthStore, createServer, serveNode, withAuth, type ServerOptions } from '@galley/server'
+import { createServer, serveNode, type ServerOptions } from '@galley/server'
+import { DOCS, seededGalley } from './seeded-galley'
 import { NODE_INCOMING } from '../../packages/server/src/http/request-headers'
-
-const DOCS = 2000
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void
 
@@ -62,42 +56,7 @@ export async function runInProcessBench(
   options: Partial<ServerOptions> = {},
   n = 4000,
 ): Promise<{ ceiling: number; published: number; drafts: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'galley-inproc-bench-'))
-  const galley = await createGalley(
-    withAuth(
-      defineConfig({
-        storage: sqlite({ file: join(dir, 'data.db') }),
-        collections: [
-          {
-            slug: 'posts',
-            versions: { drafts: true },
-            fields: [
-              { name: 'title', type: 'text', required: true },
-              { name: 'slug', type: 'slug', unique: true, index: true },
-              { name: 'body', type: 'textarea' },
-              { name: 'views', type: 'number' },
-            ],
-          },
-        ],
-      }),
-    ),
-  )
-  await galley.transaction(async (tx) => {
-    for (let i = 0; i < DOCS; i++) {
-      const doc = await tx.create({
-        collection: 'posts',
-        data: { title: `Post ${i}`, slug: `post-${i}`, body: 'Lorem ipsum '.repeat(50), views: i },
-      })
-      if (i % 5 === 0)
-        await tx.update({
-          collection: 'posts',
-          id: doc.id,
-          data: { title: `Post ${i} (draft)` },
-          draft: true,
-        })
-    }
-  })
-  const { token } = await new AuthStore(galley).createToken({ name: 'bench', scope: 'read:drafts' })
+  const { galley, token, cleanup } = await seededGalley()
   const server = createServer({ galley, ...options })
   // serveNode replaces the global Response with node-server's lighter one, as in production.
   const api = await serveNode(server, { port: 0, hostname: '127.0.0.1' })
@@ -125,7 +84,7 @@ export async function runInProcessBench(
   } finally {
     await api.close()
     await galley.close()
-    rmSync(dir, { recursive: true, force: true })
+    cleanup()
   }
 }
 
