@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { ConfigError } from '@galley/core'
+import { CommitWatch } from './commit-watch'
 
 export interface ReadCacheOptions {
   /** Upper bound of the cached rows' size (their text length, about their memory). Default 64 MiB; 0 turns the cache off. */
@@ -12,8 +13,8 @@ export interface ReadCacheOptions {
  *
  * Why it is safe: a result is only ever reused while the database is unchanged — every
  * transaction of this store drops the cache when it ends (`invalidate`), and commits of
- * any other connection or process show up as a new `PRAGMA data_version`, checked before
- * every read. Cached rows hold only strings and numbers, and callers build new objects
+ * any other connection or process are looked for before every read (`CommitWatch`: the
+ * WAL index header, or `PRAGMA data_version`). Cached rows hold only strings and numbers, and callers build new objects
  * from them, so nothing handed out can change what is kept. While the connection is inside
  * a transaction (Kysely runs them across awaits), reads are declined and go through Kysely,
  * which queues them behind it, as before.
@@ -21,18 +22,17 @@ export interface ReadCacheOptions {
 export class DirectReads {
   readonly #raw: Database.Database
   readonly #prepare: (text: string) => Database.Statement
-  readonly #version: Database.Statement
+  readonly #commits: CommitWatch
   readonly #maxBytes: number
   readonly #cache = new Map<string, { rows: unknown[]; bytes: number }>()
   #bytes = 0
-  #seen: unknown = undefined
   /** Counts invalidations: changes whenever the cached results had to go. */
   #generation = 0
 
-  constructor(raw: Database.Database, prepare: (text: string) => Database.Statement, options: ReadCacheOptions = {}) {
+  constructor(raw: Database.Database, file: string, prepare: (text: string) => Database.Statement, options: ReadCacheOptions = {}) {
     this.#raw = raw
     this.#prepare = prepare
-    this.#version = raw.prepare('PRAGMA data_version').pluck()
+    this.#commits = new CommitWatch(raw, file)
     const max = options.maxBytes ?? 64 * 1024 * 1024
     if (!Number.isFinite(max) || max < 0) throw new ConfigError(`sqlite({ readCache: { maxBytes } }): maxBytes must be a non-negative number of bytes, got ${String(max)}.`)
     this.#maxBytes = max
@@ -84,13 +84,13 @@ export class DirectReads {
     return this.#generation
   }
 
-  /** Commits of other connections and processes show up as a new PRAGMA data_version. */
+  /** Commits of other connections and processes drop the cache too. */
   #checkOthers(): void {
-    const version = this.#version.get()
-    if (version !== this.#seen) {
-      this.invalidate()
-      this.#seen = version
-    }
+    if (this.#commits.changed()) this.invalidate()
+  }
+
+  close(): void {
+    this.#commits.close()
   }
 
   get size(): number {

@@ -52,7 +52,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
   optimizer.unref()
   const statements = cachingDatabase(raw, options.statementCache ?? 500)
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) })
-  const reads = new DirectReads(raw, statements.prepare, options.readCache === false ? { maxBytes: 0 } : options.readCache)
+  const reads = new DirectReads(raw, options.file, statements.prepare, options.readCache === false ? { maxBytes: 0 } : options.readCache)
   return createSqlStore({
     name: 'sqlite',
     db,
@@ -63,6 +63,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
     runTransaction: (fn) => runTransaction(db, raw, statements.prepare, fn),
     onClose: async () => {
       clearInterval(optimizer)
+      reads.close()
       if (checkpointer) {
         const exited = new Promise((resolve) => checkpointer.once('exit', resolve))
         // Keep the process alive until the worker has checkpointed and closed.

@@ -1,0 +1,61 @@
+import type Database from 'better-sqlite3'
+import { closeSync, openSync, readSync } from 'node:fs'
+
+/**
+ * Tells whether anything may have been committed to the database since the previous call,
+ * by any connection or process. It is asked before every cached read, so it must be cheap.
+ *
+ * In WAL mode every commit rewrites the header of the WAL index (the `-shm` file every
+ * connection maps): its change counter, frame count and checksums (sqlite.org/walformat.html,
+ * unchanged since 3.7.0). Reading those 96 bytes is one `pread` (~1 µs); `PRAGMA data_version`
+ * opens and closes a read transaction (~2 µs, two `fcntl` and an `fstat`). A writer updates
+ * the second copy of the header, then the first; if the two copies differ the read caught an
+ * update midway, and the watch asks `data_version` instead, like any time the `-shm` file
+ * cannot be read. Answers err on the side of "changed": a restart of the log or this
+ * connection's own commits also count, which only costs a cache refill.
+ */
+export class CommitWatch {
+  readonly #dataVersion: Database.Statement
+  #seenVersion: unknown = undefined
+  #fd: number | undefined
+  readonly #header = Buffer.alloc(96)
+  readonly #lastHeader = Buffer.alloc(48)
+
+  constructor(raw: Database.Database, file: string) {
+    this.#dataVersion = raw.prepare('PRAGMA data_version').pluck()
+    this.#seenVersion = this.#dataVersion.get() // also makes sure the -shm file exists
+    if (file !== ':memory:' && String(raw.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal') {
+      try {
+        this.#fd = openSync(`${file}-shm`, 'r')
+      } catch {
+        this.#fd = undefined // no WAL index to read: data_version it is
+      }
+    }
+  }
+
+  /** True when something may have been committed since the previous call. */
+  changed(): boolean {
+    if (this.#fd !== undefined) {
+      let n = 0
+      try {
+        n = readSync(this.#fd, this.#header, 0, 96, 0)
+      } catch {
+        n = 0
+      }
+      if (n === 96 && this.#header.compare(this.#header, 48, 96, 0, 48) === 0) {
+        if (this.#header.compare(this.#lastHeader, 0, 48, 0, 48) === 0) return false
+        this.#header.copy(this.#lastHeader, 0, 0, 48)
+        return true
+      }
+    }
+    const version = this.#dataVersion.get()
+    if (version === this.#seenVersion) return false
+    this.#seenVersion = version
+    return true
+  }
+
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd)
+    this.#fd = undefined
+  }
+}
