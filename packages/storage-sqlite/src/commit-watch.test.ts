@@ -15,6 +15,7 @@ describe('CommitWatch', () => {
     const b = new Database(file)
     const watch = new CommitWatch(a, file)
     try {
+      expect(watch.source).toBe('wal-index')
       watch.changed() // first look
       expect(watch.changed()).toBe(false)
       for (let i = 0; i < 50; i++) {
@@ -40,6 +41,7 @@ describe('CommitWatch', () => {
   it('falls back to PRAGMA data_version where there is no WAL index (:memory:)', () => {
     const db = new Database(':memory:')
     const watch = new CommitWatch(db, ':memory:')
+    expect(watch.source).toBe('data_version')
     db.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)')
     expect(watch.changed()).toBe(false) // its own commits are not "another connection's"
     watch.close()

@@ -54,6 +54,11 @@ export class CommitWatch {
     return true
   }
 
+  /** Where changes are read from (the WAL-index header when there is one). */
+  get source(): 'wal-index' | 'data_version' {
+    return this.#fd === undefined ? 'data_version' : 'wal-index'
+  }
+
   close(): void {
     if (this.#fd !== undefined) closeSync(this.#fd)
     this.#fd = undefined
