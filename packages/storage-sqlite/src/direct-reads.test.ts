@@ -96,6 +96,7 @@ describe('read cache', () => {
 
   it('rejects a bad maxBytes with a message that names the option', () => {
     expect(() => sqlite({ file: ':memory:', readCache: { maxBytes: -1 } })).toThrow(/readCache: \{ maxBytes \}.*non-negative/)
+    expect(() => sqlite({ file: ':memory:', readCache: { maxBytes: '64mb' as unknown as number } })).toThrow(/got 64mb/)
   })
 
   it('stays within maxBytes, tells 1 from "1", and declines inside a transaction', () => {

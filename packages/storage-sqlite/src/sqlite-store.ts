@@ -30,6 +30,11 @@ export function sqlite(options: SqliteOptions): SqlStore {
   if (!options || typeof options.file !== 'string' || options.file === '') {
     throw new ConfigError(`sqlite({ file }) needs a file path, or ':memory:' for an in-memory database.`)
   }
+  const maxBytes = options.readCache === false ? 0 : options.readCache?.maxBytes
+  // Checked before anything is opened, so a bad option leaves no connection or worker behind.
+  if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !Number.isFinite(maxBytes) || maxBytes < 0)) {
+    throw new ConfigError(`sqlite({ readCache: { maxBytes } }): maxBytes must be a non-negative number of bytes, got ${String(maxBytes)}.`)
+  }
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true })
   const raw = new Database(options.file)
   raw.pragma('journal_mode = WAL')
@@ -52,7 +57,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
   optimizer.unref()
   const statements = cachingDatabase(raw, options.statementCache ?? 500)
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) })
-  const reads = new DirectReads(raw, options.file, statements.prepare, options.readCache === false ? { maxBytes: 0 } : options.readCache)
+  const reads = new DirectReads(raw, options.file, statements.prepare, { maxBytes })
   return createSqlStore({
     name: 'sqlite',
     db,
