@@ -15,11 +15,33 @@ export const MIGRATIONS: Migration[] = [
     async up(db, d) {
       // Heads hold the current content of each variant; history lives apart so reading a
       // draft costs the same however long its history is.
-      await createHeads(db, d, 'galley_heads', d.types.tableOptions)
+      await sql`CREATE TABLE galley_heads (
+        collection text NOT NULL,
+        id text NOT NULL,
+        variant text NOT NULL,
+        rev text NOT NULL,
+        status text NOT NULL,
+        in_drafts ${sql.raw(d.types.bool)} NOT NULL,
+        data ${sql.raw(d.types.json)} NOT NULL,
+        created_at text NOT NULL,
+        updated_at text NOT NULL,
+        PRIMARY KEY (collection, id, variant)
+      )${sql.raw(d.types.tableOptions)}`.execute(db)
       await sql`CREATE INDEX galley_heads_variant ON galley_heads (collection, variant, created_at)`.execute(db)
       await sql`CREATE INDEX galley_heads_drafts ON galley_heads (collection, in_drafts, created_at)`.execute(db)
       // Keyed by document first: history is always read per document, newest first.
-      await createRevisions(db, d, 'galley_revisions', d.types.tableOptions)
+      await sql`CREATE TABLE galley_revisions (
+        id text NOT NULL,
+        collection text NOT NULL,
+        doc_id text NOT NULL,
+        variant text NOT NULL,
+        action text NOT NULL,
+        data ${sql.raw(d.types.json)},
+        author text,
+        autosave ${sql.raw(d.types.bool)} NOT NULL,
+        created_at text NOT NULL,
+        PRIMARY KEY (collection, doc_id, id)
+      )${sql.raw(d.types.tableOptions)}`.execute(db)
     },
   },
   {
@@ -47,38 +69,6 @@ export const MIGRATIONS: Migration[] = [
     },
   },
 ]
-
-/** Heads hold the current content of each variant of a document. */
-async function createHeads(db: Kysely<any>, d: SqlDialect, name: string, options: string): Promise<void> {
-  await sql`CREATE TABLE ${sql.id(name)} (
-    collection text NOT NULL,
-    id text NOT NULL,
-    variant text NOT NULL,
-    rev text NOT NULL,
-    status text NOT NULL,
-    in_drafts ${sql.raw(d.types.bool)} NOT NULL,
-    data ${sql.raw(d.types.json)} NOT NULL,
-    created_at text NOT NULL,
-    updated_at text NOT NULL,
-    PRIMARY KEY (collection, id, variant)
-  )${sql.raw(options)}`.execute(db)
-}
-
-/** Append-only history, keyed by document first: always read per document, newest first. */
-async function createRevisions(db: Kysely<any>, d: SqlDialect, name: string, options: string): Promise<void> {
-  await sql`CREATE TABLE ${sql.id(name)} (
-    id text NOT NULL,
-    collection text NOT NULL,
-    doc_id text NOT NULL,
-    variant text NOT NULL,
-    action text NOT NULL,
-    data ${sql.raw(d.types.json)},
-    author text,
-    autosave ${sql.raw(d.types.bool)} NOT NULL,
-    created_at text NOT NULL,
-    PRIMARY KEY (collection, doc_id, id)
-  )${sql.raw(options)}`.execute(db)
-}
 
 /** Apply pending migrations in order, each in its own transaction. Returns what ran. */
 export async function runMigrations(db: Kysely<any>, d: SqlDialect): Promise<Array<{ version: number; name: string }>> {

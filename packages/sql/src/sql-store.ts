@@ -176,7 +176,6 @@ async function countRows(all: Query, d: SqlDialect, q: Omit<ResolvedQuery, 'sort
 }
 
 function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
-  const run = all
   // A write stores the same content as a head and as its revision: serialise it once.
   const serialised = new WeakMap<object, unknown>()
   const json = (data: Record<string, unknown>) => {
@@ -187,17 +186,17 @@ function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
   // Object.assign rather than a spread: one transaction object per write, on the hot path.
   return Object.assign(makeReader(all, d), {
     async lockDocument(collection, id) {
-      if (d.lockDocument) await run(d.lockDocument, [`${collection}/${id}`])
+      if (d.lockDocument) await all(d.lockDocument, [`${collection}/${id}`])
       const [r] = await all<{ latest: string | null; n: number | string }>('SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?', [collection, id])
       return r && r.latest !== null && Number(r.n) > 0 ? { latestRev: r.latest, revCount: Number(r.n) } : undefined
     },
     async deleteDocument(collection, id) {
-      await run(`DELETE FROM ${headsOf(collection)} AND id = ?`, [id])
-      await run('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ?', [collection, id])
+      await all(`DELETE FROM ${headsOf(collection)} AND id = ?`, [id])
+      await all('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ?', [collection, id])
     },
     async putHead(h: HeadRow, prev?: HeadRow) {
       if (!prev) {
-        await run('INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+        await all('INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
           h.collection, h.id, h.variant, h.rev, h.status, d.bool(h.inDrafts), json(h.data), h.createdAt, h.updatedAt,
         ])
         return
@@ -218,25 +217,25 @@ function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
         params.push(d.bool(h.inDrafts))
       }
       if (set.length === 0) return
-      await run(`UPDATE galley_heads SET ${set.join(', ')} WHERE collection = ${literal(h.collection)} AND variant = ${literal(h.variant)} AND id = ?`, [...params, h.id])
+      await all(`UPDATE galley_heads SET ${set.join(', ')} WHERE collection = ${literal(h.collection)} AND variant = ${literal(h.variant)} AND id = ?`, [...params, h.id])
     },
     async deleteHead(collection, id, variant: Variant) {
-      await run(`DELETE FROM ${headsOf(collection)} AND variant = ${literal(variant)} AND id = ?`, [id])
+      await all(`DELETE FROM ${headsOf(collection)} AND variant = ${literal(variant)} AND id = ?`, [id])
     },
     async insertRevision(r: RevisionRow) {
-      await run('INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      await all('INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
         r.id, r.collection, r.docId, r.variant, r.action, r.data === null ? null : json(r.data), r.author, d.bool(r.autosave), r.createdAt,
       ])
     },
     async deleteRevision(collection, id, revisionId) {
-      await run('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id = ?', [collection, id, revisionId])
+      await all('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id = ?', [collection, id, revisionId])
     },
     async pruneRevisions(collection, id, count, keep) {
       if (count <= 0) return 0
       const notKept = keep.length ? ` AND id NOT IN (${keep.map(() => '?').join(', ')})` : ''
       const rows = await all<{ id: string }>(`SELECT id FROM galley_revisions WHERE collection = ? AND doc_id = ?${notKept} ORDER BY id ASC LIMIT ${limitLiteral(count)}`, [collection, id, ...keep])
       if (rows.length === 0) return 0
-      await run(`DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id IN (${rows.map(() => '?').join(', ')})`, [collection, id, ...rows.map((r) => r.id)])
+      await all(`DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id IN (${rows.map(() => '?').join(', ')})`, [collection, id, ...rows.map((r) => r.id)])
       return rows.length
     },
   } satisfies Omit<StorageTransaction, keyof StorageReader>)

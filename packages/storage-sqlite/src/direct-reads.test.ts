@@ -104,7 +104,7 @@ describe('read cache', () => {
     raw.pragma('journal_mode = WAL')
     raw.exec("CREATE TABLE t (k, v); INSERT INTO t VALUES (1, 'number'), ('1', 'text')")
     for (let i = 0; i < 200; i++) raw.prepare('INSERT INTO t VALUES (?, ?)').run(`k${i}`, 'x'.repeat(500))
-    const reads = new DirectReads(raw, join(dir, 'raw.db'), (s) => raw.prepare(s), { maxBytes: 32 * 1024 })
+    const reads = new DirectReads(raw, join(dir, 'raw.db'), (s) => raw.prepare(s), 32 * 1024)
     const q = 'SELECT v FROM t WHERE k = ?'
     expect(reads.read(q, [1])).toEqual([{ v: 'number' }])
     expect(reads.read(q, ['1'])).toEqual([{ v: 'text' }])

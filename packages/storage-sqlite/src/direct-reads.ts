@@ -7,6 +7,15 @@ export interface ReadCacheOptions {
   maxBytes?: number
 }
 
+/** The byte budget an option asks for (`false`: none), or a `ConfigError` naming the option. */
+export function readCacheBytes(option: ReadCacheOptions | false | undefined): number {
+  const max = option === false ? 0 : (option?.maxBytes ?? 64 * 1024 * 1024)
+  if (typeof max !== 'number' || !Number.isFinite(max) || max < 0) {
+    throw new ConfigError(`sqlite({ readCache: { maxBytes } }): maxBytes must be a non-negative number of bytes, got ${String(max)}.`)
+  }
+  return max
+}
+
 /**
  * Reads outside transactions, run synchronously on the connection and answered from a
  * result cache while nothing has been committed since.
@@ -29,13 +38,12 @@ export class DirectReads {
   /** Counts invalidations: changes whenever the cached results had to go. */
   #generation = 0
 
-  constructor(raw: Database.Database, file: string, prepare: (text: string) => Database.Statement, options: ReadCacheOptions = {}) {
+  /** `maxBytes` as `readCacheBytes` checked it; 0 runs reads without keeping them. */
+  constructor(raw: Database.Database, file: string, prepare: (text: string) => Database.Statement, maxBytes: number) {
     this.#raw = raw
     this.#prepare = prepare
     this.#commits = new CommitWatch(raw, file)
-    const max = options.maxBytes ?? 64 * 1024 * 1024
-    if (!Number.isFinite(max) || max < 0) throw new ConfigError(`sqlite({ readCache: { maxBytes } }): maxBytes must be a non-negative number of bytes, got ${String(max)}.`)
-    this.#maxBytes = max
+    this.#maxBytes = maxBytes
   }
 
   /** Rows of a read, or undefined while a transaction holds the connection. */

@@ -5,7 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely'
 import { ConfigError } from '@galley/core'
 import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
-import { DirectReads, type ReadCacheOptions } from './direct-reads'
+import { DirectReads, type ReadCacheOptions, readCacheBytes } from './direct-reads'
 import { sqliteDialect } from './sqlite-dialect'
 
 export interface SqliteOptions {
@@ -30,11 +30,8 @@ export function sqlite(options: SqliteOptions): SqlStore {
   if (!options || typeof options.file !== 'string' || options.file === '') {
     throw new ConfigError(`sqlite({ file }) needs a file path, or ':memory:' for an in-memory database.`)
   }
-  const maxBytes = options.readCache === false ? 0 : options.readCache?.maxBytes
   // Checked before anything is opened, so a bad option leaves no connection or worker behind.
-  if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !Number.isFinite(maxBytes) || maxBytes < 0)) {
-    throw new ConfigError(`sqlite({ readCache: { maxBytes } }): maxBytes must be a non-negative number of bytes, got ${String(maxBytes)}.`)
-  }
+  const cacheBytes = readCacheBytes(options.readCache)
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true })
   const raw = new Database(options.file)
   raw.pragma('journal_mode = WAL')
@@ -57,7 +54,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
   optimizer.unref()
   const statements = cachingDatabase(raw, options.statementCache ?? 500)
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) })
-  const reads = new DirectReads(raw, options.file, statements.prepare, { maxBytes })
+  const reads = new DirectReads(raw, options.file, statements.prepare, cacheBytes)
   return createSqlStore({
     name: 'sqlite',
     db,

@@ -16,22 +16,12 @@ export async function tokenCaller(
   version: number | undefined,
 ): Promise<RequestAuth | null> {
   const store = ctx.store
-  if (store === null) return null
-  const id = tokenHash(token)
-  if (id === null) return null
-  const cache = ctx.cache?.principals
-  if (cache === undefined || version === undefined) {
+  const id = store && tokenHash(token)
+  if (!store || !id) return null
+  return cachedCaller(ctx, `t:${id}`, version, async () => {
     const record = await store.resolveTokenHash(id)
-    return record && tokenAuth(record)
-  }
-  const key = `t:${id}`
-  const hit = cache.get(key, version)
-  if (hit !== undefined) return hit.auth
-  const record = await store.resolveTokenHash(id)
-  if (record === null) return null
-  const auth = tokenAuth(record)
-  cache.set(key, version, { auth, expiresMs: Infinity }, PRINCIPAL_BYTES)
-  return auth
+    return record && { auth: tokenAuth(record), expiresMs: Infinity }
+  })
 }
 
 /**
@@ -44,23 +34,30 @@ export async function sessionCaller(
   version: number | undefined,
 ): Promise<RequestAuth | null> {
   const store = ctx.store
-  if (store === null) return null
-  const id = sessionHash(cookie)
-  if (id === null) return null
-  const cache = ctx.cache?.principals
-  if (cache === undefined || version === undefined) {
+  const id = store && sessionHash(cookie)
+  if (!store || !id) return null
+  // Expired sessions miss the cache and take the store's path, which deletes them.
+  return cachedCaller(ctx, `s:${id}`, version, async () => {
     const session = await store.resolveSessionHash(id)
-    return session && sessionAuth(session)
-  }
-  const key = `s:${id}`
-  const hit: CachedPrincipal | undefined = cache.get(key, version)
+    return session && { auth: sessionAuth(session), expiresMs: Date.parse(session.expiresAt) }
+  })
+}
+
+/** `resolve`'s caller, kept under `version` (never without one) and only until it expires. */
+async function cachedCaller(
+  ctx: ServerContext,
+  key: string,
+  version: number | undefined,
+  resolve: () => Promise<CachedPrincipal | null>,
+): Promise<RequestAuth | null> {
+  const cache = ctx.cache?.principals
+  if (cache === undefined || version === undefined) return (await resolve())?.auth ?? null
+  const hit = cache.get(key, version)
   if (hit !== undefined && hit.expiresMs > Date.now()) return hit.auth
-  // Expired sessions take the uncached path, which deletes them.
-  const session = await store.resolveSessionHash(id)
-  if (session === null) return null
-  const auth = sessionAuth(session)
-  cache.set(key, version, { auth, expiresMs: Date.parse(session.expiresAt) }, PRINCIPAL_BYTES)
-  return auth
+  const found = await resolve()
+  if (found === null) return null
+  cache.set(key, version, found, PRINCIPAL_BYTES)
+  return found.auth
 }
 
 function tokenAuth(record: TokenRecord): RequestAuth {

@@ -5,7 +5,7 @@ import { readJsonBody, readJsonObject } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
 import { tagsOfDocs } from '../operations/cache-tags'
 import type { ServerContext, ServerEnv } from '../server-context'
-import { isPublicRead, readRoute } from './read-response'
+import { readArgs, readRoute } from './read-response'
 
 const LIST_PARAMS = ['where', 'limit', 'page', 'sort', 'depth', 'perspective', 'draft'] as const
 const READ_PARAMS = ['perspective', 'draft', 'depth'] as const
@@ -27,23 +27,15 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
       const slug = c.req.param('collection')
       const { params, where } = parseQuery(searchOf(c), LIST_PARAMS, 'GET /api/:collection')
       ops.collection(slug)
-      const perspective = params.get('perspective')
-      const draft = booleanParam(params, 'draft')
-      const auth = c.get('auth')
-      const res = await ops.find(auth, slug, {
+      const { args, isPublic } = readArgs(c.get('auth'), params)
+      const res = await ops.find(c.get('auth'), slug, {
+        ...args,
         where: where as never,
-        perspective,
-        draft,
         sort: params.get('sort'),
         limit: intParam(params, 'limit'),
         page: intParam(params, 'page'),
-        depth: intParam(params, 'depth'),
       })
-      return {
-        body: res,
-        isPublic: isPublicRead(auth, perspective, draft),
-        tags: () => tagsOfDocs(ctx.galley, slug, res.docs, true),
-      }
+      return { body: res, isPublic, tags: () => tagsOfDocs(ctx.galley, slug, res.docs, true) }
     }),
   )
 
@@ -69,19 +61,9 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
       const slug = c.req.param('collection')
       const { params } = parseQuery(searchOf(c), READ_PARAMS, 'GET /api/:collection/:id')
       ops.collection(slug)
-      const perspective = params.get('perspective')
-      const draft = booleanParam(params, 'draft')
-      const auth = c.get('auth')
-      const doc = await ops.findById(auth, slug, c.req.param('id'), {
-        perspective,
-        draft,
-        depth: intParam(params, 'depth'),
-      })
-      return {
-        body: doc,
-        isPublic: isPublicRead(auth, perspective, draft),
-        tags: () => tagsOfDocs(ctx.galley, slug, [doc], false),
-      }
+      const { args, isPublic } = readArgs(c.get('auth'), params)
+      const doc = await ops.findById(c.get('auth'), slug, c.req.param('id'), args)
+      return { body: doc, isPublic, tags: () => tagsOfDocs(ctx.galley, slug, [doc], false) }
     }),
   )
 

@@ -5,7 +5,7 @@ import { sendPrivate } from '../http/respond'
 import { tagsOfGlobal } from '../operations/cache-tags'
 import type { ServerContext, ServerEnv } from '../server-context'
 import { searchOf } from './collection-routes'
-import { isPublicRead, readRoute } from './read-response'
+import { readArgs, readRoute } from './read-response'
 
 /**
  * REST routes of globals: `GET|PATCH /globals/:slug`, `POST /globals/:slug/publish`,
@@ -26,19 +26,9 @@ export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
         'GET /api/globals/:slug',
       )
       ops.global(slug)
-      const perspective = params.get('perspective')
-      const draft = booleanParam(params, 'draft')
-      const auth = c.get('auth')
-      const doc = await ops.findGlobal(auth, slug, {
-        perspective,
-        draft,
-        depth: intParam(params, 'depth'),
-      })
-      return {
-        body: doc,
-        isPublic: isPublicRead(auth, perspective, draft),
-        tags: () => tagsOfGlobal(ctx.galley, slug, doc),
-      }
+      const { args, isPublic } = readArgs(c.get('auth'), params)
+      const doc = await ops.findGlobal(c.get('auth'), slug, args)
+      return { body: doc, isPublic, tags: () => tagsOfGlobal(ctx.galley, slug, doc) }
     }),
   )
 

@@ -5,6 +5,7 @@ import { formatTagHeader } from '../operations/cache-tags'
 import { PRIVATE_CACHE, etagOf, ifNoneMatchHits } from '../http/cache-headers'
 import { builtWithCors, withCors } from '../http/cors'
 import { requestHeader } from '../http/request-headers'
+import { booleanParam, intParam } from '../http/query-params'
 
 /**
  * Whether a read may be cached publicly: the `published` perspective, read by an
@@ -17,6 +18,25 @@ export function isPublicRead(
   draft: boolean | undefined,
 ): boolean {
   return auth.user === null && resolvePerspective(perspective, draft).kind === 'published'
+}
+
+/**
+ * The read arguments every GET route takes from its query (`perspective`, `draft`,
+ * `depth`), and whether its answer may be cached publicly for this caller.
+ */
+export function readArgs(
+  auth: RequestAuth,
+  params: Map<string, string>,
+): {
+  args: { perspective: string | undefined; draft: boolean | undefined; depth: number | undefined }
+  isPublic: boolean
+} {
+  const perspective = params.get('perspective')
+  const draft = booleanParam(params, 'draft')
+  return {
+    args: { perspective, draft, depth: intParam(params, 'depth') },
+    isPublic: isPublicRead(auth, perspective, draft),
+  }
 }
 
 /** What a read route found, before it becomes a response. */
