@@ -1,5 +1,16 @@
 import { type PathStep, type WhereCondition, type WhereNode, likeWords } from '@galley/core'
+import { type KeyedFields, NO_KEYED_FIELDS, isKeyed } from './keyed-fields'
 import type { SqlDialect } from './sql-dialect'
+
+/**
+ * Where a condition reads document fields: keyed fields (indexed ones) from the head's
+ * `keys`, so an index can serve them, the rest from the content (`h.data`). `content` is
+ * set when the compiled filter reads the content.
+ */
+export interface WhereScope {
+  keyed: KeyedFields
+  content: boolean
+}
 
 const COLUMN_SQL = { id: 'h.id', createdAt: 'h.created_at', updatedAt: 'h.updated_at', status: 'h.status' } as const
 
@@ -9,16 +20,21 @@ const COLUMN_SQL = { id: 'h.id', createdAt: 'h.created_at', updatedAt: 'h.update
  * NOT of their positive twin, exactly as `matchWhere` evaluates them in memory. Built as
  * text so the same query shape always gives the same statement (cached by the driver).
  */
-export function compileWhere(node: WhereNode | undefined, d: SqlDialect, params: unknown[]): string {
+export function compileWhere(node: WhereNode | undefined, d: SqlDialect, params: unknown[], scope: WhereScope = { keyed: NO_KEYED_FIELDS, content: false }): string {
   if (!node) return '1 = 1'
   if (node.type === 'and' || node.type === 'or') {
     const group = node as { type: 'and' | 'or'; children: WhereNode[] }
     if (group.children.length === 0) return '1 = 1'
-    return group.children.map((c) => `(${compileWhere(c, d, params)})`).join(node.type === 'and' ? ' AND ' : ' OR ')
+    return group.children.map((c) => `(${compileWhere(c, d, params, scope)})`).join(node.type === 'and' ? ' AND ' : ' OR ')
   }
   const c = node as WhereCondition
+  const base = () => {
+    if (isKeyed(scope.keyed, c.steps)) return 'h.keys'
+    scope.content = true
+    return 'h.data'
+  }
   const positive = (op: WhereCondition['operator'], value: unknown) =>
-    c.column ? predicate(COLUMN_SQL[c.column], op, value, c, d, params) : onPath('h.data', c.steps, op, value, c, d, params, 0)
+    c.column ? predicate(COLUMN_SQL[c.column], op, value, c, d, params) : onPath(base(), c.steps, op, value, c, d, params, 0)
   switch (c.operator) {
     case 'exists':
       return c.value ? positive('exists', true) : `NOT (${positive('exists', true)})`

@@ -1,24 +1,59 @@
 import { createHash } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import type { CollectionStorageSpec, PathStep } from '@galley/core'
+import { type KeyedFields, keyedFieldsOf, projectKeys } from './keyed-fields'
 import type { SqlDialect } from './sql-dialect'
 
 /** Maps unique index names back to the field they guard, so a violation names the field. */
 export type UniqueIndexMap = Map<string, { collection: string; path: string }>
 
+/** What the store needs to know of each collection's indexed fields after start-up. */
+export interface FieldIndexState {
+  uniques: UniqueIndexMap
+  keyed: Map<string, KeyedFields>
+}
+
+/**
+ * Bring every head's `keys` (see keyed-fields.ts) in line with the fields each collection
+ * indexes now: when that set changed since the last start (or the heads were just
+ * migrated), recompute them from the content, in one transaction per collection.
+ */
+async function syncKeyedFields(db: Kysely<any>, d: SqlDialect, spec: CollectionStorageSpec, keyed: KeyedFields): Promise<void> {
+  const wanted = JSON.stringify(keyed.paths)
+  const { rows } = await sql<{ paths: string }>`SELECT paths FROM galley_keyed_fields WHERE collection = ${spec.storageKey}`.execute(db)
+  if (rows[0]?.paths === wanted) return
+  await db.transaction().execute(async (trx) => {
+    if (rows.length > 0 || keyed.paths.length > 0) {
+      const heads = await sql<{ id: string; variant: string; data: unknown }>`SELECT h.id, h.variant, r.data FROM galley_heads h
+        JOIN galley_revisions r ON r.collection = h.collection AND r.doc_id = h.id AND r.id = h.rev WHERE h.collection = ${spec.storageKey}`.execute(trx)
+      for (const h of heads.rows) {
+        const keys = d.jsonParam(projectKeys(d.parseJson(h.data) ?? {}, keyed))
+        await sql`UPDATE galley_heads SET keys = ${keys} WHERE collection = ${spec.storageKey} AND id = ${h.id} AND variant = ${h.variant}`.execute(trx)
+      }
+    }
+    await sql`DELETE FROM galley_keyed_fields WHERE collection = ${spec.storageKey}`.execute(trx)
+    await sql`INSERT INTO galley_keyed_fields (collection, paths) VALUES (${spec.storageKey}, ${wanted})`.execute(trx)
+  })
+}
+
 /**
  * Create the real database indexes that `index: true` and `unique: true` ask for, on the
- * same JSON expressions the where compiler emits, so lookups use them instead of scanning.
+ * same JSON expressions over `keys` the where compiler emits, so lookups use them instead
+ * of scanning.
  * Unique fields get two partial indexes: one over published heads, one over the drafts view.
  */
-export async function syncFieldIndexes(db: Kysely<any>, d: SqlDialect, specs: CollectionStorageSpec[]): Promise<UniqueIndexMap> {
+export async function syncFieldIndexes(db: Kysely<any>, d: SqlDialect, specs: CollectionStorageSpec[]): Promise<FieldIndexState> {
   const uniques: UniqueIndexMap = new Map()
+  const keyedBy = new Map<string, KeyedFields>()
   const done = new Set<string>()
   for (const spec of specs) {
+    const keyed = keyedFieldsOf(spec)
+    keyedBy.set(spec.storageKey, keyed)
+    await syncKeyedFields(db, d, spec, keyed)
     for (const { info, unique } of spec.indexes) {
       if (info.steps.some((s: PathStep) => 'each' in s)) continue // array members: no plain expression index
       const keys = info.steps.map((s) => (s as { key: string }).key)
-      const expr = sql.raw(d.extract('data', keys, info.kind))
+      const expr = sql.raw(d.extract('keys', keys, info.kind))
       const name = `galley_ix_${hash(`${info.kind}:${keys.join('.')}`)}`
       // A unique field's two partial unique indexes already serve published and drafts lookups.
       if (!unique && !done.has(name)) {
@@ -38,7 +73,7 @@ export async function syncFieldIndexes(db: Kysely<any>, d: SqlDialect, specs: Co
       uniques.set(`${base}_d`, { collection: spec.storageKey, path: info.path })
     }
   }
-  return uniques
+  return { uniques, keyed: keyedBy }
 }
 
 function hash(s: string): string {

@@ -68,14 +68,68 @@ export const MIGRATIONS: Migration[] = [
       await sql`CREATE INDEX galley_heads_listed ON galley_heads (collection, created_at, in_drafts, variant)`.execute(db)
     },
   },
+  {
+    version: 4,
+    name: 'content lives once, in its revision',
+    async up(db, d) {
+      // A head is its revision's content, so it stores only a pointer to it (`rev`) and the
+      // values of indexed fields (`keys`, filled in by the field index sync on start-up).
+      // SQLite: a WITHOUT ROWID table keeps whole rows in its interior pages too, so ~1 KB
+      // rows gave a fan-out of four and a deep tree that split on most writes (13 pages
+      // written per draft save); small heads and history as a rowid table fix both.
+      const t = d.types
+      // Never expected (a head always points at a revision), but no content may be lost.
+      await sql`INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at)
+        SELECT h.rev, h.collection, h.id, h.variant, 'restore', h.data, NULL, ${sql.lit(d.bool(false))}, h.updated_at FROM galley_heads h
+        WHERE NOT EXISTS (SELECT 1 FROM galley_revisions r WHERE r.collection = h.collection AND r.doc_id = h.id AND r.id = h.rev)`.execute(db)
+      await sql`CREATE TABLE galley_heads_next (
+        collection text NOT NULL,
+        id text NOT NULL,
+        variant text NOT NULL,
+        rev text NOT NULL,
+        status text NOT NULL,
+        in_drafts ${sql.raw(t.bool)} NOT NULL,
+        keys ${sql.raw(t.json)} NOT NULL,
+        created_at text NOT NULL,
+        updated_at text NOT NULL,
+        PRIMARY KEY (collection, id, variant)
+      )${sql.raw(t.tableOptions)}`.execute(db)
+      await sql`INSERT INTO galley_heads_next (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at)
+        SELECT collection, id, variant, rev, status, in_drafts, '{}', created_at, updated_at FROM galley_heads`.execute(db)
+      await sql`DROP TABLE galley_heads`.execute(db)
+      await sql`ALTER TABLE galley_heads_next RENAME TO galley_heads`.execute(db)
+      if (d.name === 'postgres') await sql`ALTER TABLE galley_heads RENAME CONSTRAINT galley_heads_next_pkey TO galley_heads_pkey`.execute(db)
+      await sql`CREATE INDEX galley_heads_listed ON galley_heads (collection, created_at, in_drafts, variant)`.execute(db)
+      // Which fields `keys` holds per collection; a change makes start-up fill them in again.
+      await sql`CREATE TABLE galley_keyed_fields (collection text PRIMARY KEY, paths text NOT NULL)`.execute(db)
+      if (d.name !== 'sqlite') return
+      // History appends at the end of a rowid table; the key index holds small entries.
+      await sql`CREATE TABLE galley_revisions_next (
+        collection text NOT NULL,
+        doc_id text NOT NULL,
+        id text NOT NULL,
+        variant text NOT NULL,
+        action text NOT NULL,
+        data ${sql.raw(t.json)},
+        author text,
+        autosave ${sql.raw(t.bool)} NOT NULL,
+        created_at text NOT NULL
+      )`.execute(db)
+      await sql`INSERT INTO galley_revisions_next (collection, doc_id, id, variant, action, data, author, autosave, created_at)
+        SELECT collection, doc_id, id, variant, action, data, author, autosave, created_at FROM galley_revisions ORDER BY collection, doc_id, id`.execute(db)
+      await sql`DROP TABLE galley_revisions`.execute(db)
+      await sql`ALTER TABLE galley_revisions_next RENAME TO galley_revisions`.execute(db)
+      await sql`CREATE UNIQUE INDEX galley_revisions_key ON galley_revisions (collection, doc_id, id)`.execute(db)
+    },
+  },
 ]
 
 /** Apply pending migrations in order, each in its own transaction. Returns what ran. */
-export async function runMigrations(db: Kysely<any>, d: SqlDialect): Promise<Array<{ version: number; name: string }>> {
+export async function runMigrations(db: Kysely<any>, d: SqlDialect, migrations: readonly Migration[] = MIGRATIONS): Promise<Array<{ version: number; name: string }>> {
   await sql`CREATE TABLE IF NOT EXISTS galley_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)`.execute(db)
   const applied = new Set((await sql<{ version: number }>`SELECT version FROM galley_migrations`.execute(db)).rows.map((r) => Number(r.version)))
   const ran: Array<{ version: number; name: string }> = []
-  for (const m of MIGRATIONS) {
+  for (const m of migrations) {
     if (applied.has(m.version)) continue
     await db.transaction().execute(async (trx) => {
       await m.up(trx, d)

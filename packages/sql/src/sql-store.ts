@@ -13,7 +13,8 @@ import {
   type Variant,
 } from '@galley/core'
 import { compileWhere, keysOf } from './compile-where'
-import { type UniqueIndexMap, syncFieldIndexes } from './field-indexes'
+import { type FieldIndexState, syncFieldIndexes } from './field-indexes'
+import { type KeyedFields, NO_KEYED_FIELDS, isKeyed, projectKeys } from './keyed-fields'
 import { runMigrations } from './migrations'
 import { type SqlDialect, literal } from './sql-dialect'
 
@@ -59,10 +60,11 @@ type Executor = Kysely<any> | Transaction<any>
  */
 export function createSqlStore(opts: SqlStoreOptions): SqlStore {
   const { db, dialect: d } = opts
-  const state = { uniques: new Map() as UniqueIndexMap }
+  const state: FieldIndexState = { uniques: new Map(), keyed: new Map() }
+  const keyedOf = (collection: string) => state.keyed.get(collection) ?? NO_KEYED_FIELDS
   const direct = opts.readDirect
   const query: Query = direct ? async (text, params) => (direct(text, params) as never[] | undefined) ?? all(db, d, text, params) : (text, params) => all(db, d, text, params)
-  const reader = makeReader(query, d)
+  const reader = makeReader(query, d, keyedOf)
   const written = opts.onWrite ?? (() => {})
   const runTransaction = opts.runTransaction ?? (<T>(fn: (q: Query) => Promise<T>) => db.transaction().execute((trx) => fn((text, params) => all(trx, d, text, params))))
   const lock = opts.withInitLock ?? (<T>(fn: () => Promise<T>) => fn())
@@ -74,15 +76,16 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
     async init(specs: CollectionStorageSpec[]) {
       await lock(async () => {
         await runMigrations(db, d)
-        state.uniques = await syncFieldIndexes(db, d, specs)
+        Object.assign(state, await syncFieldIndexes(db, d, specs))
       }).finally(written)
     },
     async explainResolved(q) {
-      const { text, params } = resolvedSelect(q, d, 'SELECT h.*')
+      const { text, params } = resolvedSelect(q, d, keyedOf(q.collection), 'SELECT h.*')
       return db.transaction().execute(async (trx) => {
         // Plans as they are once statistics exist (PostgreSQL autovacuum, SQLite PRAGMA optimize),
         // and on PostgreSQL whether an index is usable at all on a tiny test table.
         await sql`ANALYZE galley_heads`.execute(trx)
+        await sql`ANALYZE galley_revisions`.execute(trx)
         if (d.name === 'postgres') await sql`SET LOCAL enable_seqscan = off`.execute(trx)
         const rows = await all<Record<string, unknown>>(trx, d, `${d.name === 'postgres' ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${text}`, params)
         return rows.map((r) => String(r['QUERY PLAN'] ?? r.detail)).join('\n')
@@ -90,7 +93,7 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
     },
     async transaction(fn) {
       try {
-        return await runTransaction((q) => fn(makeTransaction(q, d)))
+        return await runTransaction((q) => fn(makeTransaction(q, d, keyedOf)))
       } catch (err) {
         throw mapUnique(err, d, state.uniques)
       } finally {
@@ -109,7 +112,7 @@ async function all<R>(db: Executor, d: SqlDialect, text: string, params: readonl
   return result.rows
 }
 
-function mapUnique(err: unknown, d: SqlDialect, uniques: UniqueIndexMap): unknown {
+function mapUnique(err: unknown, d: SqlDialect, uniques: FieldIndexState['uniques']): unknown {
   const index = d.uniqueIndexOf(err)
   const hit = index ? uniques.get(index) : undefined
   return hit ? new UniqueViolation(hit.collection, hit.path, { cause: err }) : err
@@ -123,6 +126,13 @@ function mapUnique(err: unknown, d: SqlDialect, uniques: UniqueIndexMap): unknow
  * Both are validated names (and quoted anyway); one statement per collection and variant.
  */
 const headsOf = (collection: string) => `galley_heads WHERE collection = ${literal(collection)}`
+/**
+ * A head's content is its revision's (`h0` a head): one lookup by the revisions' key per
+ * head. A scalar subquery rather than a join, so the heads always drive the plan (lists
+ * walk the list index, lookups a field index) whatever statistics the planner has.
+ */
+const CONTENT = '(SELECT r.data FROM galley_revisions r WHERE r.collection = h0.collection AND r.doc_id = h0.id AND r.id = h0.rev) AS data'
+const HEADS_WITH_CONTENT = (collection: string) => `SELECT h0.*, ${CONTENT} FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
 const COUNT_REVISIONS = 'SELECT count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?'
 const LIST_REVISIONS = (limit: number) => `SELECT * FROM galley_revisions WHERE collection = ? AND doc_id = ? ORDER BY id DESC LIMIT ${limitLiteral(limit)} OFFSET ?`
 
@@ -139,22 +149,24 @@ const GET_REVISION = 'SELECT * FROM galley_revisions WHERE collection = ? AND do
 /** Runs one statement (`?` placeholders) and returns its rows. */
 export type Query = <R>(text: string, params: unknown[]) => Promise<R[]>
 
-function makeReader(all: Query, d: SqlDialect): StorageReader {
+type KeyedOf = (collection: string) => KeyedFields
+
+function makeReader(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageReader {
   return {
     async getHeads(collection, id) {
-      return (await all<RawHead>(`SELECT * FROM ${headsOf(collection)} AND id = ?`, [id])).map((x) => toHead(x, d))
+      return (await all<RawHead>(`${HEADS_WITH_CONTENT(collection)} AND h0.id = ?`, [id])).map((x) => toHead(x, d))
     },
     async findResolved(q: ResolvedQuery) {
       // One row more than asked tells whether anything follows, so most pages need no count.
-      const { text, params } = resolvedSelect({ ...q, limit: q.limit + 1 }, d, 'SELECT h.*')
+      const { text, params } = resolvedSelect({ ...q, limit: q.limit + 1 }, d, keyedOf(q.collection), 'SELECT h.*')
       const found = await all<RawHead>(text, params)
       const more = found.length > q.limit
       const heads = (more ? found.slice(0, q.limit) : found).map((x) => toHead(x, d))
       let total = heads.length + q.offset
-      if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0))) total = await countRows(all, d, q)
+      if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0))) total = await countRows(all, d, keyedOf(q.collection), q)
       return { rows: heads, total }
     },
-    countResolved: (q) => countRows(all, d, q),
+    countResolved: (q) => countRows(all, d, keyedOf(q.collection), q),
     async listRevisions(collection, id, { limit, offset }) {
       const rows = await all<RawRevision>(LIST_REVISIONS(limit), [collection, id, offset])
       const [c] = await all<{ n: number | string }>(COUNT_REVISIONS, [collection, id])
@@ -167,15 +179,17 @@ function makeReader(all: Query, d: SqlDialect): StorageReader {
   }
 }
 
-async function countRows(all: Query, d: SqlDialect, q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>): Promise<number> {
+async function countRows(all: Query, d: SqlDialect, keyed: KeyedFields, q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>): Promise<number> {
   const params: unknown[] = []
-  const source = resolvedSource(q.perspective, d, q.collection)
-  const where = compileWhere(q.where, d, params)
+  const scope = { keyed, content: false }
+  const where = compileWhere(q.where, d, params, scope)
+  // A count needs the content only when the filter reads a field that is not keyed.
+  const source = resolvedSource(q.perspective, d, q.collection, scope.content)
   const [c] = await all<{ n: number | string }>(`SELECT count(*) AS n FROM ${source} WHERE ${where}`, params)
   return Number(c!.n)
 }
 
-function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
+function makeTransaction(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageTransaction {
   // A write stores the same content as a head and as its revision: serialise it once.
   const serialised = new WeakMap<object, unknown>()
   const json = (data: Record<string, unknown>) => {
@@ -184,7 +198,8 @@ function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
     return text
   }
   // Object.assign rather than a spread: one transaction object per write, on the hot path.
-  return Object.assign(makeReader(all, d), {
+  const keysOf = (h: HeadRow) => d.jsonParam(projectKeys(h.data, keyedOf(h.collection))) as string
+  return Object.assign(makeReader(all, d, keyedOf), {
     async lockDocument(collection, id) {
       if (d.lockDocument) await all(d.lockDocument, [`${collection}/${id}`])
       const [r] = await all<{ latest: string | null; n: number | string }>('SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?', [collection, id])
@@ -195,9 +210,10 @@ function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
       await all('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ?', [collection, id])
     },
     async putHead(h: HeadRow, prev?: HeadRow) {
+      // The content itself is stored once, with the revision `rev` (see insertRevision).
       if (!prev) {
-        await all('INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-          h.collection, h.id, h.variant, h.rev, h.status, d.bool(h.inDrafts), json(h.data), h.createdAt, h.updatedAt,
+        await all('INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+          h.collection, h.id, h.variant, h.rev, h.status, d.bool(h.inDrafts), keysOf(h), h.createdAt, h.updatedAt,
         ])
         return
       }
@@ -205,8 +221,13 @@ function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
       const set: string[] = []
       const params: unknown[] = []
       if (prev.rev !== h.rev) {
-        set.push('rev = ?', 'data = ?', 'updated_at = ?')
-        params.push(h.rev, json(h.data), h.updatedAt)
+        set.push('rev = ?', 'updated_at = ?')
+        params.push(h.rev, h.updatedAt)
+        const keys = keysOf(h)
+        if (keys !== keysOf(prev)) {
+          set.push('keys = ?')
+          params.push(keys)
+        }
       }
       if (prev.status !== h.status) {
         set.push('status = ?')
@@ -242,44 +263,49 @@ function makeTransaction(all: Query, d: SqlDialect): StorageTransaction {
 }
 
 /** The statement for a resolved read: source, filter, order and page. */
-function resolvedSelect(q: ResolvedQuery, d: SqlDialect, select: string): { text: string; params: unknown[] } {
+function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFields, select: string): { text: string; params: unknown[] } {
   const params: unknown[] = []
-  const source = resolvedSource(q.perspective, d, q.collection)
-  const where = compileWhere(q.where, d, params)
+  const scope = { keyed, content: true }
+  const where = compileWhere(q.where, d, params, scope)
+  const source = resolvedSource(q.perspective, d, q.collection, true)
   params.push(q.offset)
   // A single-row lookup needs no sort (SQLite would still build a sorter for it).
-  const order = q.single ? '' : ` ORDER BY ${orderBy(q.sort, q.perspective, d)}`
+  const order = q.single ? '' : ` ORDER BY ${orderBy(q.sort, q.perspective, d, keyed)}`
   return { text: `${select} FROM ${source} WHERE ${where}${order} LIMIT ${limitLiteral(q.limit)} OFFSET ?`, params }
 }
 
-/** The rows a perspective resolves to, aliased `h`, one per document (every variant for raw). */
-function resolvedSource(p: ResolvedPerspective, d: SqlDialect, collection: string): string {
+/**
+ * The rows a perspective resolves to, aliased `h`, one per document (every variant for
+ * raw), with their content as `h.data` when `content` is set.
+ */
+function resolvedSource(p: ResolvedPerspective, d: SqlDialect, collection: string, content: boolean): string {
   // The collection as a literal (see headsOf): 26 µs vs 7 µs per slug lookup.
-  const c = literal(collection)
+  const heads = content ? HEADS_WITH_CONTENT(collection) : `SELECT h0.* FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
   switch (p.kind) {
     case 'published':
-      return `(SELECT * FROM ${headsOf(collection)} AND variant = 'published') h`
+      return `(${heads} AND h0.variant = 'published') h`
     case 'drafts':
       // A literal, so the partial index `WHERE in_drafts = <true>` matches the query.
-      return `(SELECT * FROM ${headsOf(collection)} AND in_drafts = ${d.name === 'postgres' ? 'true' : '1'}) h`
+      return `(${heads} AND h0.in_drafts = ${d.name === 'postgres' ? 'true' : '1'}) h`
     case 'raw':
-      return `(SELECT * FROM ${headsOf(collection)}) h`
+      return `(${heads}) h`
     case 'stack': {
       // Layers are validated release ids and fixed names, so they are written as literals.
       const rank = p.layers.map((l, i) => `WHEN ${literal(l)} THEN ${i}`).join(' ')
-      return `(SELECT * FROM (SELECT g.*, ROW_NUMBER() OVER (PARTITION BY g.id ORDER BY CASE g.variant ${rank} END) AS layer_rank
-        FROM galley_heads g WHERE g.collection = ${c} AND g.variant IN (${p.layers.map(literal).join(', ')})) ranked WHERE layer_rank = 1) h`
+      const ranked = `SELECT g.*, ROW_NUMBER() OVER (PARTITION BY g.id ORDER BY CASE g.variant ${rank} END) AS layer_rank
+        FROM galley_heads g WHERE g.collection = ${literal(collection)} AND g.variant IN (${p.layers.map(literal).join(', ')})`
+      return `(SELECT h0.*${content ? `, ${CONTENT}` : ''} FROM (${ranked}) h0 WHERE h0.layer_rank = 1) h`
     }
   }
 }
 
-function orderBy(sort: SortSpec[], p: ResolvedPerspective, d: SqlDialect): string {
+function orderBy(sort: SortSpec[], p: ResolvedPerspective, d: SqlDialect, keyed: KeyedFields): string {
   const parts = sort.map(({ info, direction }) => {
     const col = info.column === 'createdAt' ? 'created_at' : info.column === 'updatedAt' ? 'updated_at' : info.column
     const dir = direction === 'desc' ? 'DESC' : 'ASC'
     // Columns are never null and hold ASCII (ids, ISO times), so they sort as stored and can use an index.
     if (col) return `h.${col} ${dir}`
-    let expr = d.extract('h.data', keysOf(info.steps), info.kind)
+    let expr = d.extract(isKeyed(keyed, info.steps) ? 'h.keys' : 'h.data', keysOf(info.steps), info.kind)
     if (info.kind === 'text') expr = d.sortText(expr)
     // Missing values sort last in both directions, on both stores.
     return `(CASE WHEN ${expr} IS NULL THEN 1 ELSE 0 END), ${expr} ${dir}`
@@ -296,6 +322,7 @@ interface RawHead {
   rev: string
   status: string
   in_drafts: unknown
+  /** The content, from the head's revision. */
   data: unknown
   created_at: string
   updated_at: string

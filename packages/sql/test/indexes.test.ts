@@ -25,7 +25,7 @@ for (const store of STORES) {
             })
             if (process.env.GALLEY_SHOW_PLANS) console.log(store.name, path, kind, plan)
             // the index narrows the search (not a scan with a filter)
-            const used = store.name === 'sqlite' ? /SEARCH galley_heads USING INDEX galley_(ix|uq)_\w+ \([^)]*<expr>=\?[^)]*\)/ : new RegExp(`Index Cond: .*data #>> '\\{${path}\\}'`)
+            const used = store.name === 'sqlite' ? /SEARCH (galley_heads|h0) USING INDEX galley_(ix|uq)_\w+ \([^)]*<expr>=\?[^)]*\)/ : new RegExp(`Index Cond: .*keys #>> '\\{${path}\\}'`)
             expect(plan, `${path} in ${kind}`).toMatch(used)
           }
         }
