@@ -151,6 +151,11 @@ export type Query = <R>(text: string, params: unknown[]) => Promise<R[]>
 
 type KeyedOf = (collection: string) => KeyedFields
 
+/** A head's keyed values as stored. */
+function keysText(h: HeadRow, d: SqlDialect, keyedOf: KeyedOf): string {
+  return d.jsonParam(projectKeys(h.data, keyedOf(h.collection))) as string
+}
+
 function makeReader(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageReader {
   return {
     async getHeads(collection, id) {
@@ -166,7 +171,9 @@ function makeReader(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageReader 
       if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0))) total = await countRows(all, d, keyedOf(q.collection), q)
       return { rows: heads, total }
     },
-    countResolved: (q) => countRows(all, d, keyedOf(q.collection), q),
+    countResolved(q) {
+      return countRows(all, d, keyedOf(q.collection), q)
+    },
     async listRevisions(collection, id, { limit, offset }) {
       const rows = await all<RawRevision>(LIST_REVISIONS(limit), [collection, id, offset])
       const [c] = await all<{ n: number | string }>(COUNT_REVISIONS, [collection, id])
@@ -190,15 +197,7 @@ async function countRows(all: Query, d: SqlDialect, keyed: KeyedFields, q: Omit<
 }
 
 function makeTransaction(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageTransaction {
-  // A write stores the same content as a head and as its revision: serialise it once.
-  const serialised = new WeakMap<object, unknown>()
-  const json = (data: Record<string, unknown>) => {
-    let text = serialised.get(data)
-    if (text === undefined) serialised.set(data, (text = d.jsonParam(data)))
-    return text
-  }
   // Object.assign rather than a spread: one transaction object per write, on the hot path.
-  const keysOf = (h: HeadRow) => d.jsonParam(projectKeys(h.data, keyedOf(h.collection))) as string
   return Object.assign(makeReader(all, d, keyedOf), {
     async lockDocument(collection, id) {
       if (d.lockDocument) await all(d.lockDocument, [`${collection}/${id}`])
@@ -213,7 +212,7 @@ function makeTransaction(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageTr
       // The content itself is stored once, with the revision `rev` (see insertRevision).
       if (!prev) {
         await all('INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-          h.collection, h.id, h.variant, h.rev, h.status, d.bool(h.inDrafts), keysOf(h), h.createdAt, h.updatedAt,
+          h.collection, h.id, h.variant, h.rev, h.status, d.bool(h.inDrafts), keysText(h, d, keyedOf), h.createdAt, h.updatedAt,
         ])
         return
       }
@@ -223,8 +222,8 @@ function makeTransaction(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageTr
       if (prev.rev !== h.rev) {
         set.push('rev = ?', 'updated_at = ?')
         params.push(h.rev, h.updatedAt)
-        const keys = keysOf(h)
-        if (keys !== keysOf(prev)) {
+        const keys = keysText(h, d, keyedOf)
+        if (keys !== keysText(prev, d, keyedOf)) {
           set.push('keys = ?')
           params.push(keys)
         }
@@ -245,7 +244,7 @@ function makeTransaction(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageTr
     },
     async insertRevision(r: RevisionRow) {
       await all('INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-        r.id, r.collection, r.docId, r.variant, r.action, r.data === null ? null : json(r.data), r.author, d.bool(r.autosave), r.createdAt,
+        r.id, r.collection, r.docId, r.variant, r.action, r.data === null ? null : d.jsonParam(r.data), r.author, d.bool(r.autosave), r.createdAt,
       ])
     },
     async deleteRevision(collection, id, revisionId) {

@@ -62,7 +62,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
     readDirect: (text, params) => reads.read(text, params),
     onWrite: () => reads.invalidate(),
     dataVersion: () => reads.version(),
-    runTransaction: (fn) => runTransaction(db, raw, statements.prepare, fn),
+    runTransaction: transactions(db, raw, statements.prepare),
     onClose: async () => {
       clearInterval(optimizer)
       reads.close()
@@ -84,24 +84,26 @@ export function sqlite(options: SqliteOptions): SqlStore {
  * a read-then-write transaction can then never fail to upgrade when another process
  * committed in between.
  */
-function runTransaction<T>(db: Kysely<any>, raw: Database.Database, prepare: (text: string) => Database.Statement, fn: (query: Query) => Promise<T>): Promise<T> {
+function transactions(db: Kysely<any>, raw: Database.Database, prepare: (text: string) => Database.Statement) {
+  // Made once per store: under tsx (esbuild keepNames) every function made per call costs a defineProperty.
   const query: Query = async <R>(text: string, params: unknown[]) => {
     const stmt = prepare(text)
     if (stmt.reader) return stmt.all(params) as R[]
     stmt.run(params)
     return []
   }
-  return db.connection().execute(async () => {
-    prepare('BEGIN IMMEDIATE').run()
-    try {
-      const result = await fn(query)
-      prepare('COMMIT').run()
-      return result
-    } catch (err) {
-      if (raw.inTransaction) prepare('ROLLBACK').run()
-      throw err
-    }
-  })
+  return <T>(fn: (query: Query) => Promise<T>): Promise<T> =>
+    db.connection().execute(async () => {
+      prepare('BEGIN IMMEDIATE').run()
+      try {
+        const result = await fn(query)
+        prepare('COMMIT').run()
+        return result
+      } catch (err) {
+        if (raw.inTransaction) prepare('ROLLBACK').run()
+        throw err
+      }
+    })
 }
 
 /**

@@ -388,12 +388,11 @@ export class Galley implements T.GalleyContext {
   ): Promise<Data> {
     if (!isObject(input)) throw new InputError('data must be an object of field values.')
     let data: Data = { ...input }
-    const hookArgs = () => ({ data, originalDoc: opts.original, operation: opts.operation, draft: opts.draft, user: opts.caller.user, galley: w.galley })
-    for (const hook of hookList(coll.hooks.beforeValidate)) data = ((await hook(hookArgs())) as Data | undefined) ?? data
+    for (const hook of hookList(coll.hooks.beforeValidate)) data = ((await hook(beforeHookArgs(data, w, opts))) as Data | undefined) ?? data
     const result = await validateFields(coll.fields, data, { draft: opts.draft, applyDefaults: opts.operation === 'create' })
     if (result.errors.length) throw new ValidationError(result.errors, coll.slug)
     data = result.data
-    for (const hook of hookList(coll.hooks.beforeChange)) data = ((await hook(hookArgs())) as Data | undefined) ?? data
+    for (const hook of hookList(coll.hooks.beforeChange)) data = ((await hook(beforeHookArgs(data, w, opts))) as Data | undefined) ?? data
     return data
   }
 
@@ -655,3 +654,7 @@ export function toDoc(row: HeadRow): T.GalleyDoc {
   return Object.assign({}, row.data, { id: row.id, _status: row.status, _variant: row.variant, _rev: row.rev, createdAt: row.createdAt, updatedAt: row.updatedAt }) as T.GalleyDoc
 }
 
+/** What before-hooks receive (a module function: no closure made per write). */
+function beforeHookArgs(data: Data, w: WriteState, opts: { draft: boolean; operation: 'create' | 'update'; original: Data | null; caller: Caller }) {
+  return { data, originalDoc: opts.original, operation: opts.operation, draft: opts.draft, user: opts.caller.user, galley: w.galley }
+}

@@ -10,22 +10,22 @@ export type HeadMap = Map<Variant, { rev: string; data: Record<string, unknown>;
  */
 export function applyRevision(heads: HeadMap, rev: RevisionRow): HeadMap {
   const next: HeadMap = new Map(heads)
-  const set = (v: Variant) => next.set(v, { rev: rev.id, data: rev.data ?? {}, updatedAt: rev.createdAt })
+  const head = { rev: rev.id, data: rev.data ?? {}, updatedAt: rev.createdAt }
   switch (rev.action) {
     case 'create':
     case 'update':
     case 'autosave':
     case 'restore':
-      set(rev.variant)
+      next.set(rev.variant, head)
       // Writing the published content directly supersedes any draft.
       if (rev.variant === 'published') next.delete('draft')
       break
     case 'publish':
-      set('published')
+      next.set('published', head)
       next.delete('draft')
       break
     case 'unpublish':
-      set('draft')
+      next.set('draft', head)
       next.delete('published')
       break
     case 'discardDraft':

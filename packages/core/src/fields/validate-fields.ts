@@ -76,6 +76,12 @@ function walk(
   return out
 }
 
+/** Record a field error; returns the value unchanged (a module function: called per field, no closure). */
+function failed(errors: FieldError[], path: string, value: unknown, message: string): unknown {
+  errors.push({ path, message })
+  return value
+}
+
 function checkValue(
   field: Field,
   value: unknown,
@@ -84,64 +90,60 @@ function checkValue(
   errors: FieldError[],
   root: Record<string, unknown>,
 ): unknown {
-  const fail = (message: string) => {
-    errors.push({ path, message })
-    return value
-  }
   switch (field.type) {
     case 'text':
     case 'textarea':
     case 'email':
     case 'slug': {
-      if (typeof value !== 'string') return fail(`Expected text, got ${kindOf(value)}.`)
+      if (typeof value !== 'string') return failed(errors, path, value, `Expected text, got ${kindOf(value)}.`)
       const max = field.maxLength ?? MAX_TEXT
-      if (value.length > max) return fail(`Must be at most ${max} characters.`)
-      if (field.minLength !== undefined && value.length < field.minLength) return fail(`Must be at least ${field.minLength} characters.`)
-      if (field.type === 'email' && !EMAIL.test(value)) return fail('Must be a valid email address.')
-      if (field.type === 'slug' && !SLUG.test(value)) return fail('Use lower-case letters, digits and single dashes (e.g. my-first-post).')
+      if (value.length > max) return failed(errors, path, value, `Must be at most ${max} characters.`)
+      if (field.minLength !== undefined && value.length < field.minLength) return failed(errors, path, value, `Must be at least ${field.minLength} characters.`)
+      if (field.type === 'email' && !EMAIL.test(value)) return failed(errors, path, value, 'Must be a valid email address.')
+      if (field.type === 'slug' && !SLUG.test(value)) return failed(errors, path, value, 'Use lower-case letters, digits and single dashes (e.g. my-first-post).')
       return value
     }
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`Expected a number, got ${kindOf(value)}.`)
-      if (field.integer && !Number.isInteger(value)) return fail('Must be a whole number.')
-      if (field.min !== undefined && value < field.min) return fail(`Must be at least ${field.min}.`)
-      if (field.max !== undefined && value > field.max) return fail(`Must be at most ${field.max}.`)
+      if (typeof value !== 'number' || !Number.isFinite(value)) return failed(errors, path, value, `Expected a number, got ${kindOf(value)}.`)
+      if (field.integer && !Number.isInteger(value)) return failed(errors, path, value, 'Must be a whole number.')
+      if (field.min !== undefined && value < field.min) return failed(errors, path, value, `Must be at least ${field.min}.`)
+      if (field.max !== undefined && value > field.max) return failed(errors, path, value, `Must be at most ${field.max}.`)
       return value
     }
     case 'checkbox':
-      return typeof value === 'boolean' ? value : fail(`Expected true or false, got ${kindOf(value)}.`)
+      return typeof value === 'boolean' ? value : failed(errors, path, value, `Expected true or false, got ${kindOf(value)}.`)
     case 'date': {
       const d = typeof value === 'string' || typeof value === 'number' ? new Date(value) : value instanceof Date ? value : null
-      if (!d || Number.isNaN(d.getTime())) return fail('Expected a date (ISO 8601, e.g. 2026-01-31T12:00:00Z).')
+      if (!d || Number.isNaN(d.getTime())) return failed(errors, path, value, 'Expected a date (ISO 8601, e.g. 2026-01-31T12:00:00Z).')
       return d.toISOString()
     }
     case 'select': {
       const allowed = field.options.map((o) => (typeof o === 'string' ? o : o.value))
       const check = (v: unknown) => typeof v === 'string' && allowed.includes(v)
       if (field.hasMany) {
-        if (!Array.isArray(value) || !value.every(check)) return fail(`Expected a list of: ${allowed.join(', ')}.`)
+        if (!Array.isArray(value) || !value.every(check)) return failed(errors, path, value, `Expected a list of: ${allowed.join(', ')}.`)
         return value
       }
-      return check(value) ? value : fail(`Must be one of: ${allowed.join(', ')}.`)
+      return check(value) ? value : failed(errors, path, value, `Must be one of: ${allowed.join(', ')}.`)
     }
     case 'relationship': {
       const toId = (v: unknown) => (isObject(v) && typeof v.id === 'string' ? v.id : v)
       const valid = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v)
       if (field.hasMany) {
-        if (!Array.isArray(value)) return fail(`Expected a list of '${field.relationTo}' ids.`)
+        if (!Array.isArray(value)) return failed(errors, path, value, `Expected a list of '${field.relationTo}' ids.`)
         const ids = value.map(toId)
-        return ids.every(valid) ? ids : fail(`Expected a list of '${field.relationTo}' ids.`)
+        return ids.every(valid) ? ids : failed(errors, path, value, `Expected a list of '${field.relationTo}' ids.`)
       }
       const id = toId(value)
-      return valid(id) ? id : fail(`Expected the id of a '${field.relationTo}' document.`)
+      return valid(id) ? id : failed(errors, path, value, `Expected the id of a '${field.relationTo}' document.`)
     }
     case 'group':
-      if (!isObject(value)) return fail(`Expected an object, got ${kindOf(value)}.`)
+      if (!isObject(value)) return failed(errors, path, value, `Expected an object, got ${kindOf(value)}.`)
       return walk(field.fields, value, path, opts, errors, root)
     case 'array': {
-      if (!Array.isArray(value)) return fail(`Expected a list, got ${kindOf(value)}.`)
-      if (field.minRows !== undefined && value.length < field.minRows && !opts.draft) return fail(`Needs at least ${field.minRows} rows.`)
-      if (field.maxRows !== undefined && value.length > field.maxRows) return fail(`Allows at most ${field.maxRows} rows.`)
+      if (!Array.isArray(value)) return failed(errors, path, value, `Expected a list, got ${kindOf(value)}.`)
+      if (field.minRows !== undefined && value.length < field.minRows && !opts.draft) return failed(errors, path, value, `Needs at least ${field.minRows} rows.`)
+      if (field.maxRows !== undefined && value.length > field.maxRows) return failed(errors, path, value, `Allows at most ${field.maxRows} rows.`)
       const rows: unknown[] = []
       for (const [i, row] of value.entries()) {
         if (!isObject(row)) {
@@ -156,7 +158,7 @@ function checkValue(
     }
     case 'richText': {
       if (!Array.isArray(value) || !value.every((b) => isObject(b) && typeof b.type === 'string')) {
-        return fail('Expected rich text: a list of blocks, each an object with a string "type".')
+        return failed(errors, path, value, 'Expected rich text: a list of blocks, each an object with a string "type".')
       }
       return jsonCopy(value, path, errors)
     }
