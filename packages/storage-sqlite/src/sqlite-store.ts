@@ -7,6 +7,7 @@ import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
 import { DirectReads, type ReadCacheOptions, readCacheBytes } from './direct-reads'
 import { sqliteDialect } from './sqlite-dialect'
+import { useWalBatching } from './wal-batch'
 
 export interface SqliteOptions {
   /** Database file, or `':memory:'` for tests. Parent folders are created. */
@@ -33,6 +34,8 @@ export function sqlite(options: SqliteOptions): SqlStore {
   // Checked before anything is opened, so a bad option leaves no connection or worker behind.
   const cacheBytes = readCacheBytes(options.readCache)
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true })
+  // Before the connection opens: the batching VFS serves connections opened after it loads.
+  if (options.file !== ':memory:') useWalBatching()
   const raw = new Database(options.file)
   raw.pragma('journal_mode = WAL')
   raw.pragma('synchronous = NORMAL')

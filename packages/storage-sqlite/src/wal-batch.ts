@@ -1,0 +1,42 @@
+import Database from 'better-sqlite3'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const LIBRARY = fileURLToPath(new URL(`../native/build/wal-batch.${process.platform === 'darwin' ? 'dylib' : 'so'}`, import.meta.url))
+
+let loaded: boolean | undefined
+
+/**
+ * Load the WAL batching VFS (native/wal-batch.c, built on install) once per process: it
+ * becomes SQLite's default VFS, so every connection opened afterwards writes a commit's
+ * WAL frames with one call instead of two per page (a small commit here: 8 pages, 16
+ * calls of ~2.5 µs → 1). Returns whether it is in use; without it (no C compiler at
+ * install, Windows, or GALLEY_SQLITE_WAL_BATCH=0) SQLite behaves exactly the same, slower.
+ */
+export function useWalBatching(): boolean {
+  if (loaded === undefined) {
+    loaded = false
+    if (process.env.GALLEY_SQLITE_WAL_BATCH !== '0' && existsSync(LIBRARY)) {
+      const probe = new Database(':memory:')
+      try {
+        probe.loadExtension(LIBRARY) // entry point sqlite3_walbatch_init, from the file name
+        loaded = true
+      } catch (err) {
+        console.warn(`[galley] WAL batching extension not loaded (${(err as Error).message}); SQLite works as usual.`)
+      } finally {
+        probe.close()
+      }
+    }
+  }
+  return loaded
+}
+
+/**
+ * For WAL files, over all connections of the process: writes SQLite handed to the batching
+ * VFS, write calls it made, and how many of those were rewrites of frames already written.
+ */
+export function walBatchStats(db: Database.Database): { writes: number; calls: number; rewrites: number } | undefined {
+  if (!loaded) return undefined
+  const [writes, calls, rewrites] = String(db.prepare('SELECT galley_wal_batch() AS s').pluck().get()).split(' ').map(Number)
+  return { writes: writes!, calls: calls!, rewrites: rewrites! }
+}
