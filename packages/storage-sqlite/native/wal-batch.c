@@ -10,7 +10,9 @@
 ** other file, and every other write to a WAL (rewritten checksums, overwritten frames),
 ** goes straight through. Pending bytes are written before any other operation on the
 ** file (read, sync, truncate, size, lock, file control, close), so nothing can observe
-** the file without them. What reaches the file, and in which order relative to the WAL
+** the file without them, and when the connection releases the WAL write lock (through
+** its database file), so frames a rolled-back transaction spilled are in the file before
+** another writer may append at the same place, as they would be without the shim. What reaches the file, and in which order relative to the WAL
 ** index, is what SQLite alone would have written; only the number of calls changes.
 **
 ** Loaded into better-sqlite3 with loadExtension(); it registers itself as the default
@@ -33,13 +35,13 @@ typedef struct BatchFile BatchFile;
 struct BatchFile {
   sqlite3_file base;     /* pMethods: batchIo */
   sqlite3_file *pReal;   /* the file of the wrapped VFS, right after this struct */
+  BatchFile *pPeer;      /* a WAL's database file, and a database file's open WAL */
   int isWal;
   int flushAfterNext;    /* the commit frame's header is pending: write after its page */
   unsigned char *buf;    /* pending bytes, for offset bufOff */
   int bufLen, bufCap;
   sqlite3_int64 bufOff;
   sqlite3_int64 hiWater; /* end of what this handle appended since the WAL header */
-  sqlite3_int64 pad;     /* keeps pReal 8-byte aligned */
 };
 
 static sqlite3_vfs *pOrig = 0;
@@ -140,6 +142,8 @@ static int batchWrite(sqlite3_file *f, const void *z, int n, sqlite3_int64 off) 
 static int batchClose(sqlite3_file *f) {
   BatchFile *p = (BatchFile *)f;
   int rc = batchFlush(p);
+  if (p->pPeer && p->pPeer->pPeer == p) p->pPeer->pPeer = 0;
+  p->pPeer = 0;
   int rc2 = p->pReal->pMethods->xClose(p->pReal);
   free(p->buf);
   p->buf = 0;
@@ -188,6 +192,17 @@ static int batchShmMap(sqlite3_file *f, int i, int sz, int ext, void volatile **
   return REAL(f)->pMethods->xShmMap(REAL(f), i, sz, ext, pp);
 }
 static int batchShmLock(sqlite3_file *f, int offset, int n, int flags) {
+  BatchFile *wal = ((BatchFile *)f)->pPeer;
+  /*
+  ** Releasing the WAL write lock (lock 0, exclusive) ends a write transaction. One that
+  ** rolled back may leave frames it spilled in the buffer; SQLite alone would have written
+  ** them already, and the next writer overwrites them. Write them now, before another
+  ** writer can append (and publish) frames at the same place.
+  */
+  if (wal && wal->bufLen > 0 && offset == 0 && n == 1 && flags == (SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE)) {
+    int rc = batchFlush(wal);
+    if (rc != SQLITE_OK) return rc;
+  }
   return REAL(f)->pMethods->xShmLock(REAL(f), offset, n, flags);
 }
 static void batchShmBarrier(sqlite3_file *f) { REAL(f)->pMethods->xShmBarrier(REAL(f)); }
@@ -215,6 +230,14 @@ static int batchOpen(sqlite3_vfs *vfs, const char *zName, sqlite3_file *f, int f
     else if (m->iVersion == 2) { io2 = batchIo; io2.iVersion = 2; p->base.pMethods = &io2; }
     else { io1 = batchIo; io1.iVersion = 1; p->base.pMethods = &io1; }
     p->isWal = (flags & SQLITE_OPEN_WAL) != 0;
+    if (p->isWal && zName) {
+      /* The database file of this WAL, opened through this VFS too: it sees the write lock. */
+      BatchFile *db = (BatchFile *)sqlite3_database_file_object(zName);
+      if (db && db->base.pMethods && db->base.pMethods->xShmLock == batchShmLock) {
+        p->pPeer = db;
+        db->pPeer = p;
+      }
+    }
   } else {
     p->base.pMethods = 0;
   }
@@ -259,9 +282,15 @@ int sqlite3_walbatch_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routin
   int rc;
   SQLITE_EXTENSION_INIT2(pApi);
   (void)pzErrMsg;
+  sqlite3_mutex *mutex = sqlite3_mutex_alloc(SQLITE_MUTEX_STATIC_APP1) /* not MAIN: vfs_register takes that one */;
+  sqlite3_mutex_enter(mutex);
   if (pOrig == 0) {
-    pOrig = sqlite3_vfs_find(0);
-    if (pOrig == 0 || pOrig->iVersion < 3) return SQLITE_ERROR;
+    sqlite3_vfs *dflt = sqlite3_vfs_find(0);
+    if (dflt == 0 || dflt == &batchVfs || dflt->iVersion < 3) {
+      sqlite3_mutex_leave(mutex);
+      return SQLITE_ERROR;
+    }
+    pOrig = dflt;
     batchVfs = *pOrig;
     batchVfs.zName = "galley-wal-batch";
     batchVfs.pNext = 0;
@@ -303,10 +332,13 @@ int sqlite3_walbatch_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routin
     batchIo.xFetch = batchFetch;
     batchIo.xUnfetch = batchUnfetch;
     rc = sqlite3_vfs_register(&batchVfs, 1);
-    if (rc != SQLITE_OK) return rc;
-    rc = sqlite3_auto_extension((void (*)(void))addStats);
-    if (rc != SQLITE_OK) return rc;
+    if (rc == SQLITE_OK) rc = sqlite3_auto_extension((void (*)(void))addStats);
+    if (rc != SQLITE_OK) {
+      sqlite3_mutex_leave(mutex);
+      return rc;
+    }
   }
+  sqlite3_mutex_leave(mutex);
   rc = addStats(db, 0, pApi);
   return rc == SQLITE_OK ? SQLITE_OK_LOAD_PERMANENTLY : rc;
 }

@@ -66,6 +66,32 @@ describe.runIf(loaded)('WAL batching VFS', () => {
     reader.close()
   })
 
+  it('frames a rolled-back transaction spilled never land on frames another writer committed later', () => {
+    // Found in review: spilled frames of a transaction that rolls back stayed in the buffer
+    // and were written later (on the next read or close), over another connection's commit.
+    const file = join(dir, 'rollback.db')
+    const a = open(file)
+    const b = open(file)
+    a.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)')
+    a.transaction(() => {
+      for (let i = 0; i < 100; i++) a.prepare('INSERT INTO t (v) VALUES (?)').run('0'.repeat(1000))
+    })()
+    a.pragma('wal_checkpoint(TRUNCATE)')
+    a.pragma('cache_size = 8') // the update below spills 13 frames, then rolls back
+    a.exec('BEGIN')
+    a.prepare('UPDATE t SET v = ? WHERE id <= 50').run('A'.repeat(1000))
+    a.exec('ROLLBACK')
+    b.prepare('UPDATE t SET v = ? WHERE id <= 100').run('B'.repeat(1000))
+    const q = "SELECT count(*) AS c, sum(v LIKE 'A%') AS a, sum(v LIKE 'B%') AS b FROM t"
+    expect(a.prepare(q).get()).toEqual({ c: 100, a: 0, b: 100 })
+    a.close()
+    b.close()
+    const c = open(file)
+    expect(c.prepare(q).get()).toEqual({ c: 100, a: 0, b: 100 })
+    expect(c.pragma('integrity_check', { simple: true })).toBe('ok')
+    c.close()
+  })
+
   it('after a crash, recovery from the log finds every commit, including rewritten frames', async () => {
     // The child commits small transactions and big ones that spill and then rewrite frames
     // (their checksums are rewritten after the commit frame), then dies without closing:
