@@ -7,7 +7,7 @@ import { authenticate, csrfProtection } from './auth/authenticate'
 import { RateLimiter } from './auth/rate-limiter'
 import { hasAuth } from './auth/with-auth'
 import { graphqlRoutes } from './graphql/graphql-route'
-import { cors } from './http/cors'
+import { corsMiddleware, corsPolicy } from './http/cors'
 import { toErrorBody } from './http/http-errors'
 import { sendPrivate } from './http/respond'
 import { Operations } from './operations/operations'
@@ -15,6 +15,7 @@ import { purgeOnChange } from './operations/purge-on-change'
 import { createPreviewRoutes } from './preview/preview-routes'
 import { collectionRoutes } from './rest/collection-routes'
 import { globalRoutes } from './rest/global-routes'
+import { answerFromCache } from './rest/read-response'
 import type { ServerContext, ServerEnv } from './server-context'
 import { resolveOptions, type ServerOptions } from './server-options'
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher'
@@ -118,7 +119,8 @@ export function createServer(options: ServerOptions): GalleyServer {
     const { status, body } = toErrorBody(err, true, opts.logger)
     return sendPrivate(c, body, status)
   })
-  app.use('/api/*', cors(opts.allowOrigins, opts.cacheTagHeader))
+  const cors = corsPolicy(opts.allowOrigins, opts.cacheTagHeader)
+  app.use('/api/*', corsMiddleware(cors))
   app.use('/api/*', authenticate(ctx))
   app.use('/api/*', csrfProtection(ctx))
   app.route('/api/auth', authRoutes(ctx))
@@ -130,6 +132,13 @@ export function createServer(options: ServerOptions): GalleyServer {
   app.route('/api', collectionRoutes(ctx))
   // Purges follow committed changes from any caller of this engine, not HTTP operations.
   const unsubscribe = purgeOnChange(galley, webhooks, opts.logger)
+  // Repeated reads are answered from the response cache before routing (app.request()
+  // goes through app.fetch too, so tests see what production does).
+  if (ctx.cache !== null) {
+    const routed = app.fetch
+    app.fetch = (request, env, executionCtx) =>
+      answerFromCache(ctx, cors, request, env) ?? routed(request, env, executionCtx)
+  }
 
   return {
     app,

@@ -65,7 +65,7 @@ const noHeader = () => undefined
  * Whether a URL's query could name a token parameter: a cheap test that lets most requests
  * skip parsing it here. Conservative: anything percent-encoded is parsed and checked.
  */
-function mayHaveQueryToken(href: string): boolean {
+export function mayHaveQueryToken(href: string): boolean {
   const q = href.indexOf('?')
   if (q < 0) return false
   const query = href.slice(q)

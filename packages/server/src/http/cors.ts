@@ -14,6 +14,18 @@ const ALLOW_METHODS = 'GET, HEAD, POST, PATCH, DELETE, OPTIONS'
  * @example app.use('/api/*', cors(['https://studio.example.com']))
  */
 export function cors(allowOrigins: readonly string[], tagHeader = 'Cache-Tag'): MiddlewareHandler {
+  return corsMiddleware(corsPolicy(allowOrigins, tagHeader))
+}
+
+/** The CORS answer for each origin, chosen once at start-up: a request only looks it up. */
+export interface CorsPolicy {
+  /** Whether any origin is allowed (else responses carry no CORS headers at all). */
+  configured: boolean
+  /** The headers for a request from `origin` (undefined: no `Origin` header). */
+  forOrigin(origin: string | undefined): CorsHeaders
+}
+
+export function corsPolicy(allowOrigins: readonly string[], tagHeader = 'Cache-Tag'): CorsPolicy {
   const listed = new Set(allowOrigins.filter((o) => o !== '*'))
   for (const o of listed) {
     if (!/^https?:\/\/[^/\s]+$/.test(o))
@@ -24,7 +36,6 @@ export function cors(allowOrigins: readonly string[], tagHeader = 'Cache-Tag'): 
   const any = allowOrigins.includes('*')
   const expose = EXPOSE_HEADERS.replace('Cache-Tag', tagHeader)
   const configured = listed.size > 0 || any
-  // Chosen once per origin at start-up: a request only looks its answer up.
   const byOrigin = new Map<string, CorsHeaders>()
   for (const o of listed)
     byOrigin.set(o, {
@@ -43,21 +54,28 @@ export function cors(allowOrigins: readonly string[], tagHeader = 'Cache-Tag'): 
     varyOrigin: true,
   }
   const refused: CorsHeaders = { headers: Object.freeze({}), varyOrigin: configured }
+  return {
+    configured,
+    forOrigin: (origin) =>
+      origin === undefined ? refused : (byOrigin.get(origin) ?? (any ? anyOrigin : refused)),
+  }
+}
+
+/** The middleware of a policy (see `cors`). */
+export function corsMiddleware(policy: CorsPolicy): MiddlewareHandler {
   return async (c, next) => {
-    const origin = requestHeader(c, 'origin')
-    const cors =
-      origin === undefined ? refused : (byOrigin.get(origin) ?? (any ? anyOrigin : refused))
+    const cors = policy.forOrigin(requestHeader(c, 'origin'))
     if (c.req.method === 'OPTIONS' && requestHeader(c, 'access-control-request-method')) {
       const headers = new Headers()
       addTo(headers, cors)
-      if (cors !== refused) {
+      if (Object.keys(cors.headers).length > 0) {
         headers.set('Access-Control-Allow-Methods', ALLOW_METHODS)
         headers.set('Access-Control-Allow-Headers', ALLOW_HEADERS)
         headers.set('Access-Control-Max-Age', '600')
       }
       return new Response(null, { status: 204, headers })
     }
-    if (!configured) return next()
+    if (!policy.configured) return next()
     c.set('cors', cors)
     await next()
     // The server's responders put these headers in the response they build (withCors); a
@@ -84,7 +102,11 @@ const BUILT_WITH_CORS = new WeakSet<Response>()
 
 /** Add the request's CORS headers (if any) to `headers`, which must be fresh for this response. */
 export function withCors(c: Context, headers: Record<string, string>): Record<string, string> {
-  const cors = c.get('cors') as CorsHeaders | undefined
+  return addCors(headers, c.get('cors') as CorsHeaders | undefined)
+}
+
+/** Add `cors` (if any) to `headers`, which must be fresh for this response. */
+export function addCors(headers: Record<string, string>, cors: CorsHeaders | undefined): Record<string, string> {
   if (cors === undefined) return headers
   Object.assign(headers, cors.headers)
   if (cors.varyOrigin) {

@@ -22,7 +22,17 @@ export interface NodeIncoming {
 export function requestHeader(c: Context, name: string): string | undefined {
   const incoming = (c.env as { [NODE_INCOMING]?: NodeIncoming } | undefined)?.[NODE_INCOMING]
   if (incoming === undefined) return c.req.header(name)
-  const raw = incoming.rawHeaders
+  return rawHeader(incoming.rawHeaders, name)
+}
+
+/** `requestHeader` for a request outside Hono: by its `env` from `serveNode`, else its `Headers`. */
+export function headerReader(request: Request, env: unknown): (name: string) => string | undefined {
+  const incoming = (env as { [NODE_INCOMING]?: NodeIncoming } | undefined)?.[NODE_INCOMING]
+  if (incoming === undefined) return (name) => request.headers.get(name) ?? undefined
+  return (name) => rawHeader(incoming.rawHeaders, name)
+}
+
+function rawHeader(raw: string[], name: string): string | undefined {
   const separator = name === 'cookie' ? '; ' : ', '
   let value: string | undefined
   for (let i = 0; i < raw.length; i += 2) {
