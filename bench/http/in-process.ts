@@ -52,6 +52,32 @@ async function perRequest(
   return best
 }
 
+export async function profilePublished(n = 60000): Promise<void> {
+  const { Session } = await import('node:inspector/promises')
+  const { writeFileSync } = await import('node:fs')
+  const { galley, cleanup } = await seededGalley()
+  const server = createServer({ galley })
+  const api = await serveNode(server, { port: 0, hostname: '127.0.0.1' })
+  const listener = getRequestListener((request, env) => {
+    ;(env as unknown as Record<symbol, unknown>)[NODE_INCOMING] = (env as { incoming: unknown }).incoming
+    return server.app.fetch(request, env)
+  }) as Listener
+  await perRequest(listener, '/api/posts?perspective=published', [], 3000)
+  const s = new Session()
+  s.connect()
+  await s.post('Profiler.enable')
+  await s.post('Profiler.setSamplingInterval', { interval: 50 })
+  await s.post('Profiler.start')
+  const t0 = process.hrtime.bigint()
+  for (let i = 0; i < n; i++) await request(listener, `/api/posts?perspective=published&where[slug][equals]=post-${(i * 7919) % DOCS}`, [])
+  console.log('µs/request', Number(process.hrtime.bigint() - t0) / 1000 / n)
+  const { profile } = await s.post('Profiler.stop')
+  writeFileSync('/tmp/prof-http.cpuprofile', JSON.stringify(profile))
+  await api.close()
+  await galley.close()
+  cleanup()
+}
+
 export async function runInProcessBench(
   options: Partial<ServerOptions> = {},
   n = 4000,
@@ -88,7 +114,9 @@ export async function runInProcessBench(
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes('--profile')) {
+  await profilePublished()
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const off = process.argv.includes('--no-cache')
   const r = await runInProcessBench(off ? ({ responseCache: false } as Partial<ServerOptions>) : {})
   console.log(
