@@ -136,8 +136,16 @@ export function createServer(options: ServerOptions): GalleyServer {
   // goes through app.fetch too, so tests see what production does).
   if (ctx.cache !== null) {
     const routed = app.fetch
-    app.fetch = (request, env, executionCtx) =>
-      answerFromCache(ctx, cors, request, env) ?? routed(request, env, executionCtx)
+    app.fetch = (request, env, executionCtx) => {
+      let hit: Response | undefined
+      try {
+        hit = answerFromCache(ctx, cors, request, env)
+      } catch {
+        // Whatever failed there, the full path meets it again and answers with its error.
+      }
+      // Always a promise, as Hono's own dispatch returns for these routes.
+      return hit === undefined ? routed(request, env, executionCtx) : Promise.resolve(hit)
+    }
   }
 
   return {

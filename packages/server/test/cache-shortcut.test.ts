@@ -84,6 +84,13 @@ describe('response cache shortcut (before routing)', () => {
     expect(JSON.parse(after.text).title).toBe('Published Post, again')
   })
 
+  it('answers with a promise, like routing', async () => {
+    await get('/api/posts/pub')
+    const res = server.app.request('/api/posts/pub')
+    expect(res).toBeInstanceOf(Promise)
+    expect((await res).status).toBe(200)
+  })
+
   it('a revoked token is refused on the next request', async () => {
     const { token } = await blog.store.createToken({ name: 'short-lived', scope: 'read:drafts' })
     const headers = { authorization: `Bearer ${token}` }
