@@ -28,25 +28,37 @@ export function compileWhere(node: WhereNode | undefined, d: SqlDialect, params:
     return group.children.map((c) => `(${compileWhere(c, d, params, scope)})`).join(node.type === 'and' ? ' AND ' : ' OR ')
   }
   const c = node as WhereCondition
-  const base = () => {
-    if (isKeyed(scope.keyed, c.steps)) return 'h.keys'
-    scope.content = true
-    return 'h.data'
-  }
-  const positive = (op: WhereCondition['operator'], value: unknown) =>
-    c.column ? predicate(COLUMN_SQL[c.column], op, value, c, d, params) : onPath(base(), c.steps, op, value, c, d, params, 0)
   switch (c.operator) {
     case 'exists':
-      return c.value ? positive('exists', true) : `NOT (${positive('exists', true)})`
+      return c.value ? positive(c, 'exists', true, d, params, scope) : `NOT (${positive(c, 'exists', true, d, params, scope)})`
     case 'equals':
-      return c.value === null ? `NOT (${positive('exists', true)})` : positive('equals', c.value)
+      return c.value === null ? `NOT (${positive(c, 'exists', true, d, params, scope)})` : positive(c, 'equals', c.value, d, params, scope)
     case 'not_equals':
-      return c.value === null ? positive('exists', true) : `NOT (${positive('equals', c.value)})`
+      return c.value === null ? positive(c, 'exists', true, d, params, scope) : `NOT (${positive(c, 'equals', c.value, d, params, scope)})`
     case 'not_in':
-      return `NOT (${positive('in', c.value)})`
+      return `NOT (${positive(c, 'in', c.value, d, params, scope)})`
     default:
-      return positive(c.operator, c.value)
+      return positive(c, c.operator, c.value, d, params, scope)
   }
+}
+
+/**
+ * The positive form of a condition. Module functions rather than closures per condition:
+ * under tsx (esbuild keepNames) each closure made per call costs an Object.defineProperty.
+ */
+function positive(c: WhereCondition, op: WhereCondition['operator'], value: unknown, d: SqlDialect, params: unknown[], scope: WhereScope): string {
+  if (c.column) return predicate(COLUMN_SQL[c.column], op, value, c, d, params)
+  let base = 'h.keys'
+  if (!isKeyed(scope.keyed, c.steps)) {
+    scope.content = true
+    base = 'h.data'
+  }
+  return onPath(base, c.steps, op, value, c, d, params, 0)
+}
+
+function bind(value: unknown, c: WhereCondition, d: SqlDialect, params: unknown[]): string {
+  params.push(d.param(value, c.kind))
+  return '?'
 }
 
 /** Walk the path; each array step becomes an EXISTS over the array's elements. */
@@ -59,28 +71,24 @@ function onPath(base: string, steps: PathStep[], op: WhereCondition['operator'],
 }
 
 function predicate(x: string, op: WhereCondition['operator'], value: unknown, c: WhereCondition, d: SqlDialect, params: unknown[]): string {
-  const p = (v: unknown) => {
-    params.push(d.param(v, c.kind))
-    return '?'
-  }
   switch (op) {
     case 'exists':
       return `${x} IS NOT NULL`
     case 'equals':
-      return `(${x} IS NOT NULL AND ${x} = ${p(value)})`
+      return `(${x} IS NOT NULL AND ${x} = ${bind(value, c, d, params)})`
     case 'in': {
       const list = value as unknown[]
       if (list.length === 0) return '1 = 0'
-      return `(${x} IS NOT NULL AND ${x} IN (${list.map(p).join(', ')}))`
+      return `(${x} IS NOT NULL AND ${x} IN (${list.map((v) => bind(v, c, d, params)).join(', ')}))`
     }
     case 'gt':
-      return `(${x} IS NOT NULL AND ${x} > ${p(value)})`
+      return `(${x} IS NOT NULL AND ${x} > ${bind(value, c, d, params)})`
     case 'gte':
-      return `(${x} IS NOT NULL AND ${x} >= ${p(value)})`
+      return `(${x} IS NOT NULL AND ${x} >= ${bind(value, c, d, params)})`
     case 'lt':
-      return `(${x} IS NOT NULL AND ${x} < ${p(value)})`
+      return `(${x} IS NOT NULL AND ${x} < ${bind(value, c, d, params)})`
     case 'lte':
-      return `(${x} IS NOT NULL AND ${x} <= ${p(value)})`
+      return `(${x} IS NOT NULL AND ${x} <= ${bind(value, c, d, params)})`
     case 'contains':
       params.push(`%${escapeLike(String(value).toLowerCase())}%`)
       return `(${x} IS NOT NULL AND ${d.ilike(x)})`
