@@ -33,7 +33,8 @@ const COLLECTION = 'posts'
 
 const SEED_BATCH = 500
 
-async function open(storage: StorageAdapter): Promise<Galley> {
+/** The bench's Galley: one `posts` collection with drafts, the workload's fields, slug unique. */
+export async function open(storage: StorageAdapter): Promise<Galley> {
   return createGalley(
     defineConfig({
       storage,

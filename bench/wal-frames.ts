@@ -10,8 +10,8 @@ import Database from 'better-sqlite3'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createGalley, defineConfig } from '@galley/core'
 import { sqlite } from '@galley/storage-sqlite'
+import { open } from './engine'
 import { changedIndices, draftOf, seededPost } from './lib/workload'
 import { createRng, randomInt } from './lib/rng'
 
@@ -19,24 +19,8 @@ const dir = join(tmpdir(), 'galley-wal-frames')
 mkdirSync(dir, { recursive: true })
 const file = join(dir, 'frames.db')
 for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true })
-const galley = await createGalley(
-  defineConfig({
-    // No checkpoints from a worker: the log must hold every frame of the measured operations.
-    storage: sqlite({ file, checkpointWorker: false }),
-    collections: [
-      {
-        slug: 'posts',
-        versions: { drafts: true, maxPerDoc: 100 },
-        fields: [
-          { name: 'title', type: 'text', required: true },
-          { name: 'slug', type: 'slug', unique: true, index: true },
-          { name: 'body', type: 'textarea' },
-          { name: 'views', type: 'number' },
-        ],
-      },
-    ],
-  }),
-)
+// No checkpoints from a worker: the log must hold every frame of the measured operations.
+const galley = await open(sqlite({ file, checkpointWorker: false }))
 const DOCS = 10_000
 const ids: string[] = []
 for (let i = 0; i < DOCS; i += 500)
