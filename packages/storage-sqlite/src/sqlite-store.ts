@@ -23,6 +23,9 @@ export interface SqliteOptions {
   readCache?: ReadCacheOptions | false
 }
 
+/** The checkpoint worker restarts the log once it is this long and fully copied (see sqlite()). */
+const RESTART_FRAMES = 16_000
+
 /**
  * The embedded store: better-sqlite3 in WAL mode.
  * @example sqlite({ file: '.galley/data.db' })
@@ -51,10 +54,17 @@ export function sqlite(options: SqliteOptions): SqlStore {
   const memory = options.file === ':memory:'
   // Checkpoints (and restarts of the log) run in a worker; the main connection only
   // checkpoints as a backstop if the WAL grows very large.
-  const checkpointer = memory || options.checkpointWorker === false ? undefined : startCheckpointWorker(options.file)
-  if (checkpointer) raw.pragma('wal_autocheckpoint = 20000')
-  // A restarted log is cut back to 16 MiB: bounded on disk, without regrowing it every time.
-  raw.pragma(`journal_size_limit = ${16 * 1024 * 1024}`)
+  //
+  // Every restart of the log stalls writers: they wait for the worker's RESTART (SQLite's
+  // busy handler sleeps 1, 2, 5, 10… ms), the first writer after it syncs the new log header,
+  // and a log longer than journal_size_limit is cut back with an ftruncate that waits for
+  // writeback (4–14 ms here). Restarting at 4,000 frames under a steady write load meant
+  // up to four restarts a second and 15–20 stalls of 5–80 ms per 2-second write phase
+  // (strace: clock_nanosleep and ftruncate on the main thread); at 16,000 frames with a
+  // 64 MiB limit, 3–10. So: restart at 16,000 frames (~64 MiB), keep up to 64 MiB.
+  const checkpointer = memory || options.checkpointWorker === false ? undefined : startCheckpointWorker(options.file, 250, RESTART_FRAMES)
+  if (checkpointer) raw.pragma('wal_autocheckpoint = 100000')
+  raw.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
   // Keep planner statistics fresh, as SQLite recommends for long-lived connections.
   raw.pragma('optimize = 0x10002')
   const optimizer = setInterval(() => raw.open && raw.pragma('optimize'), 60 * 60_000)
