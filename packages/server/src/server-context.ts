@@ -35,7 +35,7 @@ export type ServerEnv = {
     url: URL
     /** `galley.dataVersion()` taken before the request read anything; undefined: cache nothing. */
     version: number | undefined
-    /** The CORS headers of this request's origin, set by `cors()`; responders add them. */
+    /** The CORS headers of this request's origin, set by `corsMiddleware`; responders add them. */
     cors: CorsHeaders | undefined
   }
 }

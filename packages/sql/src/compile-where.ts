@@ -1,5 +1,5 @@
 import { type PathStep, type WhereCondition, type WhereNode, likeWords } from '@galley/core'
-import { type KeyedFields, NO_KEYED_FIELDS, isKeyed } from './keyed-fields'
+import { type KeyedFields, NO_KEYED_FIELDS, isKeyed, keysOf } from './keyed-fields'
 import type { SqlDialect } from './sql-dialect'
 
 /**
@@ -104,10 +104,6 @@ function predicate(x: string, op: WhereCondition['operator'], value: unknown, c:
   }
 }
 
-/** The object keys of a path without array steps. */
-export function keysOf(steps: PathStep[]): string[] {
-  return steps.map((s) => (s as { key: string }).key)
-}
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (m) => `\\${m}`)

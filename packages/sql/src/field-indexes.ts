@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import type { CollectionStorageSpec, PathStep } from '@galley/core'
-import { type KeyedFields, keyedFieldsOf, projectKeys } from './keyed-fields'
+import { type KeyedFields, keyedFieldsOf, keysOf, projectKeys } from './keyed-fields'
 import type { SqlDialect } from './sql-dialect'
 
 /** Maps unique index names back to the field they guard, so a violation names the field. */
@@ -52,7 +52,7 @@ export async function syncFieldIndexes(db: Kysely<any>, d: SqlDialect, specs: Co
     await syncKeyedFields(db, d, spec, keyed)
     for (const { info, unique } of spec.indexes) {
       if (info.steps.some((s: PathStep) => 'each' in s)) continue // array members: no plain expression index
-      const keys = info.steps.map((s) => (s as { key: string }).key)
+      const keys = keysOf(info.steps)
       const expr = sql.raw(d.extract('keys', keys, info.kind))
       const name = `galley_ix_${hash(`${info.kind}:${keys.join('.')}`)}`
       // A unique field's two partial unique indexes already serve published and drafts lookups.

@@ -58,6 +58,7 @@ export function projectKeys(data: Record<string, unknown>, keyed: KeyedFields): 
   return out
 }
 
-function keysOf(steps: PathStep[]): string[] {
+/** The object keys of a path without array steps. */
+export function keysOf(steps: PathStep[]): string[] {
   return steps.map((s) => (s as { key: string }).key)
 }

@@ -12,9 +12,9 @@ import {
   UniqueViolation,
   type Variant,
 } from '@galley/core'
-import { compileWhere, keysOf } from './compile-where'
+import { compileWhere } from './compile-where'
 import { type FieldIndexState, syncFieldIndexes } from './field-indexes'
-import { type KeyedFields, NO_KEYED_FIELDS, isKeyed, projectKeys } from './keyed-fields'
+import { type KeyedFields, NO_KEYED_FIELDS, isKeyed, keysOf, projectKeys } from './keyed-fields'
 import { runMigrations } from './migrations'
 import { type SqlDialect, literal } from './sql-dialect'
 

@@ -36,9 +36,12 @@ export function sqlite(options: SqliteOptions): SqlStore {
   }
   // Checked before anything is opened, so a bad option leaves no connection or worker behind.
   const cacheBytes = readCacheBytes(options.readCache)
-  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true })
-  // Before the connection opens: the batching VFS serves connections opened after it loads.
-  if (options.file !== ':memory:') useWalBatching()
+  const memory = options.file === ':memory:'
+  if (!memory) {
+    mkdirSync(dirname(options.file), { recursive: true })
+    // Before the connection opens: the batching VFS serves connections opened after it loads.
+    useWalBatching()
+  }
   const raw = new Database(options.file)
   raw.pragma('journal_mode = WAL')
   raw.pragma('synchronous = NORMAL')
@@ -51,7 +54,6 @@ export function sqlite(options: SqliteOptions): SqlStore {
   raw.pragma('cache_size = -8000')
   raw.pragma('mmap_size = 268435456')
   raw.pragma('temp_store = memory')
-  const memory = options.file === ':memory:'
   // Checkpoints (and restarts of the log) run in a worker; the main connection only
   // checkpoints as a backstop if the WAL grows very large.
   //

@@ -10,6 +10,9 @@ import { CSRF_HEADER, readCookie, sessionCookieName } from './cookies'
 import { sessionCaller, tokenCaller } from './principals'
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** `Authorization: Bearer <token>`, the token in group 1 (also read by the cache shortcut). */
+export const BEARER = /^Bearer +([^\s]+) *$/i
 const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'api_key', 'apikey']
 
 /**
@@ -42,7 +45,7 @@ export function authenticate(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
 
     const header = requestHeader(c, 'authorization')
     if (header !== undefined) {
-      const m = /^Bearer +([^\s]+) *$/i.exec(header)
+      const m = BEARER.exec(header)
       if (!m) throw new UnauthorizedError(`The Authorization header must be 'Bearer <token>'.`)
       const auth = await tokenCaller(ctx, m[1]!, version)
       if (!auth) throw new UnauthorizedError('The API token is unknown, revoked or malformed.')

@@ -43,6 +43,21 @@ export async function sessionCaller(
   })
 }
 
+/**
+ * The caller of an API token if it is already known under `version`, without a read;
+ * undefined when it would take one (unknown, malformed, or nothing cached).
+ */
+export function knownTokenCaller(ctx: ServerContext, token: string, version: number): RequestAuth | undefined {
+  const id = tokenHash(token)
+  return id ? cachedHit(ctx, `t:${id}`, version) : undefined
+}
+
+/** A kept caller that is still good: read at `version` and not expired. */
+function cachedHit(ctx: ServerContext, key: string, version: number): RequestAuth | undefined {
+  const hit = ctx.cache?.principals.get(key, version)
+  return hit !== undefined && hit.expiresMs > Date.now() ? hit.auth : undefined
+}
+
 /** `resolve`'s caller, kept under `version` (never without one) and only until it expires. */
 async function cachedCaller(
   ctx: ServerContext,
@@ -52,8 +67,8 @@ async function cachedCaller(
 ): Promise<RequestAuth | null> {
   const cache = ctx.cache?.principals
   if (cache === undefined || version === undefined) return (await resolve())?.auth ?? null
-  const hit = cache.get(key, version)
-  if (hit !== undefined && hit.expiresMs > Date.now()) return hit.auth
+  const hit = cachedHit(ctx, key, version)
+  if (hit !== undefined) return hit
   const found = await resolve()
   if (found === null) return null
   cache.set(key, version, found, PRINCIPAL_BYTES)

@@ -6,17 +6,6 @@ const ALLOW_HEADERS = 'Content-Type, Authorization, If-Match, If-None-Match, X-C
 const EXPOSE_HEADERS = 'ETag, Cache-Tag, Retry-After'
 const ALLOW_METHODS = 'GET, HEAD, POST, PATCH, DELETE, OPTIONS'
 
-/**
- * CORS for a list of origins. A listed origin is echoed back with
- * `Access-Control-Allow-Credentials: true`; `'*'` in the list lets any other origin read
- * without credentials (the wildcard is never combined with credentials). Other origins get
- * no CORS headers, so browsers keep their responses from scripts.
- * @example app.use('/api/*', cors(['https://studio.example.com']))
- */
-export function cors(allowOrigins: readonly string[], tagHeader = 'Cache-Tag'): MiddlewareHandler {
-  return corsMiddleware(corsPolicy(allowOrigins, tagHeader))
-}
-
 /** The CORS answer for each origin, chosen once at start-up: a request only looks it up. */
 export interface CorsPolicy {
   /** Whether any origin is allowed (else responses carry no CORS headers at all). */
@@ -25,6 +14,13 @@ export interface CorsPolicy {
   forOrigin(origin: string | undefined): CorsHeaders
 }
 
+/**
+ * CORS for a list of origins. A listed origin is echoed back with
+ * `Access-Control-Allow-Credentials: true`; `'*'` in the list lets any other origin read
+ * without credentials (the wildcard is never combined with credentials). Other origins get
+ * no CORS headers, so browsers keep their responses from scripts.
+ * @example app.use('/api/*', corsMiddleware(corsPolicy(['https://studio.example.com'])))
+ */
 export function corsPolicy(allowOrigins: readonly string[], tagHeader = 'Cache-Tag'): CorsPolicy {
   const listed = new Set(allowOrigins.filter((o) => o !== '*'))
   for (const o of listed) {
@@ -61,7 +57,7 @@ export function corsPolicy(allowOrigins: readonly string[], tagHeader = 'Cache-T
   }
 }
 
-/** The middleware of a policy (see `cors`). */
+/** The middleware of a policy: preflights, and the request's CORS headers for responders. */
 export function corsMiddleware(policy: CorsPolicy): MiddlewareHandler {
   return async (c, next) => {
     const cors = policy.forOrigin(requestHeader(c, 'origin'))
@@ -91,7 +87,7 @@ function addTo(h: Headers, cors: CorsHeaders): void {
   for (const k in cors.headers) h.set(k, cors.headers[k]!)
 }
 
-/** The CORS headers `cors()` chose for a request: put them in the response's initial headers. */
+/** The CORS headers chosen for a request: put them in the response's initial headers. */
 export interface CorsHeaders {
   headers: Readonly<Record<string, string>>
   /** Whether `Vary` must include `Origin` (when any origin is configured). */
@@ -116,7 +112,7 @@ export function addCors(headers: Record<string, string>, cors: CorsHeaders | und
   return headers
 }
 
-/** Tell `cors()` that `res` was built with `withCors`, so its headers need nothing more. */
+/** Tell `corsMiddleware` that `res` was built with `withCors`, so its headers need nothing more. */
 export function builtWithCors(res: Response): Response {
   BUILT_WITH_CORS.add(res)
   return res

@@ -5,8 +5,8 @@ import { formatTagHeader } from '../operations/cache-tags'
 import { PRIVATE_CACHE, etagOf, ifNoneMatchHits } from '../http/cache-headers'
 import { type CorsHeaders, type CorsPolicy, addCors, builtWithCors } from '../http/cors'
 import { headerReader, requestHeader } from '../http/request-headers'
-import { mayHaveQueryToken } from '../auth/authenticate'
-import { tokenHash } from '../auth/auth-store'
+import { BEARER, mayHaveQueryToken } from '../auth/authenticate'
+import { knownTokenCaller } from '../auth/principals'
 import { booleanParam, intParam } from '../http/query-params'
 
 /**
@@ -131,8 +131,6 @@ function sendRead(read: RenderedRead, ifNoneMatch: string | undefined, cors: Cor
   return new Response(read.body, { status: 200, headers: addCors({ ...read.headers }, cors) })
 }
 
-const BEARER = /^Bearer +([^\s]+) *$/i
-
 /**
  * A repeated `GET` answered from the response cache before routing and middleware, or
  * undefined to take the full path. It answers only what the full path would answer the
@@ -161,11 +159,9 @@ export function answerFromCache(
   const authorization = header('authorization')
   if (authorization !== undefined) {
     const token = BEARER.exec(authorization)?.[1]
-    const id = token === undefined ? undefined : tokenHash(token)
-    if (!id) return undefined
-    const caller = cache.principals.get(`t:${id}`, version)
-    if (caller === undefined || caller.expiresMs <= Date.now()) return undefined
-    principal = principalKey(caller.auth)
+    const caller = token === undefined ? undefined : knownTokenCaller(ctx, token, version)
+    if (caller === undefined) return undefined
+    principal = principalKey(caller)
   }
   const origin = header('origin')
   const read = cache.responses.get(responseKey(principal, origin, url), version)
