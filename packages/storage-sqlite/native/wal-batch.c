@@ -269,10 +269,16 @@ static void statsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
-static int addStats(sqlite3 *db, char **err, const sqlite3_api_routines *api) {
+int galleyBusyWaitRegister(sqlite3 *db); /* busy-wait.c */
+
+/* Run for every connection opened after the extension loaded: its SQL functions. */
+static int addFunctions(sqlite3 *db, char **err, const sqlite3_api_routines *api) {
+  int rc;
   (void)err;
   (void)api;
-  return sqlite3_create_function(db, "galley_wal_batch", 0, SQLITE_UTF8, 0, statsFunc, 0, 0);
+  rc = sqlite3_create_function(db, "galley_wal_batch", 0, SQLITE_UTF8, 0, statsFunc, 0, 0);
+  if (rc == SQLITE_OK) rc = galleyBusyWaitRegister(db);
+  return rc;
 }
 
 #ifdef _WIN32
@@ -332,13 +338,13 @@ int sqlite3_walbatch_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routin
     batchIo.xFetch = batchFetch;
     batchIo.xUnfetch = batchUnfetch;
     rc = sqlite3_vfs_register(&batchVfs, 1);
-    if (rc == SQLITE_OK) rc = sqlite3_auto_extension((void (*)(void))addStats);
+    if (rc == SQLITE_OK) rc = sqlite3_auto_extension((void (*)(void))addFunctions);
     if (rc != SQLITE_OK) {
       sqlite3_mutex_leave(mutex);
       return rc;
     }
   }
   sqlite3_mutex_leave(mutex);
-  rc = addStats(db, 0, pApi);
+  rc = addFunctions(db, 0, pApi);
   return rc == SQLITE_OK ? SQLITE_OK_LOAD_PERMANENTLY : rc;
 }

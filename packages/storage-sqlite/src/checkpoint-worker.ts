@@ -15,7 +15,17 @@ import { Worker } from 'node:worker_threads'
  * it one) and copies nothing there. Safe since the store's write transactions begin
  * IMMEDIATE: they wait for the restart instead of losing their snapshot (SQLITE_BUSY).
  * Before restarting, the worker repeats PASSIVE checkpoints until few frames are left, so
- * the moment in which writers wait stays short.
+ * the moment in which writers wait stays short; both sides wait with the extension's
+ * fine-grained busy handler when it is loaded, so neither oversleeps the other's lock.
+ *
+ * The log file is never cut back while it is in use (journal_size_limit -1): cutting a
+ * log of 100-200 MB back after a restart under load cost the next writer an ftruncate of
+ * 4-14 ms. Instead, once nothing was committed for a whole interval, the worker
+ * checkpoints with TRUNCATE, so an idle database keeps an empty log.
+ *
+ * `GALLEY_SQLITE_CHECKPOINT_TRACE=<file>`: the worker writes every checkpoint it ran
+ * (start in ms since the epoch, duration, mode, frames in the log, frames copied) to that
+ * file as JSON when it stops; for measuring stalls, off by default.
  */
 export function startCheckpointWorker(file: string, intervalMs = 250, resetFrames = 4000): Worker {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
@@ -24,12 +34,31 @@ export function startCheckpointWorker(file: string, intervalMs = 250, resetFrame
     const { workerData, parentPort } = require('node:worker_threads')
     const Database = require(workerData.driver)
     const db = new Database(workerData.file)
-    db.pragma('busy_timeout = 100')
-    const checkpoint = (mode) => db.pragma('wal_checkpoint(' + mode + ')')[0]
+    try {
+      db.prepare('SELECT galley_busy_timeout(100)').get()
+    } catch {
+      db.pragma('busy_timeout = 100') // the extension is not loaded: SQLite's own handler
+    }
+    const traceFile = workerData.traceFile
+    const trace = traceFile ? [] : undefined
+    const checkpoint = (mode) => {
+      const start = trace && performance.timeOrigin + performance.now()
+      const r = db.pragma('wal_checkpoint(' + mode + ')')[0]
+      if (trace) trace.push([start, performance.timeOrigin + performance.now() - start, mode, r && r.log, r && r.checkpointed])
+      return r
+    }
+    const dataVersion = db.prepare('PRAGMA data_version').pluck()
+    let seenVersion = dataVersion.get()
     const tick = () => {
       try {
+        const version = dataVersion.get()
+        const idle = version === seenVersion
+        seenVersion = version
         let r = checkpoint('PASSIVE')
-        if (!r || r.log <= workerData.resetFrames || r.checkpointed < r.log) return
+        if (!r || r.log === 0 || r.checkpointed < r.log) return
+        // Nothing committed for a whole interval and all copied: leave an empty log file.
+        if (idle) return void checkpoint('TRUNCATE')
+        if (r.log <= workerData.resetFrames) return
         // Catch up with what writers appended meanwhile, then restart with little left to copy.
         for (let i = 0; i < 5; i++) {
           const before = r.log
@@ -41,9 +70,17 @@ export function startCheckpointWorker(file: string, intervalMs = 250, resetFrame
       } catch {}
     }
     const timer = setInterval(tick, workerData.intervalMs)
-    parentPort.on('message', (m) => { if (m === 'stop') { clearInterval(timer); tick(); db.close(); process.exit(0) } })
+    parentPort.on('message', (m) => {
+      if (m !== 'stop') return
+      clearInterval(timer)
+      tick()
+      db.close()
+      if (trace) require('node:fs').writeFileSync(traceFile, JSON.stringify(trace))
+      process.exit(0)
+    })
   `
-  const worker = new Worker(source, { eval: true, workerData: { driver, file, intervalMs, resetFrames } })
+  const traceFile = process.env.GALLEY_SQLITE_CHECKPOINT_TRACE || undefined
+  const worker = new Worker(source, { eval: true, workerData: { driver, file, intervalMs, resetFrames, traceFile } })
   worker.unref()
   return worker
 }

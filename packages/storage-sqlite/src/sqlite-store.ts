@@ -7,7 +7,7 @@ import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
 import { DirectReads, type ReadCacheOptions, readCacheBytes } from './direct-reads'
 import { sqliteDialect } from './sqlite-dialect'
-import { useWalBatching } from './wal-batch'
+import { fineBusyTimeout, useWalBatching } from './wal-batch'
 
 export interface SqliteOptions {
   /** Database file, or `':memory:'` for tests. Parent folders are created. */
@@ -45,7 +45,9 @@ export function sqlite(options: SqliteOptions): SqlStore {
   const raw = new Database(options.file)
   raw.pragma('journal_mode = WAL')
   raw.pragma('synchronous = NORMAL')
-  raw.pragma('busy_timeout = 5000')
+  // Waits up to 5 s for another writer (or the checkpoint worker), noticing the release
+  // within ~50 µs where the extension is loaded; SQLite's own handler sleeps 1, 2, 5, 10 ms…
+  fineBusyTimeout(raw, 5000)
   // Reads come memory-mapped from the database file; the page cache holds written pages and
   // pages still in the WAL. Kept at 8 MiB: a commit whose B-tree balance swapped page numbers
   // (most splits do, through the lock-byte page as a temporary) scans the cache's whole hash
@@ -57,16 +59,15 @@ export function sqlite(options: SqliteOptions): SqlStore {
   // Checkpoints (and restarts of the log) run in a worker; the main connection only
   // checkpoints as a backstop if the WAL grows very large.
   //
-  // Every restart of the log stalls writers: they wait for the worker's RESTART (SQLite's
-  // busy handler sleeps 1, 2, 5, 10… ms), the first writer after it syncs the new log header,
-  // and a log longer than journal_size_limit is cut back with an ftruncate that waits for
-  // writeback (4–14 ms here). Restarting at 4,000 frames under a steady write load meant
-  // up to four restarts a second and 15–20 stalls of 5–80 ms per 2-second write phase
-  // (strace: clock_nanosleep and ftruncate on the main thread); at 16,000 frames with a
-  // 64 MiB limit, 3–10. So: restart at 16,000 frames (~64 MiB), keep up to 64 MiB.
+  // Every restart of the log stalls writers for a moment: they wait for the worker's
+  // RESTART (its final copy and the database fsync), and the first writer after it syncs
+  // the new log header. Restarting at 4,000 frames under a steady write load meant up to
+  // four restarts a second; at 16,000 frames (~64 MiB), one or two. The log file is not cut
+  // back after a restart (that ftruncate made the next writer wait 4-14 ms); the worker
+  // empties it once the database is idle (see checkpoint-worker.ts).
   const checkpointer = memory || options.checkpointWorker === false ? undefined : startCheckpointWorker(options.file, 250, RESTART_FRAMES)
   if (checkpointer) raw.pragma('wal_autocheckpoint = 100000')
-  raw.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
+  raw.pragma('journal_size_limit = -1')
   // Keep planner statistics fresh, as SQLite recommends for long-lived connections.
   raw.pragma('optimize = 0x10002')
   const optimizer = setInterval(() => raw.open && raw.pragma('optimize'), 60 * 60_000)

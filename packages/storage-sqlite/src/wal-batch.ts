@@ -40,3 +40,22 @@ export function walBatchStats(db: Database.Database): { writes: number; calls: n
   const [writes, calls, rewrites] = String(db.prepare('SELECT galley_wal_batch() AS s').pluck().get()).split(' ').map(Number)
   return { writes: writes!, calls: calls!, rewrites: rewrites! }
 }
+
+/**
+ * Wait up to `ms` for locks held by other connections with the extension's busy handler
+ * (native/busy-wait.c: tries again every 50 µs at first, so a writer held up for 4 ms
+ * resumes after ~4 ms, not after SQLite's 1 + 2 + 5 ms sleeps), or with SQLite's own
+ * busy_timeout where the extension is not loaded. Returns which one is in use.
+ */
+export function fineBusyTimeout(db: Database.Database, ms: number): boolean {
+  if (loaded) {
+    try {
+      db.prepare('SELECT galley_busy_timeout(?)').get(ms)
+      return true
+    } catch {
+      // a connection opened before the extension loaded has no such function
+    }
+  }
+  db.pragma(`busy_timeout = ${ms}`)
+  return false
+}
