@@ -12,11 +12,11 @@ import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { createPostgresTarget, createSqliteTarget } from './engine'
 import { runHttpBench } from './http/http-bench'
-import { runPeer } from './lib/peer'
+import { runPeer, startSteppedPeer } from './lib/peer'
 import { renderSection, renderVerdicts, type Outcome, type Verdict } from './lib/report'
 import { readSettings, type Sizes } from './lib/settings'
 import type { BenchTarget } from './lib/target'
-import { runWorkload } from './lib/workload'
+import { prepareWorkload, runWorkload, type Workload } from './lib/workload'
 
 const dataDir = fileURLToPath(new URL('./.data/', import.meta.url))
 const log = (line: string) => process.stderr.write(`  ${line}\n`)
@@ -40,6 +40,61 @@ async function runEngine(
   } finally {
     if (target) await closeWithin(target, name, 30_000)
   }
+}
+
+/**
+ * Galley on SQLite and a peer (Payload with WAL, the verdict's baseline) in turns: both
+ * seed, then they take each timed step one after the other, the order alternating (G P,
+ * P G, G P …), so a machine whose speed drifts over minutes slows both sides of each ratio
+ * alike instead of whichever happened to run later.
+ */
+async function runInTurns(
+  galleyName: string,
+  openGalley: () => Promise<BenchTarget>,
+  peerName: string,
+  peerEnv: Record<string, string>,
+  sizes: Sizes,
+): Promise<[Outcome, Outcome]> {
+  const peer = startSteppedPeer('../peers/payload/run.ts', sizes, peerEnv)
+  let peerError: string | undefined
+  const failPeer = (err: unknown) => {
+    peerError ??= message(err)
+    log(`${peerName} failed: ${peerError}`)
+  }
+  await peer.ready.catch(failPeer)
+  let target: BenchTarget | undefined
+  let workload: Workload | undefined
+  let galleyError: string | undefined
+  try {
+    target = await openGalley()
+    workload = await prepareWorkload(target, sizes, { log })
+    for (const [i, step] of workload.steps.entries()) {
+      const sides = [
+        () => step.run(),
+        () => (peerError ? Promise.resolve() : peer.step(step.name).catch(failPeer)),
+      ]
+      if (i % 2 === 1) sides.reverse()
+      for (const side of sides) await side()
+    }
+  } catch (err) {
+    log(`${galleyName} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+    galleyError = message(err)
+  } finally {
+    if (target) await closeWithin(target, galleyName, 30_000)
+  }
+  let peerOutcome: Outcome
+  try {
+    if (peerError) throw new Error(peerError)
+    // Ends the peer; it reports a result only if it ran every step.
+    peerOutcome = { target: peerName, result: await peer.finish(), inTurnsWith: galleyName }
+  } catch (err) {
+    peerOutcome = { target: peerName, error: message(err) }
+  }
+  const galleyOutcome: Outcome =
+    galleyError || !workload
+      ? { target: galleyName, error: galleyError ?? 'not run' }
+      : { target: galleyName, result: workload.result(), inTurnsWith: peerName }
+  return [galleyOutcome, peerOutcome]
 }
 
 /**
@@ -91,14 +146,35 @@ async function main(): Promise<void> {
   for (const revisions of settings.revisionCounts) {
     const sizes: Sizes = { ...settings.base, revisions }
     const outcomes: Outcome[] = []
-    const withLoad = async (run: () => Promise<Outcome>) => {
+    const withLoads = async (run: () => Promise<Outcome[]>) => {
       const before = os.loadavg()[0] ?? 0
-      const outcome = await run()
-      outcomes.push({ ...outcome, load: [before, os.loadavg()[0] ?? 0] })
+      const results = await run()
+      for (const o of results) outcomes.push({ ...o, load: [before, os.loadavg()[0] ?? 0] })
     }
+    const withLoad = (run: () => Promise<Outcome>) => withLoads(async () => [await run()])
+    const peerEnv = (mode: 'wal' | 'default') => ({
+      GALLEY_BENCH_PAYLOAD_WAL: mode === 'wal' ? '1' : '0',
+    })
+    const peerName = (mode: 'wal' | 'default') =>
+      mode === 'wal' ? 'payload-sqlite-wal' : 'payload-sqlite'
+    // The verdict's pair runs in turns; everything else one after the other.
+    const inTurns =
+      !settings.skipSqlite && !settings.skipPeers && settings.payloadModes.includes('wal')
     if (!settings.skipSqlite) {
       const file = `${dataDir}galley-${process.pid}-${revisions}.db`
-      await withLoad(() => runEngine(() => createSqliteTarget(file), 'galley-sqlite', sizes))
+      if (inTurns) {
+        await withLoads(() =>
+          runInTurns(
+            'galley-sqlite',
+            () => createSqliteTarget(file),
+            peerName('wal'),
+            peerEnv('wal'),
+            sizes,
+          ),
+        )
+      } else {
+        await withLoad(() => runEngine(() => createSqliteTarget(file), 'galley-sqlite', sizes))
+      }
       if (!settings.skipUncached) {
         await withLoad(() =>
           runEngine(
@@ -116,11 +192,14 @@ async function main(): Promise<void> {
     }
     if (!settings.skipPeers) {
       for (const mode of settings.payloadModes) {
-        const target = mode === 'wal' ? 'payload-sqlite-wal' : 'payload-sqlite'
+        if (inTurns && mode === 'wal') continue
+        const target = peerName(mode)
         await withLoad(async () => {
           try {
-            const env = { GALLEY_BENCH_PAYLOAD_WAL: mode === 'wal' ? '1' : '0' }
-            return { target, result: await runPeer('../peers/payload/run.ts', sizes, env) }
+            return {
+              target,
+              result: await runPeer('../peers/payload/run.ts', sizes, peerEnv(mode)),
+            }
           } catch (err) {
             return { target, error: message(err) }
           }

@@ -1,35 +1,116 @@
 // Runs a peer benchmark (another product) in its own process: its dependencies, globals
 // and native libraries stay out of the engine's process, while the run is still the same
-// `npm run bench` on the same machine a moment apart, so ratios are side by side.
-import { spawn } from 'node:child_process'
+// `npm run bench` on the same machine, so ratios are side by side. Either all at once
+// (runPeer) or step by step, in turns with Galley (startSteppedPeer).
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { Sizes } from './settings'
-import type { RunResult } from './workload'
+import type { RunResult, WorkloadStep } from './workload'
 
-const RESULT_MARKER = 'GALLEY_BENCH_RESULT '
+export const RESULT_MARKER = 'GALLEY_BENCH_RESULT '
+export const STEP_MARKER = 'GALLEY_BENCH_STEP '
+/** Set for a peer in step mode: it waits for step names on stdin. */
+export const STEPS_ENV = 'GALLEY_BENCH_STEPS'
+
+type PeerResult = RunResult & { version?: string }
+
+function spawnPeer(
+  script: string,
+  sizes: Sizes,
+  env: Record<string, string>,
+  stepped: boolean,
+): ChildProcess {
+  const tsx = import.meta.resolve('tsx')
+  const file = fileURLToPath(new URL(script, import.meta.url))
+  return spawn(process.execPath, ['--import', tsx, file], {
+    env: {
+      ...process.env,
+      ...env,
+      GALLEY_BENCH_SIZES: JSON.stringify(sizes),
+      ...(stepped ? { [STEPS_ENV]: '1' } : {}),
+    },
+    stdio: [stepped ? 'pipe' : 'ignore', 'pipe', 'inherit'],
+  })
+}
+
+/** Resolves with the child's exit code and its stdout lines (also handed to `onLine`). */
+function collect(child: ChildProcess, onLine: (line: string) => void = () => {}) {
+  const lines: string[] = []
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.push(line)
+    onLine(line)
+  })
+  return new Promise<{ code: number | null; lines: string[] }>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, lines }))
+  })
+}
+
+function resultOf(
+  script: string,
+  { code, lines }: { code: number | null; lines: string[] },
+): PeerResult {
+  const line = lines.find((l) => l.startsWith(RESULT_MARKER))
+  if (code !== 0 || !line)
+    throw new Error(`peer ${script} exited with ${code}${line ? '' : ' and printed no result'}`)
+  return JSON.parse(line.slice(RESULT_MARKER.length)) as PeerResult
+}
 
 export async function runPeer(
   script: string,
   sizes: Sizes,
   env: Record<string, string> = {},
-): Promise<RunResult & { version?: string }> {
-  const tsx = import.meta.resolve('tsx')
-  const file = fileURLToPath(new URL(script, import.meta.url))
-  const child = spawn(process.execPath, ['--import', tsx, file], {
-    env: { ...process.env, ...env, GALLEY_BENCH_SIZES: JSON.stringify(sizes) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+): Promise<PeerResult> {
+  return resultOf(script, await collect(spawnPeer(script, sizes, env, false)))
+}
+
+export interface SteppedPeer {
+  /** Seeded and checked, waiting for its first step. */
+  ready: Promise<void>
+  /** Run one step of the workload in the peer; resolves when it is done. */
+  step(name: WorkloadStep['name']): Promise<void>
+  /** After the last step: the peer's result. */
+  finish(): Promise<PeerResult>
+}
+
+/** Start a peer that seeds, then runs the workload's steps one at a time when told to. */
+export function startSteppedPeer(
+  script: string,
+  sizes: Sizes,
+  env: Record<string, string> = {},
+): SteppedPeer {
+  const child = spawnPeer(script, sizes, env, true)
+  // Each marker the peer prints settles the oldest wait for it; an exit settles them all.
+  const waiting: Array<{ marker: string; resolve: () => void; reject: (err: Error) => void }> = []
+  const expect = (marker: string) =>
+    new Promise<void>((resolve, reject) => waiting.push({ marker, resolve, reject }))
+  const done = collect(child, (line) => {
+    if (!line.startsWith(STEP_MARKER)) return
+    const marker = line.slice(STEP_MARKER.length)
+    const at = waiting.findIndex((w) => w.marker === marker)
+    if (at >= 0) waiting.splice(at, 1)[0]!.resolve()
   })
-  let out = ''
-  child.stdout.setEncoding('utf8')
-  child.stdout.on('data', (chunk: string) => {
-    out += chunk
-  })
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', resolve)
-  })
-  const line = out.split('\n').find((l) => l.startsWith(RESULT_MARKER))
-  if (code !== 0 || !line)
-    throw new Error(`peer ${script} exited with ${code}${line ? '' : ' and printed no result'}`)
-  return JSON.parse(line.slice(RESULT_MARKER.length)) as RunResult & { version?: string }
+  void done.then(
+    ({ code }) => {
+      for (const w of waiting.splice(0))
+        w.reject(new Error(`peer ${script} exited with ${code} before "${w.marker}"`))
+    },
+    (err: Error) => {
+      for (const w of waiting.splice(0)) w.reject(err)
+    },
+  )
+  const ready = expect('ready')
+  return {
+    ready,
+    step(name) {
+      const finished = expect(name)
+      child.stdin!.write(`${name}\n`)
+      return finished
+    },
+    async finish() {
+      child.stdin!.end()
+      return resultOf(script, await done)
+    },
+  }
 }

@@ -33,6 +33,8 @@ export interface Outcome {
   error?: string
   /** 1-minute load average before and after: other work on the machine skews ratios. */
   load?: [number, number]
+  /** The target it took turns with, step by step (bench/run.ts runInTurns). */
+  inTurnsWith?: string
 }
 
 export interface Verdict {
@@ -159,6 +161,12 @@ export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdi
     .filter((o) => o.result)
     .map((o) => `${o.target} ${o.result!.seedSeconds.toFixed(1)} s`)
   if (seeds.length) lines.push('', `Seeding (not measured): ${seeds.join(', ')}.`)
+  const turns = outcomes.filter((o) => o.inTurnsWith && o.target.startsWith('galley'))
+  for (const o of turns)
+    lines.push(
+      '',
+      `${o.target} and ${o.inTurnsWith} took turns: both seeded, then each timed step ran on one and then the other, in alternating order.`,
+    )
   const loads = outcomes
     .filter((o) => o.load)
     .map((o) => `${o.target} ${o.load![0].toFixed(1)} → ${o.load![1].toFixed(1)}`)

@@ -141,11 +141,40 @@ export interface WorkloadHooks {
   log?: (line: string) => void
 }
 
+/** One timed step of the workload: a pair of read phases, or one write phase. */
+export interface WorkloadStep {
+  name: 'findById' | 'find' | 'create' | 'draftSave' | 'publish'
+  run(): Promise<void>
+}
+
+/** A seeded, checked workload whose timed steps run when the caller says (see runWorkload). */
+export interface Workload {
+  steps: WorkloadStep[]
+  /** The result, once every step has run. */
+  result(): RunResult
+}
+
+/** Seed, check, then time every step in order. */
 export async function runWorkload(
   target: BenchTarget,
   sizes: Sizes,
   hooks: WorkloadHooks = {},
 ): Promise<RunResult> {
+  const workload = await prepareWorkload(target, sizes, hooks)
+  for (const step of workload.steps) await step.run()
+  return workload.result()
+}
+
+/**
+ * Seed and check; the timed steps are returned, not run, so that two systems can take
+ * turns step by step (bench/run.ts interleaves Galley and Payload that way: both then
+ * meet the same moments of a machine whose speed drifts).
+ */
+export async function prepareWorkload(
+  target: BenchTarget,
+  sizes: Sizes,
+  hooks: WorkloadHooks = {},
+): Promise<Workload> {
   const log = hooks.log ?? (() => {})
   const seedStart = performance.now()
 
@@ -262,39 +291,66 @@ export async function runWorkload(
     }
     draftReadRatio[byId ? 'findById' : 'find'] = median(pairRatios)
   }
-  await readPair(['findByIdPublished', 'published'], ['findByIdDrafts', 'drafts'], true)
-  await readPair(['findPublished', 'published'], ['findDrafts', 'drafts'], false)
-
-  phases.create = await timePhase(async (n) => {
-    const i = sizes.docs + n
-    await target.create({ ...seededPost(i), slug: `new-${i}` })
-  }, base)
-  log(`${target.name}: create ${phases.create.opsPerSec.toFixed(0)} ops/s`)
-
   // Draft saves land on random existing documents; remember which now hold a draft.
   const withDraft = new Set<number>(changed)
   const draftRng = createRng(21)
-  phases.draftSave = await timePhase(async (n) => {
-    const i = randomInt(draftRng, sizes.docs)
-    withDraft.add(i)
-    await target.saveDraft(ids[i] as DocId, draftOf(i, sizes.revisions + 1 + n))
-  }, base)
-  log(`${target.name}: draftSave ${phases.draftSave.opsPerSec.toFixed(0)} ops/s`)
 
-  // Publish only documents that really have a pending draft: that is the operation.
-  const toPublish = shuffled(
-    [...withDraft].sort((a, b) => a - b),
-    createRng(31),
-  )
-  phases.publish = await timePhase(
-    async (n) => {
-      await target.publish(ids[toPublish[n] as number] as DocId)
+  const steps: WorkloadStep[] = [
+    {
+      name: 'findById',
+      run: () => readPair(['findByIdPublished', 'published'], ['findByIdDrafts', 'drafts'], true),
     },
-    { ...base, maxOps: toPublish.length },
-  )
-  log(
-    `${target.name}: publish ${phases.publish.opsPerSec.toFixed(0)} ops/s (${toPublish.length} had drafts)`,
-  )
-
-  return { target: target.name, sizes, seedSeconds, phases, draftReadRatio }
+    {
+      name: 'find',
+      run: () => readPair(['findPublished', 'published'], ['findDrafts', 'drafts'], false),
+    },
+    {
+      name: 'create',
+      async run() {
+        phases.create = await timePhase(async (n) => {
+          const i = sizes.docs + n
+          await target.create({ ...seededPost(i), slug: `new-${i}` })
+        }, base)
+        log(`${target.name}: create ${phases.create.opsPerSec.toFixed(0)} ops/s`)
+      },
+    },
+    {
+      name: 'draftSave',
+      async run() {
+        phases.draftSave = await timePhase(async (n) => {
+          const i = randomInt(draftRng, sizes.docs)
+          withDraft.add(i)
+          await target.saveDraft(ids[i] as DocId, draftOf(i, sizes.revisions + 1 + n))
+        }, base)
+        log(`${target.name}: draftSave ${phases.draftSave.opsPerSec.toFixed(0)} ops/s`)
+      },
+    },
+    {
+      name: 'publish',
+      async run() {
+        // Publish only documents that really have a pending draft: that is the operation.
+        const toPublish = shuffled(
+          [...withDraft].sort((a, b) => a - b),
+          createRng(31),
+        )
+        phases.publish = await timePhase(
+          async (n) => {
+            await target.publish(ids[toPublish[n] as number] as DocId)
+          },
+          { ...base, maxOps: toPublish.length },
+        )
+        log(
+          `${target.name}: publish ${phases.publish.opsPerSec.toFixed(0)} ops/s (${toPublish.length} had drafts)`,
+        )
+      },
+    },
+  ]
+  return {
+    steps,
+    result() {
+      for (const name of PHASES)
+        if (!phases[name]) throw new Error(`${target.name}: phase ${name} has not run`)
+      return { target: target.name, sizes, seedSeconds, phases, draftReadRatio }
+    },
+  }
 }

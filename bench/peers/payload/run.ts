@@ -6,11 +6,12 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createInterface } from 'node:readline'
+import { RESULT_MARKER, STEP_MARKER, STEPS_ENV } from '../../lib/peer'
 import { readSettings, type Sizes } from '../../lib/settings'
-import { runWorkload } from '../../lib/workload'
+import { prepareWorkload, runWorkload, type RunResult, type Workload } from '../../lib/workload'
 
 const here = dirname(fileURLToPath(import.meta.url))
-export const RESULT_MARKER = 'GALLEY_BENCH_RESULT '
 
 function installedVersion(): string | null {
   const pkg = join(here, 'node_modules', 'payload', 'package.json')
@@ -52,14 +53,32 @@ async function main(): Promise<void> {
   const sizes = sizesFromEnv()
   const file = join(here, '.data', `payload-${process.pid}-${sizes.revisions}.db`)
   const target = await createPayloadTarget(file)
+  const log = (l: string) => process.stderr.write(`  ${l}\n`)
   try {
-    const result = await runWorkload(target, sizes, {
-      log: (l) => process.stderr.write(`  ${l}\n`),
-    })
+    const result = process.env[STEPS_ENV]
+      ? await runSteps(await prepareWorkload(target, sizes, { log }))
+      : await runWorkload(target, sizes, { log })
     process.stdout.write(`${RESULT_MARKER}${JSON.stringify({ ...result, version })}\n`)
   } finally {
     await target.close()
   }
+}
+
+/**
+ * Step mode (bench/lib/peer.ts startSteppedPeer): say when seeded, then run each step named
+ * on stdin and say when it is done; the result once stdin ends.
+ */
+async function runSteps(workload: Workload): Promise<RunResult> {
+  const steps = new Map(workload.steps.map((s) => [s.name as string, s]))
+  process.stdout.write(`${STEP_MARKER}ready\n`)
+  for await (const line of createInterface({ input: process.stdin })) {
+    const step = steps.get(line.trim())
+    if (!step)
+      throw new Error(`unknown step "${line.trim()}" (known: ${[...steps.keys()].join(', ')})`)
+    await step.run()
+    process.stdout.write(`${STEP_MARKER}${step.name}\n`)
+  }
+  return workload.result()
 }
 
 main().then(
