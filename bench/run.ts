@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { createPostgresTarget, createSqliteTarget } from './engine'
 import { runHttpBench } from './http/http-bench'
 import { runPeer, startSteppedPeer } from './lib/peer'
+import { untilQuiet } from './lib/quiet'
 import { renderSection, renderVerdicts, type Outcome, type Verdict } from './lib/report'
 import { readSettings, type Sizes } from './lib/settings'
 import type { BenchTarget } from './lib/target'
@@ -46,7 +47,9 @@ async function runEngine(
  * Galley on SQLite and a peer (Payload with WAL, the verdict's baseline) in turns: both
  * seed, then they take each timed step one after the other, the order alternating (G P,
  * P G, G P …), so a machine whose speed drifts over minutes slows both sides of each ratio
- * alike instead of whichever happened to run later.
+ * alike instead of whichever happened to run later. Before each step both processes must
+ * have gone quiet: Payload's process kept two cores busy for a second or two after its
+ * write steps, which halved Galley's first slices when it followed.
  */
 async function runInTurns(
   galleyName: string,
@@ -74,7 +77,13 @@ async function runInTurns(
         () => (peerError ? Promise.resolve() : peer.step(step.name).catch(failPeer)),
       ]
       if (i % 2 === 1) sides.reverse()
-      for (const side of sides) await side()
+      for (const side of sides) {
+        // Neither side's leftovers (a GC, checkpoints, writeback) may run into the other's step.
+        const waited = await untilQuiet([process.pid, peer.pid])
+        if (waited > 1000)
+          log(`waited ${(waited / 1000).toFixed(1)} s for both processes to go quiet`)
+        await side()
+      }
     }
   } catch (err) {
     log(`${galleyName} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)

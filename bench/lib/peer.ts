@@ -66,6 +66,8 @@ export async function runPeer(
 }
 
 export interface SteppedPeer {
+  /** The peer's process id. */
+  pid: number
   /** Seeded and checked, waiting for its first step. */
   ready: Promise<void>
   /** Run one step of the workload in the peer; resolves when it is done. */
@@ -102,6 +104,7 @@ export function startSteppedPeer(
   )
   const ready = expect('ready')
   return {
+    pid: child.pid ?? -1,
     ready,
     step(name) {
       const finished = expect(name)
