@@ -108,9 +108,17 @@ describe('read cache', () => {
     const q = 'SELECT v FROM t WHERE k = ?'
     expect(reads.read(q, [1])).toEqual([{ v: 'number' }])
     expect(reads.read(q, ['1'])).toEqual([{ v: 'text' }])
-    for (let i = 0; i < 200; i++) reads.read(q, [`k${i}`])
+    const first: unknown[][] = []
+    for (let i = 0; i < 200; i++) first.push(reads.read(q, [`k${i}`])!)
     expect(reads.size).toBeGreaterThan(10)
     expect(reads.size).toBeLessThan(100) // ~0.7 KB each under a 32 KB budget
+    // The oldest result, read again, survives the next evictions (second chance); the one
+    // after it, not read again, goes. The same array back means a hit.
+    const oldest = 200 - reads.size
+    expect(reads.read(q, [`k${oldest}`])).toBe(first[oldest])
+    for (let i = 0; i < 20; i++) reads.read(q, [`k${i}`])
+    expect(reads.read(q, [`k${oldest}`])).toBe(first[oldest])
+    expect(reads.read(q, [`k${oldest + 1}`])).not.toBe(first[oldest + 1])
     raw.exec('BEGIN')
     expect(reads.read(q, [1])).toBeUndefined()
     raw.exec('ROLLBACK')

@@ -33,7 +33,8 @@ export class DirectReads {
   readonly #prepare: (text: string) => Database.Statement
   readonly #commits: CommitWatch
   readonly #maxBytes: number
-  readonly #cache = new Map<string, { rows: unknown[]; bytes: number }>()
+  /** In the order results were kept (or given a second chance); see #evict. */
+  readonly #cache = new Map<string, { rows: unknown[]; bytes: number; used: boolean }>()
   #bytes = 0
   /** Counts invalidations: changes whenever the cached results had to go. */
   #generation = 0
@@ -54,23 +55,37 @@ export class DirectReads {
     const key = `${text}\u0000${JSON.stringify(params)}`
     const hit = this.#cache.get(key)
     if (hit) {
-      // Most recently used last: eviction takes from the front.
-      this.#cache.delete(key)
-      this.#cache.set(key, hit)
+      // Only marked: moving it to the back on every hit (delete + set) cost a cached read
+      // two more lookups of its ~400-character key and made the Map rehash now and then.
+      hit.used = true
       return hit.rows
     }
     const rows = this.#prepare(text).all(params as unknown[])
     const bytes = sizeOf(rows) + key.length
     if (bytes <= this.#maxBytes / 16) {
-      this.#cache.set(key, { rows, bytes })
+      this.#cache.set(key, { rows, bytes, used: false })
       this.#bytes += bytes
-      for (const [k, v] of this.#cache) {
-        if (this.#bytes <= this.#maxBytes) break
-        this.#cache.delete(k)
+      this.#evict()
+    }
+    return rows
+  }
+
+  /**
+   * Drop results until within budget, oldest first, except that a result read since it was
+   * kept (or since its last second chance) goes to the back instead, once: the "second
+   * chance" approximation of least-recently-used, with hits that change nothing but a flag.
+   */
+  #evict(): void {
+    for (const [k, v] of this.#cache) {
+      if (this.#bytes <= this.#maxBytes) break
+      this.#cache.delete(k)
+      if (v.used) {
+        v.used = false
+        this.#cache.set(k, v) // visited again later in this loop, if still over budget
+      } else {
         this.#bytes -= v.bytes
       }
     }
-    return rows
   }
 
   /** Forget every cached result (after this store wrote, or its schema changed). */

@@ -596,9 +596,14 @@ interface WritePlan {
 function pinsOneDocument(node: WhereNode | undefined): boolean {
   if (!node) return false
   if (node.type === 'or') return false
-  if (node.type === 'and') return (node as { children: WhereNode[] }).children.some(pinsOneDocument)
+  if (node.type === 'and') {
+    for (const child of (node as { children: WhereNode[] }).children) if (pinsOneDocument(child)) return true
+    return false
+  }
   const c = node as import('../where/where-types').WhereCondition
-  return c.operator === 'equals' && c.value !== null && !c.steps.some((s) => 'each' in s) && (c.column === 'id' || c.unique === true)
+  if (c.operator !== 'equals' || c.value === null || !(c.column === 'id' || c.unique === true)) return false
+  for (const s of c.steps) if ('each' in s) return false
+  return true
 }
 
 /** The head a perspective resolves a document to (`raw` reads like `drafts` for one document). */

@@ -28,6 +28,10 @@ export function resolvePerspective(p: unknown, draft?: boolean): ResolvedPerspec
   if (p === undefined || p === null || p === '') {
     return draft ? { kind: 'drafts' } : { kind: 'published' }
   }
+  // The common cases without splitting (reads ask this on every call).
+  if (p === 'published') return { kind: 'published' }
+  if (p === 'drafts') return { kind: 'drafts' }
+  if (p === 'raw') return { kind: 'raw' }
   let list: unknown[]
   if (typeof p === 'string') list = p.split(',').map((s) => s.trim())
   else if (Array.isArray(p)) list = p

@@ -40,7 +40,9 @@ function parseGroup(
     throw new QueryError(`${at}: expected an object like { "field": { "equals": "value" } }.`)
   }
   const children: WhereNode[] = []
-  for (const [key, value] of Object.entries(where)) {
+  const entries = where as Record<string, unknown>
+  for (const key of Object.keys(entries)) {
+    const value = entries[key]
     if (key === 'and' || key === 'or') {
       const list = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : null
       if (!list) throw new QueryError(`${at}.${key}: expected an array of where objects.`)
@@ -64,7 +66,8 @@ function parseGroup(
     if (!isPlainObject(value)) {
       throw new QueryError(`${at}.${key}: expected an operator object like { "equals": … }.`)
     }
-    for (const [op, raw] of Object.entries(value)) {
+    for (const op of Object.keys(value)) {
+      const raw = value[op]
       if (!OPS.has(op)) {
         throw new QueryError(
           `${at}.${key}: unknown operator '${op}'. Use one of: ${WHERE_OPERATORS.join(', ')}.`,
@@ -85,10 +88,21 @@ function parseCondition(
   raw: unknown,
   at: string,
 ): WhereCondition {
-  const base = { type: 'condition' as const, path: info.path, steps: info.steps, kind: info.kind, operator, column: info.column, unique: !info.many && !!info.field.unique }
-  if (operator === 'exists') {
-    return { ...base, value: coerceBoolean(raw, at) }
+  // One object literal per condition (a spread of a base object took V8's slow path).
+  return {
+    type: 'condition',
+    path: info.path,
+    steps: info.steps,
+    kind: info.kind,
+    operator,
+    column: info.column,
+    unique: !info.many && !!info.field.unique,
+    value: conditionValue(info, operator, raw, at),
   }
+}
+
+function conditionValue(info: FieldPathInfo, operator: WhereOperator, raw: unknown, at: string): unknown {
+  if (operator === 'exists') return coerceBoolean(raw, at)
   if (info.kind === 'json') {
     throw new QueryError(`${at}: '${info.path}' holds structured data; only 'exists' applies to it.`)
   }
@@ -98,18 +112,19 @@ function parseCondition(
     if (list.length > WHERE_LIMITS.listValues) {
       throw new QueryError(`${at}: at most ${WHERE_LIMITS.listValues} values are allowed.`)
     }
-    return { ...base, value: list.map((v, i) => coerceScalar(info, v, `${at}[${i}]`, false)) }
+    const values: unknown[] = []
+    for (let i = 0; i < list.length; i++) values.push(coerceScalar(info, list[i], `${at}[${i}]`, false))
+    return values
   }
   if (operator === 'like' || operator === 'contains') {
     if (info.kind !== 'text') throw new QueryError(`${at}: '${operator}' applies to text fields only.`)
-    const s = coerceScalar(info, raw, at, false)
-    return { ...base, value: s }
+    return coerceScalar(info, raw, at, false)
   }
   if (operator === 'gt' || operator === 'gte' || operator === 'lt' || operator === 'lte') {
     if (info.kind === 'boolean') throw new QueryError(`${at}: '${operator}' does not apply to checkboxes.`)
-    return { ...base, value: coerceScalar(info, raw, at, false) }
+    return coerceScalar(info, raw, at, false)
   }
-  return { ...base, value: coerceScalar(info, raw, at, true) }
+  return coerceScalar(info, raw, at, true)
 }
 
 function coerceScalar(info: FieldPathInfo, raw: unknown, at: string, allowNull: boolean): unknown {
@@ -162,7 +177,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Combine where nodes with AND, skipping empty ones. */
 export function andNodes(...nodes: Array<WhereNode | undefined>): WhereNode | undefined {
-  const list = nodes.filter((n): n is WhereNode => n !== undefined)
+  const list: WhereNode[] = []
+  for (const n of nodes) if (n !== undefined) list.push(n)
   if (list.length === 0) return undefined
   if (list.length === 1) return list[0]
   return { type: 'and', children: list }
