@@ -1,6 +1,7 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Field } from './field-types'
-import { validateFields } from './validate-fields'
+import { isUnstorableText, validateFields } from './validate-fields'
 
 const fields: Field[] = [
   { name: 'title', type: 'text', required: true, maxLength: 10 },
@@ -49,6 +50,18 @@ describe('validateFields', () => {
       expect(errors).toEqual([{ path, message: expect.stringMatching(/NUL character or broken Unicode/) }])
     }
     expect((await validateFields(json, { title: 'emoji 😀 fine' }, { draft: true, applyDefaults: false })).errors).toEqual([])
+  })
+
+  it('tells unstorable text exactly as the definition does (NUL, or a surrogate without its pair)', () => {
+    const definition = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+    const unit = fc.oneof(fc.constantFrom('a', '\u0000', '\ud800', '\udbff', '\udc00', '\udfff', '😀', 'é', '\uffff'), fc.string({ unit: 'binary', maxLength: 1 }))
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }), (parts) => {
+        const s = parts.join('')
+        expect(isUnstorableText(s)).toBe(definition.test(s))
+      }),
+      { numRuns: 2000 },
+    )
   })
 
   it('refuses data that is not an object', async () => {
