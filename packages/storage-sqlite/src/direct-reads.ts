@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { ConfigError } from '@galley/core'
 import { CommitWatch } from './commit-watch'
+import { allRows } from './rows'
 
 export interface ReadCacheOptions {
   /** Upper bound of the cached rows' size (their text length, about their memory). Default 64 MiB; 0 turns the cache off. */
@@ -50,7 +51,7 @@ export class DirectReads {
   /** Rows of a read, or undefined while a transaction holds the connection. */
   read(text: string, params: readonly unknown[]): unknown[] | undefined {
     if (this.#raw.inTransaction || !this.#raw.open) return undefined
-    if (this.#maxBytes === 0) return this.#prepare(text).all(params as unknown[])
+    if (this.#maxBytes === 0) return allRows(this.#prepare(text), params)
     this.#checkOthers()
     const key = `${text}\u0000${JSON.stringify(params)}`
     const hit = this.#cache.get(key)
@@ -60,7 +61,7 @@ export class DirectReads {
       hit.used = true
       return hit.rows
     }
-    const rows = this.#prepare(text).all(params as unknown[])
+    const rows = allRows(this.#prepare(text), params)
     const bytes = sizeOf(rows) + key.length
     if (bytes <= this.#maxBytes / 16) {
       this.#cache.set(key, { rows, bytes, used: false })

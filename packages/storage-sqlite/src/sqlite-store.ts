@@ -6,6 +6,7 @@ import { ConfigError } from '@galley/core'
 import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
 import { DirectReads, type ReadCacheOptions, readCacheBytes } from './direct-reads'
+import { allRows } from './rows'
 import { sqliteDialect } from './sqlite-dialect'
 import { fineBusyTimeout, useWalBatching } from './wal-batch'
 
@@ -108,7 +109,7 @@ function transactions(db: Kysely<any>, raw: Database.Database, prepare: (text: s
   // Made once per store: under tsx (esbuild keepNames) every function made per call costs a defineProperty.
   const query: Query = async <R>(text: string, params: unknown[]) => {
     const stmt = prepare(text)
-    if (stmt.reader) return stmt.all(params) as R[]
+    if (stmt.reader) return allRows(stmt, params) as R[]
     stmt.run(params)
     return []
   }

@@ -1,0 +1,35 @@
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { allRows } from './rows'
+
+describe('allRows', () => {
+  const db = new Database(':memory:')
+  db.exec("CREATE TABLE t (a INTEGER, b TEXT, c BLOB, d REAL); INSERT INTO t VALUES (1, 'x', x'0102', 1.5), (NULL, '', NULL, -0.25)")
+
+  it('gives the same objects as better-sqlite3: keys, order, values, types', () => {
+    for (const sql of ['SELECT * FROM t', 'SELECT b, a, a AS a2 FROM t ORDER BY a', 'SELECT 1 AS x, 2 AS x, 3 AS y', 'SELECT * FROM t WHERE a = 99']) {
+      const stmt = db.prepare(sql)
+      const expected = stmt.all()
+      const got = allRows(stmt, [])
+      expect(got).toEqual(expected)
+      expect(got.map((r) => Object.keys(r))).toEqual(expected.map((r) => Object.keys(r as object)))
+      // The statement is left as it was found (it is shared through the statement cache).
+      expect(stmt.all()).toEqual(expected)
+    }
+  })
+
+  it('binds parameters, and makes a column named __proto__ a property, not the prototype', () => {
+    expect(allRows(db.prepare('SELECT b FROM t WHERE a = ?'), [1])).toEqual([{ b: 'x' }])
+    const [row] = allRows(db.prepare(`SELECT '{"polluted":1}' AS "__proto__", 2 AS "it's"`), [])
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyNames(row)).toEqual(['__proto__', "it's"])
+    expect((row as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('gives new objects on every call', () => {
+    const stmt = db.prepare('SELECT a FROM t WHERE a = 1')
+    const first = allRows(stmt, [])[0]!
+    first.a = 5
+    expect(allRows(stmt, [])[0]).toEqual({ a: 1 })
+  })
+})
