@@ -5,6 +5,7 @@ import { ConflictError, ForbiddenError, InputError, NotFoundError, ValidationErr
 import { validateFields } from '../fields/validate-fields'
 import { hookList } from '../hooks/hook-types'
 import { isValidId, newId, newIdAfter } from '../ids'
+import { isoNow } from '../timestamps'
 import { type ResolvedPerspective, type Variant, resolvePerspective } from '../perspectives/perspective'
 import type { HeadRow, RevisionAction, RevisionRow, StorageReader, StorageTransaction } from '../storage/storage-adapter'
 import { UniqueViolation } from '../storage/storage-adapter'
@@ -424,7 +425,7 @@ export class Galley implements T.GalleyContext {
           if (!row) throw new NotFoundError(`'${coll.slug}' ${id} does not exist.`)
           return row
         }
-        const now = new Date().toISOString()
+        const now = isoNow()
         const author = authorOf(caller.user)
         let coalesce: RevisionRow | undefined
         if (p.autosave && doc && heads.get('draft')?.rev === doc.latestRev) {
