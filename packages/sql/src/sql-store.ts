@@ -133,6 +133,11 @@ const headsOf = (collection: string) => `galley_heads WHERE collection = ${liter
  */
 const CONTENT = '(SELECT r.data FROM galley_revisions r WHERE r.collection = h0.collection AND r.doc_id = h0.id AND r.id = h0.rev) AS data'
 const HEADS_WITH_CONTENT = (collection: string) => `SELECT h0.*, ${CONTENT} FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
+/** A write's first read: the document's newest revision and revision count, and its heads. */
+const OPEN_DOCUMENT = (collection: string) =>
+  `SELECT dr.latest AS doc_latest, dr.n AS doc_revisions, h0.*, ${CONTENT}
+   FROM (SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?) dr
+   LEFT JOIN galley_heads h0 ON h0.collection = ${literal(collection)} AND h0.id = ?`
 const COUNT_REVISIONS = 'SELECT count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?'
 const LIST_REVISIONS = (limit: number) => `SELECT * FROM galley_revisions WHERE collection = ? AND doc_id = ? ORDER BY id DESC LIMIT ${limitLiteral(limit)} OFFSET ?`
 
@@ -199,10 +204,16 @@ async function countRows(all: Query, d: SqlDialect, keyed: KeyedFields, q: Omit<
 function makeTransaction(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageTransaction {
   // Object.assign rather than a spread: one transaction object per write, on the hot path.
   return Object.assign(makeReader(all, d, keyedOf), {
-    async lockDocument(collection, id) {
+    async openDocument(collection, id) {
       if (d.lockDocument) await all(d.lockDocument, [`${collection}/${id}`])
-      const [r] = await all<{ latest: string | null; n: number | string }>('SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?', [collection, id])
-      return r && r.latest !== null && Number(r.n) > 0 ? { latestRev: r.latest, revCount: Number(r.n) } : undefined
+      // History state and heads in one statement: always one row for the history, joined
+      // with each head (none: the head columns are NULL).
+      const rows = await all<RawHead & { doc_latest: string | null; doc_revisions: number | string }>(OPEN_DOCUMENT(collection), [collection, id, id])
+      const r = rows[0]
+      if (!r || r.doc_latest === null || Number(r.doc_revisions) === 0) return { doc: undefined, heads: [] }
+      const heads: HeadRow[] = []
+      for (const x of rows) if (x.variant !== null) heads.push(toHead(x, d))
+      return { doc: { latestRev: r.doc_latest, revCount: Number(r.doc_revisions) }, heads }
     },
     async deleteDocument(collection, id) {
       await all(`DELETE FROM ${headsOf(collection)} AND id = ?`, [id])

@@ -205,9 +205,8 @@ export class Galley implements T.GalleyContext {
     if (!isValidId(args.id)) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(String(args.id)).slice(0, 80)} does not exist.`)
     const where = await requireAccess(coll, 'delete', caller)
     return this.#inTx(async (tx, galley) => {
-      const doc = await tx.lockDocument(coll.storageKey, String(args.id))
+      const { doc, heads } = await tx.openDocument(coll.storageKey, String(args.id))
       if (!doc) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(args.id)} does not exist.`)
-      const heads = await tx.getHeads(coll.storageKey, args.id)
       const headMap: HeadMap = new Map(heads.map((h) => [h.variant, { rev: h.rev, data: h.data, updatedAt: h.updatedAt }]))
       await this.#checkRevision(coll, { tx, galley, id: args.id, doc, heads: headMap }, caller, args.ifRevision)
       const resolved = heads.find((h) => h.inDrafts) ?? heads[0]
@@ -414,8 +413,7 @@ export class Galley implements T.GalleyContext {
     let resultRow: HeadRow | undefined
     try {
       resultRow = await this.#inTx(async (tx, galley) => {
-        const doc = await tx.lockDocument(coll.storageKey, id)
-        const headRows = doc ? await tx.getHeads(coll.storageKey, id) : []
+        const { doc, heads: headRows } = await tx.openDocument(coll.storageKey, id)
         const createdAt = headRows[0]?.createdAt
         const heads: HeadMap = new Map(headRows.map((h) => [h.variant, { rev: h.rev, data: h.data, updatedAt: h.updatedAt }]))
         const w: WriteState = { tx, galley, id, doc, heads }

@@ -88,9 +88,10 @@ export interface StorageReader {
 export interface StorageTransaction extends StorageReader {
   /**
    * Take the document's write lock until the transaction ends (also for an id not yet
-   * used), then read its history state; undefined when the document does not exist.
+   * used), then read its history state and its heads, in one statement where the store
+   * can: `doc` is undefined (and `heads` empty) when the document does not exist.
    */
-  lockDocument(collection: string, id: string): Promise<DocumentState | undefined>
+  openDocument(collection: string, id: string): Promise<{ doc: DocumentState | undefined; heads: HeadRow[] }>
   /** Remove the document, its heads and its whole history. */
   deleteDocument(collection: string, id: string): Promise<void>
   /** Insert a head, or update `previous` writing only the columns that changed. */
