@@ -18,7 +18,8 @@ SQLITE_EXTENSION_INIT3
 typedef struct BusyWait BusyWait;
 struct BusyWait {
   sqlite3_int64 timeoutNs;
-  sqlite3_int64 startNs; /* when the current wait began (the handler's first call for it) */
+  sqlite3_int64 startNs; /* when the current wait began */
+  sqlite3_int64 lastNs;  /* the handler's previous call */
 };
 
 static sqlite3_int64 monotonicNs(void) {
@@ -32,7 +33,10 @@ static int busyWait(void *arg, int count) {
   sqlite3_int64 now = monotonicNs();
   sqlite3_int64 waited;
   struct timespec pause;
-  if (count == 0) w->startNs = now;
+  /* A new wait: SQLite counts from 0 for each, except across a statement's prepare; a call
+  ** long after the previous one (we never pause more than 2 ms) cannot continue a wait. */
+  if (count == 0 || now - w->lastNs > 100000000LL) w->startNs = now;
+  w->lastNs = now;
   waited = now - w->startNs;
   if (waited >= w->timeoutNs) return 0;
   pause.tv_sec = 0;
@@ -43,9 +47,25 @@ static int busyWait(void *arg, int count) {
 
 static void busyTimeoutFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3 *db = sqlite3_context_db_handle(ctx);
-  sqlite3_int64 ms = sqlite3_value_int64(argv[0]);
+  sqlite3_int64 ms;
   BusyWait *w;
   (void)argc;
+  /* Whole numbers only (a JavaScript number arrives as a REAL); capped at what
+  ** sqlite3_busy_timeout takes, so the nanoseconds below cannot overflow. */
+  if (sqlite3_value_type(argv[0]) == SQLITE_INTEGER) {
+    ms = sqlite3_value_int64(argv[0]);
+  } else if (sqlite3_value_type(argv[0]) == SQLITE_FLOAT) {
+    double v = sqlite3_value_double(argv[0]);
+    if (!(v == (double)(sqlite3_int64)v) && !(v > 2147483647.0)) {
+      sqlite3_result_error(ctx, "galley_busy_timeout(ms): ms must be a whole number of milliseconds", -1);
+      return;
+    }
+    ms = v > 2147483647.0 ? 2147483647 : (sqlite3_int64)v;
+  } else {
+    sqlite3_result_error(ctx, "galley_busy_timeout(ms): ms must be a whole number of milliseconds", -1);
+    return;
+  }
+  if (ms > 2147483647) ms = 2147483647;
   if (ms <= 0) {
     sqlite3_busy_handler(db, 0, 0);
     sqlite3_result_int64(ctx, 0);
@@ -58,9 +78,10 @@ static void busyTimeoutFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv
   }
   w->timeoutNs = ms * 1000000LL;
   w->startNs = 0;
-  /* Owned by the connection: freed when it closes or when this is called again. */
+  w->lastNs = 0;
+  /* Owned by the connection: freed when it closes or when this is called again. On
+  ** failure SQLite has already called the destructor on w. */
   if (sqlite3_set_clientdata(db, "galley_busy_wait", w, sqlite3_free) != SQLITE_OK) {
-    sqlite3_free(w);
     sqlite3_result_error_nomem(ctx);
     return;
   }

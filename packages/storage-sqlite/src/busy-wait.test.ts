@@ -119,4 +119,19 @@ describe.runIf(loaded)('fine-grained busy wait (native/busy-wait.c)', () => {
     await holder.done
     db.close()
   })
+
+  it('refuses a timeout that is not an integer, and caps a huge one instead of overflowing', async () => {
+    const file = database()
+    const db = new Database(file)
+    expect(() => db.prepare('SELECT galley_busy_timeout(?)').get('abc')).toThrow(/must be a whole number/)
+    expect(() => db.prepare('SELECT galley_busy_timeout(1.5)').get()).toThrow(/must be a whole number/)
+    expect(db.prepare('SELECT galley_busy_timeout(?)').pluck().get(10n ** 13n)).toBe(2147483647)
+    expect(db.prepare('SELECT galley_busy_timeout(?)').pluck().get(1e300)).toBe(2147483647)
+    expect(db.prepare('SELECT galley_busy_timeout(?)').pluck().get(250)).toBe(250) // a JS number is a REAL
+    const holder = await holdWriteLock(file, 40)
+    db.exec('BEGIN IMMEDIATE') // waits for the holder instead of giving up at once
+    db.exec('ROLLBACK')
+    await holder.done
+    db.close()
+  })
 })

@@ -34,11 +34,14 @@ export function startCheckpointWorker(file: string, intervalMs = 250, resetFrame
     const { workerData, parentPort } = require('node:worker_threads')
     const Database = require(workerData.driver)
     const db = new Database(workerData.file)
-    try {
-      db.prepare('SELECT galley_busy_timeout(100)').get()
-    } catch {
-      db.pragma('busy_timeout = 100') // the extension is not loaded: SQLite's own handler
+    const busyTimeout = (ms) => {
+      try {
+        db.prepare('SELECT galley_busy_timeout(?)').get(ms)
+      } catch {
+        db.pragma('busy_timeout = ' + ms) // the extension is not loaded: SQLite's own handler
+      }
     }
+    busyTimeout(100)
     const traceFile = workerData.traceFile
     const trace = traceFile ? [] : undefined
     const checkpoint = (mode) => {
@@ -49,15 +52,29 @@ export function startCheckpointWorker(file: string, intervalMs = 250, resetFrame
     }
     const dataVersion = db.prepare('PRAGMA data_version').pluck()
     let seenVersion = dataVersion.get()
+    let truncateTried = false
     const tick = () => {
       try {
         const version = dataVersion.get()
         const idle = version === seenVersion
         seenVersion = version
+        if (!idle) truncateTried = false
         let r = checkpoint('PASSIVE')
         if (!r || r.log === 0 || r.checkpointed < r.log) return
         // Nothing committed for a whole interval and all copied: leave an empty log file.
-        if (idle) return void checkpoint('TRUNCATE')
+        // Once per idle spell and without waiting: TRUNCATE holds the write lock while it
+        // waits for readers, so a reader keeping a snapshot would make writers wait too.
+        if (idle) {
+          if (truncateTried) return
+          truncateTried = true
+          busyTimeout(0)
+          try {
+            checkpoint('TRUNCATE')
+          } finally {
+            busyTimeout(100)
+          }
+          return
+        }
         if (r.log <= workerData.resetFrames) return
         // Catch up with what writers appended meanwhile, then restart with little left to copy.
         for (let i = 0; i < 5; i++) {

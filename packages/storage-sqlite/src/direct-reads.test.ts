@@ -119,6 +119,10 @@ describe('read cache', () => {
     for (let i = 0; i < 20; i++) reads.read(q, [`k${i}`])
     expect(reads.read(q, [`k${oldest}`])).toBe(first[oldest])
     expect(reads.read(q, [`k${oldest + 1}`])).not.toBe(first[oldest + 1])
+    // With every kept result read again, a new one still stays (room is made before it goes in).
+    for (let i = 0; i < 220; i++) reads.read(q, [`k${i % 200}`])
+    const fresh = reads.read(q, ['k150'])
+    expect(reads.read(q, ['k150'])).toBe(fresh)
     raw.exec('BEGIN')
     expect(reads.read(q, [1])).toBeUndefined()
     raw.exec('ROLLBACK')

@@ -40,12 +40,18 @@ export class DirectReads {
   /** Counts invalidations: changes whenever the cached results had to go. */
   #generation = 0
 
-  /** `maxBytes` as `readCacheBytes` checked it; 0 runs reads without keeping them. */
-  constructor(raw: Database.Database, file: string, prepare: (text: string) => Database.Statement, maxBytes: number) {
+  readonly #onCommits: () => void
+
+  /**
+   * `maxBytes` as `readCacheBytes` checked it; 0 runs reads without keeping them.
+   * `onCommits` is told whenever commits (here or elsewhere) have been seen.
+   */
+  constructor(raw: Database.Database, file: string, prepare: (text: string) => Database.Statement, maxBytes: number, onCommits: () => void = () => {}) {
     this.#raw = raw
     this.#prepare = prepare
     this.#commits = new CommitWatch(raw, file)
     this.#maxBytes = maxBytes
+    this.#onCommits = onCommits
   }
 
   /** Rows of a read, or undefined while a transaction holds the connection. */
@@ -64,21 +70,22 @@ export class DirectReads {
     const rows = allRows(this.#prepare(text), params)
     const bytes = sizeOf(rows) + key.length
     if (bytes <= this.#maxBytes / 16) {
+      // Room first, so the new result is never the one evicted.
+      this.#evict(this.#maxBytes - bytes)
       this.#cache.set(key, { rows, bytes, used: false })
       this.#bytes += bytes
-      this.#evict()
     }
     return rows
   }
 
   /**
-   * Drop results until within budget, oldest first, except that a result read since it was
+   * Drop results until at most `budget` bytes are kept, oldest first, except that a result read since it was
    * kept (or since its last second chance) goes to the back instead, once: the "second
    * chance" approximation of least-recently-used, with hits that change nothing but a flag.
    */
-  #evict(): void {
+  #evict(budget: number): void {
     for (const [k, v] of this.#cache) {
-      if (this.#bytes <= this.#maxBytes) break
+      if (this.#bytes <= budget) break
       this.#cache.delete(k)
       if (v.used) {
         v.used = false
@@ -110,7 +117,10 @@ export class DirectReads {
 
   /** Commits of other connections and processes drop the cache too. */
   #checkOthers(): void {
-    if (this.#commits.changed()) this.invalidate()
+    if (this.#commits.changed()) {
+      this.#onCommits()
+      this.invalidate()
+    }
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { allRows } from './rows'
+import { allRows, forgetRowShapes } from './rows'
 
 describe('allRows', () => {
   const db = new Database(':memory:')
@@ -31,5 +31,20 @@ describe('allRows', () => {
     const first = allRows(stmt, [])[0]!
     first.a = 5
     expect(allRows(stmt, [])[0]).toEqual({ a: 1 })
+  })
+
+  it('follows schema changes: other columns at once, renamed ones once told (forgetRowShapes)', () => {
+    const own = new Database(':memory:')
+    own.exec("CREATE TABLE s (a, b, c); INSERT INTO s VALUES (1, 'bee', 'see')")
+    const stmt = own.prepare('SELECT * FROM s')
+    expect(allRows(stmt, [])).toEqual([{ a: 1, b: 'bee', c: 'see' }])
+    own.exec('ALTER TABLE s DROP COLUMN b') // SQLite re-prepares the statement on its own
+    expect(allRows(stmt, [])).toEqual([{ a: 1, c: 'see' }])
+    // Same width, another name: the store's schema watch tells (forgetRowShapes).
+    own.exec('ALTER TABLE s DROP COLUMN c; ALTER TABLE s ADD COLUMN e')
+    forgetRowShapes()
+    expect(allRows(stmt, [])).toEqual([{ a: 1, e: null }])
+    expect(allRows(stmt, [])).toEqual(stmt.all())
+    own.close()
   })
 })

@@ -3,7 +3,17 @@ import type Database from 'better-sqlite3'
 type Row = Record<string, unknown>
 type Build = (values: unknown[]) => Row
 
-const builders = new WeakMap<Database.Statement, Build>()
+/** A statement's column list, as of a schema generation (see forgetRowShapes). */
+const builders = new WeakMap<Database.Statement, { generation: number; width: number; build: Build }>()
+let generation = 0
+
+/**
+ * The schema changed (here or in another process): SQLite re-prepares statements on its
+ * own, and a `SELECT *` may then return other columns, so every column list is read again.
+ */
+export function forgetRowShapes(): void {
+  generation++
+}
 
 /**
  * All rows of a reading statement, as plain objects made in JavaScript. better-sqlite3 makes
@@ -13,20 +23,27 @@ const builders = new WeakMap<Database.Statement, Build>()
  * the objects at the speed of any literal. Same keys, values and order as better-sqlite3's.
  */
 export function allRows(stmt: Database.Statement, params: readonly unknown[]): Row[] {
-  let build = builders.get(stmt)
-  if (build === undefined) {
-    build = objectBuilder(stmt.columns().map((c) => c.name))
-    builders.set(stmt, build)
-  }
   stmt.raw(true)
   try {
     const values = stmt.all(params as unknown[]) as unknown[][]
+    // Column lists are read after running: SQLite re-prepares a statement whose schema
+    // changed when it next runs, not before. A width that does not match means a change
+    // no one reported.
+    let shape = builders.get(stmt)
+    if (shape === undefined || shape.generation !== generation || (values.length > 0 && values[0]!.length !== shape.width)) shape = shapeOf(stmt)
     const rows: Row[] = new Array(values.length)
-    for (let i = 0; i < values.length; i++) rows[i] = build(values[i]!)
+    for (let i = 0; i < values.length; i++) rows[i] = shape.build(values[i]!)
     return rows
   } finally {
     stmt.raw(false) // the statement is shared through the statement cache
   }
+}
+
+function shapeOf(stmt: Database.Statement): { generation: number; width: number; build: Build } {
+  const names = stmt.columns().map((c) => c.name)
+  const shape = { generation, width: names.length, build: objectBuilder(names) }
+  builders.set(stmt, shape)
+  return shape
 }
 
 function objectBuilder(names: string[]): Build {

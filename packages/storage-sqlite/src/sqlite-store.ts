@@ -6,7 +6,7 @@ import { ConfigError } from '@galley/core'
 import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
 import { DirectReads, type ReadCacheOptions, readCacheBytes } from './direct-reads'
-import { allRows } from './rows'
+import { allRows, forgetRowShapes } from './rows'
 import { sqliteDialect } from './sqlite-dialect'
 import { fineBusyTimeout, useWalBatching } from './wal-batch'
 
@@ -75,7 +75,8 @@ export function sqlite(options: SqliteOptions): SqlStore {
   optimizer.unref()
   const statements = cachingDatabase(raw, options.statementCache ?? 500)
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) })
-  const reads = new DirectReads(raw, options.file, statements.prepare, cacheBytes)
+  const schema = schemaWatch(raw)
+  const reads = new DirectReads(raw, options.file, statements.prepare, cacheBytes, schema)
   return createSqlStore({
     name: 'sqlite',
     db,
@@ -83,7 +84,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
     readDirect: (text, params) => reads.read(text, params),
     onWrite: () => reads.invalidate(),
     dataVersion: () => reads.version(),
-    runTransaction: transactions(db, raw, statements.prepare),
+    runTransaction: transactions(db, raw, statements.prepare, schema),
     onClose: async () => {
       clearInterval(optimizer)
       reads.close()
@@ -105,7 +106,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
  * a read-then-write transaction can then never fail to upgrade when another process
  * committed in between.
  */
-function transactions(db: Kysely<any>, raw: Database.Database, prepare: (text: string) => Database.Statement) {
+function transactions(db: Kysely<any>, raw: Database.Database, prepare: (text: string) => Database.Statement, checkSchema: () => void) {
   // Made once per store: under tsx (esbuild keepNames) every function made per call costs a defineProperty.
   const query: Query = async <R>(text: string, params: unknown[]) => {
     const stmt = prepare(text)
@@ -117,6 +118,7 @@ function transactions(db: Kysely<any>, raw: Database.Database, prepare: (text: s
     db.connection().execute(async () => {
       prepare('BEGIN IMMEDIATE').run()
       try {
+        checkSchema() // no schema change can land while this transaction holds the write lock
         const result = await fn(query)
         prepare('COMMIT').run()
         return result
@@ -125,6 +127,23 @@ function transactions(db: Kysely<any>, raw: Database.Database, prepare: (text: s
         throw err
       }
     })
+}
+
+/**
+ * Tells rows.ts to read column lists again when the schema version moved (a migration here or
+ * in another process). Asked at the start of every write transaction and after commits were
+ * seen by the read cache; one `PRAGMA schema_version`, a read of the cached header page.
+ */
+function schemaWatch(raw: Database.Database): () => void {
+  const version = raw.prepare('PRAGMA schema_version').pluck()
+  let seen = version.get()
+  return () => {
+    const now = version.get()
+    if (now !== seen) {
+      seen = now
+      forgetRowShapes()
+    }
+  }
 }
 
 /**
