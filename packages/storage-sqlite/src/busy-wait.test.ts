@@ -5,13 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterAll, describe, expect, it } from 'vitest'
-import { fineBusyTimeout, useWalBatching } from './wal-batch'
+import { extensionForTests } from './extension-for-tests'
+import { fineBusyTimeout } from './wal-batch'
 
-const loaded = useWalBatching()
-if (!loaded) {
-  if (process.env.CI) throw new Error('The native extension is not built, but CI is set: npm install builds it (packages/storage-sqlite/scripts/build-wal-batch.mjs).')
-  console.log('[galley] busy-wait tests skipped: the extension is not built (run node packages/storage-sqlite/scripts/build-wal-batch.mjs).')
-}
+const loaded = extensionForTests('busy-wait')
 
 const dir = mkdtempSync(join(tmpdir(), 'galley-busy-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -27,7 +27,7 @@ import { Worker } from 'node:worker_threads'
  * (start in ms since the epoch, duration, mode, frames in the log, frames copied) to that
  * file as JSON when it stops; for measuring stalls, off by default.
  */
-export function startCheckpointWorker(file: string, intervalMs = 250, resetFrames = 4000): Worker {
+export function startCheckpointWorker(file: string, intervalMs: number, resetFrames: number): Worker {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
   // Plain JavaScript, evaluated: the worker needs no TypeScript loader.
   const source = `

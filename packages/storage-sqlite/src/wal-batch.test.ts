@@ -5,13 +5,10 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { useWalBatching, walBatchStats } from './wal-batch'
+import { extensionForTests } from './extension-for-tests'
+import { walBatchStats } from './wal-batch'
 
-const loaded = useWalBatching()
-if (!loaded) {
-  if (process.env.CI) throw new Error('The WAL batching extension is not built, but CI is set: npm install builds it (packages/storage-sqlite/scripts/build-wal-batch.mjs).')
-  console.log('[galley] WAL batching tests skipped: the extension is not built (run node packages/storage-sqlite/scripts/build-wal-batch.mjs).')
-}
+const loaded = extensionForTests('WAL batching')
 
 const dir = mkdtempSync(join(tmpdir(), 'galley-walbatch-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

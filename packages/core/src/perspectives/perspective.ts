@@ -28,20 +28,16 @@ export function resolvePerspective(p: unknown, draft?: boolean): ResolvedPerspec
   if (p === undefined || p === null || p === '') {
     return draft ? { kind: 'drafts' } : { kind: 'published' }
   }
-  // The common cases without splitting (reads ask this on every call).
-  if (p === 'published') return { kind: 'published' }
-  if (p === 'drafts') return { kind: 'drafts' }
-  if (p === 'raw') return { kind: 'raw' }
+  // One name, as a string or a list of one, before any splitting (reads ask on every call).
+  const single = typeof p === 'string' ? p.trim() : Array.isArray(p) && p.length === 1 ? p[0] : undefined
+  if (single === 'published') return { kind: 'published' }
+  if (single === 'drafts') return { kind: 'drafts' }
+  if (single === 'raw') return { kind: 'raw' }
   let list: unknown[]
   if (typeof p === 'string') list = p.split(',').map((s) => s.trim())
   else if (Array.isArray(p)) list = p
   else throw new QueryError(badPerspective(p))
   if (list.length === 0 || list.length > 10) throw new QueryError(badPerspective(p))
-  if (list.length === 1) {
-    if (list[0] === 'published') return { kind: 'published' }
-    if (list[0] === 'drafts') return { kind: 'drafts' }
-    if (list[0] === 'raw') return { kind: 'raw' }
-  }
   const layers: Variant[] = []
   for (const item of list) {
     if (typeof item !== 'string') throw new QueryError(badPerspective(p))
