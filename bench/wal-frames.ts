@@ -25,13 +25,20 @@ const DOCS = 10_000
 const ids: string[] = []
 for (let i = 0; i < DOCS; i += 500)
   await galley.transaction(async (g) => {
-    for (let j = i; j < i + 500; j++) ids.push((await g.create({ collection: 'posts', data: { ...seededPost(j) } })).id)
+    for (let j = i; j < i + 500; j++)
+      ids.push((await g.create({ collection: 'posts', data: { ...seededPost(j) } })).id)
   })
 const changed = changedIndices({ docs: DOCS, changed: 2000 } as never)
 for (let r = 1; r <= 5; r++)
   for (let i = 0; i < changed.length; i += 500)
     await galley.transaction(async (g) => {
-      for (const k of changed.slice(i, i + 500)) await g.update({ collection: 'posts', id: ids[k]!, data: { ...draftOf(k, r) }, draft: true })
+      for (const k of changed.slice(i, i + 500))
+        await g.update({
+          collection: 'posts',
+          id: ids[k]!,
+          data: { ...draftOf(k, r) },
+          draft: true,
+        })
     })
 
 const side = new Database(file)
@@ -44,7 +51,11 @@ function framePages(): number[] {
   const pageSize = log.readUInt32BE(8)
   const pages: number[] = []
   for (let at = 32; at + 24 + pageSize <= log.length; at += 24 + pageSize) {
-    if (log.readUInt32BE(at + 8) !== log.readUInt32BE(16) || log.readUInt32BE(at + 12) !== log.readUInt32BE(20)) break
+    if (
+      log.readUInt32BE(at + 8) !== log.readUInt32BE(16) ||
+      log.readUInt32BE(at + 12) !== log.readUInt32BE(20)
+    )
+      break
     pages.push(log.readUInt32BE(at))
   }
   return pages
@@ -57,24 +68,40 @@ async function measure(name: string, op: (k: number) => Promise<unknown>): Promi
   for (let k = 200; k < 200 + OPS; k++) await op(k)
   const pages = framePages()
   const owner = new Map<number, string>()
-  for (const r of side.prepare('SELECT name, pageno FROM dbstat').all() as Array<{ name: string; pageno: number }>) owner.set(r.pageno, r.name)
+  for (const r of side.prepare('SELECT name, pageno FROM dbstat').all() as Array<{
+    name: string
+    pageno: number
+  }>)
+    owner.set(r.pageno, r.name)
   const by = new Map<string, number>()
   for (const p of pages) {
     const name = p === 1 ? 'page 1' : (owner.get(p) ?? 'new or free page')
     by.set(name, (by.get(name) ?? 0) + 1)
   }
   const parts = [...by].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n} ${(c / OPS).toFixed(2)}`)
-  console.log(`${name}: ${(pages.length / OPS).toFixed(2)} frames per operation (${parts.join(', ')})`)
+  console.log(
+    `${name}: ${(pages.length / OPS).toFixed(2)} frames per operation (${parts.join(', ')})`,
+  )
 }
 
 // As the workload creates: slug new-<n>.
-await measure('create', (k) => galley.create({ collection: 'posts', data: { ...seededPost(DOCS + k), slug: `new-${DOCS + k}` } }))
+await measure('create', (k) =>
+  galley.create({
+    collection: 'posts',
+    data: { ...seededPost(DOCS + k), slug: `new-${DOCS + k}` },
+  }),
+)
 const rng = createRng(21)
 const withDraft = new Set<number>(changed)
 await measure('draft save', (k) => {
   const i = randomInt(rng, DOCS)
   withDraft.add(i)
-  return galley.update({ collection: 'posts', id: ids[i]!, data: { ...draftOf(i, 7 + k) }, draft: true })
+  return galley.update({
+    collection: 'posts',
+    id: ids[i]!,
+    data: { ...draftOf(i, 7 + k) },
+    draft: true,
+  })
 })
 const pending = [...withDraft]
 let next = 0

@@ -52,7 +52,9 @@ if (apiOnly) {
   const dev = await runDev()
   if (dev) {
     const site = startSite(sitePort, dev.url, secrets)
-    io.out(`Site: ${siteUrl}  (examples/next-blog, Next.js; static for the public, drafts in preview)`)
+    io.out(
+      `Site: ${siteUrl}  (examples/next-blog, Next.js; static for the public, drafts in preview)`,
+    )
     io.out(`Preview link: npx galley preview url --path /posts/drafts-and-previews`)
     stopOnSignal(async () => {
       if (site.exitCode === null && site.pid) site.kill('SIGTERM')
@@ -87,12 +89,14 @@ function startSite(port: string, apiUrl: string, secrets: SiteSecrets): ChildPro
     },
   })
   const prefix = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) stream.write(`[site] ${line}\n`)
+    for (const line of chunk.toString().split('\n'))
+      if (line.trim()) stream.write(`[site] ${line}\n`)
   }
   child.stdout?.on('data', prefix(process.stdout))
   child.stderr?.on('data', prefix(process.stderr))
   child.on('exit', (code, signal) => {
-    if (signal !== 'SIGTERM') io.err(`[site] next dev stopped (${signal ?? `exit ${code}`}); the API keeps running.`)
+    if (signal !== 'SIGTERM')
+      io.err(`[site] next dev stopped (${signal ?? `exit ${code}`}); the API keeps running.`)
   })
   return child
 }
@@ -107,7 +111,12 @@ async function ensureSiteSecrets(dataDir: string): Promise<SiteSecrets> {
     saved = {}
   }
   const secret = () => randomBytes(32).toString('base64url')
-  const project = await loadProject({ cwd: io.cwd, env: io.env, config: configOf(cliArgs), dataDir })
+  const project = await loadProject({
+    cwd: io.cwd,
+    env: io.env,
+    config: configOf(cliArgs),
+    dataDir,
+  })
   const galley = await createGalley(project.config)
   let readToken = saved.readToken
   try {

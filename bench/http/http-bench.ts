@@ -24,7 +24,11 @@ export interface HttpBenchResult {
 
 const SLUG_REQUEST = fileURLToPath(new URL('./slug-request.cjs', import.meta.url))
 
-export async function runHttpBench(opts: { seconds: number; connections: number; log?: (s: string) => void }): Promise<HttpBenchResult> {
+export async function runHttpBench(opts: {
+  seconds: number
+  connections: number
+  log?: (s: string) => void
+}): Promise<HttpBenchResult> {
   const log = opts.log ?? console.log
   const { galley, token, cleanup } = await seededGalley()
   const server = createServer({ galley })
@@ -32,21 +36,30 @@ export async function runHttpBench(opts: { seconds: number; connections: number;
 
   // The ceiling answers with the very JSON Galley sends for one slug, whatever the query.
   const sample = await (await fetch(`${api.url}/api/posts?where[slug][equals]=post-1`)).text()
-  const bare = new Hono().get('/api/posts', (c) => c.body(sample, 200, { 'content-type': 'application/json' }))
+  const bare = new Hono().get('/api/posts', (c) =>
+    c.body(sample, 200, { 'content-type': 'application/json' }),
+  )
   const ceilingServer = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' })
   await new Promise((r) => ceilingServer.once('listening', r))
   const ceilingUrl = `http://127.0.0.1:${(ceilingServer.address() as AddressInfo).port}`
 
   const measure = async (url: string, draft: boolean) => {
-    const result: { requests: { average: number }; non2xx: number; errors: number } = await autocannon({
-      url,
-      connections: opts.connections,
-      duration: opts.seconds,
-      workers: 1,
-      headers: draft ? { authorization: `Bearer ${token}` } : {},
-      requests: [{ path: `/api/posts?perspective=${draft ? 'drafts' : 'published'}`, setupRequest: SLUG_REQUEST }],
-    })
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+    const result: { requests: { average: number }; non2xx: number; errors: number } =
+      await autocannon({
+        url,
+        connections: opts.connections,
+        duration: opts.seconds,
+        workers: 1,
+        headers: draft ? { authorization: `Bearer ${token}` } : {},
+        requests: [
+          {
+            path: `/api/posts?perspective=${draft ? 'drafts' : 'published'}`,
+            setupRequest: SLUG_REQUEST,
+          },
+        ],
+      })
+    if (result.non2xx > 0 || result.errors > 0)
+      throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
     return result.requests.average
   }
   try {
@@ -63,10 +76,20 @@ export async function runHttpBench(opts: { seconds: number; connections: number;
     drafts += await measure(api.url, true)
     published += await measure(api.url, false)
     ceiling += await measure(ceilingUrl, false)
-    const r = { ceiling: ceiling / 2, published: published / 2, drafts: drafts / 2, publishedShare: published / ceiling, draftsShare: drafts / ceiling }
+    const r = {
+      ceiling: ceiling / 2,
+      published: published / 2,
+      drafts: drafts / 2,
+      publishedShare: published / ceiling,
+      draftsShare: drafts / ceiling,
+    }
     log(`HTTP  ceiling (bare Hono, same JSON)   ${Math.round(r.ceiling)} req/s`)
-    log(`HTTP  Galley published find by slug    ${Math.round(r.published)} req/s  = ${(100 * r.publishedShare).toFixed(0)}% of ceiling (target ≥ 50%: ${r.publishedShare >= 0.5 ? 'PASS' : 'FAIL'})`)
-    log(`HTTP  Galley drafts find by slug       ${Math.round(r.drafts)} req/s  = ${(100 * r.draftsShare).toFixed(0)}% of ceiling (target ≥ 40%: ${r.draftsShare >= 0.4 ? 'PASS' : 'FAIL'})`)
+    log(
+      `HTTP  Galley published find by slug    ${Math.round(r.published)} req/s  = ${(100 * r.publishedShare).toFixed(0)}% of ceiling (target ≥ 50%: ${r.publishedShare >= 0.5 ? 'PASS' : 'FAIL'})`,
+    )
+    log(
+      `HTTP  Galley drafts find by slug       ${Math.round(r.drafts)} req/s  = ${(100 * r.draftsShare).toFixed(0)}% of ceiling (target ≥ 40%: ${r.draftsShare >= 0.4 ? 'PASS' : 'FAIL'})`,
+    )
     return r
   } finally {
     ceilingServer.close()

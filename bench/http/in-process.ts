@@ -59,7 +59,9 @@ export async function profilePublished(n = 60000): Promise<void> {
   const server = createServer({ galley })
   const api = await serveNode(server, { port: 0, hostname: '127.0.0.1' })
   const listener = getRequestListener((request, env) => {
-    ;(env as unknown as Record<symbol, unknown>)[NODE_INCOMING] = (env as { incoming: unknown }).incoming
+    ;(env as unknown as Record<symbol, unknown>)[NODE_INCOMING] = (
+      env as { incoming: unknown }
+    ).incoming
     return server.app.fetch(request, env)
   }) as Listener
   await perRequest(listener, '/api/posts?perspective=published', [], 3000)
@@ -69,7 +71,12 @@ export async function profilePublished(n = 60000): Promise<void> {
   await s.post('Profiler.setSamplingInterval', { interval: 50 })
   await s.post('Profiler.start')
   const t0 = process.hrtime.bigint()
-  for (let i = 0; i < n; i++) await request(listener, `/api/posts?perspective=published&where[slug][equals]=post-${(i * 7919) % DOCS}`, [])
+  for (let i = 0; i < n; i++)
+    await request(
+      listener,
+      `/api/posts?perspective=published&where[slug][equals]=post-${(i * 7919) % DOCS}`,
+      [],
+    )
   console.log('µs/request', Number(process.hrtime.bigint() - t0) / 1000 / n)
   const { profile } = await s.post('Profiler.stop')
   writeFileSync('/tmp/prof-http.cpuprofile', JSON.stringify(profile))

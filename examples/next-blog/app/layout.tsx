@@ -37,14 +37,17 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </nav>
         </header>
         <main>{children}</main>
-        <footer className="site-footer">Content from Galley · static for the public, live in preview.</footer>
+        <footer className="site-footer">
+          Content from Galley · static for the public, live in preview.
+        </footer>
       </body>
     </html>
   )
 }
 
 function bannerLabel(reader: Reader): string {
-  if (reader.mode !== 'preview') return 'Preview mode ended (link expired) — showing published content.'
+  if (reader.mode !== 'preview')
+    return 'Preview mode ended (link expired) — showing published content.'
   const perspective = Array.isArray(reader.perspective)
     ? reader.perspective.join(' → ')
     : String(reader.perspective)

@@ -14,7 +14,8 @@ export async function getSettings(reader: Reader): Promise<Settings> {
   try {
     return await reader.client([TAGS.settings]).findGlobal('settings')
   } catch (error) {
-    if (error instanceof GalleyClientError && error.status === 404) return { siteName: 'Galley Blog' }
+    if (error instanceof GalleyClientError && error.status === 404)
+      return { siteName: 'Galley Blog' }
     throw error
   }
 }

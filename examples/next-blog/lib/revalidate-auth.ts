@@ -7,11 +7,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
  * must match. Without it (a manual purge with curl) `Authorization: Bearer <secret>` must.
  * Both compare in constant time.
  */
-export function isAuthorizedRevalidation(
-  headers: Headers,
-  body: string,
-  secret: string,
-): boolean {
+export function isAuthorizedRevalidation(headers: Headers, body: string, secret: string): boolean {
   const signature = headers.get('x-galley-signature')
   if (signature !== null) {
     const expected = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`

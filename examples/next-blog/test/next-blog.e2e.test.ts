@@ -75,7 +75,11 @@ async function startGalley(store: StoreName, siteUrl: string): Promise<RunningGa
   expect(project.isExample).toBe(true)
   const galley = await createGalley(project.config)
   await project.seed!(galley)
-  await galley.update({ collection: 'posts', id: 'hello-world', data: { title: `Hello from ${store}` } })
+  await galley.update({
+    collection: 'posts',
+    id: 'hello-world',
+    data: { title: `Hello from ${store}` },
+  })
   const auth = new AuthStore(galley)
   const token = async (name: string, scope: 'read:drafts' | 'write') =>
     (await auth.createToken({ name, scope, createdBy: 'e2e' })).token
@@ -202,7 +206,9 @@ async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boo
 }
 
 /** The `<h1>` text of a page, and its status, as a visitor without cookies gets it. */
-async function publicPage(url: string): Promise<{ status: number; title: string | null; cache: string | null }> {
+async function publicPage(
+  url: string,
+): Promise<{ status: number; title: string | null; cache: string | null }> {
   const res = await fetch(url, { redirect: 'manual' })
   const html = await res.text()
   const title = /<h1 data-testid="(?:post-title|not-found)">([^<]*)</.exec(html)?.[1] ?? null
@@ -239,7 +245,9 @@ describe('examples/next-blog: types', () => {
   it('type-checks (site and this test) with tsc', async () => {
     const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc')
     await new Promise<void>((done, fail) => {
-      const child = spawn(tsc, ['-p', join(siteDir, 'tsconfig.json')], { stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(tsc, ['-p', join(siteDir, 'tsconfig.json')], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       let output = ''
       child.stdout.on('data', (c: Buffer) => (output += c))
       child.stderr.on('data', (c: Buffer) => (output += c))
@@ -248,255 +256,303 @@ describe('examples/next-blog: types', () => {
   }, 120_000)
 })
 
-describe.skipIf(missingChromium)('examples/next-blog: static for the public, live in draft mode', () => {
-  let browser: Browser
-  let sitePort: number
-  let siteUrl: string
-  let pristine: string
-  let builder: RunningGalley | undefined
-  const buildDir = join(siteDir, '.next')
+describe.skipIf(missingChromium)(
+  'examples/next-blog: static for the public, live in draft mode',
+  () => {
+    let browser: Browser
+    let sitePort: number
+    let siteUrl: string
+    let pristine: string
+    let builder: RunningGalley | undefined
+    const buildDir = join(siteDir, '.next')
 
-  beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true })
-    sitePort = await freePort()
-    siteUrl = `http://localhost:${sitePort}`
-    const reuse = process.env.GALLEY_E2E_REUSE_BUILD === '1' && existsSync(join(buildDir, 'BUILD_ID'))
-    builder = await startGalley('sqlite', siteUrl)
-    if (!reuse) {
-      const started = Date.now()
-      const output = await run(['build'], siteEnv(builder))
-      console.log(`[next-blog e2e] next build: ${((Date.now() - started) / 1000).toFixed(1)} s`)
-      // Published posts are prerendered (●), the list is static (○), draft routes are dynamic (ƒ).
-      expect(output).toMatch(/○ \/\s/)
-      expect(output).toMatch(/● \/posts\/hello-world/)
-      expect(output).not.toMatch(/● \/posts\/coming-soon/)
-      expect(output).toMatch(/ƒ \/api\/draft/)
-    }
-    pristine = mkdtempSync(join(tmpdir(), 'next-blog-build-'))
-    cpSync(buildDir, pristine, { recursive: true })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
-  }, 300_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await builder?.close()
-    if (pristine) rmSync(pristine, { recursive: true, force: true })
-  }, 60_000)
-
-  for (const store of STORES) {
-    describe(store, () => {
-      let api: RunningGalley
-      let site: ChildProcess | undefined
-      let editor: BrowserContext
-      const post = () => `${siteUrl}/posts/hello-world`
-      const published = `Hello from ${store}`
-      const draftTitle = `Hello again from ${store} (edited)`
-
-      beforeAll(async () => {
-        // SQLite serves from the server the build was made against; PostgreSQL gets its own.
-        if (store === 'sqlite' && builder) {
-          api = builder
-          builder = undefined
-        } else api = await startGalley(store, siteUrl)
-        // Every store starts from the build as `next build` left it.
-        rmSync(buildDir, { recursive: true, force: true })
-        cpSync(pristine, buildDir, { recursive: true })
-        site = await startSite(sitePort, api)
-        editor = await browser.newContext()
-      }, 120_000)
-
-      afterAll(async () => {
-        await editor?.close()
-        await stopSite(site)
-        await api?.close()
-      }, 60_000)
-
-      it('refuses revalidation without the secret or with a bad signature', async () => {
-        const body = JSON.stringify({ event: 'publish', tags: ['posts'] })
-        const post = (headers: Record<string, string>) =>
-          fetch(`${siteUrl}/api/revalidate`, { method: 'POST', headers, body }).then((r) => r.status)
-        expect(await post({})).toBe(401)
-        expect(await post({ 'X-Galley-Signature': signWebhook(body, 'x'.repeat(32)) })).toBe(401)
-        expect(await post({ Authorization: `Bearer ${'x'.repeat(43)}` })).toBe(401)
-        // A signature wins over a right bearer secret: a signed request must verify.
-        expect(
-          await post({ Authorization: `Bearer ${revalidateSecret}`, 'X-Galley-Signature': 'sha256=00' }),
-        ).toBe(401)
+    beforeAll(async () => {
+      mkdirSync(artifacts, { recursive: true })
+      sitePort = await freePort()
+      siteUrl = `http://localhost:${sitePort}`
+      const reuse =
+        process.env.GALLEY_E2E_REUSE_BUILD === '1' && existsSync(join(buildDir, 'BUILD_ID'))
+      builder = await startGalley('sqlite', siteUrl)
+      if (!reuse) {
+        const started = Date.now()
+        const output = await run(['build'], siteEnv(builder))
+        console.log(`[next-blog e2e] next build: ${((Date.now() - started) / 1000).toFixed(1)} s`)
+        // Published posts are prerendered (●), the list is static (○), draft routes are dynamic (ƒ).
+        expect(output).toMatch(/○ \/\s/)
+        expect(output).toMatch(/● \/posts\/hello-world/)
+        expect(output).not.toMatch(/● \/posts\/coming-soon/)
+        expect(output).toMatch(/ƒ \/api\/draft/)
+      }
+      pristine = mkdtempSync(join(tmpdir(), 'next-blog-build-'))
+      cpSync(buildDir, pristine, { recursive: true })
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
       })
+    }, 300_000)
 
-      it('shows the published title from a static page', async () => {
-        if (store !== 'sqlite') {
-          // The build holds SQLite's pages: purge them as the Galley webhook would.
-          const body = JSON.stringify({ event: 'publish', tags: ['posts', 'authors', 'globals:settings'] })
-          const res = await fetch(`${siteUrl}/api/revalidate`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json', 'X-Galley-Signature': signWebhook(body, revalidateSecret) },
-            body,
-          })
-          expect(res.status).toBe(200)
-          await until('the purged page', () => publicPage(post()), (p) => p.title === published)
-        }
-        const first = await publicPage(post())
-        expect(first).toMatchObject({ status: 200, title: published })
-        // Served from Next's cache, not rendered for this request.
-        expect(['HIT', 'STALE']).toContain(first.cache)
+    afterAll(async () => {
+      await browser?.close()
+      await builder?.close()
+      if (pristine) rmSync(pristine, { recursive: true, force: true })
+    }, 60_000)
 
-        const page = await (await browser.newContext()).newPage()
-        const res = await page.goto(post())
-        expect(res?.status()).toBe(200)
-        expect(await titleOf(page)).toBe(published)
-        expect(await page.getByTestId('preview-banner').count()).toBe(0)
-        await page.screenshot({ path: join(artifacts, `${store}-public.png`), fullPage: true })
-        await page.context().close()
-      })
+    for (const store of STORES) {
+      describe(store, () => {
+        let api: RunningGalley
+        let site: ChildProcess | undefined
+        let editor: BrowserContext
+        const post = () => `${siteUrl}/posts/hello-world`
+        const published = `Hello from ${store}`
+        const draftTitle = `Hello again from ${store} (edited)`
 
-      it('keeps the public page unchanged when an editor saves a draft', async () => {
-        const sent = api.server.webhooks.deliveries().length
-        await rest(api, 'PATCH', '/api/posts/hello-world?draft=true', { title: draftTitle })
-        await rest(api, 'PATCH', '/api/globals/settings?draft=true', { tagline: `Draft tagline (${store})` })
-        expect(api.server.webhooks.deliveries().length).toBe(sent) // drafts purge nothing
-        expect(await publicPage(post())).toMatchObject({ status: 200, title: published })
-        expect((await (await fetch(`${siteUrl}/about`)).text()).includes('Draft tagline')).toBe(false)
-      })
+        beforeAll(async () => {
+          // SQLite serves from the server the build was made against; PostgreSQL gets its own.
+          if (store === 'sqlite' && builder) {
+            api = builder
+            builder = undefined
+          } else api = await startGalley(store, siteUrl)
+          // Every store starts from the build as `next build` left it.
+          rmSync(buildDir, { recursive: true, force: true })
+          cpSync(pristine, buildDir, { recursive: true })
+          site = await startSite(sitePort, api)
+          editor = await browser.newContext()
+        }, 120_000)
 
-      it('shows the draft through the preview URL, with a banner, and the public still sees the published title', async () => {
-        const { previewUrl } = await previewSecret(api, { pathname: '/posts/hello-world' })
-        expect(previewUrl).toMatch(new RegExp(`^${siteUrl}/api/draft\\?`))
-        const page = await editor.newPage()
-        const res = await page.goto(previewUrl!)
-        expect(res?.status()).toBe(200)
-        expect(page.url()).toBe(post()) // the secret is not left in the address bar
-        expect(await titleOf(page)).toBe(draftTitle)
-        await expect
-          .poll(() => page.getByTestId('preview-banner').textContent())
-          .toMatch(/Preview mode/)
-        expect(await page.getByRole('button', { name: 'Exit preview' }).count()).toBe(1)
-        expect(await page.locator('.tagline').textContent()).toBe(`Draft tagline (${store})`)
-        const cookies = await editor.cookies(siteUrl)
-        const galleyCookie = cookies.find((c) => c.name === '__galley_draft')
-        expect(galleyCookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'None' })
-        expect(cookies.some((c) => c.name === '__prerender_bypass')).toBe(true)
-        await page.screenshot({ path: join(artifacts, `${store}-draft.png`), fullPage: true })
-        await page.close()
+        afterAll(async () => {
+          await editor?.close()
+          await stopSite(site)
+          await api?.close()
+        }, 60_000)
 
-        expect(await publicPage(post())).toMatchObject({ status: 200, title: published })
-      })
-
-      it('404s a never-published post for the public and renders it in draft mode (link from `galley preview url`)', async () => {
-        expect(await publicPage(`${siteUrl}/posts/coming-soon`)).toMatchObject({ status: 404 })
-
-        const lines: string[] = []
-        const io: CliIo = { out: (l) => lines.push(l), err: () => {}, cwd: api.env.GALLEY_DATA_DIR!, env: api.env }
-        const { code } = await runCli(['preview', 'url', '--path', '/posts/coming-soon'], io)
-        expect(code).toBe(0)
-        expect(lines[0]).toMatch(new RegExp(`^${siteUrl}/api/draft\\?galley-preview-secret=`))
-
-        const page = await editor.newPage()
-        const res = await page.goto(lines[0])
-        expect(res?.status()).toBe(200)
-        expect(page.url()).toBe(`${siteUrl}/posts/coming-soon`)
-        expect(await titleOf(page)).toBe('Coming soon: scheduled publishing')
-        expect(await page.getByText('Never published', { exact: true }).count()).toBe(1)
-        await page.close()
-
-        expect(await publicPage(`${siteUrl}/posts/coming-soon`)).toMatchObject({ status: 404 })
-      })
-
-      it('answers 401 without a cookie to an invalid or expired secret', async () => {
-        const enable = (secret: string) =>
-          fetch(`${siteUrl}/api/draft?galley-preview-secret=${secret}&galley-preview-pathname=/posts/hello-world`, {
-            redirect: 'manual',
-          })
-        const wrong = await enable(randomBytes(32).toString('base64url'))
-        expect(wrong.status).toBe(401)
-        expect(wrong.headers.getSetCookie()).toEqual([])
-
-        const { secret } = await previewSecret(api, { pathname: '/posts/hello-world', ttlSeconds: 1 })
-        await sleep(1500)
-        const expired = await enable(secret)
-        expect(expired.status).toBe(401)
-        expect(expired.headers.getSetCookie()).toEqual([])
-        expect(expired.headers.get('location')).toBeNull()
-      })
-
-      it('never redirects off-site nor sets a cookie for a foreign or unknown path', async () => {
-        const { secret } = await previewSecret(api)
-        const enable = (query: string) =>
-          fetch(`${siteUrl}/api/draft?galley-preview-secret=${secret}&${query}`, { redirect: 'manual' })
-        for (const query of [
-          'slug=//evil.example',
-          'galley-preview-pathname=//evil.example',
-          'galley-preview-pathname=%2F%2Fevil.example%2Fposts%2Fhello-world',
-          'galley-preview-pathname=/%5Cevil.example',
-          'galley-preview-pathname=https://evil.example/posts/hello-world',
-          'galley-preview-pathname=/posts/does-not-exist',
-          'galley-preview-pathname=/posts/hello-world/../../evil',
-          'galley-preview-pathname=/nowhere',
-        ]) {
-          const res = await enable(query)
-          expect(res.status, query).toBe(404)
-          expect(res.headers.get('location'), query).toBeNull()
-          expect(res.headers.getSetCookie(), query).toEqual([])
-        }
-        // The same secret with a real path works, and goes to the path built from the document.
-        const ok = await enable('galley-preview-pathname=/posts/hello-world?utm=x')
-        expect(ok.status).toBe(307)
-        expect(ok.headers.get('location')).toBe('/posts/hello-world')
-        expect(ok.headers.getSetCookie().map((c) => c.split('=')[0]).sort()).toEqual([
-          '__galley_draft',
-          '__prerender_bypass',
-        ])
-        // A hand-made Galley cookie next to Next's bypass cookie unlocks nothing.
-        const bypass = ok.headers.getSetCookie().find((c) => c.startsWith('__prerender_bypass='))!
-        const forged = await fetch(post(), {
-          headers: { Cookie: `${bypass.split(';')[0]}; __galley_draft=drafts` },
+        it('refuses revalidation without the secret or with a bad signature', async () => {
+          const body = JSON.stringify({ event: 'publish', tags: ['posts'] })
+          const post = (headers: Record<string, string>) =>
+            fetch(`${siteUrl}/api/revalidate`, { method: 'POST', headers, body }).then(
+              (r) => r.status,
+            )
+          expect(await post({})).toBe(401)
+          expect(await post({ 'X-Galley-Signature': signWebhook(body, 'x'.repeat(32)) })).toBe(401)
+          expect(await post({ Authorization: `Bearer ${'x'.repeat(43)}` })).toBe(401)
+          // A signature wins over a right bearer secret: a signed request must verify.
+          expect(
+            await post({
+              Authorization: `Bearer ${revalidateSecret}`,
+              'X-Galley-Signature': 'sha256=00',
+            }),
+          ).toBe(401)
         })
-        const html = await forged.text()
-        expect(html).toContain(published)
-        expect(html).not.toContain(draftTitle)
-      })
 
-      it('ends draft mode with a POST only, and shows the published title again', async () => {
-        expect((await fetch(`${siteUrl}/api/disable-draft`)).status).toBe(405)
-        const page = await editor.newPage()
-        await page.goto(post())
-        expect(await titleOf(page)).toBe(draftTitle)
-        await Promise.all([
-          page.waitForURL(post()),
-          page.getByRole('button', { name: 'Exit preview' }).click(),
-        ])
-        await expect.poll(() => titleOf(page)).toBe(published)
-        expect(await page.getByTestId('preview-banner').count()).toBe(0)
-        const names = (await editor.cookies(siteUrl)).map((c) => c.name)
-        expect(names).not.toContain('__galley_draft')
-        expect(names).not.toContain('__prerender_bypass')
-        await page.close()
-      })
+        it('shows the published title from a static page', async () => {
+          if (store !== 'sqlite') {
+            // The build holds SQLite's pages: purge them as the Galley webhook would.
+            const body = JSON.stringify({
+              event: 'publish',
+              tags: ['posts', 'authors', 'globals:settings'],
+            })
+            const res = await fetch(`${siteUrl}/api/revalidate`, {
+              method: 'POST',
+              headers: {
+                'Content-Type': 'application/json',
+                'X-Galley-Signature': signWebhook(body, revalidateSecret),
+              },
+              body,
+            })
+            expect(res.status).toBe(200)
+            await until(
+              'the purged page',
+              () => publicPage(post()),
+              (p) => p.title === published,
+            )
+          }
+          const first = await publicPage(post())
+          expect(first).toMatchObject({ status: 200, title: published })
+          // Served from Next's cache, not rendered for this request.
+          expect(['HIT', 'STALE']).toContain(first.cache)
 
-      it('shows the new title to the public after publishing (webhook → revalidateTag)', async () => {
-        await rest(api, 'POST', '/api/posts/hello-world/publish')
-        await rest(api, 'POST', '/api/posts/coming-soon/publish')
-        await api.server.webhooks.idle()
-        const deliveries = api.server.webhooks.deliveries()
-        expect(deliveries[0]).toMatchObject({ ok: true, status: 200, url: `${siteUrl}/api/revalidate` })
+          const page = await (await browser.newContext()).newPage()
+          const res = await page.goto(post())
+          expect(res?.status()).toBe(200)
+          expect(await titleOf(page)).toBe(published)
+          expect(await page.getByTestId('preview-banner').count()).toBe(0)
+          await page.screenshot({ path: join(artifacts, `${store}-public.png`), fullPage: true })
+          await page.context().close()
+        })
 
-        await until('the new title', () => publicPage(post()), (p) => p.title === draftTitle)
-        await until(
-          'the newly published post',
-          () => publicPage(`${siteUrl}/posts/coming-soon`),
-          (p) => p.status === 200,
-        )
-        const page = await (await browser.newContext()).newPage()
-        await page.goto(post())
-        expect(await titleOf(page)).toBe(draftTitle)
-        await page.goto(siteUrl)
-        expect(await page.getByRole('link', { name: 'Coming soon: scheduled publishing' }).count()).toBe(1)
-        await page.screenshot({ path: join(artifacts, `${store}-published.png`), fullPage: true })
-        await page.context().close()
+        it('keeps the public page unchanged when an editor saves a draft', async () => {
+          const sent = api.server.webhooks.deliveries().length
+          await rest(api, 'PATCH', '/api/posts/hello-world?draft=true', { title: draftTitle })
+          await rest(api, 'PATCH', '/api/globals/settings?draft=true', {
+            tagline: `Draft tagline (${store})`,
+          })
+          expect(api.server.webhooks.deliveries().length).toBe(sent) // drafts purge nothing
+          expect(await publicPage(post())).toMatchObject({ status: 200, title: published })
+          expect((await (await fetch(`${siteUrl}/about`)).text()).includes('Draft tagline')).toBe(
+            false,
+          )
+        })
+
+        it('shows the draft through the preview URL, with a banner, and the public still sees the published title', async () => {
+          const { previewUrl } = await previewSecret(api, { pathname: '/posts/hello-world' })
+          expect(previewUrl).toMatch(new RegExp(`^${siteUrl}/api/draft\\?`))
+          const page = await editor.newPage()
+          const res = await page.goto(previewUrl!)
+          expect(res?.status()).toBe(200)
+          expect(page.url()).toBe(post()) // the secret is not left in the address bar
+          expect(await titleOf(page)).toBe(draftTitle)
+          await expect
+            .poll(() => page.getByTestId('preview-banner').textContent())
+            .toMatch(/Preview mode/)
+          expect(await page.getByRole('button', { name: 'Exit preview' }).count()).toBe(1)
+          expect(await page.locator('.tagline').textContent()).toBe(`Draft tagline (${store})`)
+          const cookies = await editor.cookies(siteUrl)
+          const galleyCookie = cookies.find((c) => c.name === '__galley_draft')
+          expect(galleyCookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'None' })
+          expect(cookies.some((c) => c.name === '__prerender_bypass')).toBe(true)
+          await page.screenshot({ path: join(artifacts, `${store}-draft.png`), fullPage: true })
+          await page.close()
+
+          expect(await publicPage(post())).toMatchObject({ status: 200, title: published })
+        })
+
+        it('404s a never-published post for the public and renders it in draft mode (link from `galley preview url`)', async () => {
+          expect(await publicPage(`${siteUrl}/posts/coming-soon`)).toMatchObject({ status: 404 })
+
+          const lines: string[] = []
+          const io: CliIo = {
+            out: (l) => lines.push(l),
+            err: () => {},
+            cwd: api.env.GALLEY_DATA_DIR!,
+            env: api.env,
+          }
+          const { code } = await runCli(['preview', 'url', '--path', '/posts/coming-soon'], io)
+          expect(code).toBe(0)
+          expect(lines[0]).toMatch(new RegExp(`^${siteUrl}/api/draft\\?galley-preview-secret=`))
+
+          const page = await editor.newPage()
+          const res = await page.goto(lines[0])
+          expect(res?.status()).toBe(200)
+          expect(page.url()).toBe(`${siteUrl}/posts/coming-soon`)
+          expect(await titleOf(page)).toBe('Coming soon: scheduled publishing')
+          expect(await page.getByText('Never published', { exact: true }).count()).toBe(1)
+          await page.close()
+
+          expect(await publicPage(`${siteUrl}/posts/coming-soon`)).toMatchObject({ status: 404 })
+        })
+
+        it('answers 401 without a cookie to an invalid or expired secret', async () => {
+          const enable = (secret: string) =>
+            fetch(
+              `${siteUrl}/api/draft?galley-preview-secret=${secret}&galley-preview-pathname=/posts/hello-world`,
+              {
+                redirect: 'manual',
+              },
+            )
+          const wrong = await enable(randomBytes(32).toString('base64url'))
+          expect(wrong.status).toBe(401)
+          expect(wrong.headers.getSetCookie()).toEqual([])
+
+          const { secret } = await previewSecret(api, {
+            pathname: '/posts/hello-world',
+            ttlSeconds: 1,
+          })
+          await sleep(1500)
+          const expired = await enable(secret)
+          expect(expired.status).toBe(401)
+          expect(expired.headers.getSetCookie()).toEqual([])
+          expect(expired.headers.get('location')).toBeNull()
+        })
+
+        it('never redirects off-site nor sets a cookie for a foreign or unknown path', async () => {
+          const { secret } = await previewSecret(api)
+          const enable = (query: string) =>
+            fetch(`${siteUrl}/api/draft?galley-preview-secret=${secret}&${query}`, {
+              redirect: 'manual',
+            })
+          for (const query of [
+            'slug=//evil.example',
+            'galley-preview-pathname=//evil.example',
+            'galley-preview-pathname=%2F%2Fevil.example%2Fposts%2Fhello-world',
+            'galley-preview-pathname=/%5Cevil.example',
+            'galley-preview-pathname=https://evil.example/posts/hello-world',
+            'galley-preview-pathname=/posts/does-not-exist',
+            'galley-preview-pathname=/posts/hello-world/../../evil',
+            'galley-preview-pathname=/nowhere',
+          ]) {
+            const res = await enable(query)
+            expect(res.status, query).toBe(404)
+            expect(res.headers.get('location'), query).toBeNull()
+            expect(res.headers.getSetCookie(), query).toEqual([])
+          }
+          // The same secret with a real path works, and goes to the path built from the document.
+          const ok = await enable('galley-preview-pathname=/posts/hello-world?utm=x')
+          expect(ok.status).toBe(307)
+          expect(ok.headers.get('location')).toBe('/posts/hello-world')
+          expect(
+            ok.headers
+              .getSetCookie()
+              .map((c) => c.split('=')[0])
+              .sort(),
+          ).toEqual(['__galley_draft', '__prerender_bypass'])
+          // A hand-made Galley cookie next to Next's bypass cookie unlocks nothing.
+          const bypass = ok.headers.getSetCookie().find((c) => c.startsWith('__prerender_bypass='))!
+          const forged = await fetch(post(), {
+            headers: { Cookie: `${bypass.split(';')[0]}; __galley_draft=drafts` },
+          })
+          const html = await forged.text()
+          expect(html).toContain(published)
+          expect(html).not.toContain(draftTitle)
+        })
+
+        it('ends draft mode with a POST only, and shows the published title again', async () => {
+          expect((await fetch(`${siteUrl}/api/disable-draft`)).status).toBe(405)
+          const page = await editor.newPage()
+          await page.goto(post())
+          expect(await titleOf(page)).toBe(draftTitle)
+          await Promise.all([
+            page.waitForURL(post()),
+            page.getByRole('button', { name: 'Exit preview' }).click(),
+          ])
+          await expect.poll(() => titleOf(page)).toBe(published)
+          expect(await page.getByTestId('preview-banner').count()).toBe(0)
+          const names = (await editor.cookies(siteUrl)).map((c) => c.name)
+          expect(names).not.toContain('__galley_draft')
+          expect(names).not.toContain('__prerender_bypass')
+          await page.close()
+        })
+
+        it('shows the new title to the public after publishing (webhook → revalidateTag)', async () => {
+          await rest(api, 'POST', '/api/posts/hello-world/publish')
+          await rest(api, 'POST', '/api/posts/coming-soon/publish')
+          await api.server.webhooks.idle()
+          const deliveries = api.server.webhooks.deliveries()
+          expect(deliveries[0]).toMatchObject({
+            ok: true,
+            status: 200,
+            url: `${siteUrl}/api/revalidate`,
+          })
+
+          await until(
+            'the new title',
+            () => publicPage(post()),
+            (p) => p.title === draftTitle,
+          )
+          await until(
+            'the newly published post',
+            () => publicPage(`${siteUrl}/posts/coming-soon`),
+            (p) => p.status === 200,
+          )
+          const page = await (await browser.newContext()).newPage()
+          await page.goto(post())
+          expect(await titleOf(page)).toBe(draftTitle)
+          await page.goto(siteUrl)
+          expect(
+            await page.getByRole('link', { name: 'Coming soon: scheduled publishing' }).count(),
+          ).toBe(1)
+          await page.screenshot({ path: join(artifacts, `${store}-published.png`), fullPage: true })
+          await page.context().close()
+        })
       })
-    })
-  }
-})
+    }
+  },
+)

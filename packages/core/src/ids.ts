@@ -47,7 +47,10 @@ export function newId(): string {
 export function newIdAfter(prev: string | undefined): string {
   const id = newId()
   if (!prev || id > prev) return id
-  const digits = prev.slice(0, 14).split('').map((c) => ALPHABET.indexOf(c))
+  const digits = prev
+    .slice(0, 14)
+    .split('')
+    .map((c) => ALPHABET.indexOf(c))
   if (digits.some((d) => d < 0)) return id // not one of ours; nothing sensible to order after
   for (let i = digits.length - 1; i >= 0; i--) {
     if (digits[i]! < 31) {

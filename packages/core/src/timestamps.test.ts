@@ -10,7 +10,16 @@ describe('timestamps', () => {
       fc.property(fc.integer({ min, max }), (ms) => isoOf(ms) === new Date(ms).toISOString()),
       { numRuns: 5000 },
     )
-    for (const ms of [0, -1, 1, Date.UTC(2000, 1, 29, 0, 0, 0, 5), -62_167_219_200_000, 253_402_300_799_999, 253_402_300_800_000, -62_167_219_200_001]) {
+    for (const ms of [
+      0,
+      -1,
+      1,
+      Date.UTC(2000, 1, 29, 0, 0, 0, 5),
+      -62_167_219_200_000,
+      253_402_300_799_999,
+      253_402_300_800_000,
+      -62_167_219_200_001,
+    ]) {
       expect(isoOf(ms)).toBe(new Date(ms).toISOString())
     }
   })

@@ -34,7 +34,10 @@ describe('createCookieSigner', () => {
   it('attack: a signature re-encoded with other unused low bits in its last character is refused', async () => {
     const signer = createCookieSigner(KEY_A)
     for (let i = 0; i < 20; i++) {
-      const value = await signer.sign(NAME, { perspective: 'drafts', expiresAt: new Date(Date.now() + 3600_000 + i) })
+      const value = await signer.sign(NAME, {
+        perspective: 'drafts',
+        expiresAt: new Date(Date.now() + 3600_000 + i),
+      })
       const [v, body, sig] = value.split('.') as [string, string, string]
       // 32 bytes are 43 characters: the last one carries 4 bits of the MAC and 2 unused bits
       const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'

@@ -67,7 +67,15 @@ for (const store of STORES) {
     })
 
     it('a token in the query string is refused with 400, even a valid one', async () => {
-      for (const p of ['token', 'access_token', 'api_key', 'apikey', '%74oken', 'api%5Fkey', 'x=1&token']) {
+      for (const p of [
+        'token',
+        'access_token',
+        'api_key',
+        'apikey',
+        '%74oken',
+        'api%5Fkey',
+        'x=1&token',
+      ]) {
         const res = await blog.req('GET', `/api/posts?${p}=${blog.tokens.drafts}`)
         expect(res.status, p).toBe(400)
         expect(res.json.error.message).toMatch(/Authorization: Bearer/)

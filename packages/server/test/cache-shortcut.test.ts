@@ -34,9 +34,15 @@ describe('response cache shortcut (before routing)', () => {
   }
 
   it('answers a repeated anonymous or token read without routing, exactly as routing did', async () => {
-    const callers: Record<string, string>[] = [{}, { authorization: `Bearer ${blog.tokens.drafts}` }, { origin: STUDIO }, { origin: 'https://elsewhere.example' }]
+    const callers: Record<string, string>[] = [
+      {},
+      { authorization: `Bearer ${blog.tokens.drafts}` },
+      { origin: STUDIO },
+      { origin: 'https://elsewhere.example' },
+    ]
     for (const headers of callers) {
-      const path = 'authorization' in headers ? '/api/posts/changed?draft=true' : '/api/posts/changed'
+      const path =
+        'authorization' in headers ? '/api/posts/changed?draft=true' : '/api/posts/changed'
       const first = await routedBy(path, headers)
       const second = await routedBy(path, headers)
       expect(first.routed).toBe(true)
@@ -47,15 +53,23 @@ describe('response cache shortcut (before routing)', () => {
         const again = await routedBy(path, { ...headers, 'if-none-match': first.headers.etag })
         expect(again.status).toBe(304)
         expect(again.routed).toBe(false)
-        expect(again.headers['access-control-allow-origin']).toBe(first.headers['access-control-allow-origin'])
+        expect(again.headers['access-control-allow-origin']).toBe(
+          first.headers['access-control-allow-origin'],
+        )
       }
     }
   })
 
   it('never serves one caller what another was sent', async () => {
-    const drafts = await get('/api/posts/changed?draft=true', { authorization: `Bearer ${blog.tokens.drafts}` })
+    const drafts = await get('/api/posts/changed?draft=true', {
+      authorization: `Bearer ${blog.tokens.drafts}`,
+    })
     expect(drafts.text).toContain(SECRET)
-    const others: Record<string, string>[] = [{}, { authorization: `Bearer ${blog.tokens.published}` }, { authorization: `Bearer ${blog.tokens.drafts}x` }]
+    const others: Record<string, string>[] = [
+      {},
+      { authorization: `Bearer ${blog.tokens.published}` },
+      { authorization: `Bearer ${blog.tokens.drafts}x` },
+    ]
     for (const headers of others) {
       const res = await get('/api/posts/changed?draft=true', headers)
       expect(res.text).not.toContain(SECRET)
@@ -66,7 +80,11 @@ describe('response cache shortcut (before routing)', () => {
     const other = await get('/api/posts/pub', { origin: 'https://evil.example' })
     expect(studio.headers['access-control-allow-origin']).toBe(STUDIO)
     expect(other.headers['access-control-allow-origin']).toBeUndefined()
-    expect((await get('/api/posts/pub', { origin: 'https://evil.example' })).headers['access-control-allow-origin']).toBeUndefined()
+    expect(
+      (await get('/api/posts/pub', { origin: 'https://evil.example' })).headers[
+        'access-control-allow-origin'
+      ],
+    ).toBeUndefined()
   })
 
   it('takes the full path for sessions, query tokens, other methods and after any commit', async () => {
@@ -78,7 +96,11 @@ describe('response cache shortcut (before routing)', () => {
     expect(queryToken.routed).toBe(true)
     expect(queryToken.status).toBe(400)
     expect((await routedBy('/api/posts/pub')).routed).toBe(false)
-    await blog.galley.update({ collection: 'posts', id: 'pub', data: { title: 'Published Post, again' } })
+    await blog.galley.update({
+      collection: 'posts',
+      id: 'pub',
+      data: { title: 'Published Post, again' },
+    })
     const after = await routedBy('/api/posts/pub')
     expect(after.routed).toBe(true)
     expect(JSON.parse(after.text).title).toBe('Published Post, again')

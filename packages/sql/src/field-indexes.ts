@@ -18,21 +18,38 @@ export interface FieldIndexState {
  * indexes now: when that set changed since the last start (or the heads were just
  * migrated), recompute them from the content, in one transaction per collection.
  */
-async function syncKeyedFields(db: Kysely<any>, d: SqlDialect, spec: CollectionStorageSpec, keyed: KeyedFields): Promise<void> {
+async function syncKeyedFields(
+  db: Kysely<any>,
+  d: SqlDialect,
+  spec: CollectionStorageSpec,
+  keyed: KeyedFields,
+): Promise<void> {
   const wanted = JSON.stringify(keyed.paths)
-  const { rows } = await sql<{ paths: string }>`SELECT paths FROM galley_keyed_fields WHERE collection = ${spec.storageKey}`.execute(db)
+  const { rows } = await sql<{
+    paths: string
+  }>`SELECT paths FROM galley_keyed_fields WHERE collection = ${spec.storageKey}`.execute(db)
   if (rows[0]?.paths === wanted) return
   await db.transaction().execute(async (trx) => {
     if (rows.length > 0 || keyed.paths.length > 0) {
-      const heads = await sql<{ id: string; variant: string; data: unknown }>`SELECT h.id, h.variant, r.data FROM galley_heads h
-        JOIN galley_revisions r ON r.collection = h.collection AND r.doc_id = h.id AND r.id = h.rev WHERE h.collection = ${spec.storageKey}`.execute(trx)
+      const heads = await sql<{
+        id: string
+        variant: string
+        data: unknown
+      }>`SELECT h.id, h.variant, r.data FROM galley_heads h
+        JOIN galley_revisions r ON r.collection = h.collection AND r.doc_id = h.id AND r.id = h.rev WHERE h.collection = ${spec.storageKey}`.execute(
+        trx,
+      )
       for (const h of heads.rows) {
         const keys = d.jsonParam(projectKeys(d.parseJson(h.data) ?? {}, keyed))
-        await sql`UPDATE galley_heads SET keys = ${keys} WHERE collection = ${spec.storageKey} AND id = ${h.id} AND variant = ${h.variant}`.execute(trx)
+        await sql`UPDATE galley_heads SET keys = ${keys} WHERE collection = ${spec.storageKey} AND id = ${h.id} AND variant = ${h.variant}`.execute(
+          trx,
+        )
       }
     }
     await sql`DELETE FROM galley_keyed_fields WHERE collection = ${spec.storageKey}`.execute(trx)
-    await sql`INSERT INTO galley_keyed_fields (collection, paths) VALUES (${spec.storageKey}, ${wanted})`.execute(trx)
+    await sql`INSERT INTO galley_keyed_fields (collection, paths) VALUES (${spec.storageKey}, ${wanted})`.execute(
+      trx,
+    )
   })
 }
 
@@ -42,7 +59,11 @@ async function syncKeyedFields(db: Kysely<any>, d: SqlDialect, spec: CollectionS
  * of scanning.
  * Unique fields get two partial indexes: one over published heads, one over the drafts view.
  */
-export async function syncFieldIndexes(db: Kysely<any>, d: SqlDialect, specs: CollectionStorageSpec[]): Promise<FieldIndexState> {
+export async function syncFieldIndexes(
+  db: Kysely<any>,
+  d: SqlDialect,
+  specs: CollectionStorageSpec[],
+): Promise<FieldIndexState> {
   const uniques: UniqueIndexMap = new Map()
   const keyedBy = new Map<string, KeyedFields>()
   const done = new Set<string>()
@@ -58,16 +79,25 @@ export async function syncFieldIndexes(db: Kysely<any>, d: SqlDialect, specs: Co
       // A unique field's two partial unique indexes already serve published and drafts lookups.
       if (!unique && !done.has(name)) {
         done.add(name)
-        await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (collection, ${expr})`.execute(db)
+        await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (collection, ${expr})`.execute(
+          db,
+        )
       }
       if (!unique) continue
       const base = `galley_uq_${hash(`${spec.storageKey}:${keys.join('.')}`)}`
       const coll = sql.lit(spec.storageKey)
       try {
-        await sql`CREATE UNIQUE INDEX IF NOT EXISTS ${sql.id(`${base}_p`)} ON galley_heads (${expr}) WHERE collection = ${coll} AND variant = 'published'`.execute(db)
-        await sql`CREATE UNIQUE INDEX IF NOT EXISTS ${sql.id(`${base}_d`)} ON galley_heads (${expr}) WHERE collection = ${coll} AND in_drafts = ${sql.lit(d.bool(true))}`.execute(db)
+        await sql`CREATE UNIQUE INDEX IF NOT EXISTS ${sql.id(`${base}_p`)} ON galley_heads (${expr}) WHERE collection = ${coll} AND variant = 'published'`.execute(
+          db,
+        )
+        await sql`CREATE UNIQUE INDEX IF NOT EXISTS ${sql.id(`${base}_d`)} ON galley_heads (${expr}) WHERE collection = ${coll} AND in_drafts = ${sql.lit(d.bool(true))}`.execute(
+          db,
+        )
       } catch (err) {
-        throw new Error(`Cannot make '${spec.storageKey}.${info.path}' unique: existing documents share a value. Make them distinct, then start again.`, { cause: err })
+        throw new Error(
+          `Cannot make '${spec.storageKey}.${info.path}' unique: existing documents share a value. Make them distinct, then start again.`,
+          { cause: err },
+        )
       }
       uniques.set(`${base}_p`, { collection: spec.storageKey, path: info.path })
       uniques.set(`${base}_d`, { collection: spec.storageKey, path: info.path })

@@ -25,9 +25,12 @@ export function keyedFieldsOf(spec: CollectionStorageSpec): KeyedFields {
     names.add(keysOf(info.steps).join('.'))
   }
   // A path under another keyed path is copied with it; projections then never overlap.
-  const sorted = [...names].sort((a, b) => a.split('.').length - b.split('.').length || (a < b ? -1 : 1))
+  const sorted = [...names].sort(
+    (a, b) => a.split('.').length - b.split('.').length || (a < b ? -1 : 1),
+  )
   const paths: string[][] = []
-  for (const name of sorted) if (!paths.some((p) => name.startsWith(`${p.join('.')}.`))) paths.push(name.split('.'))
+  for (const name of sorted)
+    if (!paths.some((p) => name.startsWith(`${p.join('.')}.`))) paths.push(name.split('.'))
   return { paths, names }
 }
 
@@ -38,12 +41,20 @@ export function isKeyed(keyed: KeyedFields, steps: PathStep[]): boolean {
 }
 
 /** The keyed values of `data`, in the same nested shape (missing values are left out). */
-export function projectKeys(data: Record<string, unknown>, keyed: KeyedFields): Record<string, unknown> {
+export function projectKeys(
+  data: Record<string, unknown>,
+  keyed: KeyedFields,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const path of keyed.paths) {
     let from: unknown = data
     for (const key of path) {
-      if (from === null || typeof from !== 'object' || Array.isArray(from) || !Object.hasOwn(from, key)) {
+      if (
+        from === null ||
+        typeof from !== 'object' ||
+        Array.isArray(from) ||
+        !Object.hasOwn(from, key)
+      ) {
         from = undefined
         break
       }

@@ -27,8 +27,12 @@ export const MIGRATIONS: Migration[] = [
         updated_at text NOT NULL,
         PRIMARY KEY (collection, id, variant)
       )${sql.raw(d.types.tableOptions)}`.execute(db)
-      await sql`CREATE INDEX galley_heads_variant ON galley_heads (collection, variant, created_at)`.execute(db)
-      await sql`CREATE INDEX galley_heads_drafts ON galley_heads (collection, in_drafts, created_at)`.execute(db)
+      await sql`CREATE INDEX galley_heads_variant ON galley_heads (collection, variant, created_at)`.execute(
+        db,
+      )
+      await sql`CREATE INDEX galley_heads_drafts ON galley_heads (collection, in_drafts, created_at)`.execute(
+        db,
+      )
       // Keyed by document first: history is always read per document, newest first.
       await sql`CREATE TABLE galley_revisions (
         id text NOT NULL,
@@ -52,8 +56,12 @@ export const MIGRATIONS: Migration[] = [
       // and a lookup on a field index always beats them, with or without planner statistics.
       await sql`DROP INDEX IF EXISTS galley_heads_variant`.execute(db)
       await sql`DROP INDEX IF EXISTS galley_heads_drafts`.execute(db)
-      await sql`CREATE INDEX galley_heads_published ON galley_heads (collection, created_at) WHERE variant = 'published'`.execute(db)
-      await sql`CREATE INDEX galley_heads_in_drafts ON galley_heads (collection, created_at) WHERE in_drafts = ${sql.lit(d.bool(true))}`.execute(db)
+      await sql`CREATE INDEX galley_heads_published ON galley_heads (collection, created_at) WHERE variant = 'published'`.execute(
+        db,
+      )
+      await sql`CREATE INDEX galley_heads_in_drafts ON galley_heads (collection, created_at) WHERE in_drafts = ${sql.lit(d.bool(true))}`.execute(
+        db,
+      )
     },
   },
   {
@@ -65,7 +73,9 @@ export const MIGRATIONS: Migration[] = [
       // perspectives (and counts) without touching the rows, for one page per create.
       await sql`DROP INDEX IF EXISTS galley_heads_published`.execute(db)
       await sql`DROP INDEX IF EXISTS galley_heads_in_drafts`.execute(db)
-      await sql`CREATE INDEX galley_heads_listed ON galley_heads (collection, created_at, in_drafts, variant)`.execute(db)
+      await sql`CREATE INDEX galley_heads_listed ON galley_heads (collection, created_at, in_drafts, variant)`.execute(
+        db,
+      )
     },
   },
   {
@@ -81,7 +91,9 @@ export const MIGRATIONS: Migration[] = [
       // Never expected (a head always points at a revision), but no content may be lost.
       await sql`INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at)
         SELECT h.rev, h.collection, h.id, h.variant, 'restore', h.data, NULL, ${sql.lit(d.bool(false))}, h.updated_at FROM galley_heads h
-        WHERE NOT EXISTS (SELECT 1 FROM galley_revisions r WHERE r.collection = h.collection AND r.doc_id = h.id AND r.id = h.rev)`.execute(db)
+        WHERE NOT EXISTS (SELECT 1 FROM galley_revisions r WHERE r.collection = h.collection AND r.doc_id = h.id AND r.id = h.rev)`.execute(
+        db,
+      )
       await sql`CREATE TABLE galley_heads_next (
         collection text NOT NULL,
         id text NOT NULL,
@@ -95,13 +107,22 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (collection, id, variant)
       )${sql.raw(t.tableOptions)}`.execute(db)
       await sql`INSERT INTO galley_heads_next (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at)
-        SELECT collection, id, variant, rev, status, in_drafts, '{}', created_at, updated_at FROM galley_heads`.execute(db)
+        SELECT collection, id, variant, rev, status, in_drafts, '{}', created_at, updated_at FROM galley_heads`.execute(
+        db,
+      )
       await sql`DROP TABLE galley_heads`.execute(db)
       await sql`ALTER TABLE galley_heads_next RENAME TO galley_heads`.execute(db)
-      if (d.name === 'postgres') await sql`ALTER TABLE galley_heads RENAME CONSTRAINT galley_heads_next_pkey TO galley_heads_pkey`.execute(db)
-      await sql`CREATE INDEX galley_heads_listed ON galley_heads (collection, created_at, in_drafts, variant)`.execute(db)
+      if (d.name === 'postgres')
+        await sql`ALTER TABLE galley_heads RENAME CONSTRAINT galley_heads_next_pkey TO galley_heads_pkey`.execute(
+          db,
+        )
+      await sql`CREATE INDEX galley_heads_listed ON galley_heads (collection, created_at, in_drafts, variant)`.execute(
+        db,
+      )
       // Which fields `keys` holds per collection; a change makes start-up fill them in again.
-      await sql`CREATE TABLE galley_keyed_fields (collection text PRIMARY KEY, paths text NOT NULL)`.execute(db)
+      await sql`CREATE TABLE galley_keyed_fields (collection text PRIMARY KEY, paths text NOT NULL)`.execute(
+        db,
+      )
       if (d.name !== 'sqlite') return
       // History appends at the end of a rowid table; the key index holds small entries.
       await sql`CREATE TABLE galley_revisions_next (
@@ -116,24 +137,40 @@ export const MIGRATIONS: Migration[] = [
         created_at text NOT NULL
       )`.execute(db)
       await sql`INSERT INTO galley_revisions_next (collection, doc_id, id, variant, action, data, author, autosave, created_at)
-        SELECT collection, doc_id, id, variant, action, data, author, autosave, created_at FROM galley_revisions ORDER BY collection, doc_id, id`.execute(db)
+        SELECT collection, doc_id, id, variant, action, data, author, autosave, created_at FROM galley_revisions ORDER BY collection, doc_id, id`.execute(
+        db,
+      )
       await sql`DROP TABLE galley_revisions`.execute(db)
       await sql`ALTER TABLE galley_revisions_next RENAME TO galley_revisions`.execute(db)
-      await sql`CREATE UNIQUE INDEX galley_revisions_key ON galley_revisions (collection, doc_id, id)`.execute(db)
+      await sql`CREATE UNIQUE INDEX galley_revisions_key ON galley_revisions (collection, doc_id, id)`.execute(
+        db,
+      )
     },
   },
 ]
 
 /** Apply pending migrations in order, each in its own transaction. Returns what ran. */
-export async function runMigrations(db: Kysely<any>, d: SqlDialect, migrations: readonly Migration[] = MIGRATIONS): Promise<Array<{ version: number; name: string }>> {
-  await sql`CREATE TABLE IF NOT EXISTS galley_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)`.execute(db)
-  const applied = new Set((await sql<{ version: number }>`SELECT version FROM galley_migrations`.execute(db)).rows.map((r) => Number(r.version)))
+export async function runMigrations(
+  db: Kysely<any>,
+  d: SqlDialect,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<Array<{ version: number; name: string }>> {
+  await sql`CREATE TABLE IF NOT EXISTS galley_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)`.execute(
+    db,
+  )
+  const applied = new Set(
+    (await sql<{ version: number }>`SELECT version FROM galley_migrations`.execute(db)).rows.map(
+      (r) => Number(r.version),
+    ),
+  )
   const ran: Array<{ version: number; name: string }> = []
   for (const m of migrations) {
     if (applied.has(m.version)) continue
     await db.transaction().execute(async (trx) => {
       await m.up(trx, d)
-      await sql`INSERT INTO galley_migrations (version, name, applied_at) VALUES (${m.version}, ${m.name}, ${new Date().toISOString()})`.execute(trx)
+      await sql`INSERT INTO galley_migrations (version, name, applied_at) VALUES (${m.version}, ${m.name}, ${new Date().toISOString()})`.execute(
+        trx,
+      )
     })
     ran.push({ version: m.version, name: m.name })
   }

@@ -63,10 +63,16 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
   const state: FieldIndexState = { uniques: new Map(), keyed: new Map() }
   const keyedOf = (collection: string) => state.keyed.get(collection) ?? NO_KEYED_FIELDS
   const direct = opts.readDirect
-  const query: Query = direct ? async (text, params) => (direct(text, params) as never[] | undefined) ?? all(db, d, text, params) : (text, params) => all(db, d, text, params)
+  const query: Query = direct
+    ? async (text, params) =>
+        (direct(text, params) as never[] | undefined) ?? all(db, d, text, params)
+    : (text, params) => all(db, d, text, params)
   const reader = makeReader(query, d, keyedOf)
   const written = opts.onWrite ?? (() => {})
-  const runTransaction = opts.runTransaction ?? (<T>(fn: (q: Query) => Promise<T>) => db.transaction().execute((trx) => fn((text, params) => all(trx, d, text, params))))
+  const runTransaction =
+    opts.runTransaction ??
+    (<T>(fn: (q: Query) => Promise<T>) =>
+      db.transaction().execute((trx) => fn((text, params) => all(trx, d, text, params))))
   const lock = opts.withInitLock ?? (<T>(fn: () => Promise<T>) => fn())
   return {
     name: opts.name,
@@ -87,7 +93,12 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
         await sql`ANALYZE galley_heads`.execute(trx)
         await sql`ANALYZE galley_revisions`.execute(trx)
         if (d.name === 'postgres') await sql`SET LOCAL enable_seqscan = off`.execute(trx)
-        const rows = await all<Record<string, unknown>>(trx, d, `${d.name === 'postgres' ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${text}`, params)
+        const rows = await all<Record<string, unknown>>(
+          trx,
+          d,
+          `${d.name === 'postgres' ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${text}`,
+          params,
+        )
         return rows.map((r) => String(r['QUERY PLAN'] ?? r.detail)).join('\n')
       })
     },
@@ -107,8 +118,15 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
   }
 }
 
-async function all<R>(db: Executor, d: SqlDialect, text: string, params: readonly unknown[]): Promise<R[]> {
-  const result = await db.executeQuery<R>(CompiledQuery.raw(d.placeholders(text), params as unknown[]))
+async function all<R>(
+  db: Executor,
+  d: SqlDialect,
+  text: string,
+  params: readonly unknown[],
+): Promise<R[]> {
+  const result = await db.executeQuery<R>(
+    CompiledQuery.raw(d.placeholders(text), params as unknown[]),
+  )
   return result.rows
 }
 
@@ -131,22 +149,27 @@ const headsOf = (collection: string) => `galley_heads WHERE collection = ${liter
  * head. A scalar subquery rather than a join, so the heads always drive the plan (lists
  * walk the list index, lookups a field index) whatever statistics the planner has.
  */
-const CONTENT = '(SELECT r.data FROM galley_revisions r WHERE r.collection = h0.collection AND r.doc_id = h0.id AND r.id = h0.rev) AS data'
-const HEADS_WITH_CONTENT = (collection: string) => `SELECT h0.*, ${CONTENT} FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
+const CONTENT =
+  '(SELECT r.data FROM galley_revisions r WHERE r.collection = h0.collection AND r.doc_id = h0.id AND r.id = h0.rev) AS data'
+const HEADS_WITH_CONTENT = (collection: string) =>
+  `SELECT h0.*, ${CONTENT} FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
 /** A write's first read: the document's newest revision and revision count, and its heads. */
 const OPEN_DOCUMENT = (collection: string) =>
   `SELECT dr.latest AS doc_latest, dr.n AS doc_revisions, h0.*, ${CONTENT}
    FROM (SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?) dr
    LEFT JOIN galley_heads h0 ON h0.collection = ${literal(collection)} AND h0.id = ?`
-const COUNT_REVISIONS = 'SELECT count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?'
-const LIST_REVISIONS = (limit: number) => `SELECT * FROM galley_revisions WHERE collection = ? AND doc_id = ? ORDER BY id DESC LIMIT ${limitLiteral(limit)} OFFSET ?`
+const COUNT_REVISIONS =
+  'SELECT count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?'
+const LIST_REVISIONS = (limit: number) =>
+  `SELECT * FROM galley_revisions WHERE collection = ? AND doc_id = ? ORDER BY id DESC LIMIT ${limitLiteral(limit)} OFFSET ?`
 
 /**
  * LIMIT is written as a literal: with `LIMIT ?` SQLite plans the statement again on every
  * run (measured: 25 µs vs 8 µs for a slug lookup). Limits are few, so are the statements.
  */
 function limitLiteral(limit: number): string {
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`limit must be a non-negative integer, got ${limit}`)
+  if (!Number.isSafeInteger(limit) || limit < 0)
+    throw new Error(`limit must be a non-negative integer, got ${limit}`)
   return String(limit)
 }
 const GET_REVISION = 'SELECT * FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id = ?'
@@ -164,16 +187,24 @@ function keysText(h: HeadRow, d: SqlDialect, keyedOf: KeyedOf): string {
 function makeReader(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageReader {
   return {
     async getHeads(collection, id) {
-      return (await all<RawHead>(`${HEADS_WITH_CONTENT(collection)} AND h0.id = ?`, [id])).map((x) => toHead(x, d))
+      return (await all<RawHead>(`${HEADS_WITH_CONTENT(collection)} AND h0.id = ?`, [id])).map(
+        (x) => toHead(x, d),
+      )
     },
     async findResolved(q: ResolvedQuery) {
       // One row more than asked tells whether anything follows, so most pages need no count.
-      const { text, params } = resolvedSelect({ ...q, limit: q.limit + 1 }, d, keyedOf(q.collection), 'SELECT h.*')
+      const { text, params } = resolvedSelect(
+        { ...q, limit: q.limit + 1 },
+        d,
+        keyedOf(q.collection),
+        'SELECT h.*',
+      )
       const found = await all<RawHead>(text, params)
       const more = found.length > q.limit
       const heads = (more ? found.slice(0, q.limit) : found).map((x) => toHead(x, d))
       let total = heads.length + q.offset
-      if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0))) total = await countRows(all, d, keyedOf(q.collection), q)
+      if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0)))
+        total = await countRows(all, d, keyedOf(q.collection), q)
       return { rows: heads, total }
     },
     countResolved(q) {
@@ -191,13 +222,21 @@ function makeReader(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageReader 
   }
 }
 
-async function countRows(all: Query, d: SqlDialect, keyed: KeyedFields, q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>): Promise<number> {
+async function countRows(
+  all: Query,
+  d: SqlDialect,
+  keyed: KeyedFields,
+  q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>,
+): Promise<number> {
   const params: unknown[] = []
   const scope = { keyed, content: false }
   const where = compileWhere(q.where, d, params, scope)
   // A count needs the content only when the filter reads a field that is not keyed.
   const source = resolvedSource(q.perspective, d, q.collection, scope.content)
-  const [c] = await all<{ n: number | string }>(`SELECT count(*) AS n FROM ${source} WHERE ${where}`, params)
+  const [c] = await all<{ n: number | string }>(
+    `SELECT count(*) AS n FROM ${source} WHERE ${where}`,
+    params,
+  )
   return Number(c!.n)
 }
 
@@ -208,23 +247,40 @@ function makeTransaction(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageTr
       if (d.lockDocument) await all(d.lockDocument, [`${collection}/${id}`])
       // History state and heads in one statement: always one row for the history, joined
       // with each head (none: the head columns are NULL).
-      const rows = await all<RawHead & { doc_latest: string | null; doc_revisions: number | string }>(OPEN_DOCUMENT(collection), [collection, id, id])
+      const rows = await all<
+        RawHead & { doc_latest: string | null; doc_revisions: number | string }
+      >(OPEN_DOCUMENT(collection), [collection, id, id])
       const r = rows[0]
-      if (!r || r.doc_latest === null || Number(r.doc_revisions) === 0) return { doc: undefined, heads: [] }
+      if (!r || r.doc_latest === null || Number(r.doc_revisions) === 0)
+        return { doc: undefined, heads: [] }
       const heads: HeadRow[] = []
       for (const x of rows) if (x.variant !== null) heads.push(toHead(x, d))
       return { doc: { latestRev: r.doc_latest, revCount: Number(r.doc_revisions) }, heads }
     },
     async deleteDocument(collection, id) {
       await all(`DELETE FROM ${headsOf(collection)} AND id = ?`, [id])
-      await all('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ?', [collection, id])
+      await all('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ?', [
+        collection,
+        id,
+      ])
     },
     async putHead(h: HeadRow, prev?: HeadRow) {
       // The content itself is stored once, with the revision `rev` (see insertRevision).
       if (!prev) {
-        await all('INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-          h.collection, h.id, h.variant, h.rev, h.status, d.bool(h.inDrafts), keysText(h, d, keyedOf), h.createdAt, h.updatedAt,
-        ])
+        await all(
+          'INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [
+            h.collection,
+            h.id,
+            h.variant,
+            h.rev,
+            h.status,
+            d.bool(h.inDrafts),
+            keysText(h, d, keyedOf),
+            h.createdAt,
+            h.updatedAt,
+          ],
+        )
         return
       }
       // Only changed columns: an index is rewritten only when a column it covers is set.
@@ -248,32 +304,63 @@ function makeTransaction(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageTr
         params.push(d.bool(h.inDrafts))
       }
       if (set.length === 0) return
-      await all(`UPDATE galley_heads SET ${set.join(', ')} WHERE collection = ${literal(h.collection)} AND variant = ${literal(h.variant)} AND id = ?`, [...params, h.id])
+      await all(
+        `UPDATE galley_heads SET ${set.join(', ')} WHERE collection = ${literal(h.collection)} AND variant = ${literal(h.variant)} AND id = ?`,
+        [...params, h.id],
+      )
     },
     async deleteHead(collection, id, variant: Variant) {
-      await all(`DELETE FROM ${headsOf(collection)} AND variant = ${literal(variant)} AND id = ?`, [id])
-    },
-    async insertRevision(r: RevisionRow) {
-      await all('INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-        r.id, r.collection, r.docId, r.variant, r.action, r.data === null ? null : d.jsonParam(r.data), r.author, d.bool(r.autosave), r.createdAt,
+      await all(`DELETE FROM ${headsOf(collection)} AND variant = ${literal(variant)} AND id = ?`, [
+        id,
       ])
     },
+    async insertRevision(r: RevisionRow) {
+      await all(
+        'INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          r.id,
+          r.collection,
+          r.docId,
+          r.variant,
+          r.action,
+          r.data === null ? null : d.jsonParam(r.data),
+          r.author,
+          d.bool(r.autosave),
+          r.createdAt,
+        ],
+      )
+    },
     async deleteRevision(collection, id, revisionId) {
-      await all('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id = ?', [collection, id, revisionId])
+      await all('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id = ?', [
+        collection,
+        id,
+        revisionId,
+      ])
     },
     async pruneRevisions(collection, id, count, keep) {
       if (count <= 0) return 0
       const notKept = keep.length ? ` AND id NOT IN (${keep.map(() => '?').join(', ')})` : ''
-      const rows = await all<{ id: string }>(`SELECT id FROM galley_revisions WHERE collection = ? AND doc_id = ?${notKept} ORDER BY id ASC LIMIT ${limitLiteral(count)}`, [collection, id, ...keep])
+      const rows = await all<{ id: string }>(
+        `SELECT id FROM galley_revisions WHERE collection = ? AND doc_id = ?${notKept} ORDER BY id ASC LIMIT ${limitLiteral(count)}`,
+        [collection, id, ...keep],
+      )
       if (rows.length === 0) return 0
-      await all(`DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id IN (${rows.map(() => '?').join(', ')})`, [collection, id, ...rows.map((r) => r.id)])
+      await all(
+        `DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id IN (${rows.map(() => '?').join(', ')})`,
+        [collection, id, ...rows.map((r) => r.id)],
+      )
       return rows.length
     },
   } satisfies Omit<StorageTransaction, keyof StorageReader>)
 }
 
 /** The statement for a resolved read: source, filter, order and page. */
-function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFields, select: string): { text: string; params: unknown[] } {
+function resolvedSelect(
+  q: ResolvedQuery,
+  d: SqlDialect,
+  keyed: KeyedFields,
+  select: string,
+): { text: string; params: unknown[] } {
   const params: unknown[] = []
   const scope = { keyed, content: true }
   const where = compileWhere(q.where, d, params, scope)
@@ -281,16 +368,26 @@ function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFields, sel
   params.push(q.offset)
   // A single-row lookup needs no sort (SQLite would still build a sorter for it).
   const order = q.single ? '' : ` ORDER BY ${orderBy(q.sort, q.perspective, d, keyed)}`
-  return { text: `${select} FROM ${source} WHERE ${where}${order} LIMIT ${limitLiteral(q.limit)} OFFSET ?`, params }
+  return {
+    text: `${select} FROM ${source} WHERE ${where}${order} LIMIT ${limitLiteral(q.limit)} OFFSET ?`,
+    params,
+  }
 }
 
 /**
  * The rows a perspective resolves to, aliased `h`, one per document (every variant for
  * raw), with their content as `h.data` when `content` is set.
  */
-function resolvedSource(p: ResolvedPerspective, d: SqlDialect, collection: string, content: boolean): string {
+function resolvedSource(
+  p: ResolvedPerspective,
+  d: SqlDialect,
+  collection: string,
+  content: boolean,
+): string {
   // The collection as a literal (see headsOf): 26 µs vs 7 µs per slug lookup.
-  const heads = content ? HEADS_WITH_CONTENT(collection) : `SELECT h0.* FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
+  const heads = content
+    ? HEADS_WITH_CONTENT(collection)
+    : `SELECT h0.* FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
   switch (p.kind) {
     case 'published':
       return `(${heads} AND h0.variant = 'published') h`
@@ -309,13 +406,27 @@ function resolvedSource(p: ResolvedPerspective, d: SqlDialect, collection: strin
   }
 }
 
-function orderBy(sort: SortSpec[], p: ResolvedPerspective, d: SqlDialect, keyed: KeyedFields): string {
+function orderBy(
+  sort: SortSpec[],
+  p: ResolvedPerspective,
+  d: SqlDialect,
+  keyed: KeyedFields,
+): string {
   const parts = sort.map(({ info, direction }) => {
-    const col = info.column === 'createdAt' ? 'created_at' : info.column === 'updatedAt' ? 'updated_at' : info.column
+    const col =
+      info.column === 'createdAt'
+        ? 'created_at'
+        : info.column === 'updatedAt'
+          ? 'updated_at'
+          : info.column
     const dir = direction === 'desc' ? 'DESC' : 'ASC'
     // Columns are never null and hold ASCII (ids, ISO times), so they sort as stored and can use an index.
     if (col) return `h.${col} ${dir}`
-    let expr = d.extract(isKeyed(keyed, info.steps) ? 'h.keys' : 'h.data', keysOf(info.steps), info.kind)
+    let expr = d.extract(
+      isKeyed(keyed, info.steps) ? 'h.keys' : 'h.data',
+      keysOf(info.steps),
+      info.kind,
+    )
     if (info.kind === 'text') expr = d.sortText(expr)
     // Missing values sort last in both directions, on both stores.
     return `(CASE WHEN ${expr} IS NULL THEN 1 ELSE 0 END), ${expr} ${dir}`

@@ -10,10 +10,17 @@ for (const store of STORES) {
     it('looks up an indexed field through a real index in published and drafts', async () => {
       const g: Galley = await makeGalley(store)
       try {
-        for (let i = 0; i < 50; i++) await g.create({ collection: 'posts', data: { title: `t${i}`, slug: `s-${i}`, views: i } })
+        for (let i = 0; i < 50; i++)
+          await g.create({
+            collection: 'posts',
+            data: { title: `t${i}`, slug: `s-${i}`, views: i },
+          })
         const coll = g.collection('posts')
         const storage = g.config.storage as SqlStore
-        for (const [path, value] of [['slug', 's-7'], ['views', 7]] as const) {
+        for (const [path, value] of [
+          ['slug', 's-7'],
+          ['views', 7],
+        ] as const) {
           for (const kind of ['published', 'drafts'] as const) {
             const plan = await storage.explainResolved({
               collection: 'posts',
@@ -25,12 +32,17 @@ for (const store of STORES) {
             })
             if (process.env.GALLEY_SHOW_PLANS) console.log(store.name, path, kind, plan)
             // the index narrows the search (not a scan with a filter)
-            const used = store.name === 'sqlite' ? /SEARCH (galley_heads|h0) USING INDEX galley_(ix|uq)_\w+ \([^)]*<expr>=\?[^)]*\)/ : new RegExp(`Index Cond: .*keys #>> '\\{${path}\\}'`)
+            const used =
+              store.name === 'sqlite'
+                ? /SEARCH (galley_heads|h0) USING INDEX galley_(ix|uq)_\w+ \([^)]*<expr>=\?[^)]*\)/
+                : new RegExp(`Index Cond: .*keys #>> '\\{${path}\\}'`)
             expect(plan, `${path} in ${kind}`).toMatch(used)
           }
         }
         // an unindexed field is still found, just without an index
-        expect((await g.find({ collection: 'posts', where: { title: { equals: 't7' } } })).docs[0]?.slug).toBe('s-7')
+        expect(
+          (await g.find({ collection: 'posts', where: { title: { equals: 't7' } } })).docs[0]?.slug,
+        ).toBe('s-7')
       } finally {
         await g.close()
       }
@@ -40,20 +52,54 @@ for (const store of STORES) {
       const g: Galley = await makeGalley(store)
       try {
         for (let i = 0; i < 30; i++) {
-          const d = await g.create({ collection: 'posts', data: { title: `t${i}`, slug: `s-${i}` } })
-          if (i % 3 === 0) await g.update({ collection: 'posts', id: d.id, data: { title: `draft ${i}` }, draft: true })
+          const d = await g.create({
+            collection: 'posts',
+            data: { title: `t${i}`, slug: `s-${i}` },
+          })
+          if (i % 3 === 0)
+            await g.update({
+              collection: 'posts',
+              id: d.id,
+              data: { title: `draft ${i}` },
+              draft: true,
+            })
         }
         const coll = g.collection('posts')
         for (const kind of ['published', 'drafts'] as const) {
-          const plan = await (g.config.storage as SqlStore).explainResolved({ collection: 'posts', perspective: { kind }, where: undefined, sort: parseSort('-createdAt', coll), limit: 10, offset: 0 })
-          expect(plan, kind).toMatch(store.name === 'sqlite' ? /USING (COVERING )?INDEX galley_heads_listed/ : /galley_heads_listed/)
-          const page = await g.find({ collection: 'posts', perspective: kind, sort: '-createdAt', limit: 3, page: 2 })
+          const plan = await (g.config.storage as SqlStore).explainResolved({
+            collection: 'posts',
+            perspective: { kind },
+            where: undefined,
+            sort: parseSort('-createdAt', coll),
+            limit: 10,
+            offset: 0,
+          })
+          expect(plan, kind).toMatch(
+            store.name === 'sqlite'
+              ? /USING (COVERING )?INDEX galley_heads_listed/
+              : /galley_heads_listed/,
+          )
+          const page = await g.find({
+            collection: 'posts',
+            perspective: kind,
+            sort: '-createdAt',
+            limit: 3,
+            page: 2,
+          })
           expect(page.totalDocs).toBe(30)
           // newest first, ties (same millisecond) by id; each document as the perspective resolves it
           const all = (await g.find({ collection: 'posts', perspective: kind, limit: 100 })).docs
-          const expected = [...all].sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)) || String(a.id).localeCompare(String(b.id))).slice(3, 6)
+          const expected = [...all]
+            .sort(
+              (a, b) =>
+                String(b.createdAt).localeCompare(String(a.createdAt)) ||
+                String(a.id).localeCompare(String(b.id)),
+            )
+            .slice(3, 6)
           expect(page.docs.map((d) => d.title)).toEqual(expected.map((d) => d.title))
-          expect(all.filter((d) => String(d.title).startsWith('draft')).length).toBe(kind === 'drafts' ? 10 : 0)
+          expect(all.filter((d) => String(d.title).startsWith('draft')).length).toBe(
+            kind === 'drafts' ? 10 : 0,
+          )
         }
       } finally {
         await g.close()
@@ -62,11 +108,38 @@ for (const store of STORES) {
 
     it('fails at start-up with a clear message when existing data breaks a new unique rule', async () => {
       const storage = store.make()
-      const loose = await makeGalley({ ...store, make: () => storage }, { collections: [{ slug: 'authors', fields: [{ name: 'name', type: 'text' }] }, { slug: 'posts', fields: [{ name: 'title', type: 'text' }, { name: 'code', type: 'text' }] }] })
+      const loose = await makeGalley(
+        { ...store, make: () => storage },
+        {
+          collections: [
+            { slug: 'authors', fields: [{ name: 'name', type: 'text' }] },
+            {
+              slug: 'posts',
+              fields: [
+                { name: 'title', type: 'text' },
+                { name: 'code', type: 'text' },
+              ],
+            },
+          ],
+        },
+      )
       await loose.create({ collection: 'posts', data: { code: 'x' } })
       await loose.create({ collection: 'posts', data: { code: 'x' } })
       const { createGalley } = await import('@galley/core')
-      await expect(createGalley({ storage, collections: [{ slug: 'posts', fields: [{ name: 'title', type: 'text' }, { name: 'code', type: 'text', unique: true }] }] })).rejects.toThrow(/Cannot make 'posts.code' unique/)
+      await expect(
+        createGalley({
+          storage,
+          collections: [
+            {
+              slug: 'posts',
+              fields: [
+                { name: 'title', type: 'text' },
+                { name: 'code', type: 'text', unique: true },
+              ],
+            },
+          ],
+        }),
+      ).rejects.toThrow(/Cannot make 'posts.code' unique/)
       await loose.close()
     })
   })

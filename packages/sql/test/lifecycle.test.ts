@@ -13,11 +13,24 @@ for (const store of STORES) {
     afterEach(() => g.close())
 
     it('keeps the published version while two draft edits pile up, then publishes', async () => {
-      const created = await g.create({ collection: 'posts', data: { title: 'Original', slug: 'first' } })
+      const created = await g.create({
+        collection: 'posts',
+        data: { title: 'Original', slug: 'first' },
+      })
       expect(created._status).toBe('published')
       expect(created._variant).toBe('published')
-      await g.update({ collection: 'posts', id: created.id, data: { title: 'Draft one' }, draft: true })
-      const second = await g.update({ collection: 'posts', id: created.id, data: { title: 'Draft two' }, draft: true })
+      await g.update({
+        collection: 'posts',
+        id: created.id,
+        data: { title: 'Draft one' },
+        draft: true,
+      })
+      const second = await g.update({
+        collection: 'posts',
+        id: created.id,
+        data: { title: 'Draft two' },
+        draft: true,
+      })
       expect(second._status).toBe('changed')
       expect(second._variant).toBe('draft')
       expect(second.slug).toBe('first') // unchanged fields carry over into the draft
@@ -29,10 +42,15 @@ for (const store of STORES) {
       const draft = await g.findById({ collection: 'posts', id: created.id, draft: true })
       expect(draft?.title).toBe('Draft two')
       expect((await g.find({ collection: 'posts' })).docs.map((d) => d.title)).toEqual(['Original'])
-      expect((await g.find({ collection: 'posts', draft: true })).docs.map((d) => d.title)).toEqual(['Draft two'])
+      expect((await g.find({ collection: 'posts', draft: true })).docs.map((d) => d.title)).toEqual(
+        ['Draft two'],
+      )
 
       const raw = await g.find({ collection: 'posts', perspective: 'raw' })
-      expect(raw.docs.map((d) => `${d._variant}:${d.title}`).sort()).toEqual(['draft:Draft two', 'published:Original'])
+      expect(raw.docs.map((d) => `${d._variant}:${d.title}`).sort()).toEqual([
+        'draft:Draft two',
+        'published:Original',
+      ])
 
       const published = await g.publish({ collection: 'posts', id: created.id })
       expect(published._status).toBe('published')
@@ -45,17 +63,26 @@ for (const store of STORES) {
       const d = await g.create({ collection: 'posts', data: { title: 'Secret' }, draft: true })
       expect(d._status).toBe('draft')
       expect(await g.findById({ collection: 'posts', id: d.id })).toBeNull()
-      expect((await g.find({ collection: 'posts', where: { title: { equals: 'Secret' } } })).totalDocs).toBe(0)
+      expect(
+        (await g.find({ collection: 'posts', where: { title: { equals: 'Secret' } } })).totalDocs,
+      ).toBe(0)
       expect((await g.count({ collection: 'posts' })).totalDocs).toBe(0)
       expect((await g.count({ collection: 'posts', draft: true })).totalDocs).toBe(1)
     })
 
     it('skips required on draft writes but enforces it on publish with field errors', async () => {
       const d = await g.create({ collection: 'posts', data: { slug: 'no-title' }, draft: true })
-      await expect(g.publish({ collection: 'posts', id: d.id })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: 'title', message: 'This field is required.' }] })
+      await expect(g.publish({ collection: 'posts', id: d.id })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        fields: [{ path: 'title', message: 'This field is required.' }],
+      })
       // other checks still run on drafts
-      await expect(g.update({ collection: 'posts', id: d.id, data: { views: -1 }, draft: true })).rejects.toMatchObject({ status: 422, fields: [{ path: 'views' }] })
-      await expect(g.create({ collection: 'posts', data: { title: 5 }, draft: true })).rejects.toMatchObject({ fields: [{ path: 'title' }] })
+      await expect(
+        g.update({ collection: 'posts', id: d.id, data: { views: -1 }, draft: true }),
+      ).rejects.toMatchObject({ status: 422, fields: [{ path: 'views' }] })
+      await expect(
+        g.create({ collection: 'posts', data: { title: 5 }, draft: true }),
+      ).rejects.toMatchObject({ fields: [{ path: 'title' }] })
       // the failed writes changed nothing
       expect((await g.listRevisions({ collection: 'posts', id: d.id })).totalDocs).toBe(1)
     })
@@ -71,7 +98,9 @@ for (const store of STORES) {
       expect(un._status).toBe('draft')
       expect(await g.findById({ collection: 'posts', id: p.id })).toBeNull()
       expect((await g.findById({ collection: 'posts', id: p.id, draft: true }))?.title).toBe('Live')
-      await expect(g.discardDraft({ collection: 'posts', id: p.id })).rejects.toMatchObject({ code: 'INPUT_INVALID' })
+      await expect(g.discardDraft({ collection: 'posts', id: p.id })).rejects.toMatchObject({
+        code: 'INPUT_INVALID',
+      })
     })
 
     it('restores an old revision as a draft or publishes it', async () => {
@@ -86,23 +115,33 @@ for (const store of STORES) {
       expect((await g.findById({ collection: 'posts', id: p.id }))?.title).toBe('v2')
       await g.restoreRevision({ collection: 'posts', id: p.id, revisionId: v1.id, draft: false })
       expect((await g.findById({ collection: 'posts', id: p.id }))?.title).toBe('v1')
-      expect((await g.findById({ collection: 'posts', id: p.id, draft: true }))?._status).toBe('published')
-      await expect(g.restoreRevision({ collection: 'posts', id: p.id, revisionId: 'nope' })).rejects.toMatchObject({ status: 404 })
+      expect((await g.findById({ collection: 'posts', id: p.id, draft: true }))?._status).toBe(
+        'published',
+      )
+      await expect(
+        g.restoreRevision({ collection: 'posts', id: p.id, revisionId: 'nope' }),
+      ).rejects.toMatchObject({ status: 404 })
     })
 
     it('deletes a document with its history', async () => {
       const p = await g.create({ collection: 'posts', data: { title: 'gone', slug: 'gone' } })
       await g.delete({ collection: 'posts', id: p.id })
       expect(await g.findById({ collection: 'posts', id: p.id, draft: true })).toBeNull()
-      await expect(g.listRevisions({ collection: 'posts', id: p.id })).rejects.toMatchObject({ status: 404 })
+      await expect(g.listRevisions({ collection: 'posts', id: p.id })).rejects.toMatchObject({
+        status: 404,
+      })
       // the slug is free again
       await g.create({ collection: 'posts', data: { title: 'again', slug: 'gone' } })
     })
 
     it('enforces unique fields in the published layer and in the drafts view', async () => {
       await g.create({ collection: 'posts', data: { title: 'A', slug: 'same' } })
-      await expect(g.create({ collection: 'posts', data: { title: 'B', slug: 'same' } })).rejects.toMatchObject({ status: 422, fields: [{ path: 'slug' }] })
-      await expect(g.create({ collection: 'posts', data: { title: 'B', slug: 'same' }, draft: true })).rejects.toMatchObject({ fields: [{ path: 'slug' }] })
+      await expect(
+        g.create({ collection: 'posts', data: { title: 'B', slug: 'same' } }),
+      ).rejects.toMatchObject({ status: 422, fields: [{ path: 'slug' }] })
+      await expect(
+        g.create({ collection: 'posts', data: { title: 'B', slug: 'same' }, draft: true }),
+      ).rejects.toMatchObject({ fields: [{ path: 'slug' }] })
       // a document may keep its own slug across its draft and published variants
       const b = await g.create({ collection: 'posts', data: { title: 'B', slug: 'other' } })
       await g.update({ collection: 'posts', id: b.id, data: { title: 'B2' }, draft: true })
@@ -113,15 +152,37 @@ for (const store of STORES) {
     it('writes release variants and resolves stacked perspectives', async () => {
       const p = await g.create({ collection: 'posts', data: { title: 'pub' } })
       await g.update({ collection: 'posts', id: p.id, data: { title: 'draft' }, draft: true })
-      await g.update({ collection: 'posts', id: p.id, data: { title: 'spring' }, release: 'spring' })
+      await g.update({
+        collection: 'posts',
+        id: p.id,
+        data: { title: 'spring' },
+        release: 'spring',
+      })
       const q = await g.create({ collection: 'posts', data: { title: 'only-pub' } })
-      const stack = await g.find({ collection: 'posts', perspective: ['spring', 'drafts'], sort: 'title' })
-      expect(stack.docs.map((d) => `${d.title}:${d._variant}`)).toEqual(['only-pub:published', 'spring:release:spring'])
-      const noDrafts = await g.find({ collection: 'posts', perspective: 'spring,published', sort: 'title' })
+      const stack = await g.find({
+        collection: 'posts',
+        perspective: ['spring', 'drafts'],
+        sort: 'title',
+      })
+      expect(stack.docs.map((d) => `${d.title}:${d._variant}`)).toEqual([
+        'only-pub:published',
+        'spring:release:spring',
+      ])
+      const noDrafts = await g.find({
+        collection: 'posts',
+        perspective: 'spring,published',
+        sort: 'title',
+      })
       expect(noDrafts.docs.map((d) => d.title)).toEqual(['only-pub', 'spring'])
-      expect((await g.findById({ collection: 'posts', id: p.id, perspective: 'drafts' }))?.title).toBe('draft')
-      expect((await g.findById({ collection: 'posts', id: q.id, perspective: ['spring'] }))?.title).toBe('only-pub')
-      await expect(g.find({ collection: 'posts', perspective: 'bad perspective!' })).rejects.toMatchObject({ code: 'QUERY_INVALID' })
+      expect(
+        (await g.findById({ collection: 'posts', id: p.id, perspective: 'drafts' }))?.title,
+      ).toBe('draft')
+      expect(
+        (await g.findById({ collection: 'posts', id: q.id, perspective: ['spring'] }))?.title,
+      ).toBe('only-pub')
+      await expect(
+        g.find({ collection: 'posts', perspective: 'bad perspective!' }),
+      ).rejects.toMatchObject({ code: 'QUERY_INVALID' })
     })
   })
 }

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type CollectionConfig, type StorageAdapter, ValidationError, type Where, createGalley, parseWhere } from '@galley/core'
+import {
+  type CollectionConfig,
+  type StorageAdapter,
+  ValidationError,
+  type Where,
+  createGalley,
+  parseWhere,
+} from '@galley/core'
 import { MIGRATIONS, type SqlDialect, type SqlStore, runMigrations } from '@galley/sql'
 import { sqlite, sqliteDialect } from '@galley/storage-sqlite'
 import { postgres, postgresDialect } from '@galley/storage-postgres'
@@ -39,7 +46,8 @@ function sqlitePlace(): Place {
   return {
     name: 'sqlite',
     dialect: sqliteDialect,
-    raw: async () => new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(file) }) }),
+    raw: async () =>
+      new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(file) }) }),
     store: () => sqlite({ file }),
   }
 }
@@ -51,7 +59,11 @@ function postgresPlace(url: string): Place {
     name: 'postgres',
     dialect: postgresDialect,
     async raw() {
-      const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema}` })
+      const pool = new pg.Pool({
+        connectionString: url,
+        max: 1,
+        options: `-c search_path=${schema}`,
+      })
       const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
       await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(db)
       return db
@@ -78,7 +90,11 @@ for (const makePlace of PLACES) {
     it('keeps every head, its content and its history, and the unique and index rules', async () => {
       // Heads carried their content in schema 3; the migration must keep all of it.
       const db = await place.raw()
-      await runMigrations(db, place.dialect, MIGRATIONS.filter((m) => m.version <= 3))
+      await runMigrations(
+        db,
+        place.dialect,
+        MIGRATIONS.filter((m) => m.version <= 3),
+      )
       const b = (x: boolean) => sql.lit(place.dialect.bool(x))
       const t = '2026-01-01T00:00:00.000Z'
       const json = (x: unknown) => JSON.stringify(x)
@@ -87,10 +103,25 @@ for (const makePlace of PLACES) {
       const b1 = { title: 'B live', slug: 'b', meta: { code: 'cb' } }
       const c1 = { title: 'C without history', slug: 'c' }
       const revision = (id: string, doc: string, variant: string, action: string, data: unknown) =>
-        sql`INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (${id}, 'posts', ${doc}, ${variant}, ${action}, ${json(data)}, NULL, ${b(false)}, ${t})`.execute(db)
-      const head = (doc: string, variant: string, rev: string, status: string, inDrafts: boolean, data: unknown) =>
-        sql`INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, data, created_at, updated_at) VALUES ('posts', ${doc}, ${variant}, ${rev}, ${status}, ${b(inDrafts)}, ${json(data)}, ${t}, ${t})`.execute(db)
-      const ids = { a: '01aaaaaaaaaaaaaaaaaa', b: '01bbbbbbbbbbbbbbbbbb', c: '01cccccccccccccccccc' }
+        sql`INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (${id}, 'posts', ${doc}, ${variant}, ${action}, ${json(data)}, NULL, ${b(false)}, ${t})`.execute(
+          db,
+        )
+      const head = (
+        doc: string,
+        variant: string,
+        rev: string,
+        status: string,
+        inDrafts: boolean,
+        data: unknown,
+      ) =>
+        sql`INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, data, created_at, updated_at) VALUES ('posts', ${doc}, ${variant}, ${rev}, ${status}, ${b(inDrafts)}, ${json(data)}, ${t}, ${t})`.execute(
+          db,
+        )
+      const ids = {
+        a: '01aaaaaaaaaaaaaaaaaa',
+        b: '01bbbbbbbbbbbbbbbbbb',
+        c: '01cccccccccccccccccc',
+      }
       await revision('0000000001000000aaaa', ids.a, 'published', 'create', a1)
       await revision('0000000002000000aaaa', ids.a, 'draft', 'update', a2)
       await revision('0000000003000000bbbb', ids.b, 'published', 'create', b1)
@@ -103,21 +134,30 @@ for (const makePlace of PLACES) {
       const g = await createGalley({ storage: place.store(), collections: [posts] })
       try {
         expect(await (g.config.storage as SqlStore).migrate()).toEqual([])
-        const title = async (where: Where, perspective: 'published' | 'drafts') => (await g.find({ collection: 'posts', where, perspective })).docs.map((d) => d.title)
+        const title = async (where: Where, perspective: 'published' | 'drafts') =>
+          (await g.find({ collection: 'posts', where, perspective })).docs.map((d) => d.title)
         // content, status and perspectives as before
         expect(await title({ slug: { equals: 'a' } }, 'published')).toEqual(['A live'])
         expect(await title({ slug: { equals: 'a-next' } }, 'drafts')).toEqual(['A draft'])
         expect(await title({ slug: { equals: 'a' } }, 'drafts')).toEqual([])
         expect(await title({ 'meta.code': { equals: 'cb' } }, 'drafts')).toEqual(['B live'])
-        expect((await g.findById({ collection: 'posts', id: ids.a, draft: true }))?._status).toBe('changed')
-        expect((await g.findById({ collection: 'posts', id: ids.c }))?.title).toBe('C without history')
+        expect((await g.findById({ collection: 'posts', id: ids.a, draft: true }))?._status).toBe(
+          'changed',
+        )
+        expect((await g.findById({ collection: 'posts', id: ids.c }))?.title).toBe(
+          'C without history',
+        )
         // history kept; a head without a revision got one holding its content
         expect((await g.listRevisions({ collection: 'posts', id: ids.a })).totalDocs).toBe(2)
         const c = await g.listRevisions({ collection: 'posts', id: ids.c })
         expect(c.docs.map((r) => r.data?.title)).toEqual(['C without history'])
         // indexed values were filled in: unique rules hold for migrated documents
-        await expect(g.create({ collection: 'posts', data: { title: 'dup', slug: 'b' } })).rejects.toBeInstanceOf(ValidationError)
-        await expect(g.create({ collection: 'posts', data: { title: 'dup', slug: 'a-next' }, draft: true })).rejects.toBeInstanceOf(ValidationError)
+        await expect(
+          g.create({ collection: 'posts', data: { title: 'dup', slug: 'b' } }),
+        ).rejects.toBeInstanceOf(ValidationError)
+        await expect(
+          g.create({ collection: 'posts', data: { title: 'dup', slug: 'a-next' }, draft: true }),
+        ).rejects.toBeInstanceOf(ValidationError)
         // and the documents go on as usual
         await g.publish({ collection: 'posts', id: ids.a })
         expect(await title({ slug: { equals: 'a-next' } }, 'published')).toEqual(['A draft'])
@@ -129,15 +169,35 @@ for (const makePlace of PLACES) {
 
     it('fills in indexed values again when a field becomes indexed', async () => {
       const storage = place.store()
-      const plain: CollectionConfig = { ...posts, slug: 'notes', fields: [{ name: 'title', type: 'text' }, { name: 'code', type: 'text' }] }
+      const plain: CollectionConfig = {
+        ...posts,
+        slug: 'notes',
+        fields: [
+          { name: 'title', type: 'text' },
+          { name: 'code', type: 'text' },
+        ],
+      }
       const g = await createGalley({ storage, collections: [plain] })
-      for (let i = 0; i < 5; i++) await g.create({ collection: 'notes', data: { title: `n${i}`, code: `k${i}` } })
+      for (let i = 0; i < 5; i++)
+        await g.create({ collection: 'notes', data: { title: `n${i}`, code: `k${i}` } })
       await g.close()
-      const indexed: CollectionConfig = { ...plain, fields: [{ name: 'title', type: 'text' }, { name: 'code', type: 'text', unique: true }] }
+      const indexed: CollectionConfig = {
+        ...plain,
+        fields: [
+          { name: 'title', type: 'text' },
+          { name: 'code', type: 'text', unique: true },
+        ],
+      }
       const g2 = await createGalley({ storage: place.store(), collections: [indexed] })
       try {
-        expect((await g2.find({ collection: 'notes', where: { code: { equals: 'k3' } } })).docs.map((d) => d.title)).toEqual(['n3'])
-        await expect(g2.create({ collection: 'notes', data: { title: 'dup', code: 'k1' } })).rejects.toBeInstanceOf(ValidationError)
+        expect(
+          (await g2.find({ collection: 'notes', where: { code: { equals: 'k3' } } })).docs.map(
+            (d) => d.title,
+          ),
+        ).toEqual(['n3'])
+        await expect(
+          g2.create({ collection: 'notes', data: { title: 'dup', code: 'k1' } }),
+        ).rejects.toBeInstanceOf(ValidationError)
         const plan = await (g2.config.storage as SqlStore).explainResolved({
           collection: 'notes',
           perspective: { kind: 'published' },

@@ -1,22 +1,57 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type Galley, type HeadRow, type RevisionRow, type Where, matchWhere, parseWhere, replayRevisions } from '@galley/core'
+import {
+  type Galley,
+  type HeadRow,
+  type RevisionRow,
+  type Where,
+  matchWhere,
+  parseWhere,
+  replayRevisions,
+} from '@galley/core'
 import { STORES, dropTestSchemas, makeGalley } from './stores'
 
 afterAll(dropTestSchemas)
 
 type Op =
   | { kind: 'create'; draft: boolean; title: string }
-  | { kind: 'update'; doc: number; draft: boolean; autosave: boolean; title: string; author: string }
+  | {
+      kind: 'update'
+      doc: number
+      draft: boolean
+      autosave: boolean
+      title: string
+      author: string
+    }
   | { kind: 'publish' | 'unpublish' | 'discardDraft' | 'delete'; doc: number }
   | { kind: 'restore'; doc: number; back: number; draft: boolean }
 
 const title = fc.constantFrom('a', 'b', 'c', 'd')
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('create' as const), draft: fc.boolean(), title }),
-  fc.record({ kind: fc.constant('update' as const), doc: fc.nat(4), draft: fc.boolean(), autosave: fc.boolean(), title, author: fc.constantFrom('x', 'y') }),
-  fc.record({ kind: fc.constantFrom('publish' as const, 'unpublish' as const, 'discardDraft' as const, 'delete' as const), doc: fc.nat(4) }),
-  fc.record({ kind: fc.constant('restore' as const), doc: fc.nat(4), back: fc.nat(6), draft: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('update' as const),
+    doc: fc.nat(4),
+    draft: fc.boolean(),
+    autosave: fc.boolean(),
+    title,
+    author: fc.constantFrom('x', 'y'),
+  }),
+  fc.record({
+    kind: fc.constantFrom(
+      'publish' as const,
+      'unpublish' as const,
+      'discardDraft' as const,
+      'delete' as const,
+    ),
+    doc: fc.nat(4),
+  }),
+  fc.record({
+    kind: fc.constant('restore' as const),
+    doc: fc.nat(4),
+    back: fc.nat(6),
+    draft: fc.boolean(),
+  }),
 )
 
 async function apply(g: Galley, ids: string[], o: Op): Promise<void> {
@@ -24,16 +59,30 @@ async function apply(g: Galley, ids: string[], o: Op): Promise<void> {
   try {
     switch (o.kind) {
       case 'create':
-        ids.push((await g.create({ collection: 'posts', data: { title: o.title }, draft: o.draft })).id)
+        ids.push(
+          (await g.create({ collection: 'posts', data: { title: o.title }, draft: o.draft })).id,
+        )
         return
       case 'update':
-        if (id) await g.update({ collection: 'posts', id, data: { title: o.title }, draft: o.draft || o.autosave, autosave: o.autosave, user: { id: o.author }, overrideAccess: true })
+        if (id)
+          await g.update({
+            collection: 'posts',
+            id,
+            data: { title: o.title },
+            draft: o.draft || o.autosave,
+            autosave: o.autosave,
+            user: { id: o.author },
+            overrideAccess: true,
+          })
         return
       case 'restore': {
         if (!id) return
-        const revs = (await g.listRevisions({ collection: 'posts', id, limit: 100 })).docs.filter((r) => r.data)
+        const revs = (await g.listRevisions({ collection: 'posts', id, limit: 100 })).docs.filter(
+          (r) => r.data,
+        )
         const rev = revs[o.back % Math.max(revs.length, 1)]
-        if (rev) await g.restoreRevision({ collection: 'posts', id, revisionId: rev.id, draft: o.draft })
+        if (rev)
+          await g.restoreRevision({ collection: 'posts', id, revisionId: rev.id, draft: o.draft })
         return
       }
       case 'delete':
@@ -55,7 +104,9 @@ async function apply(g: Galley, ids: string[], o: Op): Promise<void> {
 async function storedState(g: Galley, id: string) {
   const storage = g.config.storage
   const heads: HeadRow[] = await storage.getHeads('posts', id)
-  const history: RevisionRow[] = (await storage.listRevisions('posts', id, { limit: 1000, offset: 0 })).rows.reverse()
+  const history: RevisionRow[] = (
+    await storage.listRevisions('posts', id, { limit: 1000, offset: 0 })
+  ).rows.reverse()
   return { heads, history }
 }
 
@@ -72,12 +123,20 @@ for (const store of STORES) {
               const { heads, history } = await storedState(g, id)
               const replayed = replayRevisions(history)
               const stored = new Map(heads.map((h) => [h.variant, { rev: h.rev, data: h.data }]))
-              expect(new Map([...replayed].map(([v, h]) => [v, { rev: h.rev, data: h.data }]))).toEqual(stored)
+              expect(
+                new Map([...replayed].map(([v, h]) => [v, { rev: h.rev, data: h.data }])),
+              ).toEqual(stored)
               // status and the drafts view flag agree on every head
-              const status = !stored.has('published') ? 'draft' : stored.has('draft') ? 'changed' : 'published'
+              const status = !stored.has('published')
+                ? 'draft'
+                : stored.has('draft')
+                  ? 'changed'
+                  : 'published'
               for (const h of heads) {
                 expect(h.status).toBe(status)
-                expect(h.inDrafts).toBe(h.variant === 'draft' || (h.variant === 'published' && !stored.has('draft')))
+                expect(h.inDrafts).toBe(
+                  h.variant === 'draft' || (h.variant === 'published' && !stored.has('draft')),
+                )
               }
             }
           } finally {
@@ -107,10 +166,29 @@ for (const store of STORES) {
       )
       try {
         for (const [i, d] of docs.entries()) {
-          const created = await g.create({ collection: 'posts', data: { ...d, title: d.title || 'x' }, draft: i % 4 === 0 })
-          if (i % 3 === 0) await g.update({ collection: 'posts', id: created.id, data: { views: ((d.views ?? 0) + 2) % 6, title: 'draft Beta' }, draft: true })
+          const created = await g.create({
+            collection: 'posts',
+            data: { ...d, title: d.title || 'x' },
+            draft: i % 4 === 0,
+          })
+          if (i % 3 === 0)
+            await g.update({
+              collection: 'posts',
+              id: created.id,
+              data: { views: ((d.views ?? 0) + 2) % 6, title: 'draft Beta' },
+              draft: true,
+            })
         }
-        const path = fc.constantFrom('title', 'views', 'featured', 'category', 'tagsList', 'meta.score', 'tags.name', '_status')
+        const path = fc.constantFrom(
+          'title',
+          'views',
+          'featured',
+          'category',
+          'tagsList',
+          'meta.score',
+          'tags.name',
+          '_status',
+        )
         const values: Record<string, fc.Arbitrary<unknown>> = {
           title: fc.constantFrom('Alpha', 'beta', 'ray', 'ALPHA', 'Beta draft', null),
           views: fc.integer({ min: -1, max: 6 }),
@@ -122,21 +200,49 @@ for (const store of STORES) {
           _status: fc.constantFrom('draft', 'published', 'changed'),
         }
         const cond: fc.Arbitrary<Where> = path.chain((p) =>
-          fc.constantFrom('equals', 'not_equals', 'in', 'not_in', 'exists', 'gt', 'lte', 'like', 'contains').chain((opName) => {
-            const numeric = p === 'views' || p === 'meta.score'
-            if (opName === 'exists') return fc.boolean().map((v) => ({ [p]: { exists: v } }) as Where)
-            if (opName === 'in' || opName === 'not_in') return fc.array(values[p]!.filter((v) => v !== null), { maxLength: 3 }).map((v) => ({ [p]: { [opName]: v } }) as Where)
-            if ((opName === 'like' || opName === 'contains') && (numeric || p === 'featured')) return fc.constant({ [p]: { exists: true } } as Where)
-            if ((opName === 'gt' || opName === 'lte') && p === 'featured') return fc.constant({ [p]: { exists: false } } as Where)
-            const v = opName === 'equals' || opName === 'not_equals' ? values[p]! : values[p]!.filter((x) => x !== null)
-            return v.map((value) => ({ [p]: { [opName]: value } }) as Where)
-          }),
+          fc
+            .constantFrom(
+              'equals',
+              'not_equals',
+              'in',
+              'not_in',
+              'exists',
+              'gt',
+              'lte',
+              'like',
+              'contains',
+            )
+            .chain((opName) => {
+              const numeric = p === 'views' || p === 'meta.score'
+              if (opName === 'exists')
+                return fc.boolean().map((v) => ({ [p]: { exists: v } }) as Where)
+              if (opName === 'in' || opName === 'not_in')
+                return fc
+                  .array(
+                    values[p]!.filter((v) => v !== null),
+                    { maxLength: 3 },
+                  )
+                  .map((v) => ({ [p]: { [opName]: v } }) as Where)
+              if ((opName === 'like' || opName === 'contains') && (numeric || p === 'featured'))
+                return fc.constant({ [p]: { exists: true } } as Where)
+              if ((opName === 'gt' || opName === 'lte') && p === 'featured')
+                return fc.constant({ [p]: { exists: false } } as Where)
+              const v =
+                opName === 'equals' || opName === 'not_equals'
+                  ? values[p]!
+                  : values[p]!.filter((x) => x !== null)
+              return v.map((value) => ({ [p]: { [opName]: value } }) as Where)
+            }),
         )
         // Nesting stays within the where language's depth limit (8).
         const treeOf = (depth: number): fc.Arbitrary<Where> =>
           depth === 0
             ? cond
-            : fc.oneof(cond, fc.record({ and: fc.array(treeOf(depth - 1), { minLength: 1, maxLength: 3 }) }), fc.record({ or: fc.array(treeOf(depth - 1), { minLength: 1, maxLength: 3 }) }))
+            : fc.oneof(
+                cond,
+                fc.record({ and: fc.array(treeOf(depth - 1), { minLength: 1, maxLength: 3 }) }),
+                fc.record({ or: fc.array(treeOf(depth - 1), { minLength: 1, maxLength: 3 }) }),
+              )
         const tree = treeOf(4)
         const all = {
           published: (await g.find({ collection: 'posts', limit: 1000 })).docs,
@@ -144,15 +250,31 @@ for (const store of STORES) {
         }
         const coll = g.collection('posts')
         await fc.assert(
-          fc.asyncProperty(tree, fc.constantFrom('published' as const, 'drafts' as const), async (where, perspective) => {
-            const node = parseWhere(where, coll.paths, 'posts')
-            const expected = all[perspective]
-              .filter((d) => matchWhere(node, { id: d.id, createdAt: d.createdAt, updatedAt: d.updatedAt, status: d._status, data: d }))
-              .map((d) => d.id)
-              .sort()
-            const got = (await g.find({ collection: 'posts', where, perspective, limit: 1000 })).docs.map((d) => d.id).sort()
-            expect(got).toEqual(expected)
-          }),
+          fc.asyncProperty(
+            tree,
+            fc.constantFrom('published' as const, 'drafts' as const),
+            async (where, perspective) => {
+              const node = parseWhere(where, coll.paths, 'posts')
+              const expected = all[perspective]
+                .filter((d) =>
+                  matchWhere(node, {
+                    id: d.id,
+                    createdAt: d.createdAt,
+                    updatedAt: d.updatedAt,
+                    status: d._status,
+                    data: d,
+                  }),
+                )
+                .map((d) => d.id)
+                .sort()
+              const got = (
+                await g.find({ collection: 'posts', where, perspective, limit: 1000 })
+              ).docs
+                .map((d) => d.id)
+                .sort()
+              expect(got).toEqual(expected)
+            },
+          ),
           { numRuns: 300 },
         )
       } finally {

@@ -1,14 +1,25 @@
 import pg from 'pg'
 import { randomBytes } from 'node:crypto'
-import { type Config, type CollectionConfig, type GlobalConfig, type StorageAdapter, createGalley } from '@galley/core'
+import {
+  type Config,
+  type CollectionConfig,
+  type GlobalConfig,
+  type StorageAdapter,
+  createGalley,
+} from '@galley/core'
 import { sqlite } from '@galley/storage-sqlite'
 import { postgres } from '@galley/storage-postgres'
 
 const PG_URL = process.env.GALLEY_TEST_POSTGRES_URL
 
 if (!PG_URL) {
-  if (process.env.CI) throw new Error('GALLEY_TEST_POSTGRES_URL is not set, but CI is: the PostgreSQL suite must run in CI.')
-  console.log('[galley] PostgreSQL suite skipped: set GALLEY_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test to run it.')
+  if (process.env.CI)
+    throw new Error(
+      'GALLEY_TEST_POSTGRES_URL is not set, but CI is: the PostgreSQL suite must run in CI.',
+    )
+  console.log(
+    '[galley] PostgreSQL suite skipped: set GALLEY_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test to run it.',
+  )
 }
 
 export interface StoreFactory {
@@ -65,7 +76,14 @@ export const posts: CollectionConfig = {
     { name: 'category', type: 'select', options: ['news', 'guide', 'opinion'] },
     { name: 'tagsList', type: 'select', hasMany: true, options: ['a', 'b', 'c'] },
     { name: 'author', type: 'relationship', relationTo: 'authors' },
-    { name: 'meta', type: 'group', fields: [{ name: 'description', type: 'textarea' }, { name: 'score', type: 'number' }] },
+    {
+      name: 'meta',
+      type: 'group',
+      fields: [
+        { name: 'description', type: 'textarea' },
+        { name: 'score', type: 'number' },
+      ],
+    },
     { name: 'tags', type: 'array', fields: [{ name: 'name', type: 'text' }] },
     { name: 'body', type: 'richText' },
     { name: 'extra', type: 'json' },
@@ -83,5 +101,10 @@ export const settings: GlobalConfig = {
 
 /** A Galley on a fresh store with the test collections (overridable). */
 export function makeGalley(store: StoreFactory, overrides: Partial<Config> = {}) {
-  return createGalley({ storage: store.make(), collections: [authors, posts], globals: [settings], ...overrides })
+  return createGalley({
+    storage: store.make(),
+    collections: [authors, posts],
+    globals: [settings],
+    ...overrides,
+  })
 }

@@ -19,11 +19,20 @@ const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/
  * @example postgres({ connectionString: process.env.DATABASE_URL, schema: 'galley' })
  */
 export function postgres(options: PostgresOptions): SqlStore {
-  if (!options || typeof options.connectionString !== 'string' || !/^postgres(ql)?:\/\//.test(options.connectionString)) {
-    throw new ConfigError(`postgres({ connectionString }) needs a URL like postgres://user@host:5432/db.`)
+  if (
+    !options ||
+    typeof options.connectionString !== 'string' ||
+    !/^postgres(ql)?:\/\//.test(options.connectionString)
+  ) {
+    throw new ConfigError(
+      `postgres({ connectionString }) needs a URL like postgres://user@host:5432/db.`,
+    )
   }
   const schema = options.schema ?? 'public'
-  if (!SCHEMA.test(schema)) throw new ConfigError(`postgres schema ${JSON.stringify(schema)} must be lower-case letters, digits and _ (max 63).`)
+  if (!SCHEMA.test(schema))
+    throw new ConfigError(
+      `postgres schema ${JSON.stringify(schema)} must be lower-case letters, digits and _ (max 63).`,
+    )
   // Every connection resolves unqualified names in the schema, so shared SQL needs no prefixes.
   const pool = new pg.Pool({
     connectionString: options.connectionString,

@@ -28,7 +28,10 @@ function database(): string {
  * lock; `released()` is then when it began to commit (ms since the epoch), so when the lock
  * became free, give or take the commit of one row.
  */
-function holdWriteLock(file: string, holdMs: number): Promise<{ released: () => number; done: Promise<void> }> {
+function holdWriteLock(
+  file: string,
+  holdMs: number,
+): Promise<{ released: () => number; done: Promise<void> }> {
   const shared = new Float64Array(new SharedArrayBuffer(8))
   const worker = new Worker(
     `const { workerData, parentPort } = require('node:worker_threads')
@@ -40,7 +43,15 @@ function holdWriteLock(file: string, holdMs: number): Promise<{ released: () => 
      workerData.shared[0] = performance.timeOrigin + performance.now() // the lock goes during COMMIT
      db.exec('COMMIT')
      db.close()`,
-    { eval: true, workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file, holdMs, shared } },
+    {
+      eval: true,
+      workerData: {
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        file,
+        holdMs,
+        shared,
+      },
+    },
   )
   const done = new Promise<void>((resolve, reject) => {
     worker.once('exit', () => resolve())
@@ -89,7 +100,9 @@ describe.runIf(loaded)('fine-grained busy wait (native/busy-wait.c)', () => {
     fineBusyTimeout(db, 60)
     const holder = await holdWriteLock(file, 600)
     const start = performance.now()
-    expect(() => db.exec('BEGIN IMMEDIATE')).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }))
+    expect(() => db.exec('BEGIN IMMEDIATE')).toThrow(
+      expect.objectContaining({ code: 'SQLITE_BUSY' }),
+    )
     const waited = performance.now() - start
     expect(waited).toBeGreaterThanOrEqual(59)
     expect(waited).toBeLessThan(400)
@@ -105,7 +118,9 @@ describe.runIf(loaded)('fine-grained busy wait (native/busy-wait.c)', () => {
     db.prepare('SELECT galley_busy_timeout(0)').get()
     let holder = await holdWriteLock(file, 200)
     const start = performance.now()
-    expect(() => db.exec('BEGIN IMMEDIATE')).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }))
+    expect(() => db.exec('BEGIN IMMEDIATE')).toThrow(
+      expect.objectContaining({ code: 'SQLITE_BUSY' }),
+    )
     expect(performance.now() - start).toBeLessThan(100)
     await holder.done
     fineBusyTimeout(db, 5000)
@@ -120,9 +135,18 @@ describe.runIf(loaded)('fine-grained busy wait (native/busy-wait.c)', () => {
   it('refuses a timeout that is not an integer, and caps a huge one instead of overflowing', async () => {
     const file = database()
     const db = new Database(file)
-    expect(() => db.prepare('SELECT galley_busy_timeout(?)').get('abc')).toThrow(/must be a whole number/)
-    expect(() => db.prepare('SELECT galley_busy_timeout(1.5)').get()).toThrow(/must be a whole number/)
-    expect(db.prepare('SELECT galley_busy_timeout(?)').pluck().get(10n ** 13n)).toBe(2147483647)
+    expect(() => db.prepare('SELECT galley_busy_timeout(?)').get('abc')).toThrow(
+      /must be a whole number/,
+    )
+    expect(() => db.prepare('SELECT galley_busy_timeout(1.5)').get()).toThrow(
+      /must be a whole number/,
+    )
+    expect(
+      db
+        .prepare('SELECT galley_busy_timeout(?)')
+        .pluck()
+        .get(10n ** 13n),
+    ).toBe(2147483647)
     expect(db.prepare('SELECT galley_busy_timeout(?)').pluck().get(1e300)).toBe(2147483647)
     expect(db.prepare('SELECT galley_busy_timeout(?)').pluck().get(250)).toBe(250) // a JS number is a REAL
     const holder = await holdWriteLock(file, 40)

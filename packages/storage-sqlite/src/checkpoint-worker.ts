@@ -27,7 +27,11 @@ import { Worker } from 'node:worker_threads'
  * (start in ms since the epoch, duration, mode, frames in the log, frames copied) to that
  * file as JSON when it stops; for measuring stalls, off by default.
  */
-export function startCheckpointWorker(file: string, intervalMs: number, resetFrames: number): Worker {
+export function startCheckpointWorker(
+  file: string,
+  intervalMs: number,
+  resetFrames: number,
+): Worker {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
   // Plain JavaScript, evaluated: the worker needs no TypeScript loader.
   const source = `
@@ -97,7 +101,10 @@ export function startCheckpointWorker(file: string, intervalMs: number, resetFra
     })
   `
   const traceFile = process.env.GALLEY_SQLITE_CHECKPOINT_TRACE || undefined
-  const worker = new Worker(source, { eval: true, workerData: { driver, file, intervalMs, resetFrames, traceFile } })
+  const worker = new Worker(source, {
+    eval: true,
+    workerData: { driver, file, intervalMs, resetFrames, traceFile },
+  })
   worker.unref()
   return worker
 }

@@ -27,7 +27,10 @@ export class CommitWatch {
   constructor(raw: Database.Database, file: string) {
     this.#dataVersion = raw.prepare('PRAGMA data_version').pluck()
     this.#seenVersion = this.#dataVersion.get() // also makes sure the -shm file exists
-    if (file !== ':memory:' && String(raw.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal') {
+    if (
+      file !== ':memory:' &&
+      String(raw.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal'
+    ) {
       try {
         this.#fd = openSync(`${file}-shm`, 'r')
       } catch {

@@ -7,7 +7,16 @@ import { createGalley, type Galley } from '@galley/core'
 import { DirectReads } from './direct-reads'
 import { sqlite } from './sqlite-store'
 
-const collections = [{ slug: 'posts', versions: { drafts: true }, fields: [{ name: 'title', type: 'text' as const }, { name: 'tags', type: 'json' as const }] }]
+const collections = [
+  {
+    slug: 'posts',
+    versions: { drafts: true },
+    fields: [
+      { name: 'title', type: 'text' as const },
+      { name: 'tags', type: 'json' as const },
+    ],
+  },
+]
 
 describe('read cache', () => {
   let dir: string
@@ -16,15 +25,18 @@ describe('read cache', () => {
   })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-  const open = (options: Parameters<typeof sqlite>[0] = { file: join(dir, 'data.db') }) => createGalley({ storage: sqlite(options), collections })
+  const open = (options: Parameters<typeof sqlite>[0] = { file: join(dir, 'data.db') }) =>
+    createGalley({ storage: sqlite(options), collections })
 
   it('sees a commit of another process or connection on the very next read (PRAGMA data_version)', async () => {
     const a = await open()
     const b = await open()
     try {
       const doc = await a.create({ collection: 'posts', data: { title: 'one' } })
-      const read = async (g: Galley) => (await g.findById({ collection: 'posts', id: doc.id }))?.title
-      const find = async (g: Galley) => (await g.find({ collection: 'posts', where: { title: { equals: 'two' } } })).totalDocs
+      const read = async (g: Galley) =>
+        (await g.findById({ collection: 'posts', id: doc.id }))?.title
+      const find = async (g: Galley) =>
+        (await g.find({ collection: 'posts', where: { title: { equals: 'two' } } })).totalDocs
       expect([await read(a), await read(a), await find(a)]).toEqual(['one', 'one', 0]) // cached now
       await b.update({ collection: 'posts', id: doc.id, data: { title: 'two' } })
       expect([await read(a), await find(a)]).toEqual(['two', 1])
@@ -42,7 +54,9 @@ describe('read cache', () => {
       const doc = await g.create({ collection: 'posts', data: { title: 'one' } })
       await g.findById({ collection: 'posts', id: doc.id })
       await g.update({ collection: 'posts', id: doc.id, data: { title: 'draft' }, draft: true })
-      expect((await g.findById({ collection: 'posts', id: doc.id, draft: true }))?.title).toBe('draft')
+      expect((await g.findById({ collection: 'posts', id: doc.id, draft: true }))?.title).toBe(
+        'draft',
+      )
       expect((await g.findById({ collection: 'posts', id: doc.id }))?.title).toBe('one')
       await expect(
         g.transaction(async (t) => {
@@ -95,15 +109,20 @@ describe('read cache', () => {
   })
 
   it('rejects a bad maxBytes with a message that names the option', () => {
-    expect(() => sqlite({ file: ':memory:', readCache: { maxBytes: -1 } })).toThrow(/readCache: \{ maxBytes \}.*non-negative/)
-    expect(() => sqlite({ file: ':memory:', readCache: { maxBytes: '64mb' as unknown as number } })).toThrow(/got 64mb/)
+    expect(() => sqlite({ file: ':memory:', readCache: { maxBytes: -1 } })).toThrow(
+      /readCache: \{ maxBytes \}.*non-negative/,
+    )
+    expect(() =>
+      sqlite({ file: ':memory:', readCache: { maxBytes: '64mb' as unknown as number } }),
+    ).toThrow(/got 64mb/)
   })
 
   it('stays within maxBytes, tells 1 from "1", and declines inside a transaction', () => {
     const raw = new Database(join(dir, 'raw.db'))
     raw.pragma('journal_mode = WAL')
     raw.exec("CREATE TABLE t (k, v); INSERT INTO t VALUES (1, 'number'), ('1', 'text')")
-    for (let i = 0; i < 200; i++) raw.prepare('INSERT INTO t VALUES (?, ?)').run(`k${i}`, 'x'.repeat(500))
+    for (let i = 0; i < 200; i++)
+      raw.prepare('INSERT INTO t VALUES (?, ?)').run(`k${i}`, 'x'.repeat(500))
     const reads = new DirectReads(raw, join(dir, 'raw.db'), (s) => raw.prepare(s), 32 * 1024)
     const q = 'SELECT v FROM t WHERE k = ?'
     expect(reads.read(q, [1])).toEqual([{ v: 'number' }])
@@ -156,7 +175,12 @@ describe('dataVersion', () => {
       expect(a.dataVersion()).not.toBe(v2)
       // a rolled-back transaction may drop caches, but never keeps a stale version valid
       const v3 = a.dataVersion()
-      await expect(a.transaction(async (t) => { await t.delete({ collection: 'posts', id: doc.id }); throw new Error('no') })).rejects.toThrow('no')
+      await expect(
+        a.transaction(async (t) => {
+          await t.delete({ collection: 'posts', id: doc.id })
+          throw new Error('no')
+        }),
+      ).rejects.toThrow('no')
       expect((await a.findById({ collection: 'posts', id: doc.id }))?.title).toBe('two')
       expect(typeof a.dataVersion()).toBe('number')
       expect(v3).toBeTypeOf('number')

@@ -12,7 +12,9 @@ export interface ReadCacheOptions {
 export function readCacheBytes(option: ReadCacheOptions | false | undefined): number {
   const max = option === false ? 0 : (option?.maxBytes ?? 64 * 1024 * 1024)
   if (typeof max !== 'number' || !Number.isFinite(max) || max < 0) {
-    throw new ConfigError(`sqlite({ readCache: { maxBytes } }): maxBytes must be a non-negative number of bytes, got ${String(max)}.`)
+    throw new ConfigError(
+      `sqlite({ readCache: { maxBytes } }): maxBytes must be a non-negative number of bytes, got ${String(max)}.`,
+    )
   }
   return max
 }
@@ -46,7 +48,13 @@ export class DirectReads {
    * `maxBytes` as `readCacheBytes` checked it; 0 runs reads without keeping them.
    * `onCommits` is told whenever commits (here or elsewhere) have been seen.
    */
-  constructor(raw: Database.Database, file: string, prepare: (text: string) => Database.Statement, maxBytes: number, onCommits: () => void = () => {}) {
+  constructor(
+    raw: Database.Database,
+    file: string,
+    prepare: (text: string) => Database.Statement,
+    maxBytes: number,
+    onCommits: () => void = () => {},
+  ) {
     this.#raw = raw
     this.#prepare = prepare
     this.#commits = new CommitWatch(raw, file)
@@ -137,7 +145,8 @@ function sizeOf(rows: unknown[]): number {
   let n = 64
   for (const row of rows) {
     n += 64
-    for (const v of Object.values(row as Record<string, unknown>)) n += typeof v === 'string' ? v.length + 16 : 16
+    for (const v of Object.values(row as Record<string, unknown>))
+      n += typeof v === 'string' ? v.length + 16 : 16
   }
   return n
 }

@@ -4,10 +4,17 @@ import { allRows, forgetRowShapes } from './rows'
 
 describe('allRows', () => {
   const db = new Database(':memory:')
-  db.exec("CREATE TABLE t (a INTEGER, b TEXT, c BLOB, d REAL); INSERT INTO t VALUES (1, 'x', x'0102', 1.5), (NULL, '', NULL, -0.25)")
+  db.exec(
+    "CREATE TABLE t (a INTEGER, b TEXT, c BLOB, d REAL); INSERT INTO t VALUES (1, 'x', x'0102', 1.5), (NULL, '', NULL, -0.25)",
+  )
 
   it('gives the same objects as better-sqlite3: keys, order, values, types', () => {
-    for (const sql of ['SELECT * FROM t', 'SELECT b, a, a AS a2 FROM t ORDER BY a', 'SELECT 1 AS x, 2 AS x, 3 AS y', 'SELECT * FROM t WHERE a = 99']) {
+    for (const sql of [
+      'SELECT * FROM t',
+      'SELECT b, a, a AS a2 FROM t ORDER BY a',
+      'SELECT 1 AS x, 2 AS x, 3 AS y',
+      'SELECT * FROM t WHERE a = 99',
+    ]) {
       const stmt = db.prepare(sql)
       const expected = stmt.all()
       const got = allRows(stmt, [])

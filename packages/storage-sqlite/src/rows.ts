@@ -4,7 +4,10 @@ type Row = Record<string, unknown>
 type Build = (values: unknown[]) => Row
 
 /** A statement's column list, as of a schema generation (see forgetRowShapes). */
-const builders = new WeakMap<Database.Statement, { generation: number; width: number; build: Build }>()
+const builders = new WeakMap<
+  Database.Statement,
+  { generation: number; width: number; build: Build }
+>()
 let generation = 0
 
 /**
@@ -30,7 +33,12 @@ export function allRows(stmt: Database.Statement, params: readonly unknown[]): R
     // changed when it next runs, not before. A width that does not match means a change
     // no one reported.
     let shape = builders.get(stmt)
-    if (shape === undefined || shape.generation !== generation || (values.length > 0 && values[0]!.length !== shape.width)) shape = shapeOf(stmt)
+    if (
+      shape === undefined ||
+      shape.generation !== generation ||
+      (values.length > 0 && values[0]!.length !== shape.width)
+    )
+      shape = shapeOf(stmt)
     const rows: Row[] = new Array(values.length)
     for (let i = 0; i < values.length; i++) rows[i] = shape.build(values[i]!)
     return rows
@@ -52,6 +60,8 @@ function objectBuilder(names: string[]): Build {
   // (computed keys leave V8's fast literal path, so not all of them).
   const last = new Map<string, number>()
   names.forEach((name, i) => last.set(name, i))
-  const props = [...last].map(([name, i]) => `${name === '__proto__' ? '["__proto__"]' : JSON.stringify(name)}: v[${i}]`)
+  const props = [...last].map(
+    ([name, i]) => `${name === '__proto__' ? '["__proto__"]' : JSON.stringify(name)}: v[${i}]`,
+  )
   return new Function('v', `return { ${props.join(', ')} }`) as Build
 }

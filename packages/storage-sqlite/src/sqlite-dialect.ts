@@ -6,7 +6,10 @@ const path = (keys: string[]) => literal(`$${keys.map((k) => `.${k}`).join('')}`
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
   extract: (base, keys) => (keys.length === 0 ? base : `json_extract(${base}, ${path(keys)})`),
-  arrayElements: (base, keys, alias) => (keys.length === 0 ? `json_each(${base}) AS ${alias}` : `json_each(${base}, ${path(keys)}) AS ${alias}`),
+  arrayElements: (base, keys, alias) =>
+    keys.length === 0
+      ? `json_each(${base}) AS ${alias}`
+      : `json_each(${base}, ${path(keys)}) AS ${alias}`,
   elementValue: (alias) => `${alias}.value`,
   ilike: (expr) => `lower(${expr}) LIKE ? ESCAPE '\\'`,
   sortText: (expr) => expr,
@@ -19,7 +22,8 @@ export const sqliteDialect: SqlDialect = {
   placeholders: (s) => s,
   uniqueIndexOf(err) {
     const e = err as { code?: string; message?: string }
-    if (e?.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e?.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined
+    if (e?.code !== 'SQLITE_CONSTRAINT_UNIQUE' && e?.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY')
+      return undefined
     return /index '([^']+)'/.exec(e.message ?? '')?.[1] ?? ''
   },
   types: { json: 'text', bool: 'integer', tableOptions: ' WITHOUT ROWID' },

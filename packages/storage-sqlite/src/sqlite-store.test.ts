@@ -15,11 +15,26 @@ describe('sqlite store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'galley-sqlite-'))
     try {
       const { createGalley } = await import('@galley/core')
-      const g = await createGalley({ storage: sqlite({ file: join(dir, 'data.db') }), collections: [{ slug: 'posts', versions: { drafts: true }, fields: [{ name: 'title', type: 'text' }, { name: 'body', type: 'textarea' }] }] })
+      const g = await createGalley({
+        storage: sqlite({ file: join(dir, 'data.db') }),
+        collections: [
+          {
+            slug: 'posts',
+            versions: { drafts: true },
+            fields: [
+              { name: 'title', type: 'text' },
+              { name: 'body', type: 'textarea' },
+            ],
+          },
+        ],
+      })
       const until = Date.now() + 2500
       let n = 0
       while (Date.now() < until) {
-        const p = await g.create({ collection: 'posts', data: { title: `t${n}`, body: 'x'.repeat(2000) } })
+        const p = await g.create({
+          collection: 'posts',
+          data: { title: `t${n}`, body: 'x'.repeat(2000) },
+        })
         await g.update({ collection: 'posts', id: p.id, data: { title: `d${n++}` }, draft: true })
         await g.findById({ collection: 'posts', id: p.id, draft: true })
       }
@@ -29,7 +44,8 @@ describe('sqlite store', () => {
       const { statSync } = await import('node:fs')
       const wal = join(dir, 'data.db-wal')
       const idleBy = Date.now() + 5000
-      while (statSync(wal).size > 0 && Date.now() < idleBy) await new Promise((r) => setTimeout(r, 50))
+      while (statSync(wal).size > 0 && Date.now() < idleBy)
+        await new Promise((r) => setTimeout(r, 50))
       expect(statSync(wal).size).toBe(0)
       await g.create({ collection: 'posts', data: { title: 'after' } })
       expect((await g.count({ collection: 'posts' })).totalDocs).toBe(n + 1)
@@ -53,11 +69,17 @@ describe('sqlite store', () => {
          await g.close()
          console.log('closed')`,
       )
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { cwd: process.cwd(), timeout: 20_000 })
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], {
+        cwd: process.cwd(),
+        timeout: 20_000,
+      })
       expect(stdout.trim()).toBe('closed')
       const reopened = sqlite({ file: join(dir, 'db', 'data.db') })
       const { createGalley } = await import('@galley/core')
-      const g = await createGalley({ storage: reopened, collections: [{ slug: 'posts', fields: [{ name: 'title', type: 'text' }] }] })
+      const g = await createGalley({
+        storage: reopened,
+        collections: [{ slug: 'posts', fields: [{ name: 'title', type: 'text' }] }],
+      })
       expect((await g.find({ collection: 'posts' })).docs.map((d) => d.title)).toEqual(['kept'])
       await g.close()
     } finally {

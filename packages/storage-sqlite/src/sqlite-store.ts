@@ -33,7 +33,9 @@ const RESTART_FRAMES = 16_000
  */
 export function sqlite(options: SqliteOptions): SqlStore {
   if (!options || typeof options.file !== 'string' || options.file === '') {
-    throw new ConfigError(`sqlite({ file }) needs a file path, or ':memory:' for an in-memory database.`)
+    throw new ConfigError(
+      `sqlite({ file }) needs a file path, or ':memory:' for an in-memory database.`,
+    )
   }
   // Checked before anything is opened, so a bad option leaves no connection or worker behind.
   const cacheBytes = readCacheBytes(options.readCache)
@@ -66,7 +68,10 @@ export function sqlite(options: SqliteOptions): SqlStore {
   // four restarts a second; at 16,000 frames (~64 MiB), one or two. The log file is not cut
   // back after a restart (that ftruncate made the next writer wait 4-14 ms); the worker
   // empties it once the database is idle (see checkpoint-worker.ts).
-  const checkpointer = memory || options.checkpointWorker === false ? undefined : startCheckpointWorker(options.file, 250, RESTART_FRAMES)
+  const checkpointer =
+    memory || options.checkpointWorker === false
+      ? undefined
+      : startCheckpointWorker(options.file, 250, RESTART_FRAMES)
   if (checkpointer) raw.pragma('wal_autocheckpoint = 100000')
   raw.pragma('journal_size_limit = -1')
   // Keep planner statistics fresh, as SQLite recommends for long-lived connections.
@@ -106,7 +111,12 @@ export function sqlite(options: SqliteOptions): SqlStore {
  * a read-then-write transaction can then never fail to upgrade when another process
  * committed in between.
  */
-function transactions(db: Kysely<any>, raw: Database.Database, prepare: (text: string) => Database.Statement, checkSchema: () => void) {
+function transactions(
+  db: Kysely<any>,
+  raw: Database.Database,
+  prepare: (text: string) => Database.Statement,
+  checkSchema: () => void,
+) {
   // Made once per store: under tsx (esbuild keepNames) every function made per call costs a defineProperty.
   const query: Query = async <R>(text: string, params: unknown[]) => {
     const stmt = prepare(text)

@@ -114,7 +114,9 @@ describe.runIf(loaded)('WAL batching VFS', () => {
     expect(reported.c).toBe(57 * 2 + 3 * 300)
     const db = open(file)
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
-    expect(db.prepare("SELECT count(*) AS c, sum(v LIKE 'u60%') AS u FROM t").get()).toEqual(reported)
+    expect(db.prepare("SELECT count(*) AS c, sum(v LIKE 'u60%') AS u FROM t").get()).toEqual(
+      reported,
+    )
     db.close()
   })
 })

@@ -2,7 +2,12 @@ import Database from 'better-sqlite3'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-const LIBRARY = fileURLToPath(new URL(`../native/build/wal-batch.${process.platform === 'darwin' ? 'dylib' : 'so'}`, import.meta.url))
+const LIBRARY = fileURLToPath(
+  new URL(
+    `../native/build/wal-batch.${process.platform === 'darwin' ? 'dylib' : 'so'}`,
+    import.meta.url,
+  ),
+)
 
 let loaded: boolean | undefined
 
@@ -22,7 +27,9 @@ export function useWalBatching(): boolean {
         probe.loadExtension(LIBRARY) // entry point sqlite3_walbatch_init, from the file name
         loaded = true
       } catch (err) {
-        console.warn(`[galley] WAL batching extension not loaded (${(err as Error).message}); SQLite works as usual.`)
+        console.warn(
+          `[galley] WAL batching extension not loaded (${(err as Error).message}); SQLite works as usual.`,
+        )
       } finally {
         probe.close()
       }
@@ -35,9 +42,15 @@ export function useWalBatching(): boolean {
  * For WAL files, over all connections of the process: writes SQLite handed to the batching
  * VFS, write calls it made, and how many of those were rewrites of frames already written.
  */
-export function walBatchStats(db: Database.Database): { writes: number; calls: number; rewrites: number } | undefined {
+export function walBatchStats(
+  db: Database.Database,
+): { writes: number; calls: number; rewrites: number } | undefined {
   if (!loaded) return undefined
-  const [writes, calls, rewrites] = String(db.prepare('SELECT galley_wal_batch() AS s').pluck().get()).split(' ').map(Number)
+  const [writes, calls, rewrites] = String(
+    db.prepare('SELECT galley_wal_batch() AS s').pluck().get(),
+  )
+    .split(' ')
+    .map(Number)
   return { writes: writes!, calls: calls!, rewrites: rewrites! }
 }
 

@@ -16,9 +16,9 @@ export default async function AboutPage() {
       <h1 data-testid="about-title">About {settings.siteName}</h1>
       {settings.tagline && <p>{settings.tagline}</p>}
       <p>
-        This site is the Galley example: every page is rendered ahead of time from published
-        content and refreshed when an editor publishes; editors with a preview link see their
-        drafts here before anyone else does.
+        This site is the Galley example: every page is rendered ahead of time from published content
+        and refreshed when an editor publishes; editors with a preview link see their drafts here
+        before anyone else does.
       </p>
       {authors.length > 0 && (
         <>

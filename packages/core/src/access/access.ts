@@ -40,7 +40,9 @@ export async function requireAccess(
 ): Promise<WhereNode | undefined> {
   const d = await decideAccess(collection, operation, caller)
   if (!d.allowed) {
-    throw new ForbiddenError(`You are not allowed to ${describeOp(operation)} in '${collection.slug}'.`)
+    throw new ForbiddenError(
+      `You are not allowed to ${describeOp(operation)} in '${collection.slug}'.`,
+    )
   }
   return d.where
 }

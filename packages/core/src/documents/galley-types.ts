@@ -148,6 +148,10 @@ export interface GalleyContext {
   updateGlobal<T = Record<string, unknown>>(args: UpdateGlobalArgs): Promise<GalleyDoc<T>>
   publishGlobal<T = Record<string, unknown>>(args: GlobalActionArgs): Promise<GalleyDoc<T>>
   discardGlobalDraft<T = Record<string, unknown>>(args: GlobalActionArgs): Promise<GalleyDoc<T>>
-  restoreGlobalRevision<T = Record<string, unknown>>(args: Omit<RestoreRevisionArgs, 'collection' | 'id'> & { slug: string }): Promise<GalleyDoc<T>>
-  listGlobalRevisions(args: Omit<ListRevisionsArgs, 'collection' | 'id'> & { slug: string }): Promise<PaginatedDocs<Revision>>
+  restoreGlobalRevision<T = Record<string, unknown>>(
+    args: Omit<RestoreRevisionArgs, 'collection' | 'id'> & { slug: string },
+  ): Promise<GalleyDoc<T>>
+  listGlobalRevisions(
+    args: Omit<ListRevisionsArgs, 'collection' | 'id'> & { slug: string },
+  ): Promise<PaginatedDocs<Revision>>
 }

@@ -2,7 +2,10 @@ import type { Variant } from '../perspectives/perspective'
 import type { DocStatus, RevisionRow } from '../storage/storage-adapter'
 
 /** The variants of one document, as content plus the revision behind each. */
-export type HeadMap = Map<Variant, { rev: string; data: Record<string, unknown>; updatedAt: string }>
+export type HeadMap = Map<
+  Variant,
+  { rev: string; data: Record<string, unknown>; updatedAt: string }
+>
 
 /**
  * Apply one revision to a document's variants. This is the single definition of what

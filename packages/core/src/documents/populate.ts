@@ -8,9 +8,20 @@ type Loader = (relationTo: string, ids: string[], depth: number) => Promise<Gall
  * caller's perspective and access rules apply to every related document. An id the
  * caller may not see (or that does not resolve in the perspective) stays a bare id.
  */
-export async function populateRelationships(docs: Array<Record<string, unknown>>, fields: Field[], depth: number, budget: { left: number }, load: Loader): Promise<void> {
+export async function populateRelationships(
+  docs: Array<Record<string, unknown>>,
+  fields: Field[],
+  depth: number,
+  budget: { left: number },
+  load: Loader,
+): Promise<void> {
   const wanted = new Map<string, Set<string>>()
-  const slots: Array<{ holder: Record<string, unknown> | unknown[]; key: string | number; relationTo: string; id: string }> = []
+  const slots: Array<{
+    holder: Record<string, unknown> | unknown[]
+    key: string | number
+    relationTo: string
+    id: string
+  }> = []
   const visit = (holder: Record<string, unknown>, list: Field[]) => {
     for (const f of list) {
       const v = holder[f.name]
@@ -27,7 +38,8 @@ export async function populateRelationships(docs: Array<Record<string, unknown>>
       } else if (f.type === 'group' && typeof v === 'object' && !Array.isArray(v)) {
         visit(v as Record<string, unknown>, f.fields)
       } else if (f.type === 'array' && Array.isArray(v)) {
-        for (const row of v) if (row && typeof row === 'object') visit(row as Record<string, unknown>, f.fields)
+        for (const row of v)
+          if (row && typeof row === 'object') visit(row as Record<string, unknown>, f.fields)
       }
     }
   }
@@ -47,7 +59,8 @@ export async function populateRelationships(docs: Array<Record<string, unknown>>
   for (const [relationTo, ids] of wanted) {
     const list = [...ids]
     for (let i = 0; i < list.length; i += 500) {
-      for (const doc of await load(relationTo, list.slice(i, i + 500), depth - 1)) found.set(`${relationTo}\u0000${doc.id}`, doc)
+      for (const doc of await load(relationTo, list.slice(i, i + 500), depth - 1))
+        found.set(`${relationTo}\u0000${doc.id}`, doc)
     }
   }
   for (const s of slots) {

@@ -32,7 +32,11 @@ export async function validateFields(
   const custom: Array<() => Promise<void>> = []
   const data = walk(fields, input, '', { ...opts, custom }, errors, input)
   const bad = findUnstorableText(data)
-  if (bad !== undefined) errors.push({ path: bad, message: 'Text contains a NUL character or broken Unicode (a lone surrogate); remove it.' })
+  if (bad !== undefined)
+    errors.push({
+      path: bad,
+      message: 'Text contains a NUL character or broken Unicode (a lone surrogate); remove it.',
+    })
   for (const run of custom) await run()
   return { data, errors }
 }
@@ -58,7 +62,10 @@ function walk(
     const path = join(prefix, field.name)
     let value = input[field.name]
     if (value === undefined && opts.applyDefaults && field.defaultValue !== undefined) {
-      value = typeof field.defaultValue === 'function' ? field.defaultValue() : structuredClone(field.defaultValue)
+      value =
+        typeof field.defaultValue === 'function'
+          ? field.defaultValue()
+          : structuredClone(field.defaultValue)
     }
     if (isEmpty(value)) {
       if (field.required && !opts.draft) errors.push({ path, message: 'This field is required.' })
@@ -69,7 +76,8 @@ function walk(
     }
     const before = errors.length
     const cleaned = checkValue(field, value, path, opts, errors, root)
-    if (errors.length === before && field.validate) queueCustom(field, cleaned, path, opts, errors, root)
+    if (errors.length === before && field.validate)
+      queueCustom(field, cleaned, path, opts, errors, root)
     out[field.name] = cleaned
   }
   if (prefix !== '' && typeof input.id === 'string') out.id = input.id
@@ -95,55 +103,89 @@ function checkValue(
     case 'textarea':
     case 'email':
     case 'slug': {
-      if (typeof value !== 'string') return failed(errors, path, value, `Expected text, got ${kindOf(value)}.`)
+      if (typeof value !== 'string')
+        return failed(errors, path, value, `Expected text, got ${kindOf(value)}.`)
       const max = field.maxLength ?? MAX_TEXT
-      if (value.length > max) return failed(errors, path, value, `Must be at most ${max} characters.`)
-      if (field.minLength !== undefined && value.length < field.minLength) return failed(errors, path, value, `Must be at least ${field.minLength} characters.`)
-      if (field.type === 'email' && !EMAIL.test(value)) return failed(errors, path, value, 'Must be a valid email address.')
-      if (field.type === 'slug' && !SLUG.test(value)) return failed(errors, path, value, 'Use lower-case letters, digits and single dashes (e.g. my-first-post).')
+      if (value.length > max)
+        return failed(errors, path, value, `Must be at most ${max} characters.`)
+      if (field.minLength !== undefined && value.length < field.minLength)
+        return failed(errors, path, value, `Must be at least ${field.minLength} characters.`)
+      if (field.type === 'email' && !EMAIL.test(value))
+        return failed(errors, path, value, 'Must be a valid email address.')
+      if (field.type === 'slug' && !SLUG.test(value))
+        return failed(
+          errors,
+          path,
+          value,
+          'Use lower-case letters, digits and single dashes (e.g. my-first-post).',
+        )
       return value
     }
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return failed(errors, path, value, `Expected a number, got ${kindOf(value)}.`)
-      if (field.integer && !Number.isInteger(value)) return failed(errors, path, value, 'Must be a whole number.')
-      if (field.min !== undefined && value < field.min) return failed(errors, path, value, `Must be at least ${field.min}.`)
-      if (field.max !== undefined && value > field.max) return failed(errors, path, value, `Must be at most ${field.max}.`)
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return failed(errors, path, value, `Expected a number, got ${kindOf(value)}.`)
+      if (field.integer && !Number.isInteger(value))
+        return failed(errors, path, value, 'Must be a whole number.')
+      if (field.min !== undefined && value < field.min)
+        return failed(errors, path, value, `Must be at least ${field.min}.`)
+      if (field.max !== undefined && value > field.max)
+        return failed(errors, path, value, `Must be at most ${field.max}.`)
       return value
     }
     case 'checkbox':
-      return typeof value === 'boolean' ? value : failed(errors, path, value, `Expected true or false, got ${kindOf(value)}.`)
+      return typeof value === 'boolean'
+        ? value
+        : failed(errors, path, value, `Expected true or false, got ${kindOf(value)}.`)
     case 'date': {
-      const d = typeof value === 'string' || typeof value === 'number' ? new Date(value) : value instanceof Date ? value : null
-      if (!d || Number.isNaN(d.getTime())) return failed(errors, path, value, 'Expected a date (ISO 8601, e.g. 2026-01-31T12:00:00Z).')
+      const d =
+        typeof value === 'string' || typeof value === 'number'
+          ? new Date(value)
+          : value instanceof Date
+            ? value
+            : null
+      if (!d || Number.isNaN(d.getTime()))
+        return failed(errors, path, value, 'Expected a date (ISO 8601, e.g. 2026-01-31T12:00:00Z).')
       return d.toISOString()
     }
     case 'select': {
       const allowed = field.options.map((o) => (typeof o === 'string' ? o : o.value))
       const check = (v: unknown) => typeof v === 'string' && allowed.includes(v)
       if (field.hasMany) {
-        if (!Array.isArray(value) || !value.every(check)) return failed(errors, path, value, `Expected a list of: ${allowed.join(', ')}.`)
+        if (!Array.isArray(value) || !value.every(check))
+          return failed(errors, path, value, `Expected a list of: ${allowed.join(', ')}.`)
         return value
       }
-      return check(value) ? value : failed(errors, path, value, `Must be one of: ${allowed.join(', ')}.`)
+      return check(value)
+        ? value
+        : failed(errors, path, value, `Must be one of: ${allowed.join(', ')}.`)
     }
     case 'relationship': {
       const toId = (v: unknown) => (isObject(v) && typeof v.id === 'string' ? v.id : v)
       const valid = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v)
       if (field.hasMany) {
-        if (!Array.isArray(value)) return failed(errors, path, value, `Expected a list of '${field.relationTo}' ids.`)
+        if (!Array.isArray(value))
+          return failed(errors, path, value, `Expected a list of '${field.relationTo}' ids.`)
         const ids = value.map(toId)
-        return ids.every(valid) ? ids : failed(errors, path, value, `Expected a list of '${field.relationTo}' ids.`)
+        return ids.every(valid)
+          ? ids
+          : failed(errors, path, value, `Expected a list of '${field.relationTo}' ids.`)
       }
       const id = toId(value)
-      return valid(id) ? id : failed(errors, path, value, `Expected the id of a '${field.relationTo}' document.`)
+      return valid(id)
+        ? id
+        : failed(errors, path, value, `Expected the id of a '${field.relationTo}' document.`)
     }
     case 'group':
-      if (!isObject(value)) return failed(errors, path, value, `Expected an object, got ${kindOf(value)}.`)
+      if (!isObject(value))
+        return failed(errors, path, value, `Expected an object, got ${kindOf(value)}.`)
       return walk(field.fields, value, path, opts, errors, root)
     case 'array': {
-      if (!Array.isArray(value)) return failed(errors, path, value, `Expected a list, got ${kindOf(value)}.`)
-      if (field.minRows !== undefined && value.length < field.minRows && !opts.draft) return failed(errors, path, value, `Needs at least ${field.minRows} rows.`)
-      if (field.maxRows !== undefined && value.length > field.maxRows) return failed(errors, path, value, `Allows at most ${field.maxRows} rows.`)
+      if (!Array.isArray(value))
+        return failed(errors, path, value, `Expected a list, got ${kindOf(value)}.`)
+      if (field.minRows !== undefined && value.length < field.minRows && !opts.draft)
+        return failed(errors, path, value, `Needs at least ${field.minRows} rows.`)
+      if (field.maxRows !== undefined && value.length > field.maxRows)
+        return failed(errors, path, value, `Allows at most ${field.maxRows} rows.`)
       const rows: unknown[] = []
       for (const [i, row] of value.entries()) {
         if (!isObject(row)) {
@@ -158,7 +200,12 @@ function checkValue(
     }
     case 'richText': {
       if (!Array.isArray(value) || !value.every((b) => isObject(b) && typeof b.type === 'string')) {
-        return failed(errors, path, value, 'Expected rich text: a list of blocks, each an object with a string "type".')
+        return failed(
+          errors,
+          path,
+          value,
+          'Expected rich text: a list of blocks, each an object with a string "type".',
+        )
       }
       return jsonCopy(value, path, errors)
     }
@@ -167,10 +214,18 @@ function checkValue(
   }
 }
 
-function queueCustom(field: Field, value: unknown, path: string, opts: WalkOptions, errors: FieldError[], root: Record<string, unknown>) {
+function queueCustom(
+  field: Field,
+  value: unknown,
+  path: string,
+  opts: WalkOptions,
+  errors: FieldError[],
+  root: Record<string, unknown>,
+) {
   opts.custom.push(async () => {
     const result = await field.validate!(value, { data: root, draft: opts.draft, path })
-    if (result !== true) errors.push({ path, message: typeof result === 'string' ? result : 'Invalid value.' })
+    if (result !== true)
+      errors.push({ path, message: typeof result === 'string' ? result : 'Invalid value.' })
   })
 }
 

@@ -29,7 +29,8 @@ export function resolvePerspective(p: unknown, draft?: boolean): ResolvedPerspec
     return draft ? { kind: 'drafts' } : { kind: 'published' }
   }
   // One name, as a string or a list of one, before any splitting (reads ask on every call).
-  const single = typeof p === 'string' ? p.trim() : Array.isArray(p) && p.length === 1 ? p[0] : undefined
+  const single =
+    typeof p === 'string' ? p.trim() : Array.isArray(p) && p.length === 1 ? p[0] : undefined
   if (single === 'published') return { kind: 'published' }
   if (single === 'drafts') return { kind: 'drafts' }
   if (single === 'raw') return { kind: 'raw' }

@@ -27,13 +27,7 @@ export interface HeadRow {
 }
 
 export type RevisionAction =
-  | 'create'
-  | 'update'
-  | 'autosave'
-  | 'publish'
-  | 'unpublish'
-  | 'discardDraft'
-  | 'restore'
+  'create' | 'update' | 'autosave' | 'publish' | 'unpublish' | 'discardDraft' | 'restore'
 
 /** One immutable entry of a document's history. */
 export interface RevisionRow {
@@ -80,7 +74,11 @@ export interface StorageReader {
   getHeads(collection: string, id: string): Promise<HeadRow[]>
   findResolved(query: ResolvedQuery): Promise<{ rows: HeadRow[]; total: number }>
   countResolved(query: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>): Promise<number>
-  listRevisions(collection: string, id: string, opts: { limit: number; offset: number }): Promise<{ rows: RevisionRow[]; total: number }>
+  listRevisions(
+    collection: string,
+    id: string,
+    opts: { limit: number; offset: number },
+  ): Promise<{ rows: RevisionRow[]; total: number }>
   getRevision(collection: string, id: string, revisionId: string): Promise<RevisionRow | undefined>
 }
 
@@ -91,7 +89,10 @@ export interface StorageTransaction extends StorageReader {
    * used), then read its history state and its heads, in one statement where the store
    * can: `doc` is undefined (and `heads` empty) when the document does not exist.
    */
-  openDocument(collection: string, id: string): Promise<{ doc: DocumentState | undefined; heads: HeadRow[] }>
+  openDocument(
+    collection: string,
+    id: string,
+  ): Promise<{ doc: DocumentState | undefined; heads: HeadRow[] }>
   /** Remove the document, its heads and its whole history. */
   deleteDocument(collection: string, id: string): Promise<void>
   /** Insert a head, or update `previous` writing only the columns that changed. */

@@ -1,10 +1,20 @@
 import { QueryError } from '../errors'
 import { isUnstorableText } from '../fields/validate-fields'
 import type { FieldPathInfo } from './field-paths'
-import { WHERE_OPERATORS, type WhereCondition, type WhereNode, type WhereOperator } from './where-types'
+import {
+  WHERE_OPERATORS,
+  type WhereCondition,
+  type WhereNode,
+  type WhereOperator,
+} from './where-types'
 
 /** Bounds that keep a hostile where tree from costing more than a normal one. */
-export const WHERE_LIMITS = Object.freeze({ depth: 8, conditions: 100, listValues: 500, valueLength: 2_000 })
+export const WHERE_LIMITS = Object.freeze({
+  depth: 8,
+  conditions: 100,
+  listValues: 500,
+  valueLength: 2_000,
+})
 
 const OPS = new Set<string>(WHERE_OPERATORS)
 
@@ -34,7 +44,9 @@ function parseGroup(
   at: string,
 ): { type: 'and' | 'or'; children: WhereNode[] } {
   if (depth > WHERE_LIMITS.depth) {
-    throw new QueryError(`${at}: where is nested deeper than ${WHERE_LIMITS.depth} levels; flatten it.`)
+    throw new QueryError(
+      `${at}: where is nested deeper than ${WHERE_LIMITS.depth} levels; flatten it.`,
+    )
   }
   if (typeof where !== 'object' || where === null || Array.isArray(where)) {
     throw new QueryError(`${at}: expected an object like { "field": { "equals": "value" } }.`)
@@ -47,7 +59,9 @@ function parseGroup(
       const list = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : null
       if (!list) throw new QueryError(`${at}.${key}: expected an array of where objects.`)
       if (list.length > WHERE_LIMITS.conditions) {
-        throw new QueryError(`${at}.${key}: at most ${WHERE_LIMITS.conditions} branches are allowed.`)
+        throw new QueryError(
+          `${at}.${key}: at most ${WHERE_LIMITS.conditions} branches are allowed.`,
+        )
       }
       const group = {
         type: key,
@@ -61,7 +75,9 @@ function parseGroup(
     const info = paths.get(key)
     if (!info) {
       const known = [...paths.keys()].slice(0, 20).join(', ')
-      throw new QueryError(`${at}: '${key}' is not a field of '${collection}'. Known paths: ${known}.`)
+      throw new QueryError(
+        `${at}: '${key}' is not a field of '${collection}'. Known paths: ${known}.`,
+      )
     }
     if (!isPlainObject(value)) {
       throw new QueryError(`${at}.${key}: expected an operator object like { "equals": … }.`)
@@ -101,10 +117,17 @@ function parseCondition(
   }
 }
 
-function conditionValue(info: FieldPathInfo, operator: WhereOperator, raw: unknown, at: string): unknown {
+function conditionValue(
+  info: FieldPathInfo,
+  operator: WhereOperator,
+  raw: unknown,
+  at: string,
+): unknown {
   if (operator === 'exists') return coerceBoolean(raw, at)
   if (info.kind === 'json') {
-    throw new QueryError(`${at}: '${info.path}' holds structured data; only 'exists' applies to it.`)
+    throw new QueryError(
+      `${at}: '${info.path}' holds structured data; only 'exists' applies to it.`,
+    )
   }
   if (operator === 'in' || operator === 'not_in') {
     const list = typeof raw === 'string' ? raw.split(',') : raw
@@ -113,15 +136,18 @@ function conditionValue(info: FieldPathInfo, operator: WhereOperator, raw: unkno
       throw new QueryError(`${at}: at most ${WHERE_LIMITS.listValues} values are allowed.`)
     }
     const values: unknown[] = []
-    for (let i = 0; i < list.length; i++) values.push(coerceScalar(info, list[i], `${at}[${i}]`, false))
+    for (let i = 0; i < list.length; i++)
+      values.push(coerceScalar(info, list[i], `${at}[${i}]`, false))
     return values
   }
   if (operator === 'like' || operator === 'contains') {
-    if (info.kind !== 'text') throw new QueryError(`${at}: '${operator}' applies to text fields only.`)
+    if (info.kind !== 'text')
+      throw new QueryError(`${at}: '${operator}' applies to text fields only.`)
     return coerceScalar(info, raw, at, false)
   }
   if (operator === 'gt' || operator === 'gte' || operator === 'lt' || operator === 'lte') {
-    if (info.kind === 'boolean') throw new QueryError(`${at}: '${operator}' does not apply to checkboxes.`)
+    if (info.kind === 'boolean')
+      throw new QueryError(`${at}: '${operator}' does not apply to checkboxes.`)
     return coerceScalar(info, raw, at, false)
   }
   return coerceScalar(info, raw, at, true)

@@ -71,8 +71,8 @@ describe('createNextDraftModeHandlers', () => {
     const { handlers } = setup()
     const url = 'https://site.test/api/draft-mode/disable'
     const cleared = async (headers: Record<string, string>) =>
-      (await handlers.disable.POST(new Request(url, { method: 'POST', headers })))
-        .headers.getSetCookie()
+      (await handlers.disable.POST(new Request(url, { method: 'POST', headers }))).headers
+        .getSetCookie()
         .filter((c) => c.startsWith('__galley_draft='))
     const top = await cleared({})
     expect(top).toHaveLength(1)

@@ -47,7 +47,11 @@ export async function sessionCaller(
  * The caller of an API token if it is already known under `version`, without a read;
  * undefined when it would take one (unknown, malformed, or nothing cached).
  */
-export function knownTokenCaller(ctx: ServerContext, token: string, version: number): RequestAuth | undefined {
+export function knownTokenCaller(
+  ctx: ServerContext,
+  token: string,
+  version: number,
+): RequestAuth | undefined {
   const id = tokenHash(token)
   return id ? cachedHit(ctx, `t:${id}`, version) : undefined
 }

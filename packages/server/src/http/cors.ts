@@ -102,7 +102,10 @@ export function withCors(c: Context, headers: Record<string, string>): Record<st
 }
 
 /** Add `cors` (if any) to `headers`, which must be fresh for this response. */
-export function addCors(headers: Record<string, string>, cors: CorsHeaders | undefined): Record<string, string> {
+export function addCors(
+  headers: Record<string, string>,
+  cors: CorsHeaders | undefined,
+): Record<string, string> {
   if (cors === undefined) return headers
   Object.assign(headers, cors.headers)
   if (cors.varyOrigin) {

@@ -121,10 +121,16 @@ function render(ctx: ServerContext, read: ReadResult): RenderedRead {
 }
 
 function respond(c: Context, read: RenderedRead): Response {
-  return builtWithCors(sendRead(read, requestHeader(c, 'if-none-match'), c.get('cors') as CorsHeaders | undefined))
+  return builtWithCors(
+    sendRead(read, requestHeader(c, 'if-none-match'), c.get('cors') as CorsHeaders | undefined),
+  )
 }
 
-function sendRead(read: RenderedRead, ifNoneMatch: string | undefined, cors: CorsHeaders | undefined): Response {
+function sendRead(
+  read: RenderedRead,
+  ifNoneMatch: string | undefined,
+  cors: CorsHeaders | undefined,
+): Response {
   // Each response gets its own headers object: adapters may add to it (Content-Length).
   if (read.etag !== undefined && ifNoneMatchHits(ifNoneMatch, read.etag))
     return new Response(null, { status: 304, headers: addCors({ ...read.notModified }, cors) })
@@ -166,7 +172,11 @@ export function answerFromCache(
   const origin = header('origin')
   const read = cache.responses.get(responseKey(principal, origin, url), version)
   if (read === undefined) return undefined
-  return sendRead(read, header('if-none-match'), cors.configured ? cors.forOrigin(origin) : undefined)
+  return sendRead(
+    read,
+    header('if-none-match'),
+    cors.configured ? cors.forOrigin(origin) : undefined,
+  )
 }
 
 /** Roughly what an entry holds in memory: key and header strings (UTF-16), body bytes, objects. */
