@@ -1,4 +1,4 @@
 export { sqlite } from './sqlite-store'
 export type { SqliteOptions } from './sqlite-store'
+export type { ReadCacheOptions } from './read-cache'
 export { sqliteDialect } from './sqlite-dialect'
-export { useWalBatching, walBatchStats } from './wal-batch'

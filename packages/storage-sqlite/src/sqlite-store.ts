@@ -5,10 +5,10 @@ import { Kysely, SqliteDialect } from 'kysely'
 import { ConfigError } from '@galley/core'
 import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
-import { DirectReads, type ReadCacheOptions, readCacheBytes } from './direct-reads'
+import { PlannerStatistics } from './planner-statistics'
+import { ReadCache, type ReadCacheOptions, readCacheBytes } from './read-cache'
 import { allRows, forgetRowShapes } from './rows'
 import { sqliteDialect } from './sqlite-dialect'
-import { fineBusyTimeout, useWalBatching } from './wal-batch'
 
 export interface SqliteOptions {
   /** Database file, or `':memory:'` for tests. Parent folders are created. */
@@ -24,8 +24,13 @@ export interface SqliteOptions {
   readCache?: ReadCacheOptions | false
 }
 
-/** The checkpoint worker restarts the log once it is this long and fully copied (see sqlite()). */
+/**
+ * The checkpoint worker restarts the log once it is this long and fully copied: every
+ * restart makes writers wait a moment, so not too often under a steady write load.
+ */
 const RESTART_FRAMES = 16_000
+/** How long a statement waits for a lock another connection holds before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000
 
 /**
  * The embedded store: better-sqlite3 in WAL mode.
@@ -40,48 +45,40 @@ export function sqlite(options: SqliteOptions): SqlStore {
   // Checked before anything is opened, so a bad option leaves no connection or worker behind.
   const cacheBytes = readCacheBytes(options.readCache)
   const memory = options.file === ':memory:'
-  if (!memory) {
-    mkdirSync(dirname(options.file), { recursive: true })
-    // Before the connection opens: the batching VFS serves connections opened after it loads.
-    useWalBatching()
-  }
-  const raw = new Database(options.file)
+  if (!memory) mkdirSync(dirname(options.file), { recursive: true })
+  // Waits up to BUSY_TIMEOUT_MS for another writer or the checkpoint worker (SQLite's own busy handler).
+  const raw = new Database(options.file, { timeout: BUSY_TIMEOUT_MS })
   raw.pragma('journal_mode = WAL')
   raw.pragma('synchronous = NORMAL')
-  // Waits up to 5 s for another writer (or the checkpoint worker), noticing the release
-  // within ~50 µs where the extension is loaded; SQLite's own handler sleeps 1, 2, 5, 10 ms…
-  fineBusyTimeout(raw, 5000)
   // Reads come memory-mapped from the database file; the page cache holds written pages and
-  // pages still in the WAL. Kept at 8 MiB: a commit whose B-tree balance swapped page numbers
-  // (most splits do, through the lock-byte page as a temporary) scans the cache's whole hash
-  // table when it ends (pcache1TruncateUnsafe), so a 64 MiB cache cost draft saves ~15-20 µs
-  // per commit (COMMIT 55-58 µs vs 36-42 µs at 8 MiB, paired runs).
+  // pages still in the WAL. Kept small: a commit whose B-tree balance renumbered pages scans
+  // the whole page cache when it ends, so a large cache makes every such commit slower.
   raw.pragma('cache_size = -8000')
   raw.pragma('mmap_size = 268435456')
   raw.pragma('temp_store = memory')
-  // Checkpoints (and restarts of the log) run in a worker; the main connection only
-  // checkpoints as a backstop if the WAL grows very large.
-  //
-  // Every restart of the log stalls writers for a moment: they wait for the worker's
-  // RESTART (its final copy and the database fsync), and the first writer after it syncs
-  // the new log header. Restarting at 4,000 frames under a steady write load meant up to
-  // four restarts a second; at 16,000 frames (~64 MiB), one or two. The log file is not cut
-  // back after a restart (that ftruncate made the next writer wait 4-14 ms); the worker
-  // empties it once the database is idle (see checkpoint-worker.ts).
+  // Checkpoints and restarts of the log run in a worker (see checkpoint-worker.ts); the
+  // main connection checkpoints only as a backstop if the log grows very large. The log
+  // file is not cut back after a restart (the next writer would wait for that truncate);
+  // the worker empties it once the database is idle.
   const checkpointer =
     memory || options.checkpointWorker === false
       ? undefined
-      : startCheckpointWorker(options.file, 250, RESTART_FRAMES)
+      : startCheckpointWorker(options.file, {
+          intervalMs: 250,
+          restartFrames: RESTART_FRAMES,
+          onError(err) {
+            // Without the worker the connection checkpoints its log itself, as SQLite does by default.
+            if (raw.open) raw.pragma('wal_autocheckpoint = 1000')
+            console.warn(`[galley] SQLite checkpoint worker stopped: ${err.message}`)
+          },
+        })
   if (checkpointer) raw.pragma('wal_autocheckpoint = 100000')
   raw.pragma('journal_size_limit = -1')
-  // Keep planner statistics fresh, as SQLite recommends for long-lived connections.
-  raw.pragma('optimize = 0x10002')
-  const optimizer = setInterval(() => raw.open && raw.pragma('optimize'), 60 * 60_000)
-  optimizer.unref()
-  const statements = cachingDatabase(raw, options.statementCache ?? 500)
+  const stats = new PlannerStatistics(raw)
+  const statements = cachingDatabase(raw, options.statementCache ?? 500, () => stats.close())
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) })
   const schema = schemaWatch(raw)
-  const reads = new DirectReads(raw, options.file, statements.prepare, cacheBytes, schema)
+  const reads = new ReadCache(raw, options.file, statements.prepare, cacheBytes, schema)
   return createSqlStore({
     name: 'sqlite',
     db,
@@ -89,17 +86,10 @@ export function sqlite(options: SqliteOptions): SqlStore {
     readDirect: (text, params) => reads.read(text, params),
     onWrite: () => reads.invalidate(),
     dataVersion: () => reads.version(),
-    runTransaction: transactions(db, raw, statements.prepare, schema),
+    runTransaction: transactions(db, raw, statements.prepare, schema, stats),
     onClose: async () => {
-      clearInterval(optimizer)
       reads.close()
-      if (checkpointer) {
-        const exited = new Promise((resolve) => checkpointer.once('exit', resolve))
-        // Keep the process alive until the worker has checkpointed and closed.
-        checkpointer.ref()
-        checkpointer.postMessage('stop')
-        await exited
-      }
+      await checkpointer?.stop()
     },
   })
 }
@@ -116,21 +106,26 @@ function transactions(
   raw: Database.Database,
   prepare: (text: string) => Database.Statement,
   checkSchema: () => void,
+  stats: PlannerStatistics,
 ) {
+  // Rows changed by the running transaction (one at a time: Kysely's connection lock).
+  let changes = 0
   // Made once per store: under tsx (esbuild keepNames) every function made per call costs a defineProperty.
   const query: Query = async <R>(text: string, params: unknown[]) => {
     const stmt = prepare(text)
     if (stmt.reader) return allRows(stmt, params) as R[]
-    stmt.run(params)
+    changes += stmt.run(params).changes
     return []
   }
   return <T>(fn: (query: Query) => Promise<T>): Promise<T> =>
     db.connection().execute(async () => {
       prepare('BEGIN IMMEDIATE').run()
+      changes = 0
       try {
         checkSchema() // no schema change can land while this transaction holds the write lock
         const result = await fn(query)
         prepare('COMMIT').run()
+        stats.changed(changes)
         return result
       } catch (err) {
         if (raw.inTransaction) prepare('ROLLBACK').run()
@@ -160,11 +155,11 @@ function schemaWatch(raw: Database.Database): () => void {
  * Kysely prepares every query afresh; better-sqlite3 statements are reusable, so keep
  * recent ones by SQL text. Queries differ only in parameters, so the hit rate is high.
  */
-function cachingDatabase(raw: Database.Database, size: number) {
+function cachingDatabase(raw: Database.Database, size: number, beforeClose: () => void) {
   const cache = new Map<string, Database.Statement>()
   return {
     close: () => {
-      if (raw.open) raw.pragma('optimize')
+      beforeClose()
       raw.close()
     },
     prepare(sqlText: string) {

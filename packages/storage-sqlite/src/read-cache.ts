@@ -31,7 +31,7 @@ export function readCacheBytes(option: ReadCacheOptions | false | undefined): nu
  * a transaction (Kysely runs them across awaits), reads are declined and go through Kysely,
  * which queues them behind it, as before.
  */
-export class DirectReads {
+export class ReadCache {
   readonly #raw: Database.Database
   readonly #prepare: (text: string) => Database.Statement
   readonly #commits: CommitWatch

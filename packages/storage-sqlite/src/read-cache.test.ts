@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createGalley, type Galley } from '@galley/core'
-import { DirectReads } from './direct-reads'
+import { ReadCache } from './read-cache'
 import { sqlite } from './sqlite-store'
 
 const collections = [
@@ -123,7 +123,7 @@ describe('read cache', () => {
     raw.exec("CREATE TABLE t (k, v); INSERT INTO t VALUES (1, 'number'), ('1', 'text')")
     for (let i = 0; i < 200; i++)
       raw.prepare('INSERT INTO t VALUES (?, ?)').run(`k${i}`, 'x'.repeat(500))
-    const reads = new DirectReads(raw, join(dir, 'raw.db'), (s) => raw.prepare(s), 32 * 1024)
+    const reads = new ReadCache(raw, join(dir, 'raw.db'), (s) => raw.prepare(s), 32 * 1024)
     const q = 'SELECT v FROM t WHERE k = ?'
     expect(reads.read(q, [1])).toEqual([{ v: 'number' }])
     expect(reads.read(q, ['1'])).toEqual([{ v: 'text' }])
