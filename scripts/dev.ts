@@ -1,12 +1,13 @@
 /**
- * `npm run dev`: the Galley API (`galley dev`) and, beside it, the example Next.js site
- * (examples/next-blog, `next dev`) pointed at it. The site's secrets — its read token, the
+ * `npm run dev`: the Galley API (`galley dev`) with the Studio at /admin and, beside it, the
+ * example Next.js site (examples/next-blog, `next dev`) pointed at it. The Studio is built
+ * (Vite, into packages/studio/dist) first when its sources changed since the last build. The site's secrets — its read token, the
  * draft-mode cookie key and the revalidation secret — are made on the first run and kept in
  * `<data dir>/next-blog.json` (mode 600); the API gets the revalidation secret so that every
  * publish purges the site's cache.
  *
  *   npm run dev                      # API on PORT or 4000, site on SITE_PORT or 3000
- *   npm run dev -- --api-only        # just `galley dev`
+ *   npm run dev -- --api-only        # just `galley dev` (and the Studio)
  *   npm run dev -- --port 4100       # other flags go to `galley dev`
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { createGalley } from '@galley/core'
 import { AuthStore } from '@galley/server'
 import { loadProject, runCli, type CliIo } from '@galley/cli'
+import { ensureStudioBuilt, isStudioBuilt } from '@galley/studio'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const siteDir = join(root, 'examples', 'next-blog')
@@ -64,13 +66,28 @@ if (apiOnly) {
 }
 
 async function runDev() {
+  await buildStudio()
   const { code, dev } = await runCli(['dev', ...cliArgs], io)
   if (!dev) {
     process.exitCode = code
     return null
   }
+  io.out(
+    `Studio: ${dev.url}/admin  (sign in with the admin login; 'npx galley user create --email <email> --role editor' adds editors)`,
+  )
   if (apiOnly) stopOnSignal(() => dev.close())
   return dev
+}
+
+/** Build the Studio when its sources changed since the last build; the API runs either way. */
+async function buildStudio(): Promise<void> {
+  if (isStudioBuilt()) return
+  io.out('Building the Studio (packages/studio, Vite)…')
+  try {
+    await ensureStudioBuilt({ quiet: true })
+  } catch (err) {
+    io.err(`The Studio could not be built, so /admin is unavailable: ${(err as Error).message}`)
+  }
 }
 
 function startSite(port: string, apiUrl: string, secrets: SiteSecrets): ChildProcess {

@@ -1,6 +1,8 @@
 import { Hono } from 'hono'
 import { ConfigError, NotFoundError } from '@galley/core'
 import { AuthStore } from './auth/auth-store'
+import { purgeOnChange } from './cache/purge-on-change'
+import { responseCache } from './cache/response-cache'
 import { VersionedCache } from './cache/versioned-cache'
 import { authRoutes } from './auth/auth-routes'
 import { authenticate, csrfProtection } from './auth/authenticate'
@@ -11,15 +13,14 @@ import { corsMiddleware, corsPolicy } from './http/cors'
 import { toErrorBody } from './http/http-errors'
 import { sendPrivate } from './http/respond'
 import { Operations } from './operations/operations'
-import { purgeOnChange } from './operations/purge-on-change'
 import { createPreviewRoutes } from './preview/preview-routes'
 import { collectionRoutes } from './rest/collection-routes'
 import { globalRoutes } from './rest/global-routes'
-import { answerFromCache } from './rest/read-response'
 import type { ServerContext, ServerEnv } from './server-context'
 import { resolveOptions, type ServerOptions } from './server-options'
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher'
 import { webhookRoutes } from './webhooks/webhook-routes'
+import { schemaRoute, studioRoutes } from './studio/studio-routes'
 
 /** Path segments under `/api` that no collection may use as its slug. */
 export const RESERVED_SLUGS = Object.freeze([
@@ -29,6 +30,7 @@ export const RESERVED_SLUGS = Object.freeze([
   'webhooks',
   'preview',
   'draft-mode',
+  'schema',
 ])
 
 /** What `createServer` returns. */
@@ -119,34 +121,27 @@ export function createServer(options: ServerOptions): GalleyServer {
     const { status, body } = toErrorBody(err, true, opts.logger)
     return sendPrivate(c, body, status)
   })
-  const cors = corsPolicy(opts.allowOrigins, opts.cacheTagHeader)
-  app.use('/api/*', corsMiddleware(cors))
+  // A read naming a revoked or expired preview grant is refused before anything, the
+  // response cache included (a header read for every other request).
+  const preview = createPreviewRoutes(ctx)
+  app.use('/api/*', preview.grantCheck)
+  // One pipeline for every request: the response cache first (a hit is answered there; it
+  // exists only for a request that passed everything below with the same key), then CORS,
+  // the caller, CSRF, and the routes.
+  if (ctx.cache !== null) app.use('/api/*', responseCache(ctx, ctx.cache.responses))
+  app.use('/api/*', corsMiddleware(corsPolicy(opts.allowOrigins, opts.cacheTagHeader)))
   app.use('/api/*', authenticate(ctx))
   app.use('/api/*', csrfProtection(ctx))
   app.route('/api/auth', authRoutes(ctx))
   app.route('/api/graphql', graphqlRoutes(ctx))
   app.route('/api/webhooks', webhookRoutes(ctx))
   app.route('/api/globals', globalRoutes(ctx))
-  const preview = createPreviewRoutes(ctx)
   app.route('/api/preview', preview.app)
+  app.route('/api/schema', schemaRoute(ctx))
   app.route('/api', collectionRoutes(ctx))
+  app.route('/admin', studioRoutes())
   // Purges follow committed changes from any caller of this engine, not HTTP operations.
   const unsubscribe = purgeOnChange(galley, webhooks, opts.logger)
-  // Repeated reads are answered from the response cache before routing (app.request()
-  // goes through app.fetch too, so tests see what production does).
-  if (ctx.cache !== null) {
-    const routed = app.fetch
-    app.fetch = (request, env, executionCtx) => {
-      let hit: Response | undefined
-      try {
-        hit = answerFromCache(ctx, cors, request, env)
-      } catch {
-        // Whatever failed there, the full path meets it again and answers with its error.
-      }
-      // Always a promise, as Hono's own dispatch returns for these routes.
-      return hit === undefined ? routed(request, env, executionCtx) : Promise.resolve(hit)
-    }
-  }
 
   return {
     app,

@@ -1,0 +1,38 @@
+import { Hono } from 'hono'
+import type { StudioSchema } from '@galley/studio'
+import { UnauthorizedError } from '../http/http-errors'
+import { parseQuery } from '../http/query-params'
+import { sendPrivate } from '../http/respond'
+import { searchOf } from '../rest/collection-routes'
+import type { ServerContext, ServerEnv } from '../server-context'
+import { describeSchema } from './describe-schema'
+
+/**
+ * `GET /api/schema`: what the Studio renders — collections and globals with their fields,
+ * version settings and the caller's permissions. Signed-in users and API tokens only: the
+ * shape of unpublished content is not public.
+ */
+export function schemaRoute(ctx: ServerContext): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>()
+  app.get('/', async (c) => {
+    parseQuery(searchOf(c), [], 'GET /api/schema')
+    const auth = c.get('auth')
+    if (auth.via === 'anonymous' || !auth.user)
+      throw new UnauthorizedError(
+        'Sign in (POST /api/auth/login) or send an API token to read the schema.',
+      )
+    const u = auth.user
+    const body: StudioSchema = {
+      ...(await describeSchema(ctx.galley, u)),
+      user: {
+        id: u.id,
+        email: u.email,
+        name: u.name ?? null,
+        role: u.role,
+        kind: u.kind,
+      },
+    }
+    return sendPrivate(c, body)
+  })
+  return app
+}

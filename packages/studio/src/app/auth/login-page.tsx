@@ -1,0 +1,68 @@
+import { useQueryClient } from '@tanstack/react-query'
+import { useState, type FormEvent } from 'react'
+import { api, ApiError, setCsrfToken } from '../api/api-client'
+import type { Me } from './use-session'
+
+/** Sign in with email and password (the server's session cookie); lockouts are shown as such. */
+export function LoginPage() {
+  const client = useQueryClient()
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault()
+    const form = new FormData(e.currentTarget)
+    setBusy(true)
+    setError(null)
+    try {
+      const me = await api<Me & { csrfToken: string }>('/auth/login', {
+        method: 'POST',
+        body: { email: String(form.get('email')), password: String(form.get('password')) },
+      })
+      setCsrfToken(me.csrfToken)
+      client.clear()
+      client.setQueryData(['me'], me)
+    } catch (err) {
+      setError(loginError(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <main className="login">
+      <form className="login-card" onSubmit={submit} aria-labelledby="login-title">
+        <h1 id="login-title">Galley Studio</h1>
+        <p className="muted">Sign in to edit content.</p>
+        <label htmlFor="login-email">Email</label>
+        <input id="login-email" name="email" type="email" autoComplete="username" required />
+        <label htmlFor="login-password">Password</label>
+        <input
+          id="login-password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          Log in
+        </button>
+      </form>
+    </main>
+  )
+}
+
+function loginError(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.status === 429)
+      return `Too many failed sign-ins: locked for now. Try again in ${err.retryAfter ?? 'a few'} seconds.`
+    if (err.status === 401) return 'The email or password is wrong.'
+    return err.message
+  }
+  return 'Signing in failed; check the connection and try again.'
+}

@@ -1,0 +1,237 @@
+import { useQuery } from '@tanstack/react-query'
+import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { Link, useLocation } from 'wouter'
+import { api, qs } from '../api/api-client'
+import { STATUS_TEXT, type Doc } from '../api/documents'
+import { useSchema } from '../auth/use-session'
+import type { CollectionSchema, FieldSchema, GlobalSchema } from '../../schema-types'
+import { ConflictView } from './conflict-view'
+import { DocumentActions } from './document-actions'
+import { DocumentSession } from './document-session'
+import { EditorContext } from './editor-context'
+import { FieldInput } from './field-inputs'
+import { useFieldValue } from './form-store'
+import { SaveStatus } from './save-status'
+
+type Entity = CollectionSchema | GlobalSchema
+
+/**
+ * `/collections/:collection/:id`, `/collections/:collection/create` and `/globals/:slug`.
+ * One component serves `create` and the id the first save gives it, so the form (and what is
+ * typed meanwhile) survives the address changing to the new document's.
+ */
+export function EditorPage(props: {
+  entity: Entity
+  kind: 'collection' | 'global'
+  routeId: string | null
+}) {
+  const created = useRef<string | null>(null)
+  const [instance, setInstance] = useState({ n: 0, routeId: props.routeId })
+  if (props.routeId !== instance.routeId) {
+    const adopt = props.routeId !== null && props.routeId === created.current
+    setInstance({ n: adopt ? instance.n : instance.n + 1, routeId: props.routeId })
+    if (!adopt) created.current = null
+  }
+  return (
+    <DocumentEditor
+      key={instance.n}
+      {...props}
+      onCreated={(id) => {
+        created.current = id
+      }}
+    />
+  )
+}
+
+function DocumentEditor({
+  entity,
+  kind,
+  routeId,
+  onCreated,
+}: {
+  entity: Entity
+  kind: 'collection' | 'global'
+  routeId: string | null
+  onCreated: (id: string) => void
+}) {
+  const isNew = kind === 'collection' && routeId === 'create'
+  const drafts = entity.permissions.readDrafts
+  const path =
+    kind === 'global'
+      ? `/globals/${entity.slug}`
+      : `/${entity.slug}/${encodeURIComponent(routeId ?? '')}`
+  const doc = useQuery({
+    queryKey: ['doc', kind, entity.slug, routeId],
+    queryFn: () => api<Doc>(`${path}${qs({ draft: drafts || undefined })}`),
+    enabled: !isNew,
+    staleTime: 0,
+    gcTime: 0,
+  })
+  if (isNew) return <LoadedEditor entity={entity} kind={kind} doc={null} onCreated={onCreated} />
+  if (doc.isPending) return <p role="status">Loading…</p>
+  if (doc.isError)
+    return (
+      <>
+        <h1>Could not open this document</h1>
+        <p role="alert">{(doc.error as Error).message}</p>
+      </>
+    )
+  return <LoadedEditor entity={entity} kind={kind} doc={doc.data} onCreated={onCreated} />
+}
+
+function LoadedEditor({
+  entity,
+  kind,
+  doc,
+  onCreated,
+}: {
+  entity: Entity
+  kind: 'collection' | 'global'
+  doc: Doc | null
+  onCreated: (id: string) => void
+}) {
+  const schema = useSchema().data!
+  const [, navigate] = useLocation()
+  const exists = doc !== null
+  const [session] = useState(
+    () =>
+      new DocumentSession(
+        {
+          kind,
+          slug: entity.slug,
+          drafts: entity.versions.drafts,
+          autosave: entity.versions.autosave,
+          autosaveInterval: entity.versions.autosaveInterval,
+          fields: entity.fields,
+          canWrite: exists ? entity.permissions.update : entity.permissions.create,
+        },
+        doc,
+      ),
+  )
+  const state = useSyncExternalStore(session.subscribe, session.getState)
+  useEffect(() => session.attach(), [session])
+  useEffect(() => {
+    session.onCreated = (id) => {
+      onCreated(id)
+      navigate(`/collections/${entity.slug}/${encodeURIComponent(id)}`, { replace: true })
+    }
+  }, [session, onCreated, navigate, entity.slug])
+
+  // Ctrl/Cmd+S saves (the draft, where there are drafts) instead of saving the web page.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+        e.preventDefault()
+        void session.save()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [session])
+
+  // Leaving the page with changes the server does not have asks first.
+  useEffect(() => {
+    const onLeave = (e: BeforeUnloadEvent) => {
+      if (session.dirty || session.getState().phase === 'saving') e.preventDefault()
+    }
+    window.addEventListener('beforeunload', onLeave)
+    return () => window.removeEventListener('beforeunload', onLeave)
+  }, [session])
+
+  const titleField = 'useAsTitle' in entity ? entity.useAsTitle : null
+  const readOnly = !(state.id === null ? entity.permissions.create : entity.permissions.update)
+  const singular = 'labels' in entity ? entity.labels.singular : entity.label
+  // One value while these hold, so that a save's state change re-renders no field.
+  const context = useMemo(
+    () => ({ session, schema, readOnly, titleField }),
+    [session, schema, readOnly, titleField],
+  )
+  return (
+    <EditorContext.Provider value={context}>
+      <div className="editor-head">
+        <div>
+          <p className="breadcrumb">
+            {kind === 'collection' ? (
+              <Link href={`/collections/${entity.slug}`}>
+                {(entity as CollectionSchema).labels.plural}
+              </Link>
+            ) : (
+              'Globals'
+            )}
+          </p>
+          <h1>
+            <EditorTitle
+              session={session}
+              titleField={titleField}
+              fallback={state.id === null ? `New ${singular.toLowerCase()}` : singular}
+            />
+          </h1>
+          <p className="meta">
+            {entity.versions.drafts && state.status && (
+              <span className={`status status-${state.status}`}>{STATUS_TEXT[state.status]}</span>
+            )}
+            {kind === 'collection' && state.id !== null && (
+              <Link href={`/collections/${entity.slug}/${encodeURIComponent(state.id)}/history`}>
+                History
+              </Link>
+            )}
+          </p>
+        </div>
+        <SaveStatus state={state} />
+      </div>
+      <DocumentActions
+        session={session}
+        state={state}
+        entity={entity}
+        kind={kind}
+        onDeleted={() => navigate(`/collections/${entity.slug}`)}
+      />
+      {state.message && state.phase === 'error' && (
+        <p className="error" role="alert">
+          {state.message}
+        </p>
+      )}
+      {state.theirs && (
+        <ConflictView session={session} theirs={state.theirs} fields={entity.fields} />
+      )}
+      <EditorForm session={session} fields={entity.fields} />
+    </EditorContext.Provider>
+  )
+}
+
+function EditorTitle({
+  session,
+  titleField,
+  fallback,
+}: {
+  session: DocumentSession
+  titleField: string | null
+  fallback: string
+}) {
+  const title = useFieldValue(session.store, titleField ?? '__none__')
+  return <>{typeof title === 'string' && title.trim() ? title : fallback}</>
+}
+
+/** The fields; memoised, so a save's state change does not re-render every input. */
+const EditorForm = memo(function EditorForm({
+  session,
+  fields,
+}: {
+  session: DocumentSession
+  fields: FieldSchema[]
+}) {
+  return (
+    <form
+      className="editor-form"
+      aria-label="Document fields"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void session.save()
+      }}
+    >
+      {fields.map((f) => (
+        <FieldInput key={f.name} field={f} path={f.name} />
+      ))}
+    </form>
+  )
+})

@@ -1,0 +1,83 @@
+import type { ReactNode } from 'react'
+import type { FieldSchema } from '../../schema-types'
+import { fieldId, useFieldError } from './editor-context'
+
+/** Label, hint and error around one input; the input gets `describedBy` and `invalid` from here. */
+export function FieldFrame({
+  field,
+  path,
+  children,
+}: {
+  field: FieldSchema
+  path: string
+  children: (props: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode
+}) {
+  const id = fieldId(path)
+  const error = useFieldError(path)
+  const hint = hintOf(field)
+  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null]
+    .filter(Boolean)
+    .join(' ')
+  return (
+    <div className={`field field-${field.type}${error ? ' has-error' : ''}`}>
+      <label htmlFor={id}>
+        {field.label}
+        {field.required && <span className="required"> (required)</span>}
+      </label>
+      {children({ id, describedBy: describedBy || undefined, invalid: !!error })}
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+/** A fieldset (group, array, checkbox list) with its legend and error. */
+export function FieldSet({
+  field,
+  path,
+  children,
+}: {
+  field: FieldSchema
+  path: string
+  children: ReactNode
+}) {
+  const id = fieldId(path)
+  const error = useFieldError(path)
+  return (
+    <fieldset
+      className={`field field-${field.type}${error ? ' has-error' : ''}`}
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
+      <legend>
+        {field.label}
+        {field.required && <span className="required"> (required)</span>}
+      </legend>
+      {children}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </fieldset>
+  )
+}
+
+function hintOf(f: FieldSchema): string | null {
+  const parts: string[] = []
+  if (f.maxLength !== undefined) parts.push(`At most ${f.maxLength} characters.`)
+  if (f.minLength !== undefined) parts.push(`At least ${f.minLength} characters.`)
+  if (f.min !== undefined && f.max !== undefined) parts.push(`From ${f.min} to ${f.max}.`)
+  else if (f.min !== undefined) parts.push(`At least ${f.min}.`)
+  else if (f.max !== undefined) parts.push(`At most ${f.max}.`)
+  if (f.integer) parts.push('A whole number.')
+  if (f.type === 'json' || f.type === 'richText') parts.push('JSON.')
+  return parts.length ? parts.join(' ') : null
+}

@@ -1,0 +1,79 @@
+import { useQueryClient } from '@tanstack/react-query'
+import type { ReactNode } from 'react'
+import { Link, useLocation } from 'wouter'
+import { api, setCsrfToken } from '../api/api-client'
+import type { StudioSchema } from '../../schema-types'
+
+/** The frame around every signed-in screen: navigation from the schema, who is signed in, log out. */
+export function AppShell({ schema, children }: { schema: StudioSchema; children: ReactNode }) {
+  const client = useQueryClient()
+  const [location] = useLocation()
+  async function logout() {
+    try {
+      await api('/auth/logout', { method: 'POST' })
+    } finally {
+      setCsrfToken(null)
+      client.clear()
+      client.setQueryData(['me'], null)
+    }
+  }
+  const current = (href: string) =>
+    location === href || location.startsWith(`${href}/`) ? 'page' : undefined
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link href="/" className="brand">
+          Galley Studio
+        </Link>
+        <div className="who">
+          <span>
+            {schema.user.email ?? schema.user.name ?? schema.user.id}{' '}
+            <span className="muted">({schema.user.role})</span>
+          </span>
+          <button type="button" onClick={logout}>
+            Log out
+          </button>
+        </div>
+      </header>
+      <nav className="sidebar" aria-label="Content">
+        {schema.collections.length > 0 && (
+          <>
+            <h2>Collections</h2>
+            <ul>
+              {schema.collections.map((c) => (
+                <li key={c.slug}>
+                  <Link
+                    href={`/collections/${c.slug}`}
+                    aria-current={current(`/collections/${c.slug}`)}
+                  >
+                    {c.labels.plural}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        {schema.globals.length > 0 && (
+          <>
+            <h2>Globals</h2>
+            <ul>
+              {schema.globals.map((g) => (
+                <li key={g.slug}>
+                  <Link href={`/globals/${g.slug}`} aria-current={current(`/globals/${g.slug}`)}>
+                    {g.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  )
+}
