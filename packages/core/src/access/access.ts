@@ -13,6 +13,11 @@ export interface Caller {
   overrideAccess: boolean
 }
 
+/** The caller of a Local API call: omitting `user` means trusted server code (access skipped). */
+export function callerOf(args: { user?: unknown; overrideAccess?: boolean }): Caller {
+  return { user: args.user, overrideAccess: args.overrideAccess ?? args.user === undefined }
+}
+
 /**
  * Run a collection's access rule. Without a rule, reading published content is open
  * and everything else needs a signed-in user.

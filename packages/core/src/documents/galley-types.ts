@@ -131,6 +131,14 @@ export interface GlobalActionArgs extends CallerArgs {
   ifRevision?: string
 }
 
+export type RestoreGlobalRevisionArgs = Omit<RestoreRevisionArgs, 'collection' | 'id'> & {
+  slug: string
+}
+
+export type ListGlobalRevisionsArgs = Omit<ListRevisionsArgs, 'collection' | 'id'> & {
+  slug: string
+}
+
 /** The Local API: every call of DESIGN.md, the contract all other layers speak. */
 export interface GalleyContext {
   create<T = Record<string, unknown>>(args: CreateArgs): Promise<GalleyDoc<T>>
@@ -149,9 +157,7 @@ export interface GalleyContext {
   publishGlobal<T = Record<string, unknown>>(args: GlobalActionArgs): Promise<GalleyDoc<T>>
   discardGlobalDraft<T = Record<string, unknown>>(args: GlobalActionArgs): Promise<GalleyDoc<T>>
   restoreGlobalRevision<T = Record<string, unknown>>(
-    args: Omit<RestoreRevisionArgs, 'collection' | 'id'> & { slug: string },
+    args: RestoreGlobalRevisionArgs,
   ): Promise<GalleyDoc<T>>
-  listGlobalRevisions(
-    args: Omit<ListRevisionsArgs, 'collection' | 'id'> & { slug: string },
-  ): Promise<PaginatedDocs<Revision>>
+  listGlobalRevisions(args: ListGlobalRevisionsArgs): Promise<PaginatedDocs<Revision>>
 }

@@ -1,5 +1,5 @@
-import type { Field } from '../fields/field-types'
-import type { GalleyDoc } from './galley-types'
+import type { Field } from '../../fields/field-types'
+import type { GalleyDoc } from '../galley-types'
 
 type Loader = (relationTo: string, ids: string[], depth: number) => Promise<GalleyDoc[]>
 

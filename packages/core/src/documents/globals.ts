@@ -1,0 +1,73 @@
+import { callerOf, requireAccess } from '../access/access'
+import type { SanitizedCollection } from '../config/config-types'
+import { validateFields } from '../fields/validate-fields'
+import type { EngineState } from './engine-state'
+import type { FindGlobalArgs, GalleyDoc, UpdateGlobalArgs } from './galley-types'
+import { findDocuments } from './read/find'
+import { checkRevision, draftFlag, openForWrite } from './write/preconditions'
+import { prepare, requireFieldValues } from './write/prepare'
+import { writeDocument } from './write/write-document'
+
+/**
+ * A global in a perspective. One never saved (or saved only as a draft the caller cannot
+ * see) reads as its defaults, with null metadata.
+ */
+export async function findGlobalDocument(
+  s: EngineState,
+  g: SanitizedCollection,
+  args: FindGlobalArgs,
+): Promise<GalleyDoc> {
+  const res = await findDocuments(
+    s,
+    g,
+    { ...args, collection: g.slug, where: undefined, limit: 1 },
+    g.slug,
+  )
+  if (res.docs[0]) return res.docs[0]
+  const { data } = await validateFields(g.fields, {}, { draft: true, applyDefaults: true })
+  return {
+    ...data,
+    id: g.slug,
+    _status: null,
+    _variant: null,
+    _rev: null,
+    createdAt: null,
+    updatedAt: null,
+  } as unknown as GalleyDoc
+}
+
+/**
+ * Write a global: its first write creates it (`create` permission, defaults applied),
+ * later ones update it; `draft`/`autosave` write the draft, otherwise it is published.
+ */
+export async function updateGlobalOperation<R>(
+  s: EngineState,
+  g: SanitizedCollection,
+  args: UpdateGlobalArgs,
+): Promise<GalleyDoc<R>> {
+  const draft = draftFlag(g, args.draft || args.autosave)
+  const caller = callerOf(args)
+  return writeDocument(s, g, g.slug, caller, undefined, async (w) => {
+    const current = w.doc ? await openForWrite(g, w, caller, 'update', args.ifRevision) : null
+    if (!current) {
+      await requireAccess(g, 'create', caller)
+      await checkRevision(g, w, caller, args.ifRevision)
+    }
+    if (!draft) await requireAccess(g, 'publish', caller)
+    const merged = { ...(current?.data ?? {}), ...requireFieldValues(args.data) }
+    const data = await prepare(g, w, merged, {
+      draft,
+      operation: current ? 'update' : 'create',
+      original: current?.data ?? null,
+      caller,
+    })
+    const autosave = !!args.autosave && draft
+    return {
+      action: current ? (autosave ? 'autosave' : 'update') : 'create',
+      variant: draft ? 'draft' : 'published',
+      data,
+      hook: current ? 'update' : 'create',
+      autosave,
+    }
+  })
+}

@@ -1,0 +1,39 @@
+import { callerOf, requireAccess } from '../../access/access'
+import type { SanitizedCollection } from '../../config/config-types'
+import { ConflictError, InputError } from '../../errors'
+import { isValidId, newId } from '../../ids'
+import type { EngineState } from '../engine-state'
+import type { CreateArgs, GalleyDoc } from '../galley-types'
+import { assertMatches, draftFlag, mayReadDrafts } from '../write/preconditions'
+import { prepare } from '../write/prepare'
+import { writeDocument } from '../write/write-document'
+
+/** A new document: a draft with `draft: true` (relaxed validation), else published. */
+export async function createOperation<R>(
+  s: EngineState,
+  coll: SanitizedCollection,
+  args: CreateArgs,
+): Promise<GalleyDoc<R>> {
+  const id = args.id ?? newId()
+  if (!isValidId(id)) throw new InputError(`id must be 1–64 letters, digits, '-' or '_'.`)
+  const draft = draftFlag(coll, args.draft)
+  const caller = callerOf(args)
+  return writeDocument(s, coll, id, caller, args.depth, async (w) => {
+    // Permission first: a caller who may not create learns nothing about existing ids.
+    const createWhere = await requireAccess(coll, 'create', caller)
+    if (!draft) await requireAccess(coll, 'publish', caller)
+    if (w.doc)
+      throw new ConflictError(
+        `A '${coll.slug}' document with id '${id}' already exists.`,
+        (await mayReadDrafts(coll, caller)) ? w.doc.latestRev : null,
+      )
+    const data = await prepare(coll, w, args.data, {
+      draft,
+      operation: 'create',
+      original: null,
+      caller,
+    })
+    assertMatches(createWhere, { id, data }, `create this '${coll.slug}' document`)
+    return { action: 'create', variant: draft ? 'draft' : 'published', data, hook: 'create' }
+  })
+}

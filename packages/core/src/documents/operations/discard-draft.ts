@@ -1,0 +1,26 @@
+import { callerOf } from '../../access/access'
+import type { SanitizedCollection } from '../../config/config-types'
+import { InputError } from '../../errors'
+import type { EngineState } from '../engine-state'
+import type { DocumentActionArgs, GalleyDoc } from '../galley-types'
+import { openForWrite } from '../write/preconditions'
+import { writeDocument } from '../write/write-document'
+
+/** "Revert to published": drop the draft; the published content is what drafts reads show again. */
+export async function discardDraftOperation<R>(
+  s: EngineState,
+  coll: SanitizedCollection,
+  args: Omit<DocumentActionArgs, 'collection'>,
+): Promise<GalleyDoc<R>> {
+  const caller = callerOf(args)
+  return writeDocument(s, coll, args.id, caller, undefined, async (w) => {
+    await openForWrite(coll, w, caller, 'update', args.ifRevision)
+    if (!w.heads.has('draft')) return null
+    if (!w.heads.has('published')) {
+      throw new InputError(
+        `'${coll.slug}' ${args.id} was never published, so there is nothing to revert to; delete it instead.`,
+      )
+    }
+    return { action: 'discardDraft', variant: 'draft', data: null, hook: 'discardDraft' }
+  })
+}
