@@ -22,6 +22,13 @@ export interface ClientConfig {
   headers?: Record<string, string>
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof globalThis.fetch
+  /**
+   * The preview grant of the draft-mode session this client reads for (`grant` from
+   * `@galley/preview`'s `getDraftMode`). Sent as `Galley-Preview-Grant` with every
+   * non-published read, so that the Galley server refuses them (`PREVIEW_ENDED`, see
+   * `isPreviewEnded`) once the link is revoked or expires. Default none.
+   */
+  previewGrant?: string
   /** Silence the warning about a token in browser code. Default `false`. */
   ignoreBrowserTokenWarning?: boolean
 }
@@ -46,6 +53,14 @@ export function resolveConfig(options: ClientConfig): Readonly<ClientConfig> {
   config.perspective = validatePerspective(config.perspective)
   if (config.token !== undefined && (typeof config.token !== 'string' || config.token === '')) {
     throw new TypeError('createClient: `token` must be a non-empty string when given.')
+  }
+  if (
+    config.previewGrant !== undefined &&
+    (typeof config.previewGrant !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(config.previewGrant))
+  ) {
+    throw new TypeError(
+      'createClient: `previewGrant` must be the grant id of a draft-mode session (1–64 characters of A-Z a-z 0-9 _ -).',
+    )
   }
   if (config.stega?.enabled && !config.stega.studioUrl) {
     throw new TypeError(

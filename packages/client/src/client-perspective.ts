@@ -1,57 +1,37 @@
-/** A release id, as Galley's perspectives stack them: `[A-Za-z0-9_-]{1,64}`. */
+import { parsePerspective } from '@galley/perspectives'
+
+/** A release id, as Galley's perspectives stack them: `[A-Za-z0-9_-]{1,64}`, not a name. */
 export type ReleaseId = string & {}
 
 /**
  * What a read resolves documents to: `published` (the default), `drafts` (draft over
- * published), `raw` (every variant as its own row), or a stack tried in order, e.g.
- * `['spring', 'drafts', 'published']`.
+ * published), `raw` (every variant as its own row), or a stack tried in order, as a
+ * comma-joined string (`'spring,drafts'`) or a list (`['spring', 'drafts', 'published']`).
  */
 export type ClientPerspective =
-  'published' | 'drafts' | 'raw' | readonly ('published' | 'drafts' | ReleaseId)[]
-
-const NAMES = ['published', 'drafts', 'raw'] as const
-const RELEASE_ID = /^[A-Za-z0-9_-]{1,64}$/
-const MAX_LAYERS = 10
+  'published' | 'drafts' | 'raw' | (string & {}) | readonly ('published' | 'drafts' | ReleaseId)[]
 
 /**
- * Checks a perspective and returns it, or throws a `TypeError` that names the valid values.
+ * Checks a perspective with the parser every Galley package shares (`@galley/perspectives`:
+ * exact spellings only, nothing trimmed or case-folded) and returns its canonical spelling,
+ * or throws a `TypeError` that says what to send.
  *
  * @example
- * validatePerspective(['spring', 'drafts']) // ok
- * validatePerspective('draft') // TypeError: Invalid perspective "draft": use 'published', …
+ * validatePerspective(['spring', 'drafts']) // 'spring,drafts'
+ * validatePerspective('draft') // TypeError: Invalid perspective "draft": … 'published', 'drafts', 'raw' …
  */
 export function validatePerspective(perspective: unknown): ClientPerspective {
-  if (typeof perspective === 'string') {
-    if ((NAMES as readonly string[]).includes(perspective)) return perspective as ClientPerspective
-    const hint = perspective.includes(',')
-      ? ` A stacked perspective is an array: ${JSON.stringify(perspective.split(',').map((s) => s.trim()))}.`
-      : ''
-    throw new TypeError(invalid(perspective) + hint)
-  }
-  if (Array.isArray(perspective)) {
-    const ok =
-      perspective.length > 0 &&
-      perspective.length <= MAX_LAYERS &&
-      perspective.every((p) => typeof p === 'string' && p !== 'raw' && RELEASE_ID.test(p))
-    if (ok) return Object.freeze([...perspective]) as ClientPerspective
-  }
-  throw new TypeError(invalid(perspective))
+  const parsed = parsePerspective(perspective)
+  if (!parsed.ok) throw new TypeError(parsed.message)
+  return parsed.value.canonical
 }
 
-/** The query-string form: the name, or the stack comma-separated. */
+/** The query-string form: the canonical spelling. */
 export function serializePerspective(perspective: ClientPerspective): string {
-  return typeof perspective === 'string' ? perspective : perspective.join(',')
+  return validatePerspective(perspective) as string
 }
 
 /** Whether a perspective reads only published content (and so may use the CDN). */
 export function isPublishedPerspective(perspective: ClientPerspective): boolean {
   return serializePerspective(perspective) === 'published'
-}
-
-function invalid(value: unknown): string {
-  return (
-    `Invalid perspective ${JSON.stringify(value)?.slice(0, 80)}: use 'published', 'drafts', 'raw', ` +
-    `or a non-empty array (at most ${MAX_LAYERS}) of release ids and 'drafts'/'published', ` +
-    `e.g. ['spring', 'drafts', 'published'].`
-  )
 }

@@ -106,11 +106,11 @@ describe('createClient reads', () => {
     expect(api.requests[0].query.get('perspective')).toBe('published')
   })
 
-  it('serialises a stacked perspective comma-separated', async () => {
+  it('sends a stacked perspective in its canonical spelling', async () => {
     await createClient({ url: api.url, token: TOKEN }).find('posts', {
       perspective: ['spring', 'drafts', 'published'],
     })
-    expect(api.requests[0].query.get('perspective')).toBe('spring,drafts,published')
+    expect(api.requests[0].query.get('perspective')).toBe('spring,drafts')
   })
 
   it('findById and findGlobal use their routes', async () => {
@@ -234,7 +234,7 @@ describe('createClient configuration', () => {
     expect(() => client.withConfig({ perspective: [] as never })).toThrow(
       /'published', 'drafts', 'raw'/,
     )
-    await expect(client.find('posts', { perspective: 'preview' as never })).rejects.toThrow(
+    await expect(client.find('posts', { perspective: 'Drafts' as never })).rejects.toThrow(
       TypeError,
     )
   })
@@ -315,10 +315,11 @@ describe('validatePreviewSecret', () => {
     })
   })
 
-  it('needs a token', async () => {
-    await expect(createClient({ url: api.url }).validatePreviewSecret('s')).rejects.toThrow(
-      /needs a token/,
-    )
+  it('needs a token, and says so with a code the enable route can name', async () => {
+    await expect(createClient({ url: api.url }).validatePreviewSecret('s')).rejects.toMatchObject({
+      code: 'TOKEN_MISSING',
+      message: expect.stringMatching(/needs a token/),
+    })
     expect(api.requests).toHaveLength(0)
   })
 })

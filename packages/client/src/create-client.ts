@@ -57,6 +57,20 @@ export interface PreviewSecretAnswer {
   perspective?: string | readonly string[] | null
   /** ISO 8601. */
   expiresAt?: string | null
+  /** The grant's id: reads for the preview session send it back as `previewGrant`. */
+  grant?: string | null
+}
+
+/** The request header that carries {@link ClientConfig.previewGrant}. */
+export const PREVIEW_GRANT_HEADER = 'Galley-Preview-Grant'
+
+/**
+ * Whether an error says that the preview session's grant was revoked or has expired: show
+ * published content (and clear the draft-mode cookie) instead of an error page.
+ * @example catch (e) { if (isPreviewEnded(e)) return renderPublished() }
+ */
+export function isPreviewEnded(error: unknown): boolean {
+  return error instanceof GalleyClientError && error.code === 'PREVIEW_ENDED'
 }
 
 /** Maps collection (or global) slugs to document types. */
@@ -135,6 +149,13 @@ export function createClient<
         })
       : value
 
+  // A preview session's reads name its grant, so the server can end them when it is revoked.
+  const grantHeaders: Record<string, string> | undefined = config.previewGrant
+    ? { [PREVIEW_GRANT_HEADER]: config.previewGrant }
+    : undefined
+  const readInit = (perspective: ClientPerspective): RequestInit | undefined =>
+    grantHeaders && !isPublishedPerspective(perspective) ? { headers: grantHeaders } : undefined
+
   function readParams(perspective: ClientPerspective, depth: number | undefined): URLSearchParams {
     const params = new URLSearchParams()
     params.set('perspective', serializePerspective(perspective))
@@ -145,7 +166,14 @@ export function createClient<
   return {
     config: () => config,
 
-    fetch: (path, init) => request(config.url, path, init),
+    fetch: (path, init) =>
+      request(
+        config.url,
+        path,
+        grantHeaders
+          ? { ...init, headers: { ...grantHeaders, ...headersObject(init?.headers) } }
+          : init,
+      ),
 
     async find(collection, opts = {}) {
       const perspective = pick(opts.perspective, config.perspective)
@@ -161,6 +189,7 @@ export function createClient<
       const page = await request<PaginatedDocs<Collections[typeof collection] & DocumentMeta>>(
         readBase(perspective),
         `/api/${checkSlug(collection, 'collection')}?${params}`,
+        readInit(perspective),
       )
       return {
         ...page,
@@ -176,6 +205,7 @@ export function createClient<
       const doc = await request<Collections[typeof collection] & DocumentMeta>(
         readBase(perspective),
         `${path}?${readParams(perspective, opts.depth)}`,
+        readInit(perspective),
       )
       return withStega(doc, perspective, { kind: 'collection', collection, id })
     },
@@ -185,6 +215,7 @@ export function createClient<
       const data = await request<Globals[typeof slug]>(
         readBase(perspective),
         `/api/globals/${checkSlug(slug, 'global slug')}?${readParams(perspective, opts.depth)}`,
+        readInit(perspective),
       )
       return withStega(data, perspective, { kind: 'global', slug })
     },
@@ -193,8 +224,10 @@ export function createClient<
 
     async validatePreviewSecret(secret) {
       if (!config.token) {
-        throw new TypeError(
-          'validatePreviewSecret needs a token: create the client with a server-side token that may validate preview secrets.',
+        throw new GalleyClientError(
+          'TOKEN_MISSING',
+          0,
+          'validatePreviewSecret needs a token: create the client with a server-side token with the read:drafts scope.',
         )
       }
       if (typeof secret !== 'string' || secret === '') return { isValid: false }
@@ -222,8 +255,17 @@ export function createClient<
   }
 }
 
-function pick(perspective: ClientPerspective | undefined, fallback: ClientPerspective | undefined) {
+function pick(
+  perspective: ClientPerspective | undefined,
+  fallback: ClientPerspective | undefined,
+): ClientPerspective {
   return perspective === undefined ? (fallback ?? 'published') : validatePerspective(perspective)
+}
+
+function headersObject(init: HeadersInit | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  new Headers(init).forEach((value, name) => (out[name] = value))
+  return out
 }
 
 function checkSlug(value: string, what: string): string {

@@ -1,4 +1,4 @@
-export { createClient } from './create-client'
+export { createClient, isPreviewEnded, PREVIEW_GRANT_HEADER } from './create-client'
 export type { ClientConfig } from './client-config'
 export type {
   DocumentMeta,

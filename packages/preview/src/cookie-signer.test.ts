@@ -1,4 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { previewCanonical, spellingArb } from '../../perspectives/test/spellings'
 import { KEY_A, KEY_B } from '../test/fake-validation-client'
 import { decodeBase64url, encodeBase64url } from './base64url'
 import { constantTimeEqual, createCookieSigner } from './cookie-signer'
@@ -7,15 +9,65 @@ const NAME = '__galley_draft'
 const inAnHour = () => new Date(Date.now() + 3600_000)
 
 describe('createCookieSigner', () => {
-  it('round-trips perspective and expiry', async () => {
+  it('round-trips perspective, expiry and grant', async () => {
     const signer = createCookieSigner(KEY_A)
     const expiresAt = inAnHour()
-    const value = await signer.sign(NAME, { perspective: ['spring', 'drafts'], expiresAt })
+    const value = await signer.sign(NAME, {
+      perspective: 'spring,drafts',
+      expiresAt,
+      grant: '01jgrant',
+    })
     expect(value).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/)
     expect(await signer.verify(NAME, value)).toEqual({
-      perspective: ['spring', 'drafts'],
+      perspective: 'spring,drafts',
       expiresAt,
+      grant: '01jgrant',
     })
+    const noGrant = await signer.sign(NAME, { perspective: 'drafts', expiresAt })
+    expect(await signer.verify(NAME, noGrant)).toEqual({
+      perspective: 'drafts',
+      expiresAt,
+      grant: null,
+    })
+  })
+
+  it('signs only canonical preview perspectives', async () => {
+    const signer = createCookieSigner(KEY_A)
+    for (const perspective of ['raw', ' drafts', 'DRAFTS', 'spring,drafts,published'])
+      await expect(signer.sign(NAME, { perspective, expiresAt: inAnHour() })).rejects.toThrow(
+        TypeError,
+      )
+  })
+
+  it('property: a cookie signed with the real key verifies only with a canonical, non-raw perspective', async () => {
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(KEY_A),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    )
+    const signer = createCookieSigner(KEY_A)
+    await fc.assert(
+      fc.asyncProperty(spellingArb, async (s) => {
+        const body = encodeBase64url(
+          new TextEncoder().encode(JSON.stringify({ p: s.input, e: Date.now() + 3600_000 })),
+        )
+        const mac = await crypto.subtle.sign(
+          'HMAC',
+          key,
+          new TextEncoder().encode(`${NAME}=v1.${body}`),
+        )
+        const verified = await signer.verify(
+          NAME,
+          `v1.${body}.${encodeBase64url(new Uint8Array(mac))}`,
+        )
+        const canonical = previewCanonical(s)
+        // The canonical string itself, never another spelling of it.
+        expect(verified?.perspective ?? null, s.how).toBe(s.input === canonical ? canonical : null)
+      }),
+      { numRuns: 500 },
+    )
   })
 
   it('rejects an altered payload or signature', async () => {

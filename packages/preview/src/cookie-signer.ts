@@ -1,14 +1,16 @@
 import { decodeBase64url, encodeBase64url } from './base64url'
-import {
-  parsePreviewPerspective,
-  serializePreviewPerspective,
-  type PreviewPerspective,
-} from './preview-perspective'
+import { parsePreviewPerspective, type PreviewPerspective } from './preview-perspective'
 
 /** What the draft-mode cookie carries. */
 export interface DraftCookiePayload {
   perspective: PreviewPerspective
   expiresAt: Date
+  /**
+   * The id of the preview grant (secret or shared link) the session was made from, sent back
+   * to the Galley server with every preview read so that revoking the grant ends the session.
+   * Null (or left out when signing) for a server that names no grant.
+   */
+  grant?: string | null
 }
 
 /** Signs and verifies draft-mode cookie values. */
@@ -57,11 +59,18 @@ export function createCookieSigner(secret: CookieSecret): CookieSigner {
 
   return {
     async sign(name, payload) {
+      if (payload.grant != null && !isGrantId(payload.grant))
+        throw new TypeError('A preview grant id is 1–64 characters of A-Z a-z 0-9 _ -.')
+      if (parsePreviewPerspective(payload.perspective) !== payload.perspective)
+        throw new TypeError(
+          `Sign only a canonical preview perspective such as 'drafts' or 'spring,drafts', not ${JSON.stringify(payload.perspective)}.`,
+        )
       const body = encodeBase64url(
         encoder.encode(
           JSON.stringify({
-            p: serializePreviewPerspective(payload.perspective),
+            p: payload.perspective,
             e: payload.expiresAt.getTime(),
+            ...(payload.grant == null ? {} : { g: payload.grant }),
           }),
         ),
       )
@@ -95,13 +104,19 @@ export function createCookieSigner(secret: CookieSecret): CookieSigner {
         return null
       }
       if (typeof data !== 'object' || data === null) return null
-      const { p, e } = data as { p?: unknown; e?: unknown }
+      const { p, e, g } = data as { p?: unknown; e?: unknown; g?: unknown }
       if (typeof e !== 'number' || !Number.isFinite(e) || e <= Date.now()) return null
-      const perspective = parsePreviewPerspective(p)
-      if (!perspective) return null
-      return { perspective, expiresAt: new Date(e) }
+      // Only the canonical spelling: a value that merely parses is not what we signed.
+      if (typeof p !== 'string' || parsePreviewPerspective(p) !== p) return null
+      if (g !== undefined && !isGrantId(g)) return null
+      return { perspective: p, expiresAt: new Date(e), grant: g ?? null }
     },
   }
+}
+
+/** What a grant id looks like: the server's document ids. */
+export function isGrantId(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(value)
 }
 
 /** Compares two byte strings in time that depends only on their length. */

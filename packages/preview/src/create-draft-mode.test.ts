@@ -1,9 +1,12 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { previewCanonical, spellingArb } from '../../perspectives/test/spellings'
 import { fakeValidationClient, inSeconds, KEY_A, KEY_B } from '../test/fake-validation-client'
 import { createCookieSigner } from './cookie-signer'
 import { createDraftMode, type ResolvePathParams } from './create-draft-mode'
 
 const SITE = 'https://site.test'
+const SILENT = { warn() {}, error() {} }
 const SECRET = 'VERY-SECRET-VALUE-123'
 
 function setup(extra: Partial<Parameters<typeof createDraftMode>[0]> = {}) {
@@ -12,7 +15,7 @@ function setup(extra: Partial<Parameters<typeof createDraftMode>[0]> = {}) {
     stacked: { isValid: true, perspective: 'spring,drafts,published', expiresAt: inSeconds(3600) },
     'stale-secret-xyz': { isValid: true, perspective: 'drafts', expiresAt: inSeconds(-5) },
   })
-  const draftMode = createDraftMode({ client, cookieSecret: KEY_A, ...extra })
+  const draftMode = createDraftMode({ client, cookieSecret: KEY_A, logger: SILENT, ...extra })
   return { client, draftMode }
 }
 
@@ -61,7 +64,7 @@ describe('createDraftMode().enable', () => {
     const { draftMode } = setup()
     const res = await draftMode.enable(new Request(enableUrl('stacked')))
     const state = await draftMode.get(new Headers({ cookie: cookieFrom(res) }))
-    expect(state.perspective).toEqual(['spring', 'drafts', 'published'])
+    expect(state.perspective).toBe('spring,drafts')
   })
 
   it.each([
@@ -146,6 +149,54 @@ describe('createDraftMode().enable', () => {
     expect(res.status).toBe(405)
     expect(res.headers.get('allow')).toBe('GET')
     expect(res.headers.getSetCookie()).toEqual([])
+  })
+})
+
+describe('createDraftMode perspectives and grants', () => {
+  it('carries the grant the server named into the state, for the client to send', async () => {
+    const draftMode = createDraftMode({
+      cookieSecret: KEY_A,
+      logger: SILENT,
+      client: fakeValidationClient({
+        g: { isValid: true, perspective: 'drafts', expiresAt: inSeconds(60), grant: '01jgrant' },
+      }),
+    })
+    const res = await draftMode.enable(new Request(enableUrl('g')))
+    expect(await draftMode.get(new Headers({ cookie: cookieFrom(res) }))).toMatchObject({
+      isEnabled: true,
+      grant: '01jgrant',
+    })
+  })
+
+  it('property: a cookie is set only for a canonical, non-raw perspective, and holds exactly that', async () => {
+    await fc.assert(
+      fc.asyncProperty(spellingArb, async (s) => {
+        if (s.input === null) return // no perspective bound: the default
+        const draftMode = createDraftMode({
+          cookieSecret: KEY_A,
+          logger: SILENT,
+          client: {
+            validatePreviewSecret: async () => ({
+              isValid: true,
+              perspective: s.input as string,
+              expiresAt: inSeconds(60),
+            }),
+          },
+        })
+        const res = await draftMode.enable(new Request(enableUrl('s')))
+        const want = previewCanonical(s)
+        if (want === null) {
+          expect(res.status, s.how).toBe(400)
+          expect(res.headers.get('galley-preview-error')).toBe('invalid-perspective')
+          expect(res.headers.getSetCookie(), s.how).toEqual([])
+        } else {
+          expect(res.status, s.how).toBe(307)
+          const state = await draftMode.get(new Headers({ cookie: cookieFrom(res) }))
+          expect(state.perspective, s.how).toBe(want)
+        }
+      }),
+      { numRuns: 500 },
+    )
   })
 })
 
@@ -240,6 +291,7 @@ describe('createDraftMode().get', () => {
       isEnabled: false,
       perspective: 'published',
       expiresAt: null,
+      grant: null,
     })
   })
 

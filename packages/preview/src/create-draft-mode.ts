@@ -6,6 +6,7 @@ import {
   serializeCookie,
 } from './cookie-header'
 import { createCookieSigner, type CookieSecret } from './cookie-signer'
+import { enableFailure, failureOfError, type EnableFailure } from './enable-failure'
 import { PREVIEW_PARAMS, SECRET_PARAMS } from './preview-params'
 import type { PreviewPerspective } from './preview-perspective'
 import { sanitizeRedirect, withBypassParams } from './sanitize-redirect'
@@ -48,12 +49,22 @@ export interface DraftModeOptions {
    * @example rateLimit: { maxFailures: 10, trustProxy: true }
    */
   rateLimit?: VisitorRateLimit
+  /**
+   * Where refused enables are logged, one line each naming the cause (no token, token
+   * refused, server unreachable, secret unknown or expired, path not found …), never the
+   * secret. Default `console`.
+   */
+  logger?: Pick<Console, 'warn' | 'error'>
 }
 
-/** Whether a request is in draft mode, and with which perspective. */
+/**
+ * Whether a request is in draft mode, with which perspective, and the grant to pass to the
+ * client as `previewGrant` (so that revoking the link ends the session; null when the
+ * Galley server named none).
+ */
 export type DraftModeState =
-  | { isEnabled: true; perspective: PreviewPerspective; expiresAt: Date }
-  | { isEnabled: false; perspective: 'published'; expiresAt: null }
+  | { isEnabled: true; perspective: PreviewPerspective; expiresAt: Date; grant: string | null }
+  | { isEnabled: false; perspective: 'published'; expiresAt: null; grant: null }
 
 /** Draft-mode endpoints and the per-request check, on Web `Request`/`Response`. */
 export interface DraftMode {
@@ -64,6 +75,11 @@ export interface DraftMode {
   disable(request: Request): Promise<Response>
   /** Reads the cookie, checking its signature and expiry; never throws. */
   get(request: Request | Headers): Promise<DraftModeState>
+  /**
+   * `Set-Cookie` values that end draft mode (the plain and the partitioned cookie), for a
+   * response sent after a read failed with `PREVIEW_ENDED` (see {@link isPreviewEnded}).
+   */
+  clearingCookies(): string[]
 }
 
 const DEFAULTS = Object.freeze({ cookieName: '__galley_draft' })
@@ -72,7 +88,18 @@ const DISABLED: DraftModeState = Object.freeze({
   isEnabled: false,
   perspective: 'published',
   expiresAt: null,
+  grant: null,
 })
+
+/**
+ * Whether an error from a preview read says the session's grant was revoked or expired
+ * (`PREVIEW_ENDED` from the Galley server, as `@galley/client` throws it): show published
+ * content and send {@link DraftMode.clearingCookies}.
+ * @example catch (e) { if (isPreviewEnded(e)) return showPublished() }
+ */
+export function isPreviewEnded(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'PREVIEW_ENDED'
+}
 
 /**
  * Creates the draft-mode handlers. Throws at once when `cookieSecret` is weak.
@@ -85,6 +112,7 @@ const DISABLED: DraftModeState = Object.freeze({
  */
 export function createDraftMode(options: DraftModeOptions): DraftMode {
   const { client, cookieSecret, cookieName, resolvePath, rateLimit } = { ...DEFAULTS, ...options }
+  const logger = options.logger ?? console
   if (!client || typeof client.validatePreviewSecret !== 'function') {
     throw new TypeError(
       'createDraftMode: `client` must have a validatePreviewSecret(secret) method.',
@@ -95,6 +123,21 @@ export function createDraftMode(options: DraftModeOptions): DraftMode {
   }
   const signer = createCookieSigner(cookieSecret)
   const limiter = rateLimit ? createVisitorLimiter(rateLimit) : null
+  const clearingCookies = () => [
+    // Partitioned and unpartitioned cookies live in separate jars: clear both.
+    serializeClearedCookie(cookieName, { partitioned: false }),
+    serializeClearedCookie(cookieName, { partitioned: true }),
+  ]
+  const refuse = (failure: EnableFailure, extra: Record<string, string> = {}): Response => {
+    const detail = failure.detail ? ` (${failure.detail})` : ''
+    logger[failure.level](
+      `[galley preview] enable refused, ${failure.cause}: ${failure.message}${detail}`,
+    )
+    return text(failure.status, failure.message, {
+      'Galley-Preview-Error': failure.cause,
+      ...extra,
+    })
+  }
 
   return {
     cookieName,
@@ -110,7 +153,7 @@ export function createDraftMode(options: DraftModeOptions): DraftMode {
         // Checked and counted with no await in between, so parallel tries cannot slip past.
         const wait = limiter!.retryAfter(visitor)
         if (wait > 0)
-          return text(429, 'Too many wrong preview secrets were tried; wait a while and retry.', {
+          return refuse(enableFailure('rate-limited', 'this visitor'), {
             'Retry-After': String(wait),
           })
         limiter!.fail(visitor)
@@ -120,16 +163,12 @@ export function createDraftMode(options: DraftModeOptions): DraftMode {
         result = await validatePreviewUrl(client, request.url)
         if (result.isValid && visitor !== null) limiter!.forgive(visitor)
       } catch (error) {
-        // Not this visitor's failure: the server was unreachable or limited the frontend.
+        // Not this visitor's failure: the server was unreachable or refused the frontend.
         if (visitor !== null) limiter!.forgive(visitor)
-        // The error may quote the request; the secret must never reach a response.
-        if ((error as { status?: unknown } | null)?.status === 429)
-          return text(429, 'Too many wrong preview secrets were tried; wait a while and retry.', {
-            'Retry-After': '60',
-          })
-        return text(502, 'Could not reach the Galley server to validate the preview secret.')
+        const failure = failureOfError(error)
+        return refuse(failure, failure.cause === 'rate-limited' ? { 'Retry-After': '60' } : {})
       }
-      if (!result.isValid) return text(401, 'Invalid or expired preview secret.')
+      if (!result.isValid) return refuse(enableFailure(result.reason))
 
       const url = new URL(request.url)
       let redirectTo = result.redirectTo
@@ -145,13 +184,18 @@ export function createDraftMode(options: DraftModeOptions): DraftMode {
           perspective: result.perspective,
           searchParams,
         })
-        if (resolved == null) return text(404, 'Not found: nothing to preview at this path.')
+        // The path only, for the log: its query could hold anything.
+        if (resolved == null)
+          return refuse(
+            enableFailure('path-not-found', new URL(pathname, url.origin).pathname.slice(0, 200)),
+          )
         redirectTo = withBypassParams(sanitizeRedirect(resolved, url.origin), url, url.origin)
       }
 
       const value = await signer.sign(cookieName, {
         perspective: result.perspective,
         expiresAt: result.expiresAt,
+        grant: result.grant,
       })
       const headers = new Headers({ Location: redirectTo, 'Cache-Control': 'no-store' })
       headers.append(
@@ -176,9 +220,7 @@ export function createDraftMode(options: DraftModeOptions): DraftMode {
       const url = new URL(request.url)
       const target = url.searchParams.get('redirect')
       const headers = new Headers({ 'Cache-Control': 'no-store' })
-      // Partitioned and unpartitioned cookies live in separate jars: clear both.
-      headers.append('Set-Cookie', serializeClearedCookie(cookieName, { partitioned: false }))
-      headers.append('Set-Cookie', serializeClearedCookie(cookieName, { partitioned: true }))
+      for (const cookie of clearingCookies()) headers.append('Set-Cookie', cookie)
       if (target !== null) {
         headers.set('Location', sanitizeRedirect(target, url.origin))
         return new Response(null, { status: 303, headers })
@@ -191,10 +233,18 @@ export function createDraftMode(options: DraftModeOptions): DraftMode {
       const headers = request instanceof Headers ? request : request.headers
       for (const value of readCookieValues(headers.get('cookie'), cookieName)) {
         const payload = await signer.verify(cookieName, value).catch(() => null)
-        if (payload) return { isEnabled: true, ...payload }
+        if (payload)
+          return {
+            isEnabled: true,
+            perspective: payload.perspective,
+            expiresAt: payload.expiresAt,
+            grant: payload.grant ?? null,
+          }
       }
       return DISABLED
     },
+
+    clearingCookies,
   }
 }
 

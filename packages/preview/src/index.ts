@@ -1,5 +1,9 @@
 export { BYPASS_PARAMS, PREVIEW_PARAMS, SECRET_PARAMS } from './preview-params'
-export { parsePreviewPerspective, serializePreviewPerspective } from './preview-perspective'
+export {
+  parsePreviewPerspective,
+  previewPerspectiveProblem,
+  serializePreviewPerspective,
+} from './preview-perspective'
 export type { PreviewPerspective } from './preview-perspective'
 export { sanitizeRedirect } from './sanitize-redirect'
 export { validatePreviewUrl } from './validate-preview-url'
@@ -9,9 +13,10 @@ export type {
   PreviewUrlValidation,
   PreviewValidationClient,
 } from './validate-preview-url'
-export { constantTimeEqual, createCookieSigner } from './cookie-signer'
+export { constantTimeEqual, createCookieSigner, isGrantId } from './cookie-signer'
 export type { CookieSecret, CookieSigner, DraftCookiePayload } from './cookie-signer'
-export { createDraftMode } from './create-draft-mode'
+export { createDraftMode, isPreviewEnded } from './create-draft-mode'
+export type { EnableFailureCause } from './enable-failure'
 export type {
   DraftMode,
   DraftModeOptions,

@@ -1,29 +1,28 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parsePreviewPerspective, serializePreviewPerspective } from './preview-perspective'
+import { previewCanonical, spellingArb } from '../../perspectives/test/spellings'
+import { parsePreviewPerspective, previewPerspectiveProblem } from './preview-perspective'
 
 describe('parsePreviewPerspective', () => {
-  it('reads built-in names as strings', () => {
+  it('answers the canonical spelling', () => {
     expect(parsePreviewPerspective('drafts')).toBe('drafts')
-    expect(parsePreviewPerspective('published')).toBe('published')
-    expect(parsePreviewPerspective(['raw'])).toBe('raw')
+    expect(parsePreviewPerspective(['published'])).toBe('published')
+    expect(parsePreviewPerspective(['spring', 'drafts', 'published'])).toBe('spring,drafts')
+    expect(parsePreviewPerspective('spring')).toBe('spring')
   })
 
-  it('reads stacks from comma-separated strings and arrays', () => {
-    expect(parsePreviewPerspective('spring, drafts,published')).toEqual([
-      'spring',
-      'drafts',
-      'published',
-    ])
-    expect(parsePreviewPerspective(['r01abc', 'drafts'])).toEqual(['r01abc', 'drafts'])
-    expect(parsePreviewPerspective('spring')).toEqual(['spring'])
-  })
-
-  it('refuses malformed values', () => {
+  it('refuses raw in every form and anything not spelled exactly', () => {
     for (const bad of [
+      'raw',
+      ' raw',
+      'raw ',
+      ['raw'],
+      'RAW',
       '',
       ',',
       'a,,b',
       'raw,drafts',
+      'spring, drafts',
       'has space',
       'a;b',
       '../x',
@@ -33,14 +32,18 @@ describe('parsePreviewPerspective', () => {
       null,
       7,
     ]) {
-      expect(parsePreviewPerspective(bad)).toBeNull()
+      expect(parsePreviewPerspective(bad), JSON.stringify(bad)).toBeNull()
     }
     expect(parsePreviewPerspective(Array(11).fill('r1'))).toBeNull()
+    expect(previewPerspectiveProblem('raw')).toMatch(/never 'raw'/)
   })
 
-  it('round-trips through the serialised form', () => {
-    for (const p of ['drafts', ['spring', 'drafts', 'published']] as const) {
-      expect(parsePreviewPerspective(serializePreviewPerspective(p))).toEqual(p)
-    }
+  it('property: agrees with the shared spellings, raw never', () => {
+    fc.assert(
+      fc.property(spellingArb, (s) => {
+        expect(parsePreviewPerspective(s.input), s.how).toBe(previewCanonical(s))
+      }),
+      { numRuns: 2000 },
+    )
   })
 })

@@ -33,6 +33,9 @@ describe('preview secrets', () => {
       url,
     )
     expect(seen).toBe('a b&c')
-    expect(result).toMatchObject({ redirectTo: '/blog/x?y=1', perspective: ['spring', 'drafts'] })
+    expect(result).toMatchObject({ redirectTo: '/blog/x?y=1', perspective: 'spring,drafts' })
+    expect(() =>
+      buildPreviewUrl({ enableUrl: 'https://site.test/e', secret: 's', perspective: 'raw' }),
+    ).toThrow(/never 'raw'/)
   })
 })

@@ -1,6 +1,6 @@
 import { encodeBase64url } from './base64url'
 import { PREVIEW_PARAMS } from './preview-params'
-import { serializePreviewPerspective, type PreviewPerspective } from './preview-perspective'
+import { parsePreviewPerspective, previewPerspectiveProblem } from './preview-perspective'
 
 /**
  * A fresh preview secret: 32 bytes from WebCrypto as base64url (43 characters). Store only its
@@ -31,7 +31,8 @@ export interface PreviewUrlParts {
   secret: string
   /** The page to land on, e.g. `/blog/hello`. */
   pathname?: string
-  perspective?: PreviewPerspective
+  /** A preview perspective as a string or list; the URL gets its canonical spelling. */
+  perspective?: string | readonly string[]
 }
 
 /**
@@ -44,8 +45,10 @@ export function buildPreviewUrl(parts: PreviewUrlParts): string {
   const url = new URL(parts.enableUrl)
   url.searchParams.set(PREVIEW_PARAMS.secret, parts.secret)
   if (parts.pathname) url.searchParams.set(PREVIEW_PARAMS.pathname, parts.pathname)
-  if (parts.perspective) {
-    url.searchParams.set(PREVIEW_PARAMS.perspective, serializePreviewPerspective(parts.perspective))
+  if (parts.perspective !== undefined) {
+    const perspective = parsePreviewPerspective(parts.perspective)
+    if (perspective === null) throw new TypeError(previewPerspectiveProblem(parts.perspective)!)
+    url.searchParams.set(PREVIEW_PARAMS.perspective, perspective)
   }
   return url.href
 }

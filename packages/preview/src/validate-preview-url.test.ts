@@ -1,4 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { previewCanonical, spellingArb } from '../../perspectives/test/spellings'
 import { fakeValidationClient, inSeconds } from '../test/fake-validation-client'
 import { validatePreviewUrl } from './validate-preview-url'
 
@@ -7,7 +9,9 @@ const ENABLE = 'https://site.test/api/draft-mode/enable'
 describe('validatePreviewUrl', () => {
   it('answers the sanitised path and the server-bound perspective for a good secret', async () => {
     const expiresAt = inSeconds(3600)
-    const client = fakeValidationClient({ s1: { isValid: true, perspective: 'drafts', expiresAt } })
+    const client = fakeValidationClient({
+      s1: { isValid: true, perspective: 'drafts', expiresAt, grant: '01jgrant' },
+    })
     const result = await validatePreviewUrl(
       client,
       `${ENABLE}?galley-preview-secret=s1&galley-preview-pathname=${encodeURIComponent('/blog/x?a=1')}`,
@@ -17,6 +21,7 @@ describe('validatePreviewUrl', () => {
       redirectTo: '/blog/x?a=1',
       perspective: 'drafts',
       expiresAt: new Date(expiresAt),
+      grant: '01jgrant',
     })
     expect(client.calls).toEqual(['s1'])
   })
@@ -54,16 +59,50 @@ describe('validatePreviewUrl', () => {
     })
     const url = (s: string, p: string) =>
       `${ENABLE}?galley-preview-secret=${s}&galley-preview-perspective=${p}`
-    expect((await validatePreviewUrl(client, url('bound', 'raw'))).perspective).toEqual([
-      'spring',
-      'drafts',
-      'published',
-    ])
-    expect((await validatePreviewUrl(client, url('unbound', 'autumn,drafts'))).perspective).toEqual(
-      ['autumn', 'drafts'],
+    expect((await validatePreviewUrl(client, url('bound', 'raw'))).perspective).toBe(
+      'spring,drafts',
     )
-    expect((await validatePreviewUrl(client, url('unbound', 'bad value'))).perspective).toBe(
-      'drafts',
+    expect((await validatePreviewUrl(client, url('unbound', 'autumn,drafts'))).perspective).toBe(
+      'autumn,drafts',
+    )
+    expect(
+      (await validatePreviewUrl(client, `${ENABLE}?galley-preview-secret=unbound`)).perspective,
+    ).toBe('drafts')
+    for (const bad of ['bad value', 'raw', '%20drafts', 'DRAFTS'])
+      expect(await validatePreviewUrl(client, url('unbound', bad))).toMatchObject({
+        isValid: false,
+        reason: 'invalid-perspective',
+      })
+  })
+
+  it('refuses a malformed grant in the answer', async () => {
+    const client = fakeValidationClient({
+      s: { isValid: true, perspective: 'drafts', expiresAt: inSeconds(60), grant: 'a b' },
+    })
+    expect(await validatePreviewUrl(client, `${ENABLE}?galley-preview-secret=s`)).toMatchObject({
+      isValid: false,
+      reason: 'invalid-answer',
+    })
+  })
+
+  it('property: the perspective a server answers is taken in its canonical spelling, or refused', async () => {
+    await fc.assert(
+      fc.asyncProperty(spellingArb, async (s) => {
+        if (s.input === null) return // no perspective bound: the default
+        const client = {
+          validatePreviewSecret: async () => ({
+            isValid: true,
+            perspective: s.input as string,
+            expiresAt: inSeconds(60),
+          }),
+        }
+        const result = await validatePreviewUrl(client, `${ENABLE}?galley-preview-secret=s`)
+        const want = previewCanonical(s)
+        if (want === null)
+          expect(result, s.how).toMatchObject({ isValid: false, reason: 'invalid-perspective' })
+        else expect(result, s.how).toMatchObject({ isValid: true, perspective: want })
+      }),
+      { numRuns: 1000 },
     )
   })
 

@@ -1,3 +1,4 @@
+import { isGrantId } from './cookie-signer'
 import { PREVIEW_PARAMS } from './preview-params'
 import { parsePreviewPerspective, type PreviewPerspective } from './preview-perspective'
 import { sanitizeRedirect, withBypassParams } from './sanitize-redirect'
@@ -9,6 +10,11 @@ export interface PreviewSecretValidation {
   perspective?: string | readonly string[] | null
   /** ISO 8601 time after which the secret (and so the draft-mode cookie) is dead. */
   expiresAt?: string | null
+  /**
+   * The id of the grant (secret or shared link) behind the session; reads for the session
+   * send it back so the server can end them when the grant is revoked. Absent: no such check.
+   */
+  grant?: string | null
 }
 
 /**
@@ -25,8 +31,14 @@ export interface PreviewValidationClient {
   validatePreviewSecret(secret: string): Promise<PreviewSecretValidation>
 }
 
-/** Why a preview URL was refused; safe to log (it never contains the secret). */
-export type PreviewUrlRejection = 'missing-secret' | 'invalid-secret' | 'expired-secret'
+/**
+ * Why a preview URL was refused; safe to log (it never contains the secret).
+ * `invalid-perspective`: the server's answer, or the URL's `galley-preview-perspective`, is
+ * not a preview perspective in its one canonical spelling (e.g. `raw`, `' drafts'`);
+ * `invalid-answer`: the server's answer names a malformed grant.
+ */
+export type PreviewUrlRejection =
+  'missing-secret' | 'invalid-secret' | 'expired-secret' | 'invalid-perspective' | 'invalid-answer'
 
 /** The outcome of {@link validatePreviewUrl}. */
 export type PreviewUrlValidation =
@@ -36,6 +48,8 @@ export type PreviewUrlValidation =
       redirectTo: string
       perspective: PreviewPerspective
       expiresAt: Date
+      /** The grant to send with the session's reads, or null when the server named none. */
+      grant: string | null
     }
   | {
       isValid: false
@@ -49,8 +63,10 @@ const DEFAULT_PERSPECTIVE: PreviewPerspective = 'drafts'
 /**
  * Checks a preview URL's `galley-preview-secret` with the Galley server and works out where
  * to send the editor. The perspective the server bound to the secret wins over the URL's
- * `galley-preview-perspective`, which is only a fallback (then `drafts`). Errors reaching the
- * server (network, a rejected frontend token) are thrown, not reported as an invalid secret.
+ * `galley-preview-perspective`, which is only a fallback (then `drafts`); either must be a
+ * preview perspective in its canonical spelling (never `raw`), else the URL is refused.
+ * Errors reaching the server (network, a rejected frontend token) are thrown, not reported
+ * as an invalid secret.
  *
  * @example
  * const { isValid, redirectTo, perspective } = await validatePreviewUrl(client, request.url)
@@ -73,10 +89,14 @@ export async function validatePreviewUrl(
     return rejected('expired-secret')
   }
 
-  const perspective =
-    parsePreviewPerspective(answer.perspective) ??
-    parsePreviewPerspective(parsed.searchParams.get(PREVIEW_PARAMS.perspective)) ??
-    DEFAULT_PERSPECTIVE
+  // What the server bound to the secret wins; a spelling it should never send is refused,
+  // not replaced by a guess.
+  const fallback = parsed.searchParams.get(PREVIEW_PARAMS.perspective)
+  const given = answer.perspective ?? fallback
+  const perspective = given == null ? DEFAULT_PERSPECTIVE : parsePreviewPerspective(given)
+  if (perspective === null) return rejected('invalid-perspective')
+  const grant = answer.grant ?? null
+  if (grant !== null && !isGrantId(grant)) return rejected('invalid-answer')
 
   const path = sanitizeRedirect(
     parsed.searchParams.get(PREVIEW_PARAMS.pathname) ?? '/',
@@ -87,6 +107,7 @@ export async function validatePreviewUrl(
     redirectTo: withBypassParams(path, parsed, parsed.origin),
     perspective,
     expiresAt,
+    grant,
   }
 }
 

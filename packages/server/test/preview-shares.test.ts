@@ -21,8 +21,9 @@ for (const store of STORES) {
       blog.req('POST', '/api/preview/shares', { token, body })
     const validate = (secret: string) =>
       blog.req('POST', '/api/preview/validate', { token: blog.tokens.drafts, body: { secret } })
+    // Shares made with the write token: its own list shows them.
     const list = async () =>
-      (await blog.req('GET', '/api/preview/shares', { token: blog.tokens.drafts })).json
+      (await blog.req('GET', '/api/preview/shares', { token: blog.tokens.write })).json
         .shares as any[]
 
     it('need a user or token that may read drafts, for every route', async () => {
@@ -56,7 +57,7 @@ for (const store of STORES) {
         expiresAt: null,
         lastUsedAt: null,
       })
-      const listed = await blog.req('GET', '/api/preview/shares', { token: blog.tokens.drafts })
+      const listed = await blog.req('GET', '/api/preview/shares', { token: blog.tokens.write })
       expect(listed.headers.get('cache-control')).toMatch(/no-store/)
       expect(listed.json.shares).toContainEqual(record)
       const hash = createHash('sha256').update(secret).digest('hex')
@@ -83,9 +84,14 @@ for (const store of STORES) {
     it('end with their expiresAt, and the cookie never outlives the link', async () => {
       const expiresAt = new Date(Date.now() + 10 * 60_000).toISOString()
       const res = await share({ name: 'Ten minutes', perspective: ['spring', 'drafts'], expiresAt })
-      expect(res.json).toMatchObject({ expiresAt, perspective: ['spring', 'drafts'] })
+      expect(res.json).toMatchObject({ expiresAt, perspective: 'spring,drafts' })
       const answer = await validate(res.json.secret)
-      expect(answer.json).toEqual({ isValid: true, perspective: ['spring', 'drafts'], expiresAt })
+      expect(answer.json).toEqual({
+        isValid: true,
+        perspective: 'spring,drafts',
+        expiresAt,
+        grant: res.json.id,
+      })
       shiftClock(10 * 60_000 + 1000)
       expect((await validate(res.json.secret)).json.isValid).toBe(false)
       expect((await list()).some((s) => s.id === res.json.id)).toBe(false)
@@ -130,6 +136,7 @@ for (const store of STORES) {
         isValid: false,
         perspective: null,
         expiresAt: null,
+        grant: null,
       })
       expect((await list()).some((s) => s.id === res.json.id)).toBe(false)
       const again = await blog.req('DELETE', `/api/preview/shares/${res.json.id}`, {
@@ -176,6 +183,63 @@ for (const store of STORES) {
         csrf: editor.csrf,
       })
       expect(any.status).toBe(200)
+    })
+
+    it("list every link for admins, and for anyone else only their own, with no other user's email", async () => {
+      const viewer = await blog.login('viewer@example.com')
+      const editor = await blog.login('editor@example.com')
+      const admin = await blog.login('admin@example.com')
+      const make = (who: { cookie: string; csrf: string }, name: string) =>
+        blog.req('POST', '/api/preview/shares', {
+          cookie: who.cookie,
+          csrf: who.csrf,
+          body: { name },
+        })
+      const viewerLink = (await make(viewer, 'Viewer only')).json
+      const editorLink = (await make(editor, 'Editor only')).json
+      const tokenLink = (await share({ name: 'Token only' }, blog.tokens.drafts)).json
+      const listAs = async (who: { cookie?: string; token?: string }) => {
+        const res = await blog.req('GET', '/api/preview/shares', who)
+        expect(res.status).toBe(200)
+        return res
+      }
+      const ids = (res: { json: { shares: Array<{ id: string }> } }) =>
+        res.json.shares.map((s) => s.id)
+
+      const asViewer = await listAs({ cookie: viewer.cookie })
+      expect(ids(asViewer)).toContain(viewerLink.id)
+      expect(ids(asViewer)).not.toContain(editorLink.id)
+      expect(ids(asViewer)).not.toContain(tokenLink.id)
+      expect(asViewer.text).not.toContain('editor@example.com')
+      expect(asViewer.text).not.toContain('admin@example.com')
+
+      const asEditor = await listAs({ cookie: editor.cookie })
+      expect(ids(asEditor)).toEqual([editorLink.id])
+      expect(asEditor.text).not.toContain('viewer@example.com')
+
+      const asToken = await listAs({ token: blog.tokens.drafts })
+      expect(ids(asToken)).toEqual([tokenLink.id])
+      expect(asToken.text).not.toMatch(/@example\.com/)
+
+      const asAdmin = await listAs({ cookie: admin.cookie })
+      for (const id of [viewerLink.id, editorLink.id, tokenLink.id])
+        expect(ids(asAdmin)).toContain(id)
+      expect(asAdmin.text).toContain('viewer@example.com')
+
+      // An editor may revoke a viewer's link; the answer does not name the viewer.
+      const revoked = await blog.req('DELETE', `/api/preview/shares/${viewerLink.id}`, {
+        cookie: editor.cookie,
+        csrf: editor.csrf,
+      })
+      expect(revoked.status).toBe(200)
+      expect(revoked.json.share).toMatchObject({ id: viewerLink.id, createdBy: null })
+      expect(revoked.text).not.toContain('viewer@example.com')
+      // Its creator, revoking their own, is named.
+      const own = await blog.req('DELETE', `/api/preview/shares/${editorLink.id}`, {
+        cookie: editor.cookie,
+        csrf: editor.csrf,
+      })
+      expect(own.json.share.createdBy).toBe('editor@example.com')
     })
 
     it('ids of plain secrets or unknown ids are 404, and no answer repeats the id', async () => {

@@ -41,6 +41,7 @@ for (const store of STORES) {
         isValid: true,
         perspective: 'drafts',
         expiresAt: expect.any(String),
+        grant: expect.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
       })
     })
 
@@ -53,6 +54,7 @@ for (const store of STORES) {
         isValid: true,
         perspective: 'published',
         expiresAt: res.json.expiresAt,
+        grant: expect.any(String),
       })
     })
 
@@ -70,7 +72,12 @@ for (const store of STORES) {
         if (s === secret) continue
         const res = await validate(s)
         expect(res.status).toBe(200)
-        expect(res.json).toEqual({ isValid: false, perspective: null, expiresAt: null })
+        expect(res.json).toEqual({
+          isValid: false,
+          perspective: null,
+          expiresAt: null,
+          grant: null,
+        })
       }
       expect((await validate(secret)).json.isValid).toBe(true)
     })

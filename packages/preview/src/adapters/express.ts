@@ -37,6 +37,12 @@ export interface ExpressDraftModeHandlers {
   enable: NodeLikeHandler
   disable: NodeLikeHandler
   getDraftMode(req: NodeLikeRequest): Promise<DraftModeState>
+  /**
+   * Clears the draft-mode cookie on `res` (replacing any `Set-Cookie` set so far): call it
+   * when a preview read failed with `PREVIEW_ENDED` (`isPreviewEnded(error)`), then render
+   * published content.
+   */
+  endDraftMode(res: NodeLikeResponse): void
   draftMode: DraftMode
 }
 
@@ -98,5 +104,6 @@ export function createExpressDraftModeHandlers(
     enable: wrap((request) => draftMode.enable(request)),
     disable: wrap((request) => draftMode.disable(request)),
     getDraftMode: (req) => draftMode.get(toWebRequest(req)),
+    endDraftMode: (res) => void res.setHeader('Set-Cookie', draftMode.clearingCookies()),
   }
 }

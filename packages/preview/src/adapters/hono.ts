@@ -16,6 +16,11 @@ export interface HonoDraftModeHandlers {
   /** Sets `c.var.draftMode` for the routes after it. */
   middleware: MiddlewareHandler<{ Variables: DraftModeVariables }>
   getDraftMode(c: Context): Promise<DraftModeState>
+  /**
+   * Clears the draft-mode cookie in the response `c` sends: call it when a preview read failed
+   * with `PREVIEW_ENDED` (`isPreviewEnded(error)`), then render published content.
+   */
+  endDraftMode(c: Context): void
   draftMode: DraftMode
 }
 
@@ -39,5 +44,9 @@ export function createHonoDraftModeHandlers(options: DraftModeOptions): HonoDraf
       await next()
     },
     getDraftMode: (c) => draftMode.get(c.req.raw),
+    endDraftMode: (c) => {
+      for (const cookie of draftMode.clearingCookies())
+        c.header('Set-Cookie', cookie, { append: true })
+    },
   }
 }

@@ -27,7 +27,7 @@ export function previewCollections(): CollectionConfig[] {
         // Hex SHA-256 of the secret; looked up on every validation.
         { name: 'hash', type: 'text', required: true, unique: true, minLength: 64, maxLength: 64 },
         { name: 'kind', type: 'select', options: ['secret', 'share'], required: true, index: true },
-        // Serialised: a name or a comma-separated stack.
+        // The canonical spelling (@galley/perspectives): a name or a comma-joined stack.
         { name: 'perspective', type: 'text', required: true, maxLength: 700 },
         { name: 'singleUse', type: 'checkbox' },
         { name: 'name', type: 'text', maxLength: 100 },
@@ -36,6 +36,8 @@ export function previewCollections(): CollectionConfig[] {
         // Absent only for a shared link that lives until it is revoked.
         { name: 'expiresAt', type: 'date', index: true },
         { name: 'lastUsedAt', type: 'date' },
+        // A used single-use secret: kept, so the session it made stays tied to a live record.
+        { name: 'usedAt', type: 'date' },
       ],
       access: serverOnly,
       versions: { maxPerDoc: 1 },

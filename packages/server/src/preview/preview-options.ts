@@ -15,10 +15,18 @@ export interface PreviewServerOptions {
   maxShareTtlSeconds?: number
   /**
    * How long a draft-mode cookie made from a shared link lives (at most until the link
-   * expires). Revoking a link stops new cookies at once; this bounds the ones already set.
+   * expires). Revoking a link ends the sessions made from it on their next read (their
+   * reads name the link's grant); this bounds the cookie for frontends that send no grant.
    * Default 3600.
    */
   shareCookieTtlSeconds?: number
+  /**
+   * How long a grant found live is trusted without a new look-up when the store cannot tell
+   * whether anything was committed (PostgreSQL, where another server may revoke it).
+   * Revocations through the same server, and every commit on SQLite, take effect at once.
+   * Default 500.
+   */
+  grantCacheMs?: number
   /** How often expired secrets are deleted; 0 turns the sweep off. Default 600000 (10 min). */
   sweepIntervalMs?: number
   /**
@@ -41,6 +49,7 @@ export const PREVIEW_DEFAULTS = Object.freeze({
   maxTtlSeconds: 7 * 24 * 3600,
   maxShareTtlSeconds: 365 * 24 * 3600,
   shareCookieTtlSeconds: 3600,
+  grantCacheMs: 500,
   sweepIntervalMs: 10 * 60_000,
   rateLimit: Object.freeze({ maxFailures: 20, windowMs: 15 * 60_000 }),
 })
@@ -52,6 +61,7 @@ export interface ResolvedPreviewOptions {
   maxTtlSeconds: number
   maxShareTtlSeconds: number
   shareCookieTtlSeconds: number
+  grantCacheMs: number
   sweepIntervalMs: number
   rateLimit: {
     maxFailures: number
@@ -74,6 +84,7 @@ export function resolvePreviewOptions(
     maxTtlSeconds: pick('maxTtlSeconds'),
     maxShareTtlSeconds: pick('maxShareTtlSeconds'),
     shareCookieTtlSeconds: pick('shareCookieTtlSeconds'),
+    grantCacheMs: pick('grantCacheMs'),
     sweepIntervalMs: pick('sweepIntervalMs'),
     rateLimit: {
       maxFailures: o.rateLimit?.maxFailures ?? PREVIEW_DEFAULTS.rateLimit.maxFailures,
@@ -86,6 +97,7 @@ export function resolvePreviewOptions(
     ['maxTtlSeconds', resolved.maxTtlSeconds, 1],
     ['maxShareTtlSeconds', resolved.maxShareTtlSeconds, 1],
     ['shareCookieTtlSeconds', resolved.shareCookieTtlSeconds, 1],
+    ['grantCacheMs', resolved.grantCacheMs, 0],
     ['sweepIntervalMs', resolved.sweepIntervalMs, 0],
     ['rateLimit.maxFailures', resolved.rateLimit.maxFailures, 1],
     ['rateLimit.windowMs', resolved.rateLimit.windowMs, 1],

@@ -1,16 +1,23 @@
-import { Hono, type Context } from 'hono'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import { ForbiddenError, InputError, NotFoundError, isValidId } from '@galley/core'
 import { buildPreviewUrl } from '@galley/preview'
 import { RateLimiter } from '../auth/rate-limiter'
 import { hasRole } from '../auth/roles'
+import { corsPolicy } from '../http/cors'
 import { RateLimitedError, UnauthorizedError } from '../http/http-errors'
 import { readJsonBody } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
 import type { RequestAuth, ServerContext, ServerEnv } from '../server-context'
 import { PREVIEW_SECRETS } from './preview-collection'
+import { PreviewGrants, previewGrantCheck } from './preview-grants'
 import { resolvePreviewOptions, type ResolvedPreviewOptions } from './preview-options'
-import { isWellFormedSecret, PreviewStore, type PreviewCreator } from './preview-store'
+import {
+  isWellFormedSecret,
+  PreviewStore,
+  type PreviewCreator,
+  type PreviewShare,
+} from './preview-store'
 
 /** What {@link createPreviewRoutes} returns. */
 export interface PreviewRoutes {
@@ -19,6 +26,12 @@ export interface PreviewRoutes {
   /** Null when the config did not go through `withAuth` (every route then answers 400). */
   store: PreviewStore | null
   options: ResolvedPreviewOptions
+  /**
+   * Middleware for every `/api/*` request: a request naming a preview grant that no longer
+   * holds (`Galley-Preview-Grant`) gets 403 `PREVIEW_ENDED`. Register it first, before the
+   * response cache.
+   */
+  grantCheck: MiddlewareHandler<ServerEnv>
   /** Delete expired secrets now (the periodic sweep calls this). */
   sweep(): Promise<number>
   /** Stop the periodic sweep. */
@@ -43,7 +56,12 @@ const ShareBody = z
   })
   .strict()
 const MAX_VALIDATE_BODY = 4096
-const INVALID = Object.freeze({ isValid: false, perspective: null, expiresAt: null })
+const INVALID = Object.freeze({
+  isValid: false,
+  perspective: null,
+  expiresAt: null,
+  grant: null,
+})
 
 /**
  * `/api/preview/*`: preview secrets for the Studio and the CLI, named shared links, and the
@@ -61,6 +79,9 @@ export function createPreviewRoutes(ctx: ServerContext): PreviewRoutes {
   const options = resolvePreviewOptions(ctx.options.preview)
   const store = ctx.galley.config.collections.has(PREVIEW_SECRETS)
     ? new PreviewStore(ctx.galley, options)
+    : null
+  const grants = store
+    ? new PreviewGrants(ctx.galley, store, { cacheMs: options.grantCacheMs })
     : null
   const { maxFailures, windowMs, maxTokenFailures } = options.rateLimit
   const failures = {
@@ -127,8 +148,12 @@ export function createPreviewRoutes(ctx: ServerContext): PreviewRoutes {
   app.get('/shares', async (c) => {
     noQuery(c, 'GET /api/preview/shares')
     const previews = need()
-    requireDraftReader(c.get('auth'))
-    return sendPrivate(c, { shares: await previews.listShares() })
+    const auth = requireDraftReader(c.get('auth'))
+    // Admins see every link; anyone else only their own, so no other user's email shows.
+    const shares = hasRole(auth.user, 'admin')
+      ? await previews.listShares()
+      : await previews.listShares({ createdById: auth.user.id })
+    return sendPrivate(c, { shares })
   })
 
   app.delete('/shares/:id', async (c) => {
@@ -142,7 +167,10 @@ export function createPreviewRoutes(ctx: ServerContext): PreviewRoutes {
       throw new ForbiddenError('Only the creator of a shared link or an editor may revoke it.')
     const revoked = await previews.revokeShare(id)
     if (!revoked) throw new NotFoundError('No live shared preview link has that id.')
-    return sendPrivate(c, { revoked: true, share: revoked })
+    // An editor revoking someone else's link learns that it went, not who made it.
+    const mayNameCreator = hasRole(auth.user, 'admin') || share.createdById === auth.user.id
+    const answer: PreviewShare = mayNameCreator ? revoked : { ...revoked, createdBy: null }
+    return sendPrivate(c, { revoked: true, share: answer })
   })
 
   app.post('/validate', async (c) => {
@@ -189,6 +217,7 @@ export function createPreviewRoutes(ctx: ServerContext): PreviewRoutes {
       isValid: true,
       perspective: valid.perspective,
       expiresAt: valid.expiresAt,
+      grant: valid.grant,
     })
   })
 
@@ -203,10 +232,15 @@ export function createPreviewRoutes(ctx: ServerContext): PreviewRoutes {
     app,
     store,
     options,
+    grantCheck: previewGrantCheck(
+      grants,
+      corsPolicy(ctx.options.allowOrigins, ctx.options.cacheTagHeader),
+    ),
     sweep,
     close() {
       if (timer) clearInterval(timer)
       timer = undefined
+      grants?.close()
     },
   }
 }

@@ -1,16 +1,10 @@
-import {
-  InputError,
-  NotFoundError,
-  resolvePerspective,
-  type Galley,
-  type GalleyDoc,
-} from '@galley/core'
+import { ConflictError, InputError, NotFoundError, type Galley, type GalleyDoc } from '@galley/core'
 import {
   constantTimeEqual,
   generatePreviewSecret,
   hashPreviewSecret,
   parsePreviewPerspective,
-  serializePreviewPerspective,
+  previewPerspectiveProblem,
   type PreviewPerspective,
 } from '@galley/preview'
 import { PREVIEW_SECRETS } from './preview-collection'
@@ -40,7 +34,15 @@ export interface ValidPreviewSecret {
   perspective: PreviewPerspective
   /** When the draft-mode cookie made from it must die (ISO 8601). */
   expiresAt: string
+  /**
+   * The id of the grant (the secret's or the link's record): preview sessions made from it
+   * send it with their reads and end when it is revoked or expires.
+   */
+  grant: string
 }
+
+/** Whether a preview grant still holds, and until when (ms since epoch; null: until revoked). */
+export type GrantState = { live: true; expiresAtMs: number | null } | { live: false }
 
 /** Limits of a {@link PreviewStore}; the server passes its `preview` options. */
 export interface PreviewStoreLimits {
@@ -55,6 +57,8 @@ type SecretData = {
   kind: 'secret' | 'share'
   perspective: string
   singleUse?: boolean | null
+  /** When a single-use secret was used: it then validates no more, but its session lives on. */
+  usedAt?: string | null
   name?: string | null
   createdBy?: string | null
   createdById?: string | null
@@ -129,7 +133,7 @@ export class PreviewStore {
       data: {
         hash: await hashPreviewSecret(secret),
         kind: 'secret',
-        perspective: serializePreviewPerspective(perspective),
+        perspective,
         singleUse,
         createdBy: input.createdBy.label,
         createdById: input.createdBy.id,
@@ -167,7 +171,7 @@ export class PreviewStore {
       data: {
         hash: await hashPreviewSecret(secret),
         kind: 'share',
-        perspective: serializePreviewPerspective(perspective),
+        perspective,
         name,
         createdBy: input.createdBy.label,
         createdById: input.createdBy.id,
@@ -177,16 +181,33 @@ export class PreviewStore {
     return { secret, share: toShare(doc) }
   }
 
-  /** Live shared links, newest first. */
-  async listShares(): Promise<PreviewShare[]> {
+  /** Live shared links, newest first: all of them, or only those made by `createdById`. */
+  async listShares(filter: { createdById?: string } = {}): Promise<PreviewShare[]> {
     const { docs } = await this.#galley.find({
       collection: PREVIEW_SECRETS,
-      where: { kind: { equals: 'share' } },
+      where:
+        filter.createdById === undefined
+          ? { kind: { equals: 'share' } }
+          : { kind: { equals: 'share' }, createdById: { equals: filter.createdById } },
       sort: '-createdAt',
       limit: 1000,
     })
     const now = Date.now()
     return (docs as SecretDoc[]).filter((d) => !isExpired(d, now)).map(toShare)
+  }
+
+  /**
+   * Whether the grant `id` (a secret's or a shared link's record) still holds: it exists and
+   * has not expired. A used single-use secret still holds: the session it made lives on.
+   */
+  async grantState(id: string): Promise<GrantState> {
+    const doc = (await this.#galley.findById({
+      collection: PREVIEW_SECRETS,
+      id,
+    })) as SecretDoc | null
+    if (!doc || isExpired(doc, Date.now())) return { live: false }
+    const at = doc.expiresAt ? Date.parse(doc.expiresAt) : null
+    return { live: true, expiresAtMs: at }
   }
 
   /** A live shared link with its creator's id (to decide who may revoke), or null. */
@@ -236,8 +257,9 @@ export class PreviewStore {
       await this.#delete(doc.id)
       return null
     }
+    // Stored before perspectives were parsed strictly (e.g. ' raw'): such a record is dead.
     const perspective = parsePreviewPerspective(doc.perspective)
-    if (!perspective) return null
+    if (!perspective || perspective !== doc.perspective) return null
 
     if (doc.kind === 'share') {
       // The write takes the document's lock: a link revoked meanwhile fails here.
@@ -253,18 +275,30 @@ export class PreviewStore {
       }
       const cookieEnd = now + this.#limits.shareCookieTtlSeconds * 1000
       const end = doc.expiresAt ? Math.min(Date.parse(doc.expiresAt), cookieEnd) : cookieEnd
-      return { kind: 'share', perspective, expiresAt: new Date(end).toISOString() }
+      return {
+        kind: 'share',
+        perspective,
+        expiresAt: new Date(end).toISOString(),
+        grant: doc.id,
+      }
     }
     if (doc.singleUse) {
-      // Deleting takes the document's lock; a second validation finds nothing to delete.
+      if (doc.usedAt) return null
+      // Kept (marked used), not deleted: the session it makes is bound to this record. The
+      // write checks the revision read above, so of racing validations exactly one wins.
       try {
-        await this.#galley.delete({ collection: PREVIEW_SECRETS, id: doc.id })
+        await this.#galley.update({
+          collection: PREVIEW_SECRETS,
+          id: doc.id,
+          data: { usedAt: new Date(now).toISOString() },
+          ifRevision: doc._rev,
+        })
       } catch (err) {
-        if (err instanceof NotFoundError) return null
+        if (err instanceof NotFoundError || err instanceof ConflictError) return null
         throw err
       }
     }
-    return { kind: 'secret', perspective, expiresAt: String(doc.expiresAt) }
+    return { kind: 'secret', perspective, expiresAt: String(doc.expiresAt), grant: doc.id }
   }
 
   /** Delete expired secrets and links (at most `max`); returns how many went. */
@@ -293,19 +327,12 @@ export class PreviewStore {
   }
 }
 
+/** The canonical preview perspective of a request body (default `drafts`), or a 400 that says why not. */
 function checkPerspective(input: unknown): PreviewPerspective {
   const value = input === undefined || input === null ? 'drafts' : input
-  resolvePerspective(value) // throws a QueryError that says what is accepted
-  if (value === 'raw')
-    throw new InputError(
-      `A preview shows one version of each document: use 'drafts', 'published' or a release stack, not 'raw'.`,
-    )
-  const parsed = parsePreviewPerspective(value)
-  if (!parsed)
-    throw new InputError(
-      `perspective must be 'drafts', 'published', or a stack of release ids and layers such as ['spring', 'drafts'].`,
-    )
-  return parsed
+  const problem = previewPerspectiveProblem(value)
+  if (problem !== null) throw new InputError(problem)
+  return parsePreviewPerspective(value)!
 }
 
 function isExpired(doc: SecretDoc, now: number): boolean {
@@ -318,7 +345,7 @@ function toShare(doc: SecretDoc): PreviewShare {
   return {
     id: doc.id,
     name: String(doc.name ?? ''),
-    perspective: parsePreviewPerspective(doc.perspective) ?? 'drafts',
+    perspective: doc.perspective,
     createdBy: doc.createdBy ?? null,
     createdAt: doc.createdAt,
     expiresAt: doc.expiresAt ?? null,
