@@ -1,5 +1,5 @@
 export { createSqlStore } from './sql-store'
-export type { SqlStoreOptions, SqlStore, Query } from './sql-store'
+export type { SqlStoreOptions, SqlStore, ExplainOptions, Query } from './sql-store'
 export type { SqlDialect } from './sql-dialect'
 export { literal } from './sql-dialect'
 export { compileWhere } from './compile-where'

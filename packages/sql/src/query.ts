@@ -1,0 +1,18 @@
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
+import type { SqlDialect } from './sql-dialect'
+
+/** Runs one statement (`?` placeholders) and returns its rows. */
+export type Query = <R>(text: string, params: unknown[]) => Promise<R[]>
+
+/** Runs one statement through Kysely (a connection of the pool, or a transaction). */
+export async function all<R>(
+  db: Kysely<any> | Transaction<any>,
+  d: SqlDialect,
+  text: string,
+  params: readonly unknown[],
+): Promise<R[]> {
+  const result = await db.executeQuery<R>(
+    CompiledQuery.raw(d.placeholders(text), params as unknown[]),
+  )
+  return result.rows
+}

@@ -1,0 +1,116 @@
+import type { ResolvedPerspective, ResolvedQuery, SortSpec } from '@galley/core'
+import { compileWhere } from './compile-where'
+import { type KeyedFields, isKeyed, keysOf } from './keyed-fields'
+import { type SqlDialect, literal } from './sql-dialect'
+import { HEADS_WITH_CONTENT, contentOf, limitLiteral } from './statements'
+
+/** A statement and its parameters. */
+export interface Statement {
+  text: string
+  params: unknown[]
+}
+
+/**
+ * The statement for a resolved read: source, filter, order and page, rows `h.*` with their
+ * content as `data`. When neither the filter nor the order reads content, the page is
+ * chosen from the heads alone and only its rows fetch their content: a databases computes
+ * the select list before it sorts, so a lookup matching many documents would otherwise
+ * read every match's content to return twenty.
+ */
+export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFields): Statement {
+  const params: unknown[] = []
+  const scope = { keyed, content: false }
+  const where = compileWhere(q.where, d, params, scope)
+  params.push(q.offset)
+  const page = `LIMIT ${limitLiteral(q.limit)} OFFSET ?`
+  // A single-row lookup needs no sort (SQLite would still build a sorter for it).
+  if (q.single) {
+    const source = resolvedSource(q.perspective, d, q.collection, true)
+    return { text: `SELECT h.* FROM ${source} WHERE ${where} ${page}`, params }
+  }
+  const order = orderBy(q.sort, q.perspective, d, scope)
+  if (scope.content) {
+    const source = resolvedSource(q.perspective, d, q.collection, true)
+    return { text: `SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`, params }
+  }
+  const source = resolvedSource(q.perspective, d, q.collection, false)
+  return {
+    text: `SELECT h.*, ${contentOf('h')} FROM (SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} ${page}) h ORDER BY ${order}`,
+    params,
+  }
+}
+
+/** The statement counting the rows of a resolved read (no order, no page). */
+export function resolvedCount(
+  q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>,
+  d: SqlDialect,
+  keyed: KeyedFields,
+): Statement {
+  const params: unknown[] = []
+  const scope = { keyed, content: false }
+  const where = compileWhere(q.where, d, params, scope)
+  // A count needs the content only when the filter reads a field that is not keyed.
+  const source = resolvedSource(q.perspective, d, q.collection, scope.content)
+  return { text: `SELECT count(*) AS n FROM ${source} WHERE ${where}`, params }
+}
+
+/**
+ * The rows a perspective resolves to, aliased `h`, one per document (every variant for
+ * raw), with their content as `h.data` when `content` is set.
+ */
+function resolvedSource(
+  p: ResolvedPerspective,
+  d: SqlDialect,
+  collection: string,
+  content: boolean,
+): string {
+  // The collection as a literal (see headsOf in statements.ts).
+  const heads = content
+    ? HEADS_WITH_CONTENT(collection)
+    : `SELECT h0.* FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
+  switch (p.kind) {
+    case 'published':
+      return `(${heads} AND h0.variant = 'published') h`
+    case 'drafts':
+      // A literal, so the partial index `WHERE in_drafts = <true>` matches the query.
+      return `(${heads} AND h0.in_drafts = ${d.name === 'postgres' ? 'true' : '1'}) h`
+    case 'raw':
+      return `(${heads}) h`
+    case 'stack': {
+      // Layers are validated release ids and fixed names, so they are written as literals.
+      const rank = p.layers.map((l, i) => `WHEN ${literal(l)} THEN ${i}`).join(' ')
+      const ranked = `SELECT g.*, ROW_NUMBER() OVER (PARTITION BY g.id ORDER BY CASE g.variant ${rank} END) AS layer_rank
+        FROM galley_heads g WHERE g.collection = ${literal(collection)} AND g.variant IN (${p.layers.map(literal).join(', ')})`
+      return `(SELECT h0.*${content ? `, ${contentOf('h0')}` : ''} FROM (${ranked}) h0 WHERE h0.layer_rank = 1) h`
+    }
+  }
+}
+
+/** ORDER BY over `h`; sets `scope.content` when it sorts by a field that is not keyed. */
+function orderBy(
+  sort: SortSpec[],
+  p: ResolvedPerspective,
+  d: SqlDialect,
+  scope: { keyed: KeyedFields; content: boolean },
+): string {
+  const parts = sort.map(({ info, direction }) => {
+    const col =
+      info.column === 'createdAt'
+        ? 'created_at'
+        : info.column === 'updatedAt'
+          ? 'updated_at'
+          : info.column
+    const dir = direction === 'desc' ? 'DESC' : 'ASC'
+    // Columns are never null and hold ASCII (ids, ISO times), so they sort as stored and can use an index.
+    if (col) return `h.${col} ${dir}`
+    const keyed = isKeyed(scope.keyed, info.steps)
+    if (!keyed) scope.content = true
+    let expr = d.extract(keyed ? 'h.keys' : 'h.data', keysOf(info.steps), info.kind)
+    if (info.kind === 'text') expr = d.sortText(expr)
+    // Missing values sort last in both directions, on both stores.
+    return `(CASE WHEN ${expr} IS NULL THEN 1 ELSE 0 END), ${expr} ${dir}`
+  })
+  parts.push('h.id ASC')
+  if (p.kind === 'raw') parts.push('h.variant ASC')
+  return parts.join(', ')
+}

@@ -1,0 +1,47 @@
+import { literal } from './sql-dialect'
+
+/**
+ * Statements on galley_heads name the collection as a literal, never as `?`: the partial
+ * unique indexes say `collection = '<slug>'`, and SQLite plans a statement that compares
+ * `collection` with a parameter again on every run to see whether they apply. The same
+ * goes for `variant`. Both are validated names (and quoted anyway); one statement per
+ * collection and variant.
+ */
+export const headsOf = (collection: string) =>
+  `galley_heads WHERE collection = ${literal(collection)}`
+
+/**
+ * The content of head `alias` is its revision's: one lookup by the revisions' key. A
+ * scalar subquery rather than a join, so the heads always drive the plan (lists walk the
+ * list index, lookups a field index) whatever statistics the planner has.
+ */
+export const contentOf = (alias: string) =>
+  `(SELECT r.data FROM galley_revisions r WHERE r.collection = ${alias}.collection AND r.doc_id = ${alias}.id AND r.id = ${alias}.rev) AS data`
+
+export const HEADS_WITH_CONTENT = (collection: string) =>
+  `SELECT h0.*, ${contentOf('h0')} FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
+
+/** A write's first read: the document's newest revision and revision count, and its heads. */
+export const OPEN_DOCUMENT = (collection: string) =>
+  `SELECT dr.latest AS doc_latest, dr.n AS doc_revisions, h0.*, ${contentOf('h0')}
+   FROM (SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?) dr
+   LEFT JOIN galley_heads h0 ON h0.collection = ${literal(collection)} AND h0.id = ?`
+
+export const COUNT_REVISIONS =
+  'SELECT count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?'
+
+export const LIST_REVISIONS = (limit: number) =>
+  `SELECT * FROM galley_revisions WHERE collection = ? AND doc_id = ? ORDER BY id DESC LIMIT ${limitLiteral(limit)} OFFSET ?`
+
+export const GET_REVISION =
+  'SELECT * FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id = ?'
+
+/**
+ * LIMIT is written as a literal: with `LIMIT ?` SQLite plans the statement again on every
+ * run. Limits are few, so are the statements.
+ */
+export function limitLiteral(limit: number): string {
+  if (!Number.isSafeInteger(limit) || limit < 0)
+    throw new Error(`limit must be a non-negative integer, got ${limit}`)
+  return String(limit)
+}
