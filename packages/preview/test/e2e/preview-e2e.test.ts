@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createHonoDraftModeHandlers, type DraftModeVariables } from '../../src/adapters/hono'
+import { isPreviewEnded } from '../../src/index'
 
 const CHROMIUM = process.env.GALLEY_CHROMIUM ?? '/usr/bin/chromium'
 const ARTIFACTS = join(import.meta.dirname, '../../../../artifacts')
@@ -147,20 +148,32 @@ describe.skipIf(missing)('preview handshake in Chromium', () => {
     )
     app.use('*', draft.middleware)
     app.get('/blog/:slug', async (c) => {
-      const { isEnabled, perspective } = c.get('draftMode')
-      const reader = isEnabled ? client.withConfig({ perspective }) : client
-      const { docs } = await reader.find('posts', {
-        where: { slug: { equals: c.req.param('slug') } },
-      })
+      const { isEnabled, perspective, grant } = c.get('draftMode')
+      const where = { slug: { equals: c.req.param('slug') } }
+      let mode = isEnabled ? `Preview (${perspective})` : 'Published'
+      let docs
+      try {
+        const reader = isEnabled
+          ? client.withConfig({ perspective, previewGrant: grant ?? undefined })
+          : client
+        docs = (await reader.find('posts', { where })).docs
+      } catch (error) {
+        // The link was revoked or expired: published content, and the cookie goes.
+        if (!isPreviewEnded(error)) throw error
+        draft.endDraftMode(c)
+        mode = 'Preview ended'
+        docs = (await client.find('posts', { where })).docs
+      }
+      const previewing = mode.startsWith('Preview (')
       const post = docs[0]
       if (!post) return c.notFound()
       c.header('Cache-Control', isEnabled ? 'private, no-store' : 'public, max-age=60')
       return c.html(
         `<!doctype html><title>${escapeHtml(String(post.title))}</title>` +
           `<body style="font-family: sans-serif; margin: 2rem">` +
-          `<p id="mode">${isEnabled ? `Preview (${escapeHtml(String(perspective))})` : 'Published'}</p>` +
+          `<p id="mode">${escapeHtml(mode)}</p>` +
           `<h1 id="title">${escapeHtml(String(post.title))}</h1>` +
-          (isEnabled
+          (previewing
             ? `<form method="post" action="/api/draft-mode/disable?redirect=${encodeURIComponent(c.req.path)}"><button id="exit">Exit preview</button></form>`
             : '') +
           `</body>`,
@@ -271,6 +284,43 @@ describe.skipIf(missing)('preview handshake in Chromium', () => {
     const direct = await context.newPage()
     await direct.goto(`${site}/blog/hello`)
     expect(await direct.locator('#title').textContent()).toBe(PUBLISHED_TITLE)
+    await context.close()
+  })
+
+  it('revoking a shared link ends the preview it opened on the next page load', async () => {
+    const made = await api.app.request('http://127.0.0.1/api/preview/shares', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Legal review', pathname: '/blog/hello' }),
+    })
+    expect(made.status).toBe(201)
+    const share = (await made.json()) as { id: string; secret: string; previewUrl: string }
+    secrets.push(share.secret)
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(share.previewUrl)
+    expect(page.url()).toBe(`${site}/blog/hello`)
+    expect(await page.locator('#title').textContent()).toBe(DRAFT_TITLE)
+    expect(await page.locator('#mode').textContent()).toBe('Preview (drafts)')
+    // Still previewing on the next load: the cookie and its grant hold.
+    await page.reload()
+    expect(await page.locator('#title').textContent()).toBe(DRAFT_TITLE)
+
+    const revoked = await api.app.request(`http://127.0.0.1/api/preview/shares/${share.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${writeToken}` },
+    })
+    expect(revoked.status).toBe(200)
+    const revokedAt = performance.now()
+    await page.reload()
+    expect(await page.locator('#title').textContent()).toBe(PUBLISHED_TITLE)
+    expect(await page.locator('#mode').textContent()).toBe('Preview ended')
+    expect(performance.now() - revokedAt).toBeLessThan(1000)
+    await page.screenshot({ path: join(ARTIFACTS, 'preview-ended.png') })
+    // The cookie is gone, so the next load is a plain public one.
+    expect(await context.cookies()).toEqual([])
+    await page.reload()
+    expect(await page.locator('#mode').textContent()).toBe('Published')
     await context.close()
   })
 

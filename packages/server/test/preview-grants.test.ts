@@ -1,0 +1,233 @@
+import fc from 'fast-check'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createGalley, type Galley } from '@galley/core'
+import { postgres } from '@galley/storage-postgres'
+import { previewCanonical, spellingArb } from '../../perspectives/test/spellings'
+import { AuthStore, createServer, withAuth, type GalleyServer } from '../src/index'
+import { PreviewStore } from '../src/preview/preview-store'
+import { blogConfig, setupBlog, SECRET, type Blog } from './helpers/blog'
+import { ENABLE_URL, requester, shiftClock, until } from './helpers/preview'
+import { STORES } from './helpers/stores'
+
+const GRANT = 'galley-preview-grant'
+const DRAFTS_READ = '/api/posts?perspective=drafts&limit=50'
+
+for (const store of STORES) {
+  describe.skipIf(store.skip)(`preview grants end their sessions (${store.name})`, () => {
+    let blog: Blog
+    beforeAll(async () => {
+      blog = await setupBlog(store, { preview: { url: ENABLE_URL } })
+    })
+    afterAll(async () => {
+      await blog?.close()
+    })
+    afterEach(() => {
+      vi.useRealTimers()
+    })
+
+    /** A shared link validated as a frontend would: its secret, id and grant. */
+    const openShare = async (body: Record<string, unknown> = {}) => {
+      const made = await blog.req('POST', '/api/preview/shares', {
+        token: blog.tokens.write,
+        body: { name: 'Review', ...body },
+      })
+      expect(made.status).toBe(201)
+      const valid = await blog.req('POST', '/api/preview/validate', {
+        token: blog.tokens.drafts,
+        body: { secret: made.json.secret },
+      })
+      expect(valid.json).toMatchObject({ isValid: true, grant: made.json.id })
+      return { id: made.json.id as string, grant: valid.json.grant as string }
+    }
+    const previewRead = (grant: string, path = DRAFTS_READ) =>
+      blog.req('GET', path, { token: blog.tokens.drafts, headers: { [GRANT]: grant } })
+    const revoke = (id: string) =>
+      blog.req('DELETE', `/api/preview/shares/${id}`, { token: blog.tokens.write })
+
+    it('a read naming a live grant passes; after the link is revoked the next one is PREVIEW_ENDED', async () => {
+      const { id, grant } = await openShare()
+      const live = await previewRead(grant)
+      expect(live.status).toBe(200)
+      expect(live.text).toContain(SECRET)
+      expect((await revoke(id)).status).toBe(200)
+      const ended = await previewRead(grant)
+      expect(ended.status).toBe(403)
+      expect(ended.json.error.code).toBe('PREVIEW_ENDED')
+      expect(ended.json.error.message).toMatch(/revoked or has expired/)
+      expect(ended.text).not.toContain(SECRET)
+      expect(ended.headers.get('cache-control')).toMatch(/no-store/)
+      // Every kind of read: one document, a global, GraphQL.
+      for (const path of [
+        '/api/posts/changed?perspective=drafts',
+        '/api/globals/settings?draft=true',
+      ])
+        expect((await previewRead(grant, path)).status).toBe(403)
+      const gql = await blog.req('POST', '/api/graphql', {
+        token: blog.tokens.drafts,
+        headers: { [GRANT]: grant },
+        body: { query: '{ Posts(draft: true) { docs { title } } }' },
+      })
+      expect(gql.status).toBe(403)
+      // The frontend's token itself still works: only the session ended.
+      expect((await blog.req('GET', DRAFTS_READ, { token: blog.tokens.drafts })).status).toBe(200)
+    })
+
+    it('attack: a response cached for the same token and URL is not served to an ended session', async () => {
+      const { id, grant } = await openShare()
+      expect((await previewRead(grant)).status).toBe(200)
+      await revoke(id)
+      // The same token and URL without a grant fill the response cache again …
+      for (let i = 0; i < 2; i++)
+        expect((await blog.req('GET', DRAFTS_READ, { token: blog.tokens.drafts })).status).toBe(200)
+      // … and the ended session still gets no drafts.
+      const ended = await previewRead(grant)
+      expect(ended.status).toBe(403)
+      expect(ended.text).not.toContain(SECRET)
+    })
+
+    it('a link that expires ends its sessions with it', async () => {
+      const expiresAt = new Date(Date.now() + 120_000).toISOString()
+      const { grant } = await openShare({ expiresAt })
+      expect((await previewRead(grant)).status).toBe(200)
+      shiftClock(121_000)
+      expect((await previewRead(grant)).json.error.code).toBe('PREVIEW_ENDED')
+    })
+
+    it('a single-use secret validates once, and its session lives until the secret expires', async () => {
+      const made = await blog.req('POST', '/api/preview/secrets', {
+        token: blog.tokens.write,
+        body: { singleUse: true, ttlSeconds: 60 },
+      })
+      const validate = () =>
+        blog.req('POST', '/api/preview/validate', {
+          token: blog.tokens.drafts,
+          body: { secret: made.json.secret },
+        })
+      const first = await validate()
+      expect(first.json.isValid).toBe(true)
+      expect((await validate()).json.isValid).toBe(false)
+      expect((await previewRead(first.json.grant)).status).toBe(200)
+      shiftClock(61_000)
+      expect((await previewRead(first.json.grant)).status).toBe(403)
+    })
+
+    it('an unknown grant is ended and a malformed one is a 400 that says what to send', async () => {
+      expect((await previewRead('01nosuchgrant000000000')).json.error.code).toBe('PREVIEW_ENDED')
+      const bad = await previewRead('not a grant')
+      expect(bad.status).toBe(400)
+      expect(bad.json.error.message).toMatch(/Galley-Preview-Grant must be/)
+    })
+
+    it('a browser may send the header cross-origin: preflights allow it, refusals carry CORS', async () => {
+      const server = createServer({
+        galley: blog.galley,
+        allowOrigins: ['https://site.example'],
+        logger: { error() {}, warn() {} },
+      })
+      try {
+        const preflight = await server.app.request('http://localhost/api/posts', {
+          method: 'OPTIONS',
+          headers: {
+            origin: 'https://site.example',
+            'access-control-request-method': 'GET',
+            'access-control-request-headers': 'authorization, galley-preview-grant',
+          },
+        })
+        expect(preflight.headers.get('access-control-allow-headers')).toMatch(
+          /Galley-Preview-Grant/,
+        )
+        const ended = await server.app.request('http://localhost/api/posts?perspective=drafts', {
+          headers: {
+            origin: 'https://site.example',
+            authorization: `Bearer ${blog.tokens.drafts}`,
+            [GRANT]: 'nosuchgrant',
+          },
+        })
+        expect(ended.status).toBe(403)
+        expect(ended.headers.get('access-control-allow-origin')).toBe('https://site.example')
+      } finally {
+        await server.close()
+      }
+    })
+
+    it('property: the secret and share routes accept exactly the shared spellings, raw never', async () => {
+      await fc.assert(
+        fc.asyncProperty(spellingArb, fc.boolean(), async (s, asShare) => {
+          if (s.input === null) return // no perspective: the default, drafts
+          const res = await blog.req(
+            'POST',
+            asShare ? '/api/preview/shares' : '/api/preview/secrets',
+            {
+              token: blog.tokens.write,
+              body: asShare ? { name: 'p', perspective: s.input } : { perspective: s.input },
+            },
+          )
+          const want = previewCanonical(s)
+          if (want === null) {
+            expect(res.status, s.how).toBe(400)
+            expect(res.json.error.code, s.how).toBe('INPUT_INVALID')
+          } else {
+            expect(res.status, s.how).toBe(201)
+            expect(res.json.perspective, s.how).toBe(want)
+            const valid = await blog.req('POST', '/api/preview/validate', {
+              token: blog.tokens.drafts,
+              body: { secret: res.json.secret },
+            })
+            expect(valid.json.perspective, s.how).toBe(want)
+          }
+        }),
+        { numRuns: 60 },
+      )
+    })
+  })
+}
+
+// Several server processes on one PostgreSQL: a revocation through another engine reaches
+// this server's cache within its grantCacheMs.
+const pg = STORES.find((s) => s.name === 'postgres')!
+describe.skipIf(pg.skip)('preview grants across engines on one PostgreSQL', () => {
+  let galley: Galley
+  let other: Galley
+  let server: GalleyServer
+  let drop: () => Promise<void>
+  beforeAll(async () => {
+    const made = await pg.make()
+    drop = made.drop
+    galley = await createGalley(withAuth(blogConfig(made.storage)))
+    other = await createGalley(
+      withAuth(
+        blogConfig(
+          postgres({ connectionString: made.env.DATABASE_URL, schema: made.env.GALLEY_PG_SCHEMA }),
+        ),
+      ),
+    )
+    server = createServer({ galley, logger: { error() {}, warn() {} } })
+  })
+  afterAll(async () => {
+    await server?.close()
+    await galley?.close()
+    await other?.close()
+    await drop?.()
+  })
+
+  it('a link revoked by another server ends the session here within a second', async () => {
+    const req = requester(server)
+    const token = (await new AuthStore(galley).createToken({ name: 'f', scope: 'read:drafts' }))
+      .token
+    const { secret, share } = await new PreviewStore(galley).createShare({
+      name: 'x',
+      createdBy: { id: null, label: 'test' },
+    })
+    const valid = await req('POST', '/api/preview/validate', { token, body: { secret } })
+    const read = () =>
+      req('GET', '/api/posts?perspective=drafts', {
+        token,
+        headers: { [GRANT]: valid.json.grant },
+      })
+    expect((await read()).status).toBe(200)
+    await new PreviewStore(other).revokeShare(share.id)
+    const revokedAt = performance.now()
+    expect(await until(async () => (await read()).status === 403, 2000)).toBe(true)
+    expect(performance.now() - revokedAt).toBeLessThan(1000)
+  })
+})
