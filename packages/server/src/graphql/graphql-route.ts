@@ -4,9 +4,6 @@ import {
   Kind,
   execute,
   getOperationAST,
-  parse,
-  validate,
-  type DocumentNode,
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql'
@@ -17,7 +14,7 @@ import { sendPrivate } from '../http/respond'
 import { searchOf } from '../rest/collection-routes'
 import type { ServerContext, ServerEnv } from '../server-context'
 import { buildGraphQLSchema, type GraphQLContext } from './build-schema'
-import { checkQueryLimits } from './query-limits'
+import { checkDocument } from './check-document'
 
 const MAX_QUERY_LENGTH = 100_000
 
@@ -94,17 +91,10 @@ async function run(
   req: GraphQLRequest,
   isGet: boolean,
 ): Promise<Response> {
-  let document: DocumentNode
-  try {
-    document = parse(req.query, { maxTokens: 20_000 })
-  } catch (err) {
-    return sendPrivate(c, { errors: [format(err as GraphQLError, ctx, false)] }, 400)
-  }
-  const tooBig = checkQueryLimits(document, ctx.options.graphql)
-  if (tooBig) return sendPrivate(c, { errors: [format(tooBig, ctx, false)] }, 400)
-  const errors = validate(schema, document, undefined, { maxErrors: 20 })
-  if (errors.length)
-    return sendPrivate(c, { errors: errors.map((e) => format(e, ctx, false)) }, 400)
+  const checked = checkDocument(schema, req.query, ctx.options.graphql)
+  if (checked.errors)
+    return sendPrivate(c, { errors: checked.errors.map((e) => format(e, ctx, false)) }, 400)
+  const document = checked.document
   const op = getOperationAST(document, req.operationName)
   if (!op)
     return sendPrivate(
