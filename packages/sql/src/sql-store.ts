@@ -22,6 +22,9 @@ export interface SqlStoreOptions {
   dialect: SqlDialect
   /** Runs `init` under a store-wide lock (PostgreSQL advisory lock) so instances do not race. */
   withInitLock?: <T>(fn: () => Promise<T>) => Promise<T>
+  /** Runs before the connections close (work that still needs them). */
+  beforeClose?: () => Promise<void>
+  /** Runs after the connections closed. */
   onClose?: () => Promise<void>
   /**
    * A synchronous way to run a read outside any transaction (SQLite: the connection's own
@@ -119,6 +122,7 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
       }
     },
     async close() {
+      await opts.beforeClose?.()
       await db.destroy()
       await opts.onClose?.()
     },

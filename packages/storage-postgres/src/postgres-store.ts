@@ -1,8 +1,9 @@
 import pg from 'pg'
-import { Kysely, PostgresDialect } from 'kysely'
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely'
 import { ConfigError } from '@galley/core'
-import { type SqlStore, createSqlStore } from '@galley/sql'
+import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
 import { postgresDialect } from './postgres-dialect'
+import { PostgresStatistics } from './postgres-statistics'
 
 export interface PostgresOptions {
   connectionString: string
@@ -43,10 +44,26 @@ export function postgres(options: PostgresOptions): SqlStore {
   })
   pool.on('error', () => {}) // an idle client dropped by the server is replaced on next use
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
+  const stats = new PostgresStatistics(db)
   return createSqlStore({
     name: 'postgres',
     db,
     dialect: postgresDialect,
+    async runTransaction<T>(fn: (query: Query) => Promise<T>): Promise<T> {
+      let changed = 0
+      const result = await db.transaction().execute((trx) =>
+        fn(async <R>(text: string, params: unknown[]) => {
+          const r = await trx.executeQuery<R>(
+            CompiledQuery.raw(postgresDialect.placeholders(text), params),
+          )
+          changed += Number(r.numAffectedRows ?? 0n)
+          return r.rows
+        }),
+      )
+      stats.changed(changed)
+      return result
+    },
+    beforeClose: () => stats.close(),
     async withInitLock(fn) {
       const client = await pool.connect()
       try {
