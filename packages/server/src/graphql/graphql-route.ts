@@ -2,7 +2,6 @@ import { Hono, type Context } from 'hono'
 import {
   GraphQLError,
   Kind,
-  execute,
   getOperationAST,
   type GraphQLFormattedError,
   type GraphQLSchema,
@@ -13,8 +12,9 @@ import { readJsonObject } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
 import { searchOf } from '../rest/collection-routes'
 import type { ServerContext, ServerEnv } from '../server-context'
-import { buildGraphQLSchema, type GraphQLContext } from './build-schema'
+import { buildGraphQLSchema } from './build-schema'
 import { checkDocument } from './check-document'
+import { executeOperation } from './execute-operation'
 
 const MAX_QUERY_LENGTH = 100_000
 
@@ -137,13 +137,12 @@ async function run(
     )
   }
   const auth = c.get('auth')
-  const contextValue: GraphQLContext = { auth, ops: ctx.ops, related: new Map() }
-  const result = await execute({
+  const result = await executeOperation(ctx, auth, {
     schema,
     document,
-    variableValues: req.variables,
+    operation: op.operation,
+    variables: req.variables,
     operationName: req.operationName,
-    contextValue,
   })
   const errs = result.errors?.map((e) => format(e, ctx, auth.via === 'anonymous'))
   // No data at all means the request itself was wrong (e.g. variables of the wrong type).
