@@ -12,7 +12,6 @@ import { Socket } from 'node:net'
 import { Writable } from 'node:stream'
 import { createServer, serveNode, type ServerOptions } from '@galley/server'
 import { DOCS, seededGalley } from './seeded-galley'
-import { NODE_INCOMING } from '../../packages/server/src/http/request-headers'
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void
 
@@ -58,12 +57,7 @@ export async function profilePublished(n = 60000): Promise<void> {
   const { galley, cleanup } = await seededGalley()
   const server = createServer({ galley })
   const api = await serveNode(server, { port: 0, hostname: '127.0.0.1' })
-  const listener = getRequestListener((request, env) => {
-    ;(env as unknown as Record<symbol, unknown>)[NODE_INCOMING] = (
-      env as { incoming: unknown }
-    ).incoming
-    return server.app.fetch(request, env)
-  }) as Listener
+  const listener = getRequestListener(server.app.fetch) as Listener
   await perRequest(listener, '/api/posts?perspective=published', [], 3000)
   const s = new Session()
   s.connect()
@@ -93,12 +87,7 @@ export async function runInProcessBench(
   const server = createServer({ galley, ...options })
   // serveNode replaces the global Response with node-server's lighter one, as in production.
   const api = await serveNode(server, { port: 0, hostname: '127.0.0.1' })
-  const listener = getRequestListener((request, env) => {
-    ;(env as unknown as Record<symbol, unknown>)[NODE_INCOMING] = (
-      env as { incoming: unknown }
-    ).incoming
-    return server.app.fetch(request, env)
-  }) as Listener
+  const listener = getRequestListener(server.app.fetch) as Listener
   const sample = await (await fetch(`${api.url}/api/posts?where[slug][equals]=post-1`)).text()
   const bare = new Hono().get('/api/posts', (c) =>
     c.body(sample, 200, { 'content-type': 'application/json' }),

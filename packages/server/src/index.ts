@@ -16,10 +16,10 @@ export {
   WEBHOOK_RETRY_DEFAULTS,
 } from './webhooks/webhook-dispatcher'
 export type { WebhookTarget, WebhookRetry, WebhookAttempt } from './webhooks/webhook-dispatcher'
-export { purgeOnChange } from './operations/purge-on-change'
+export { purgeOnChange } from './cache/purge-on-change'
 export { buildGraphQLSchema } from './graphql/build-schema'
 export { parseQuery } from './http/query-params'
-export type { RequestAuth } from './server-context'
+export type { RequestAuth } from './auth/request-auth'
 export { PreviewStore } from './preview/preview-store'
 export type { PreviewCreator, PreviewShare, ValidPreviewSecret } from './preview/preview-store'
 export { PREVIEW_SECRETS, previewCollections } from './preview/preview-collection'

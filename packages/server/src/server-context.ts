@@ -1,42 +1,36 @@
 import type { Galley } from '@galley/core'
-import type { VersionedCache } from './cache/versioned-cache'
-import type { AuthStore, TokenRecord, UserDoc } from './auth/auth-store'
+import type { AuthStore } from './auth/auth-store'
+import type { Credentials } from './auth/credentials'
 import type { RateLimiter } from './auth/rate-limiter'
-import type { AuthUser } from './auth/roles'
+import type { RequestAuth } from './auth/request-auth'
+import type { CachedPrincipal, RenderedRead } from './cache/cache-entries'
+import type { VersionedCache } from './cache/versioned-cache'
 import type { ClientInfo } from './http/client-info'
 import type { CorsHeaders } from './http/cors'
 import type { Operations } from './operations/operations'
-import type { RenderedRead } from './rest/read-response'
 import type { ResolvedServerOptions } from './server-options'
 import type { WebhookDispatcher } from './webhooks/webhook-dispatcher'
 
-/** Who sent a request, as the server resolved it. */
-export interface RequestAuth {
-  via: 'anonymous' | 'session' | 'token'
-  /** Passed to the Local API as `user`: null means anonymous (access rules apply). */
-  user: AuthUser | null
-  session?: { id: string; csrfToken: string; expiresAt: string; doc: UserDoc }
-  token?: TokenRecord
-}
-
-export const ANONYMOUS: RequestAuth = Object.freeze({ via: 'anonymous', user: null }) as RequestAuth
-
-/** A caller resolved from a token or session cookie, and until when that holds (ms since epoch). */
-export interface CachedPrincipal {
-  auth: RequestAuth
-  expiresMs: number
-}
+export { ANONYMOUS, type RequestAuth } from './auth/request-auth'
+export type { CachedPrincipal } from './cache/cache-entries'
 
 /** Hono environment of the server's routes. */
 export type ServerEnv = {
   Variables: {
     auth: RequestAuth
     client: ClientInfo
+    /** The request's credentials as read from its headers (`credentialsOf`), once per request. */
+    credentials: Credentials | undefined
     url: URL
-    /** `galley.dataVersion()` taken before the request read anything; undefined: cache nothing. */
+    /**
+     * `galley.dataVersion()`, taken by the response cache middleware before anything read;
+     * undefined: cache nothing (the cache is off, or the store has no data version).
+     */
     version: number | undefined
     /** The CORS headers of this request's origin, set by `corsMiddleware`; responders add them. */
     cors: CorsHeaders | undefined
+    /** A read route's rendered 200, which the response cache keeps for the next same request. */
+    read: RenderedRead | undefined
   }
 }
 

@@ -1,7 +1,6 @@
 import { serve as honoServe } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import type { GalleyServer } from '../create-server'
-import { NODE_INCOMING } from '../http/request-headers'
 
 /**
  * Listen on Node with @hono/node-server. Resolves once the port is bound.
@@ -11,13 +10,7 @@ export function serveNode(
   server: GalleyServer,
   options: { port?: number; hostname?: string } = {},
 ): Promise<{ url: string; port: number; close(): Promise<void> }> {
-  const app = server.app
-  // The request reaches the app as the adapter built it, so its headers are the Node
-  // request's raw headers: let the routes read those without building a Web `Headers`.
-  const fetch = (request: Request, env: { incoming: unknown }) => {
-    ;(env as Record<symbol, unknown>)[NODE_INCOMING] = env.incoming
-    return app.fetch(request, env)
-  }
+  const fetch = server.app.fetch
   return new Promise((resolve, reject) => {
     const http = honoServe(
       { fetch, port: options.port ?? 4000, hostname: options.hostname },

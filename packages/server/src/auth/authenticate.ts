@@ -2,18 +2,20 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import { ForbiddenError } from '@galley/core'
 import { CrossOriginError, UnauthorizedError } from '../http/http-errors'
-import { clientInfo, urlOrigin } from '../http/client-info'
-import { requestHeader } from '../http/request-headers'
 import { tokenInQuery } from '../http/query-params'
-import { ANONYMOUS, type ServerContext, type ServerEnv } from '../server-context'
-import { CSRF_HEADER, readCookie, sessionCookieName } from './cookies'
+import type { ServerContext, ServerEnv } from '../server-context'
+import { CSRF_HEADER } from './cookies'
+import {
+  bearerToken,
+  clientOf,
+  credentialsOf,
+  mayHaveQueryToken,
+  QUERY_TOKEN_PARAMS,
+} from './credentials'
 import { sessionCaller, tokenCaller } from './principals'
+import { ANONYMOUS } from './request-auth'
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-
-/** `Authorization: Bearer <token>`, the token in group 1 (also read by the cache shortcut). */
-export const BEARER = /^Bearer +([^\s]+) *$/i
-const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'api_key', 'apikey']
 
 /**
  * Resolve who is calling. `Authorization: Bearer <token>` wins; otherwise the session
@@ -23,14 +25,8 @@ const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'api_key', 'apikey']
 export function authenticate(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
   return async (c, next) => {
     const href = c.req.url
-    const client = clientInfo(
-      urlOrigin(href),
-      ctx.options.trustProxy ? (name) => requestHeader(c, name) : noHeader,
-      c.env,
-      ctx.options.trustProxy,
-      ctx.options.trustedProxyHops,
-    )
-    c.set('client', client)
+    clientOf(c, ctx.options)
+    const { authorization, session } = credentialsOf(c, ctx.options)
     c.set('auth', ANONYMOUS)
     if (mayHaveQueryToken(href)) {
       const url = new URL(href)
@@ -39,40 +35,25 @@ export function authenticate(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
       if (QUERY_TOKEN_PARAMS.some((p) => search.has(p))) throw tokenInQuery()
     }
 
-    // Before any read: responses and callers are cached under the version they were read at.
-    const version = ctx.cache === null ? undefined : ctx.galley.dataVersion()
-    c.set('version', version)
+    // Taken by the response cache before anything read: callers are kept under it.
+    const version = c.get('version')
 
-    const header = requestHeader(c, 'authorization')
-    if (header !== undefined) {
-      const m = BEARER.exec(header)
-      if (!m) throw new UnauthorizedError(`The Authorization header must be 'Bearer <token>'.`)
-      const auth = await tokenCaller(ctx, m[1]!, version)
+    if (authorization !== undefined) {
+      const token = bearerToken(authorization)
+      if (token === undefined)
+        throw new UnauthorizedError(`The Authorization header must be 'Bearer <token>'.`)
+      const auth = await tokenCaller(ctx, token, version)
       if (!auth) throw new UnauthorizedError('The API token is unknown, revoked or malformed.')
       c.set('auth', auth)
       return next()
     }
 
-    const cookie = readCookie(requestHeader(c, 'cookie'), sessionCookieName(client.secure))
-    if (cookie) {
-      const auth = await sessionCaller(ctx, cookie, version)
+    if (session) {
+      const auth = await sessionCaller(ctx, session, version)
       if (auth) c.set('auth', auth)
     }
     return next()
   }
-}
-
-const noHeader = () => undefined
-
-/**
- * Whether a URL's query could name a token parameter: a cheap test that lets most requests
- * skip parsing it here. Conservative: anything percent-encoded is parsed and checked.
- */
-export function mayHaveQueryToken(href: string): boolean {
-  const q = href.indexOf('?')
-  if (q < 0) return false
-  const query = href.slice(q)
-  return query.includes('%') || query.includes('token') || query.includes('api')
 }
 
 /**
@@ -87,8 +68,8 @@ export function csrfProtection(ctx: ServerContext): MiddlewareHandler<ServerEnv>
   return async (c, next) => {
     const auth = c.get('auth')
     if (UNSAFE.has(c.req.method) && auth.via === 'session') {
-      assertSameOrigin(ctx, requestHeader(c, 'origin'), c.get('client').origin)
-      const sent = requestHeader(c, CSRF_HEADER.toLowerCase()) ?? ''
+      assertSameOrigin(ctx, c.req.header('origin'), c.get('client').origin)
+      const sent = c.req.header(CSRF_HEADER) ?? ''
       if (!safeEqual(sent, auth.session!.csrfToken)) {
         throw new ForbiddenError(
           `Missing or wrong ${CSRF_HEADER} header: send the csrfToken from POST /api/auth/login or GET /api/auth/me with every cookie-authenticated write.`,

@@ -1,5 +1,8 @@
-import type { CachedPrincipal, RequestAuth, ServerContext } from '../server-context'
+import type { CachedPrincipal } from '../cache/cache-entries'
+import type { ServerContext } from '../server-context'
 import { sessionHash, tokenHash, type ResolvedSession, type TokenRecord } from './auth-store'
+import { bearerToken, type Credentials } from './credentials'
+import { ANONYMOUS, type RequestAuth } from './request-auth'
 import { isRole, userOfScope } from './roles'
 
 /** What a cached caller is counted as: records and user documents are small. */
@@ -44,16 +47,25 @@ export async function sessionCaller(
 }
 
 /**
- * The caller of an API token if it is already known under `version`, without a read;
- * undefined when it would take one (unknown, malformed, or nothing cached).
+ * The caller that `credentials` stand for if that is known under `version` without a read:
+ * anonymous (no `Authorization`, no session cookie), or a token or session that
+ * `authenticate` resolved at this version and that has not expired. Undefined otherwise
+ * (unknown, malformed, expired or not yet seen): only `authenticate` decides those.
  */
-export function knownTokenCaller(
+export function knownCaller(
   ctx: ServerContext,
-  token: string,
+  credentials: Credentials,
   version: number,
 ): RequestAuth | undefined {
-  const id = tokenHash(token)
-  return id ? cachedHit(ctx, `t:${id}`, version) : undefined
+  const { authorization, session } = credentials
+  if (authorization !== undefined) {
+    const token = bearerToken(authorization)
+    const id = token === undefined ? null : tokenHash(token)
+    return id ? cachedHit(ctx, `t:${id}`, version) : undefined
+  }
+  if (session === undefined || session === '') return ANONYMOUS
+  const id = sessionHash(session)
+  return id ? cachedHit(ctx, `s:${id}`, version) : undefined
 }
 
 /** A kept caller that is still good: read at `version` and not expired. */

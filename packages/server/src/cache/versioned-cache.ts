@@ -24,17 +24,24 @@ export class VersionedCache<V> {
 
   /** The value kept for `key` if it was read at `version`; a new version empties the cache. */
   get(key: string, version: number): V | undefined {
-    if (version !== this.#version) {
-      this.clear()
-      this.#version = version
-      return undefined
-    }
+    if (!this.holds(version)) return undefined
     const entry = this.#entries.get(key)
     if (entry === undefined) return undefined
     // Most recently used last: eviction takes from the front.
     this.#entries.delete(key)
     this.#entries.set(key, entry)
     return entry.value
+  }
+
+  /**
+   * Whether the cache holds entries of `version`; if not it empties and holds that version
+   * from now on, so a value read at it can be kept (`set` ignores any other version).
+   */
+  holds(version: number): boolean {
+    if (version === this.#version) return true
+    this.clear()
+    this.#version = version
+    return false
   }
 
   /**

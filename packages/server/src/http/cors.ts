@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { appendVary } from './cache-headers'
-import { requestHeader } from './request-headers'
 
-const ALLOW_HEADERS = 'Content-Type, Authorization, If-Match, If-None-Match, X-CSRF-Token'
+const ALLOW_HEADERS =
+  'Content-Type, Authorization, If-Match, If-None-Match, X-CSRF-Token, Galley-Preview-Grant'
 const EXPOSE_HEADERS = 'ETag, Cache-Tag, Retry-After'
 const ALLOW_METHODS = 'GET, HEAD, POST, PATCH, DELETE, OPTIONS'
 
@@ -60,8 +60,8 @@ export function corsPolicy(allowOrigins: readonly string[], tagHeader = 'Cache-T
 /** The middleware of a policy: preflights, and the request's CORS headers for responders. */
 export function corsMiddleware(policy: CorsPolicy): MiddlewareHandler {
   return async (c, next) => {
-    const cors = policy.forOrigin(requestHeader(c, 'origin'))
-    if (c.req.method === 'OPTIONS' && requestHeader(c, 'access-control-request-method')) {
+    const cors = policy.forOrigin(c.req.header('origin'))
+    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
       const headers = new Headers()
       addTo(headers, cors)
       if (Object.keys(cors.headers).length > 0) {
@@ -74,11 +74,10 @@ export function corsMiddleware(policy: CorsPolicy): MiddlewareHandler {
     if (!policy.configured) return next()
     c.set('cors', cors)
     await next()
-    // The server's responders put these headers in the response they build (withCors); a
-    // response built elsewhere gets them added here. Added later, they would be lost when a
-    // process that runs serveNode also calls app.request(): node-server's Response then
-    // rebuilds itself from its initial headers when the body is read.
-    if (!BUILT_WITH_CORS.has(c.res)) addTo(c.res.headers, cors)
+    // The server's responders put these headers in the response they build (withCors), where
+    // they survive node-server rebuilding a Response from its initial headers; a response
+    // built elsewhere gets them added here. Adding is idempotent: same values, Vary once.
+    addTo(c.res.headers, cors)
   }
 }
 
@@ -93,8 +92,6 @@ export interface CorsHeaders {
   /** Whether `Vary` must include `Origin` (when any origin is configured). */
   varyOrigin: boolean
 }
-
-const BUILT_WITH_CORS = new WeakSet<Response>()
 
 /** Add the request's CORS headers (if any) to `headers`, which must be fresh for this response. */
 export function withCors(c: Context, headers: Record<string, string>): Record<string, string> {
@@ -113,10 +110,4 @@ export function addCors(
     headers.Vary = vary ? `${vary}, Origin` : 'Origin'
   }
   return headers
-}
-
-/** Tell `corsMiddleware` that `res` was built with `withCors`, so its headers need nothing more. */
-export function builtWithCors(res: Response): Response {
-  BUILT_WITH_CORS.add(res)
-  return res
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { PRIVATE_CACHE } from './cache-headers'
-import { builtWithCors, withCors } from './cors'
+import { withCors } from './cors'
 
 /**
  * A JSON response no shared cache may keep: drafts, other perspectives, signed-in callers,
@@ -23,5 +23,5 @@ export function sendPrivate(
     cookies.length === 0
       ? all
       : [...Object.entries(all), ...cookies.map((v): [string, string] => ['Set-Cookie', v])]
-  return builtWithCors(new Response(JSON.stringify(body), { status, headers: init }))
+  return new Response(JSON.stringify(body), { status, headers: init })
 }

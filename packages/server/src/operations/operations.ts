@@ -15,7 +15,7 @@ import {
 import { AuthStore } from '../auth/auth-store'
 import { hashPassword, passwordProblem } from '../auth/passwords'
 import { INTERNAL_PREFIX, USERS } from '../auth/with-auth'
-import type { RequestAuth } from '../server-context'
+import type { RequestAuth } from '../auth/request-auth'
 
 type Data = Record<string, unknown>
 

@@ -1,11 +1,12 @@
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import { InputError } from '@galley/core'
 import { booleanParam, ifMatchRevision, intParam, parseQuery } from '../http/query-params'
 import { readJsonBody, readJsonObject } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
-import { tagsOfDocs } from '../operations/cache-tags'
+import { searchOf } from '../http/search-of'
+import { tagsOfDocs } from '../cache/cache-tags'
 import type { ServerContext, ServerEnv } from '../server-context'
-import { readArgs, readRoute } from './read-response'
+import { readArgs, readRoute } from './read-route'
 
 const LIST_PARAMS = ['where', 'limit', 'page', 'sort', 'depth', 'perspective', 'draft'] as const
 const READ_PARAMS = ['perspective', 'draft', 'depth'] as const
@@ -153,7 +154,5 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
   return app
 }
 
-/** The request's query, from the URL `authenticate` parsed (or parsed here outside that middleware). */
-export function searchOf(c: Context): URLSearchParams {
-  return ((c.get('url') as URL | undefined) ?? new URL(c.req.url)).searchParams
-}
+/** @deprecated import `searchOf` from `http/search-of` (kept while other folders move over). */
+export { searchOf } from '../http/search-of'

@@ -2,10 +2,10 @@ import { Hono } from 'hono'
 import { booleanParam, ifMatchRevision, intParam, parseQuery } from '../http/query-params'
 import { readJsonBody, readJsonObject } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
-import { tagsOfGlobal } from '../operations/cache-tags'
+import { tagsOfGlobal } from '../cache/cache-tags'
 import type { ServerContext, ServerEnv } from '../server-context'
-import { searchOf } from './collection-routes'
-import { readArgs, readRoute } from './read-response'
+import { searchOf } from '../http/search-of'
+import { readArgs, readRoute } from './read-route'
 
 /**
  * REST routes of globals: `GET|PATCH /globals/:slug`, `POST /globals/:slug/publish`,

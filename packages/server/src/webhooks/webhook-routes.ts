@@ -4,7 +4,7 @@ import { hasRole } from '../auth/roles'
 import { UnauthorizedError } from '../http/http-errors'
 import { intParam, parseQuery } from '../http/query-params'
 import { sendPrivate } from '../http/respond'
-import { searchOf } from '../rest/collection-routes'
+import { searchOf } from '../http/search-of'
 import type { ServerContext, ServerEnv } from '../server-context'
 
 /** `GET /webhooks/deliveries` (admins only): every recorded attempt, newest first. */
