@@ -12,6 +12,7 @@ import { DocumentTypes } from './document-types'
 import { addGlobalFields } from './global-fields'
 import { nameRegistry } from './names'
 import { RootFields } from './root-fields'
+import { WriteStatus } from './write-args'
 
 export type { GraphQLContext } from './graphql-context'
 
@@ -31,6 +32,7 @@ export function buildGraphQLSchema(ops: Operations): GraphQLSchema {
     name: claim('DeleteResult', 'delete mutations'),
     fields: { id: { type: new GraphQLNonNull(GraphQLID) } },
   })
+  claim(WriteStatus.name, 'create and update mutations')
   for (const c of ops.collections()) {
     addCollectionQueries(roots, types, c)
     addCollectionMutations(roots, types, c, deleteResult)

@@ -12,7 +12,7 @@ import { JSONScalar } from './json-scalar'
 import { pascal } from './names'
 import { carry } from './perspective-args'
 import type { RootFields } from './root-fields'
-import { dataArg } from './write-args'
+import { dataWithStatus, statusArg } from './write-args'
 
 /**
  * The writes of collection `posts`: `createPosts`, `updatePosts`, `deletePosts`,
@@ -34,11 +34,12 @@ export function addCollectionMutations(
     args: {
       data: { type: new GraphQLNonNull(JSONScalar) },
       draft: { type: GraphQLBoolean },
+      ...statusArg,
       id: { type: GraphQLID },
     },
     resolve: async (_s, a, ctx) =>
       carry(
-        await ctx.ops.create(ctx.auth, slug, dataArg(a.data), {
+        await ctx.ops.create(ctx.auth, slug, dataWithStatus(a.data, a._status), {
           draft: a.draft ?? undefined,
           id: a.id ?? undefined,
         }),
@@ -51,12 +52,13 @@ export function addCollectionMutations(
       id: { type: new GraphQLNonNull(GraphQLID) },
       data: { type: new GraphQLNonNull(JSONScalar) },
       draft: { type: GraphQLBoolean },
+      ...statusArg,
       autosave: { type: GraphQLBoolean },
       ifRevision: { type: GraphQLString },
     },
     resolve: async (_s, a, ctx) =>
       carry(
-        await ctx.ops.update(ctx.auth, slug, a.id, dataArg(a.data), {
+        await ctx.ops.update(ctx.auth, slug, a.id, dataWithStatus(a.data, a._status), {
           draft: a.draft ?? undefined,
           autosave: a.autosave ?? undefined,
           ifRevision: a.ifRevision ?? undefined,

@@ -5,7 +5,7 @@ import { JSONScalar } from './json-scalar'
 import { camel, pascal } from './names'
 import { carry, perspectiveOf, readArgs } from './perspective-args'
 import type { RootFields } from './root-fields'
-import { dataArg } from './write-args'
+import { dataWithStatus, statusArg } from './write-args'
 
 /**
  * Global `settings`: query `settings(draft, perspective)` and mutations `updateSettings`,
@@ -38,12 +38,13 @@ export function addGlobalFields(
     args: {
       data: { type: new GraphQLNonNull(JSONScalar) },
       draft: { type: GraphQLBoolean },
+      ...statusArg,
       autosave: { type: GraphQLBoolean },
       ifRevision: { type: GraphQLString },
     },
     resolve: async (_s, a, ctx) =>
       carry(
-        await ctx.ops.updateGlobal(ctx.auth, slug, dataArg(a.data), {
+        await ctx.ops.updateGlobal(ctx.auth, slug, dataWithStatus(a.data, a._status), {
           draft: a.draft ?? undefined,
           autosave: a.autosave ?? undefined,
           ifRevision: a.ifRevision ?? undefined,
