@@ -13,6 +13,7 @@ export type {
   AccessConfig,
   AccessFn,
   AccessArgs,
+  AccessRequest,
   AccessResult,
   AccessOperation,
   ValidateArgs,

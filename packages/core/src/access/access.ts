@@ -31,7 +31,7 @@ export async function decideAccess(
   const rule = collection.access[operation]
   const user = caller.user ?? null
   if (!rule) return operation === 'read' || user ? { allowed: true } : { allowed: false }
-  const result = await rule({ user, operation })
+  const result = await rule({ user, operation, req: { user } })
   if (result === true) return { allowed: true }
   if (result === false || result === undefined || result === null) return { allowed: false }
   return { allowed: true, where: parseWhere(result, collection.paths, collection.slug) }

@@ -155,6 +155,7 @@ export interface GalleyContext {
   findGlobal<T = Record<string, unknown>>(args: FindGlobalArgs): Promise<GalleyDoc<T>>
   updateGlobal<T = Record<string, unknown>>(args: UpdateGlobalArgs): Promise<GalleyDoc<T>>
   publishGlobal<T = Record<string, unknown>>(args: GlobalActionArgs): Promise<GalleyDoc<T>>
+  unpublishGlobal<T = Record<string, unknown>>(args: GlobalActionArgs): Promise<GalleyDoc<T>>
   discardGlobalDraft<T = Record<string, unknown>>(args: GlobalActionArgs): Promise<GalleyDoc<T>>
   restoreGlobalRevision<T = Record<string, unknown>>(
     args: RestoreGlobalRevisionArgs,

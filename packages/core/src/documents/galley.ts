@@ -186,6 +186,15 @@ export class Galley implements T.GalleyContext {
     return publishOperation(this.#s, this.global(args.slug), { ...args, id: args.slug })
   }
 
+  /**
+   * Take a global's published content down: it becomes the draft (unless a newer draft
+   * exists), and published reads answer with its defaults.
+   * @example await galley.unpublishGlobal({ slug: 'settings', ifRevision: doc._rev })
+   */
+  async unpublishGlobal<R = Data>(args: T.GlobalActionArgs): Doc<R> {
+    return unpublishOperation(this.#s, this.global(args.slug), { ...args, id: args.slug })
+  }
+
   /** Drop a global's draft ("revert to published"). */
   async discardGlobalDraft<R = Data>(args: T.GlobalActionArgs): Doc<R> {
     return discardDraftOperation(this.#s, this.global(args.slug), { ...args, id: args.slug })

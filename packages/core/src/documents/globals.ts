@@ -6,6 +6,7 @@ import type { FindGlobalArgs, GalleyDoc, UpdateGlobalArgs } from './galley-types
 import { findDocuments } from './read/find'
 import { checkRevision, draftFlag, openForWrite } from './write/preconditions'
 import { prepare, requireFieldValues } from './write/prepare'
+import { changesNothing, statusIntent } from './write/status-intent'
 import { writeDocument } from './write/write-document'
 
 /**
@@ -39,13 +40,15 @@ export async function findGlobalDocument(
 /**
  * Write a global: its first write creates it (`create` permission, defaults applied),
  * later ones update it; `draft`/`autosave` write the draft, otherwise it is published.
+ * `_status` is read as in `update`: `'draft'` without a draft flag also unpublishes.
  */
 export async function updateGlobalOperation<R>(
   s: EngineState,
   g: SanitizedCollection,
   args: UpdateGlobalArgs,
 ): Promise<GalleyDoc<R>> {
-  const draft = draftFlag(g, args.draft || args.autosave)
+  const intent = statusIntent(g, args.data, args.draft || args.autosave)
+  const draft = draftFlag(g, intent.draft)
   const caller = callerOf(args)
   return writeDocument(s, g, g.slug, caller, undefined, async (w) => {
     const current = w.doc ? await openForWrite(g, w, caller, 'update', args.ifRevision) : null
@@ -53,14 +56,17 @@ export async function updateGlobalOperation<R>(
       await requireAccess(g, 'create', caller)
       await checkRevision(g, w, caller, args.ifRevision)
     }
-    if (!draft) await requireAccess(g, 'publish', caller)
-    const merged = { ...(current?.data ?? {}), ...requireFieldValues(args.data) }
+    const unpublish = intent.unpublish && w.heads.has('published')
+    if (!draft || unpublish) await requireAccess(g, 'publish', caller)
+    if (current && changesNothing(intent, w.heads)) return null
+    const merged = { ...(current?.data ?? {}), ...requireFieldValues(intent.data) }
     const data = await prepare(g, w, merged, {
       draft,
       operation: current ? 'update' : 'create',
       original: current?.data ?? null,
       caller,
     })
+    if (unpublish) return { action: 'unpublish', variant: 'draft', data, hook: 'unpublish' }
     const autosave = !!args.autosave && draft
     return {
       action: current ? (autosave ? 'autosave' : 'update') : 'create',

@@ -32,6 +32,8 @@ export function applyRevision(heads: HeadMap, rev: RevisionRow): HeadMap {
       next.delete('published')
       break
     case 'discardDraft':
+      // Its data is a copy of the published content it reverts to (for history); the
+      // published head keeps its own revision, so what the public sees does not change.
       next.delete('draft')
       break
   }

@@ -92,9 +92,21 @@ export type Field =
 /** Result of an access function: allow, deny, or allow only what matches the constraint. */
 export type AccessResult = boolean | Where
 
+/** The request an access rule runs for, shaped like Payload's `req` so its rules port as written. */
+export interface AccessRequest<User = unknown> {
+  /** The signed-in user, or null for an anonymous caller. */
+  user: User | null
+}
+
+/**
+ * What an access rule receives: the caller (`user`, and the same as `req.user`) and the
+ * operation it decides.
+ * @example read: ({ req }) => (req.user ? true : { _status: { equals: 'published' } })
+ */
 export interface AccessArgs<User = unknown> {
   user: User | null
   operation: AccessOperation
+  req: AccessRequest<User>
 }
 export type AccessOperation = 'read' | 'readDrafts' | 'create' | 'update' | 'publish' | 'delete'
 export type AccessFn<User = unknown> = (

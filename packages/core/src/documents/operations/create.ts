@@ -6,9 +6,13 @@ import type { EngineState } from '../engine-state'
 import type { CreateArgs, GalleyDoc } from '../galley-types'
 import { assertMatches, draftFlag, mayReadDrafts } from '../write/preconditions'
 import { prepare } from '../write/prepare'
+import { statusIntent } from '../write/status-intent'
 import { writeDocument } from '../write/write-document'
 
-/** A new document: a draft with `draft: true` (relaxed validation), else published. */
+/**
+ * A new document: a never-published draft with `draft: true` or `_status: 'draft'`
+ * (relaxed validation), else published.
+ */
 export async function createOperation<R>(
   s: EngineState,
   coll: SanitizedCollection,
@@ -16,7 +20,8 @@ export async function createOperation<R>(
 ): Promise<GalleyDoc<R>> {
   const id = args.id ?? newId()
   if (!isValidId(id)) throw new InputError(`id must be 1–64 letters, digits, '-' or '_'.`)
-  const draft = draftFlag(coll, args.draft)
+  const intent = statusIntent(coll, args.data, args.draft)
+  const draft = draftFlag(coll, intent.draft)
   const caller = callerOf(args)
   return writeDocument(s, coll, id, caller, args.depth, async (w) => {
     // Permission first: a caller who may not create learns nothing about existing ids.
@@ -27,7 +32,7 @@ export async function createOperation<R>(
         `A '${coll.slug}' document with id '${id}' already exists.`,
         (await mayReadDrafts(coll, caller)) ? w.doc.latestRev : null,
       )
-    const data = await prepare(coll, w, args.data, {
+    const data = await prepare(coll, w, intent.data, {
       draft,
       operation: 'create',
       original: null,

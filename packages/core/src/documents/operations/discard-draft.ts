@@ -6,7 +6,10 @@ import type { DocumentActionArgs, GalleyDoc } from '../galley-types'
 import { openForWrite } from '../write/preconditions'
 import { writeDocument } from '../write/write-document'
 
-/** "Revert to published": drop the draft; the published content is what drafts reads show again. */
+/**
+ * "Revert to published": drop the draft; drafts reads show the published content again,
+ * and a `discardDraft` revision holding that content records it in history.
+ */
 export async function discardDraftOperation<R>(
   s: EngineState,
   coll: SanitizedCollection,
@@ -16,11 +19,15 @@ export async function discardDraftOperation<R>(
   return writeDocument(s, coll, args.id, caller, undefined, async (w) => {
     await openForWrite(coll, w, caller, 'update', args.ifRevision)
     if (!w.heads.has('draft')) return null
-    if (!w.heads.has('published')) {
+    const published = w.heads.get('published')
+    if (!published) {
       throw new InputError(
         `'${coll.slug}' ${args.id} was never published, so there is nothing to revert to; delete it instead.`,
       )
     }
-    return { action: 'discardDraft', variant: 'draft', data: null, hook: 'discardDraft' }
+    // The revision holds the published content it reverts to, so history can show and
+    // restore it; applyRevision leaves the published head (and its revision) as it is.
+    const data = published.data
+    return { action: 'discardDraft', variant: 'draft', data, hook: 'discardDraft' }
   })
 }
