@@ -33,7 +33,7 @@ const COLLECTION = 'posts'
 
 const SEED_BATCH = 500
 
-/** The bench's Galley: one `posts` collection with drafts, the workload's fields, slug unique. */
+/** The bench's Galley: one `posts` collection with drafts, the workload's fields, slug unique, code and category indexed. */
 export async function open(storage: StorageAdapter): Promise<Galley> {
   return createGalley(
     defineConfig({
@@ -45,6 +45,8 @@ export async function open(storage: StorageAdapter): Promise<Galley> {
           fields: [
             { name: 'title', type: 'text', required: true },
             { name: 'slug', type: 'slug', unique: true, index: true },
+            { name: 'code', type: 'text', index: true },
+            { name: 'category', type: 'text', index: true },
             { name: 'body', type: 'textarea' },
             { name: 'views', type: 'number' },
           ],
@@ -115,6 +117,14 @@ function wrap(name: string, galley: Galley, onClose: () => Promise<void>): Bench
     },
     async findById(id, perspective) {
       return title(await galley.findById({ collection: COLLECTION, id: String(id), perspective }))
+    },
+    async findEqual(field, value) {
+      const res = await galley.find({
+        collection: COLLECTION,
+        where: { [field]: { equals: value } },
+        limit: 20,
+      })
+      return { docs: res.docs.length, totalDocs: res.totalDocs }
     },
     async close() {
       await galley.close()

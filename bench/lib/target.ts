@@ -8,10 +8,18 @@ export type DocId = string | number
 
 export interface PostData {
   title: string
+  /** Unique (`unique: true`). */
   slug: string
+  /** One per document, but the field is only `index: true` (not unique). */
+  code: string
+  /** `index: true`; each value shared by 2% of the seeded documents. */
+  category: string
   body: string
   views: number
 }
+
+/** The non-unique indexed fields the lookup phases filter on. */
+export type LookupField = 'code' | 'category'
 
 export interface BenchTarget {
   /** e.g. `galley-sqlite`, `payload-sqlite`. */
@@ -26,5 +34,10 @@ export interface BenchTarget {
   /** Resolves to the returned title (or null when nothing matched) so results can be checked. */
   findBySlug(slug: string, perspective: Perspective): Promise<string | null>
   findById(id: DocId, perspective: Perspective): Promise<string | null>
+  /**
+   * Published documents whose `field` equals `value`, `limit: 20`, with the total count
+   * (`totalDocs`), as a list page asks.
+   */
+  findEqual(field: LookupField, value: string): Promise<{ docs: number; totalDocs: number }>
   close(): Promise<void>
 }

@@ -10,6 +10,8 @@ export const PHASES = [
   'findByIdDrafts',
   'findPublished',
   'findDrafts',
+  'findByCode',
+  'findByCategory',
   'create',
   'draftSave',
   'publish',
@@ -74,14 +76,33 @@ function bodyText(seed: number): string {
   return BODIES[seed % BODIES.length] as string
 }
 
+/** Categories of the seeded posts: each shared by 2% of them. */
+export const CATEGORIES = 50
+
+const categoryOf = (i: number) => `cat-${i % CATEGORIES}`
+
+/** How many of `docs` seeded posts are in category number `c`. */
+function inCategoryCount(docs: number, c: number): number {
+  return Math.floor(docs / CATEGORIES) + (c < docs % CATEGORIES ? 1 : 0)
+}
+
 export function seededPost(i: number): PostData {
-  return { title: `Post ${i}`, slug: `post-${i}`, body: bodyText(i), views: i }
+  return {
+    title: `Post ${i}`,
+    slug: `post-${i}`,
+    code: `code-${i}`,
+    category: categoryOf(i),
+    body: bodyText(i),
+    views: i,
+  }
 }
 
 export function draftOf(i: number, revision: number): PostData {
   return {
     title: `Post ${i} draft ${revision}`,
     slug: `post-${i}`,
+    code: `code-${i}`,
+    category: categoryOf(i),
     body: bodyText(i * 1000 + revision),
     views: i + revision,
   }
@@ -153,7 +174,7 @@ export interface WorkloadHooks {
 
 /** One timed step of the workload: a pair of read phases, or one write phase. */
 export interface WorkloadStep {
-  name: 'findById' | 'find' | 'create' | 'draftSave' | 'publish'
+  name: 'findById' | 'find' | 'lookups' | 'create' | 'draftSave' | 'publish'
   run(): Promise<void>
 }
 
@@ -223,6 +244,16 @@ export async function prepareWorkload(
   expect(await target.findBySlug(`post-${c}`, 'drafts'), last, 'find drafts (changed)')
   expect(await target.findBySlug(`post-${c}`, 'published'), `Post ${c}`, 'find published (changed)')
   expect(await target.findBySlug(`post-${u}`, 'drafts'), `Post ${u}`, 'find drafts (unchanged)')
+  const inCategory = inCategoryCount(sizes.docs, u % CATEGORIES)
+  const pages = [
+    [await target.findEqual('code', `code-${u}`), 1, 1],
+    [await target.findEqual('category', categoryOf(u)), Math.min(20, inCategory), inCategory],
+  ] as const
+  for (const [got, docs, totalDocs] of pages)
+    if (got.docs !== docs || got.totalDocs !== totalDocs)
+      throw new Error(
+        `findEqual: expected ${docs} docs of ${totalDocs}, got ${got.docs} of ${got.totalDocs}`,
+      )
 
   const base = { warmup: sizes.warmup, minOps: sizes.minOps, minSeconds: sizes.minSeconds }
   const phases = {} as Record<PhaseName, PhaseResult>
@@ -313,6 +344,27 @@ export async function prepareWorkload(
     {
       name: 'find',
       run: () => readPair(['findPublished', 'published'], ['findDrafts', 'drafts'], false),
+    },
+    {
+      // Lookups on fields that are indexed but not unique, as a list page asks (limit 20 and
+      // totalDocs): one match per code, 2% of the documents per category.
+      name: 'lookups',
+      async run() {
+        const rng = createRng(13)
+        phases.findByCode = await timePhase(async () => {
+          const found = await target.findEqual('code', `code-${randomInt(rng, sizes.docs)}`)
+          if (found.docs !== 1) throw new Error(`findByCode: ${found.docs} docs`)
+        }, base)
+        log(`${target.name}: findByCode ${phases.findByCode.opsPerSec.toFixed(0)} ops/s`)
+        phases.findByCategory = await timePhase(async () => {
+          const c = randomInt(rng, CATEGORIES)
+          const found = await target.findEqual('category', categoryOf(c))
+          const expected = Math.min(20, inCategoryCount(sizes.docs, c))
+          if (found.docs !== expected)
+            throw new Error(`findByCategory: ${found.docs} docs, expected ${expected}`)
+        }, base)
+        log(`${target.name}: findByCategory ${phases.findByCategory.opsPerSec.toFixed(0)} ops/s`)
+      },
     },
     {
       name: 'create',

@@ -23,6 +23,8 @@ const posts: CollectionConfig = {
   fields: [
     { name: 'title', type: 'text', required: true },
     { name: 'slug', type: 'text', unique: true, index: true },
+    { name: 'code', type: 'text', index: true },
+    { name: 'category', type: 'text', index: true },
     { name: 'body', type: 'textarea' },
     { name: 'views', type: 'number' },
   ],
@@ -156,6 +158,15 @@ export async function createPayloadTarget(file: string): Promise<BenchTarget> {
         title?: string
       } | null
       return doc?.title ?? null
+    },
+    async findEqual(field, value) {
+      const p = await live()
+      const res = await p.find({
+        collection: 'posts',
+        where: { [field]: { equals: value } },
+        limit: 20,
+      })
+      return { docs: res.docs.length, totalDocs: res.totalDocs }
     },
     async close() {
       if (seeder) await shut(seeder)
