@@ -8,19 +8,23 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { spawn } from 'node:child_process'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { STUDIO_DIST, STUDIO_ROOT } from './studio-root'
 
-/** The Studio package's directory (index.html and src/app are its build inputs). */
-export const STUDIO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
-/** Where the built Studio lives; the server serves it at `/admin`. */
-export const STUDIO_DIST = join(STUDIO_ROOT, 'dist')
+export { STUDIO_DIST, STUDIO_ROOT }
 /** Written last into the build: the hash of the sources it was built from. */
 const STAMP = 'build-hash.txt'
 
-/** The build's inputs: the page, the app's sources and the package manifest (dependency ranges). */
+/** The build's inputs: the page, the app's sources, the package manifest and this build setup. */
 function inputs(): string[] {
-  const files = [join(STUDIO_ROOT, 'index.html'), join(STUDIO_ROOT, 'package.json')]
+  const files = [
+    join(STUDIO_ROOT, 'index.html'),
+    join(STUDIO_ROOT, 'package.json'),
+    fileURLToPath(import.meta.url),
+    join(dirname(fileURLToPath(import.meta.url)), 'vite-build.ts'),
+  ]
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name)
@@ -54,18 +58,9 @@ export function isStudioBuilt(): boolean {
  */
 export async function buildStudio(options: { quiet?: boolean } = {}): Promise<void> {
   const hash = studioSourceHash()
-  const { build } = await import('vite')
-  const { default: react } = await import('@vitejs/plugin-react')
   const out = join(STUDIO_ROOT, `.dist-${process.pid}-${Date.now()}`)
   try {
-    await build({
-      root: STUDIO_ROOT,
-      base: '/admin/',
-      configFile: false,
-      logLevel: options.quiet ? 'error' : 'info',
-      plugins: [react()],
-      build: { outDir: out, emptyOutDir: true, sourcemap: false, reportCompressedSize: false },
-    })
+    await runViteBuild(out, options.quiet === true)
     writeFileSync(join(out, STAMP), `${hash}\n`)
     const old = `${STUDIO_DIST}-old-${process.pid}-${Date.now()}`
     if (existsSync(STUDIO_DIST)) renameSync(STUDIO_DIST, old)
@@ -74,6 +69,34 @@ export async function buildStudio(options: { quiet?: boolean } = {}): Promise<vo
   } finally {
     rmSync(out, { recursive: true, force: true })
   }
+}
+
+/** `vite-build.ts` in a child process with NODE_ENV=production; rejects with its output on failure. */
+function runViteBuild(out: string, quiet: boolean): Promise<void> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'vite-build.ts')
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, out], {
+      cwd: STUDIO_ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        ...(quiet ? { GALLEY_STUDIO_BUILD_QUIET: '1' } : {}),
+      },
+      stdio: ['ignore', quiet ? 'pipe' : 'inherit', 'pipe'],
+    })
+    let output = ''
+    child.stdout?.on('data', (c: Buffer) => (output += c))
+    child.stderr?.on('data', (c: Buffer) => {
+      output += c
+      if (!quiet) process.stderr.write(c)
+    })
+    child.on('error', fail)
+    child.on('exit', (code) =>
+      code === 0
+        ? done()
+        : fail(new Error(`The Studio's Vite build failed (exit ${code}):\n${output}`)),
+    )
+  })
 }
 
 /**

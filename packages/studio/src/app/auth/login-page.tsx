@@ -20,7 +20,8 @@ export function LoginPage() {
         body: { email: String(form.get('email')), password: String(form.get('password')) },
       })
       setCsrfToken(me.csrfToken)
-      client.clear()
+      // What another user's session read must not show; `me` itself stays observed by the app.
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' })
       client.setQueryData(['me'], me)
     } catch (err) {
       setError(loginError(err))

@@ -53,7 +53,7 @@ export function ConflictView({
       ) : (
         <p>The two versions hold the same content.</p>
       )}
-      <div className="actions">
+      <div className="conflict-actions">
         <button type="button" className="primary" onClick={() => void session.keepMine()}>
           Keep mine
         </button>

@@ -54,7 +54,9 @@ function DocumentEditor({
   routeId: string | null
   onCreated: (id: string) => void
 }) {
-  const isNew = kind === 'collection' && routeId === 'create'
+  // Fixed for this instance: after the first save the address names the new id, but the
+  // form already holds the document and must not be swapped for a loading screen.
+  const [isNew] = useState(kind === 'collection' && routeId === 'create')
   const drafts = entity.permissions.readDrafts
   const path =
     kind === 'global'

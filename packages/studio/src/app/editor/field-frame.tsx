@@ -20,10 +20,15 @@ export function FieldFrame({
     .join(' ')
   return (
     <div className={`field field-${field.type}${error ? ' has-error' : ''}`}>
-      <label htmlFor={id}>
-        {field.label}
-        {field.required && <span className="required"> (required)</span>}
-      </label>
+      <div className="label-row">
+        <label htmlFor={id}>{field.label}</label>
+        {/* Outside the label, so the input's name is the label alone; aria-required says it. */}
+        {field.required && (
+          <span className="required" aria-hidden="true" title="Required">
+            *
+          </span>
+        )}
+      </div>
       {children({ id, describedBy: describedBy || undefined, invalid: !!error })}
       {hint && (
         <p className="hint" id={`${id}-hint`}>
@@ -58,7 +63,12 @@ export function FieldSet({
     >
       <legend>
         {field.label}
-        {field.required && <span className="required"> (required)</span>}
+        {field.required && (
+          <span className="required" aria-hidden="true" title="Required">
+            {' '}
+            *
+          </span>
+        )}
       </legend>
       {children}
       {error && (

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { FieldSchema } from '../../schema-types'
 import { useFieldValue } from './form-store'
 import { ArrayField } from './array-field'
@@ -87,14 +87,22 @@ function SlugInput({ field, path }: Props) {
   const titlePath = titleField && !path.includes('.') ? titleField : null
   const title = useFieldValue(session.store, titlePath ?? '__none__')
   const lastTitle = useRef(typeof title === 'string' ? title : '')
+  // A published address never changes by itself: only a never-published document follows.
+  const unpublished = useSyncExternalStore(session.subscribe, () => {
+    const status = session.getState().status
+    return status === null || status === 'draft'
+  })
   useEffect(() => {
-    if (!titlePath || readOnly) return
+    if (!titlePath || readOnly || !unpublished) {
+      lastTitle.current = typeof title === 'string' ? title : ''
+      return
+    }
     const now = typeof title === 'string' ? title : ''
     const current = typeof value === 'string' ? value : ''
     if (now !== lastTitle.current && (current === '' || current === slugify(lastTitle.current)))
       session.store.set(path, slugify(now))
     lastTitle.current = now
-  }, [title, titlePath, value, path, session, readOnly])
+  }, [title, titlePath, value, path, session, readOnly, unpublished])
   return (
     <FieldFrame field={field} path={path}>
       {(a) => (

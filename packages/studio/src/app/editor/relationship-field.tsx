@@ -51,6 +51,7 @@ export function RelationshipField({ field, path }: { field: FieldSchema; path: s
             <input
               type="search"
               aria-label={`Search ${target?.labels.plural ?? field.relationTo} for ${field.label}`}
+              placeholder={`Search ${target?.labels.plural.toLowerCase() ?? ''}…`}
               value={search}
               onChange={(e) => setSearch(e.target.value)}
             />

@@ -85,7 +85,7 @@ export function HistoryPage({ collection, id }: { collection: CollectionSchema; 
       : []
 
   const describe = (r: Revision) =>
-    `${formatTime(r.createdAt)} · ${ACTIONS[r.action] ?? r.action}${r.autosave ? ' (autosave)' : ''} · ${variantText(r.variant)}`
+    `${formatTime(r.createdAt)} · ${actionText(r)}${r.autosave ? ' (autosave)' : ''} · ${variantText(r.variant)}`
 
   async function restore(r: Revision, publish: boolean) {
     setMessage(null)
@@ -198,7 +198,7 @@ export function HistoryPage({ collection, id }: { collection: CollectionSchema; 
                   <time dateTime={r.createdAt}>{formatTime(r.createdAt)}</time>
                 </td>
                 <td>
-                  {ACTIONS[r.action] ?? r.action}
+                  {actionText(r)}
                   {r.autosave && <span className="tag">autosave</span>}
                 </td>
                 <td>{variantText(r.variant)}</td>
@@ -235,6 +235,12 @@ export function HistoryPage({ collection, id }: { collection: CollectionSchema; 
       </section>
     </>
   )
+}
+
+/** A save without drafts (or a Publish with unsaved edits) writes the published version. */
+function actionText(r: Revision): string {
+  if (r.action === 'update' && r.variant === 'published') return 'Saved and published'
+  return ACTIONS[r.action] ?? r.action
 }
 
 function variantText(v: string): string {

@@ -13,8 +13,8 @@ export function AppShell({ schema, children }: { schema: StudioSchema; children:
       await api('/auth/logout', { method: 'POST' })
     } finally {
       setCsrfToken(null)
-      client.clear()
       client.setQueryData(['me'], null)
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' })
     }
   }
   const current = (href: string) =>

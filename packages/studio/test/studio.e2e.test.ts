@@ -1,0 +1,261 @@
+/**
+ * The Studio end to end in Chromium: an editor signs in and goes through the drafts workflow
+ * on the example blog — create, autosave, reload, publish (read back from the public API),
+ * edit, revert, unpublish, a validation error at its field, history with a diff and a
+ * restore, and a conflict between two tabs — with axe-core on every screen and a screenshot
+ * of each in artifacts/studio/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import {
+  EDITOR,
+  expectAccessible,
+  launchChromium,
+  missingChromium,
+  PG_URL,
+  screenshot,
+  startStudio,
+  type RunningStudio,
+} from './helpers/studio-harness'
+
+const STORES = ['sqlite', ...(PG_URL ? (['postgres'] as const) : [])] as const
+
+for (const store of STORES) {
+  describe.skipIf(missingChromium)(`Studio in Chromium (${store})`, () => {
+    let studio: RunningStudio
+    let browser: Browser
+    let context: BrowserContext
+    let page: Page
+    let postUrl = ''
+    let postId = ''
+    const shot = (name: string) => (store === 'sqlite' ? screenshot(page, name) : null)
+
+    beforeAll(async () => {
+      studio = await startStudio(store)
+      browser = await launchChromium()
+      context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+      page = await context.newPage()
+      page.setDefaultTimeout(10_000)
+      page.on('pageerror', (e) => console.error(`[studio e2e] page error: ${e.message}`))
+    }, 120_000)
+    afterAll(async () => {
+      await browser?.close()
+      await studio?.close()
+    })
+
+    const status = () => page.getByRole('status')
+    // The first match: a post's own Title comes before its SEO group's Title.
+    const field = (label: string) => page.getByLabel(label, { exact: true }).first()
+    const publicPost = async (id: string) => {
+      const res = await fetch(`${studio.url}/api/posts/${id}`)
+      return { status: res.status, body: res.status === 200 ? await res.json() : null }
+    }
+    async function confirmDialog(action: string) {
+      const dialog = page.getByRole('dialog')
+      await dialog.getByRole('button', { name: action, exact: true }).click()
+      await dialog.waitFor({ state: 'detached' })
+    }
+
+    it('shows a wrong password as such, then signs in', async () => {
+      await page.goto(`${studio.url}/admin`)
+      await expectAccessible(page, 'login')
+      await shot('01-login')
+      await field('Email').fill(EDITOR.email)
+      await field('Password').fill('wrong password')
+      await page.getByRole('button', { name: 'Log in' }).click()
+      await expect
+        .poll(() => page.getByRole('alert').textContent())
+        .toContain('The email or password is wrong')
+      await field('Password').fill(EDITOR.password)
+      await page.getByRole('button', { name: 'Log in' }).click()
+      const nav = page.getByRole('navigation', { name: 'Content' })
+      await nav.getByRole('link', { name: 'Posts' }).click()
+      await page.getByRole('heading', { name: 'Posts', level: 1 }).waitFor()
+      await page.getByRole('cell', { name: 'Hello, world' }).waitFor()
+      await expectAccessible(page, 'list')
+      await shot('02-list')
+    })
+
+    it('lists with search, a status filter and sorting', async () => {
+      await page.getByLabel('Search', { exact: true }).fill('hello')
+      await page.getByRole('button', { name: 'Search', exact: true }).click()
+      await expect.poll(() => page.getByRole('row').count()).toBe(2)
+      await page.getByLabel('Search', { exact: true }).fill('')
+      await page.getByRole('button', { name: 'Search', exact: true }).click()
+      await page.getByLabel('Status').selectOption('draft')
+      await expect
+        .poll(async () => {
+          const cells = await page.locator('tbody tr td:nth-child(2)').allTextContents()
+          return cells.length > 0 && cells.every((t) => t === 'Draft')
+        })
+        .toBe(true)
+      await page.getByLabel('Status').selectOption('')
+      await page.getByRole('button', { name: 'Title' }).click()
+      await expect
+        .poll(() => page.getByRole('columnheader', { name: 'Title' }).getAttribute('aria-sort'))
+        .toBe('ascending')
+      await expect
+        .poll(async () => {
+          const titles = await page.locator('tbody tr td:first-child').allTextContents()
+          return titles.join('|') === [...titles].sort().join('|') && titles.length
+        })
+        .toBe(4)
+    })
+
+    it('creates a post: autosave reads "Saved", the text survives a reload', async () => {
+      await page.getByRole('link', { name: 'Create new post' }).click()
+      await field('Title').waitFor()
+      await expectAccessible(page, 'create')
+      await field('Title').pressSequentially('Studio end to end', { delay: 20 })
+      // The slug follows the title until edited.
+      await expect.poll(() => field('Slug').inputValue()).toBe('studio-end-to-end')
+      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await page.waitForURL(/\/admin\/collections\/posts\/[^/]+$/)
+      postUrl = page.url()
+      postId = postUrl.split('/').pop()!
+      await field('Excerpt').fill('Written in the Studio.')
+      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await page.reload()
+      await expect.poll(() => field('Title').inputValue()).toBe('Studio end to end')
+      expect(await field('Excerpt').inputValue()).toBe('Written in the Studio.')
+      expect(await page.getByText('Draft', { exact: true }).first().isVisible()).toBe(true)
+      expect((await publicPost(postId)).status).toBe(404)
+      await expectAccessible(page, 'editor')
+      await shot('03-editor-draft')
+    })
+
+    it('publishes, and the public API returns it', async () => {
+      await page.getByRole('button', { name: 'Publish', exact: true }).click()
+      await expect.poll(() => page.locator('.meta .status').textContent()).toBe('Published')
+      const pub = await publicPost(postId)
+      expect(pub.status).toBe(200)
+      expect(pub.body.title).toBe('Studio end to end')
+      expect(await page.getByRole('button', { name: 'Publish', exact: true }).count()).toBe(0)
+    })
+
+    it('an edit makes it "Changed"; "Revert to published" brings the published text back', async () => {
+      await field('Title').fill('Studio end to end, edited')
+      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await expect.poll(() => page.locator('.meta .status').textContent()).toBe('Changed')
+      expect(await page.getByRole('button', { name: 'Publish changes' }).isVisible()).toBe(true)
+      expect((await publicPost(postId)).body.title).toBe('Studio end to end')
+      await shot('04-editor-changed')
+      await page.getByRole('button', { name: 'Revert to published' }).click()
+      await expectAccessible(page, 'confirm dialog')
+      await confirmDialog('Revert to published')
+      await expect.poll(() => field('Title').inputValue()).toBe('Studio end to end')
+      await expect.poll(() => page.locator('.meta .status').textContent()).toBe('Published')
+    })
+
+    it('unpublishes after confirmation', async () => {
+      await page.getByRole('button', { name: 'Unpublish' }).click()
+      await confirmDialog('Unpublish')
+      await expect.poll(() => page.locator('.meta .status').textContent()).toBe('Draft')
+      expect((await publicPost(postId)).status).toBe(404)
+    })
+
+    it('shows a validation error at its field', async () => {
+      await field('Slug').fill('')
+      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await page.getByRole('button', { name: 'Publish', exact: true }).click()
+      await expect.poll(() => field('Slug').getAttribute('aria-invalid')).toBe('true')
+      const describedBy = (await field('Slug').getAttribute('aria-describedby'))!
+      const message = await page.locator(`[id="${describedBy.split(' ')[0]}"]`).textContent()
+      expect(message).toBe('This field is required.')
+      await expectAccessible(page, 'editor with a field error')
+      await shot('05-field-error')
+      await field('Slug').fill('studio-end-to-end')
+      await page.getByRole('button', { name: 'Publish', exact: true }).click()
+      await expect.poll(() => page.locator('.meta .status').textContent()).toBe('Published')
+      expect(await field('Slug').getAttribute('aria-invalid')).toBeNull()
+    })
+
+    it('history compares two versions word by word and restores one as the draft', async () => {
+      await field('Title').fill('Studio end to end, rewritten')
+      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await page.getByRole('link', { name: 'History' }).click()
+      await page.getByRole('heading', { name: 'History', level: 1 }).waitFor()
+      // Published against the draft by default.
+      await expect
+        .poll(async () => (await page.locator('.diffs ins').allTextContents()).join('|'))
+        .toMatch(/rewritten/)
+      await expectAccessible(page, 'history')
+      await shot('06-history')
+      const firstSave = page.getByRole('row').filter({ hasText: 'Created' })
+      await firstSave.getByRole('button', { name: /^Restore as draft/ }).click()
+      await page.waitForURL(postUrl)
+      await expect.poll(() => field('Title').inputValue()).toBe('Studio end to end')
+      expect(await field('Excerpt').inputValue()).toBe('')
+      await expect.poll(() => page.locator('.meta .status').textContent()).toBe('Changed')
+    })
+
+    it('keeps every keystroke typed while saves are in flight on a slow network', async () => {
+      await page.route('**/api/posts/**', async (route) => {
+        await new Promise((r) => setTimeout(r, 300))
+        await route.continue()
+      })
+      const text = 'Slow typing keeps every single character'
+      await field('Excerpt').fill('')
+      for (const word of text.split(' ')) {
+        await field('Excerpt').pressSequentially(`${word} `, { delay: 15 })
+        // Past the autosave pause, so a save is in flight while the next word is typed.
+        await page.waitForTimeout(850)
+      }
+      await expect.poll(() => status().textContent(), { timeout: 10_000 }).toMatch(/^Saved /)
+      await page.unroute('**/api/posts/**')
+      expect(await field('Excerpt').inputValue()).toBe(`${text} `)
+      await page.reload()
+      await expect.poll(() => field('Excerpt').inputValue()).toBe(`${text} `)
+    })
+
+    it('two tabs on one document: the second save gets the conflict view and loses nothing', async () => {
+      const other = await context.newPage()
+      await other.goto(postUrl)
+      await other.getByLabel('Title', { exact: true }).first().waitFor()
+      await field('Title').fill('Mine from tab one')
+      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await other.getByLabel('Title', { exact: true }).first().fill('Theirs from tab two')
+      await other.getByRole('heading', { name: 'Someone else changed this document' }).waitFor()
+      expect(await other.getByRole('status').textContent()).toBe('Not saved: changed elsewhere')
+      expect(await other.getByLabel('Title', { exact: true }).first().inputValue()).toBe(
+        'Theirs from tab two',
+      )
+      await expectAccessible(other, 'conflict')
+      if (store === 'sqlite') await screenshot(other, '07-conflict')
+      await other.getByRole('button', { name: 'Keep mine' }).click()
+      await expect.poll(() => other.getByRole('status').textContent()).toMatch(/^Saved /)
+      const draft = await studio.galley.findById({ collection: 'posts', id: postId, draft: true })
+      expect(draft?.title).toBe('Theirs from tab two')
+      await other.close()
+    })
+
+    it('edits a global and deletes the post after confirmation', async () => {
+      await page.goto(`${studio.url}/admin/globals/settings`)
+      await field('Site name').waitFor()
+      await expectAccessible(page, 'global')
+      const rows = (await studio.galley.findGlobal({ slug: 'settings', draft: true }))
+        .nav as unknown[]
+      await page.getByRole('button', { name: 'Add Nav' }).click()
+      const row = page.getByRole('group', { name: `Nav ${rows.length + 1}` })
+      await row.getByLabel('Label').fill('Home')
+      await row.getByLabel('Url').fill('/')
+      await page.keyboard.press('Control+s')
+      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      const settings = await studio.galley.findGlobal({ slug: 'settings', draft: true })
+      expect((settings.nav as unknown[]).at(-1)).toMatchObject({ label: 'Home', url: '/' })
+      expect(settings.nav).toHaveLength(rows.length + 1)
+      await shot('08-global')
+      await page.goto(postUrl)
+      await page.getByRole('button', { name: 'Delete' }).click()
+      await confirmDialog('Delete')
+      await page.waitForURL(/\/admin\/collections\/posts$/)
+      expect(
+        await studio.galley.count({
+          collection: 'posts',
+          where: { id: { equals: postId } },
+          perspective: 'raw',
+        }),
+      ).toEqual({ totalDocs: 0 })
+    })
+  })
+}
