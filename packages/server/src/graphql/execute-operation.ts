@@ -14,8 +14,10 @@ export interface OperationRequest {
 }
 
 /** Thrown out of the transaction so that it rolls back, carrying the result to answer with. */
-class RolledBack {
-  constructor(readonly result: ExecutionResult) {}
+class RolledBack extends Error {
+  constructor(readonly result: ExecutionResult) {
+    super('The mutation document failed; its transaction was rolled back.')
+  }
 }
 
 /**
