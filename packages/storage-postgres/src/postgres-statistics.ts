@@ -40,7 +40,12 @@ export class PostgresStatistics {
       WHERE s.schemaname = current_schema() AND s.relname IN (${sql.join(TABLES)})
         AND (COALESCE(s.last_analyze, s.last_autoanalyze) IS NULL
           OR s.n_mod_since_analyze > 50 + s.n_live_tup / 10)`.execute(this.#db)
-    for (const { relname } of rows) await sql`ANALYZE ${sql.id(relname)}`.execute(this.#db)
+    if (rows.length === 0) return
+    // Waits at most a second for a lock (a running VACUUM, a migration): the next check retries.
+    await this.#db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL lock_timeout = 1000`.execute(trx)
+      for (const { relname } of rows) await sql`ANALYZE ${sql.id(relname)}`.execute(trx)
+    })
   }
 
   /** Wait for an analysis under way (before the pool closes). */

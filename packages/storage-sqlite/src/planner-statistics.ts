@@ -15,12 +15,15 @@ const CHECK_EVERY = 1000
  */
 export class PlannerStatistics {
   readonly #raw: Database.Database
+  readonly #busyTimeoutMs: number
   readonly #timer: NodeJS.Timeout
   #changes = 0
   #nextCheck = FIRST_CHECK
 
-  constructor(raw: Database.Database) {
+  /** `busyTimeoutMs`: the connection's own busy timeout, restored after each check. */
+  constructor(raw: Database.Database, busyTimeoutMs: number) {
     this.#raw = raw
+    this.#busyTimeoutMs = busyTimeoutMs
     this.optimize()
     this.#timer = setInterval(() => this.optimize(), 60 * 60_000)
     this.#timer.unref()
@@ -35,16 +38,19 @@ export class PlannerStatistics {
   }
 
   /**
-   * Refresh what is stale. Never throws: a busy database (another process writing) or a
-   * closed connection leaves the statistics for the next check, and the write that asked
-   * has already committed.
+   * Refresh what is stale. Never throws and never waits for a lock: ANALYZE writes, and
+   * when another process holds the write lock the statistics wait for the next check
+   * rather than the caller (whose write has already committed) for the busy timeout.
    */
   optimize(): void {
     if (!this.#raw.open || this.#raw.inTransaction) return
     try {
+      this.#raw.pragma('busy_timeout = 0')
       this.#raw.pragma('optimize = 0x10002')
     } catch {
       // the next check tries again
+    } finally {
+      if (this.#raw.open) this.#raw.pragma(`busy_timeout = ${this.#busyTimeoutMs}`)
     }
   }
 

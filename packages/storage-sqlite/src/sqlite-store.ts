@@ -74,7 +74,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
         })
   if (checkpointer) raw.pragma('wal_autocheckpoint = 100000')
   raw.pragma('journal_size_limit = -1')
-  const stats = new PlannerStatistics(raw)
+  const stats = new PlannerStatistics(raw, BUSY_TIMEOUT_MS)
   const statements = cachingDatabase(raw, options.statementCache ?? 500, () => stats.close())
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) })
   const schema = schemaWatch(raw)
