@@ -48,8 +48,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
 function bannerLabel(reader: Reader): string {
   if (reader.mode !== 'preview')
     return 'Preview mode ended (link expired) — showing published content.'
-  const perspective = Array.isArray(reader.perspective)
-    ? reader.perspective.join(' → ')
-    : String(reader.perspective)
+  if (reader.ended())
+    return 'Preview ended (the link was revoked or expired) — showing published content.'
+  const perspective = String(reader.perspective).split(',').join(' → ')
   return `Preview mode — showing ${perspective} content.`
 }

@@ -16,7 +16,9 @@ export default async function HomePage() {
           <li key={post.id}>
             <h2>
               <Link href={postPath(post)}>{post.title}</Link>
-              {reader.mode === 'preview' && <StatusBadge status={post._status} />}
+              {reader.mode === 'preview' && !reader.ended() && (
+                <StatusBadge status={post._status} />
+              )}
             </h2>
             {post.excerpt && <p>{post.excerpt}</p>}
             <PostMeta post={post} />

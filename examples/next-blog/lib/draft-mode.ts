@@ -4,7 +4,14 @@ import { draftMode } from 'next/headers'
 import { createClient, type ClientPerspective } from '@galley/client'
 import { PREVIEW_PARAMS, type ResolvePath } from '@galley/preview'
 import { createNextDraftModeHandlers, type NextDraftModeHandlers } from '@galley/preview/next'
-import { galleyUrl, previewClient, publicClient, readToken, type Reader } from './galley-client'
+import {
+  endingClient,
+  galleyUrl,
+  previewClient,
+  publicClient,
+  readToken,
+  type Reader,
+} from './galley-client'
 import { findPostBySlug, postPath } from './queries'
 
 let handlers: NextDraftModeHandlers | undefined
@@ -48,7 +55,7 @@ export const resolvePath: ResolvePath = async (request, { pathname, perspective 
   } catch {
     return null
   }
-  const reader = previewReader(clientPerspective(perspective), new Date(Date.now() + 60_000))
+  const reader = previewReader(perspective, new Date(Date.now() + 60_000), null)
   const post = await findPostBySlug(reader, slug)
   return post ? postPath(post) : null
 }
@@ -56,21 +63,28 @@ export const resolvePath: ResolvePath = async (request, { pathname, perspective 
 /**
  * The reader of this request. Outside draft mode this touches no cookie, so pages stay
  * static; in draft mode only Galley's signed cookie (not a cookie that is merely present)
- * unlocks drafts.
+ * unlocks drafts, and its grant goes with every read so that revoking the link ends it.
  */
 export const getReader = cache(async (): Promise<Reader> => {
   const { isEnabled } = await draftMode()
   if (!isEnabled) return { mode: 'public', client: publicClient }
   const state = await galleyDraftMode().getDraftMode()
   if (!state.isEnabled) return { mode: 'expired', client: publicClient }
-  return previewReader(clientPerspective(state.perspective), state.expiresAt)
+  return previewReader(state.perspective, state.expiresAt, state.grant)
 })
 
-function previewReader(perspective: ClientPerspective, expiresAt: Date): Reader {
-  return { mode: 'preview', perspective, expiresAt, client: () => previewClient(perspective) }
-}
-
-/** Pages show one version of each document: `raw` (every variant) reads as `drafts`. */
-function clientPerspective(perspective: string | readonly string[]): ClientPerspective {
-  return perspective === 'raw' ? 'drafts' : (perspective as ClientPerspective)
+/** Preview reads; once one finds the preview ended, this request shows published content. */
+function previewReader(
+  perspective: ClientPerspective,
+  expiresAt: Date,
+  grant: string | null,
+): Reader {
+  const state = { ended: false }
+  return {
+    mode: 'preview',
+    perspective,
+    expiresAt,
+    client: (tags) => endingClient(previewClient(perspective, grant), publicClient(tags), state),
+    ended: () => state.ended,
+  }
 }

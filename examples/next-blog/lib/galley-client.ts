@@ -1,5 +1,10 @@
 import 'server-only'
-import { createClient, type ClientPerspective, type GalleyClient } from '@galley/client'
+import {
+  createClient,
+  isPreviewEnded,
+  type ClientPerspective,
+  type GalleyClient,
+} from '@galley/client'
 import type { Collections, Globals } from './content-types'
 
 export type SiteClient = GalleyClient<Collections, Globals>
@@ -21,7 +26,10 @@ export const TAGS = Object.freeze({
  * - `preview`: the perspective of a valid draft-mode cookie, with the server-side token,
  *   never cached (no CDN, no Next data cache);
  * - `expired`: Next's draft mode is on but Galley's signed cookie is gone or expired, so
- *   the page shows published content and the banner offers to leave.
+ *   the page shows published content and the banner offers to leave;
+ * - `preview` whose `ended()` turns true: the Galley server refused a read because the
+ *   preview link was revoked or expired (`PREVIEW_ENDED`); that read and every later one of
+ *   the request show published content, and the banner says the preview ended.
  */
 export type Reader =
   | { mode: 'public'; client(tags: readonly string[]): SiteClient }
@@ -31,6 +39,8 @@ export type Reader =
       perspective: ClientPerspective
       expiresAt: Date
       client(tags: readonly string[]): SiteClient
+      /** Whether a read of this request found the preview ended. */
+      ended(): boolean
     }
 
 /** The Galley API this site reads from (`GALLEY_URL`, default `http://localhost:4000`). */
@@ -64,16 +74,53 @@ export function publicClient(tags: readonly string[]): SiteClient {
   })
 }
 
-/** Reads in an editor's perspective: with the token, no CDN, nothing cached. */
-export function previewClient(perspective: ClientPerspective): SiteClient {
+/**
+ * Reads in an editor's perspective: with the token, no CDN, nothing cached. `grant` (from
+ * the draft-mode cookie) goes with every read, so the Galley server refuses them once the
+ * preview link is revoked or expires.
+ */
+export function previewClient(perspective: ClientPerspective, grant?: string | null): SiteClient {
   const studioUrl = process.env.GALLEY_STUDIO_URL || undefined
   return createClient<Collections, Globals>({
     url: galleyUrl(),
     token: readToken(),
     perspective,
+    previewGrant: grant ?? undefined,
     useCdn: false,
     // Click-to-edit marks only when there is a Studio to link to.
     stega: studioUrl ? { enabled: true, studioUrl } : undefined,
     fetch: (input, init) => fetch(input, { ...init, cache: 'no-store' }),
   })
+}
+
+/**
+ * A preview client that falls back to `fallback` once a read says the preview ended
+ * (`PREVIEW_ENDED`): that read, and every later read sharing `state`, is answered with
+ * published content. Server components cannot set cookies, so the banner's "Exit preview"
+ * (a POST to the disable route) is what clears the cookie.
+ */
+export function endingClient(
+  preview: SiteClient,
+  fallback: SiteClient,
+  state: { ended: boolean },
+): SiteClient {
+  const guard =
+    <A extends unknown[], R>(read: (client: SiteClient) => (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (!state.ended) {
+        try {
+          return await read(preview)(...args)
+        } catch (error) {
+          if (!isPreviewEnded(error)) throw error
+          state.ended = true
+        }
+      }
+      return read(fallback)(...args)
+    }
+  return {
+    ...preview,
+    find: guard((c) => c.find),
+    findById: guard((c) => c.findById),
+    findGlobal: guard((c) => c.findGlobal),
+  }
 }

@@ -521,6 +521,39 @@ describe.skipIf(missingChromium)(
           await page.close()
         })
 
+        it('ends the preview of a revoked shared link on the next page load', async () => {
+          const share = (await rest(api, 'POST', '/api/preview/shares', {
+            name: 'Legal review',
+            pathname: '/posts/hello-world',
+          })) as { id: string; previewUrl: string }
+          const visitor = await browser.newContext()
+          const page = await visitor.newPage()
+          await page.goto(share.previewUrl)
+          expect(page.url()).toBe(post())
+          expect(await titleOf(page)).toBe(draftTitle)
+          await rest(api, 'DELETE', `/api/preview/shares/${share.id}`)
+          // The very next load shows published content: the Galley server refuses the
+          // session's reads from the revocation on (no cookie lifetime, no cache between).
+          const revokedAt = Date.now()
+          await page.reload()
+          expect(await titleOf(page)).toBe(published)
+          expect(await page.getByTestId('preview-banner').textContent()).toMatch(/Preview ended/)
+          expect(await page.locator('.badge').count()).toBe(0) // published: no draft status shown
+          // A request-time render takes about a second on a loaded test machine by itself.
+          expect(Date.now() - revokedAt).toBeLessThan(5000)
+          await page.screenshot({ path: join(artifacts, `${store}-preview-ended.png`) })
+          // Exit clears the cookies; the page is the public one again.
+          await Promise.all([
+            page.waitForURL(post()),
+            page.getByRole('button', { name: 'Exit preview' }).click(),
+          ])
+          await expect.poll(() => page.getByTestId('preview-banner').count()).toBe(0)
+          expect((await visitor.cookies(siteUrl)).map((c) => c.name)).not.toContain(
+            '__galley_draft',
+          )
+          await visitor.close()
+        })
+
         it('shows the new title to the public after publishing (webhook → revalidateTag)', async () => {
           await rest(api, 'POST', '/api/posts/hello-world/publish')
           await rest(api, 'POST', '/api/posts/coming-soon/publish')

@@ -311,11 +311,14 @@ describe.skipIf(missing)('preview handshake in Chromium', () => {
       headers: { authorization: `Bearer ${writeToken}` },
     })
     expect(revoked.status).toBe(200)
+    // The very next load, however soon, shows published content: the server refuses the
+    // session's reads from the revocation on (no cache or cookie lifetime in between).
     const revokedAt = performance.now()
     await page.reload()
     expect(await page.locator('#title').textContent()).toBe(PUBLISHED_TITLE)
     expect(await page.locator('#mode').textContent()).toBe('Preview ended')
-    expect(performance.now() - revokedAt).toBeLessThan(1000)
+    // A generous bound for a loaded machine; the reload alone is what takes the time.
+    expect(performance.now() - revokedAt).toBeLessThan(5000)
     await page.screenshot({ path: join(ARTIFACTS, 'preview-ended.png') })
     // The cookie is gone, so the next load is a plain public one.
     expect(await context.cookies()).toEqual([])

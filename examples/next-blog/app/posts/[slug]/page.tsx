@@ -36,7 +36,7 @@ export default async function PostPage({ params }: Props) {
   return (
     <article>
       <h1 data-testid="post-title">{post.title}</h1>
-      {reader.mode === 'preview' && <StatusBadge status={post._status} />}
+      {reader.mode === 'preview' && !reader.ended() && <StatusBadge status={post._status} />}
       <PostMeta post={post} />
       {post.excerpt && (
         <p>
