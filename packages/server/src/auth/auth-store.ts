@@ -80,16 +80,17 @@ export class AuthStore {
     input: { email: string; password: string; role?: Role; name?: string; id?: string },
     caller?: { user: unknown },
   ): Promise<UserDoc> {
-    const problem = passwordProblem(input.password)
-    if (problem) throw new InputError(problem)
-    if (input.role !== undefined && !isRole(input.role))
-      throw new InputError(`role must be admin, editor or viewer.`)
-    // Refuse before hashing, so unauthorised requests cannot spend scrypt time.
+    // Access first: a caller who may not create users learns nothing from the input's checks,
+    // and cannot spend scrypt time.
     if (caller)
       await requireAccess(this.galley.collection(USERS), 'create', {
         user: caller.user ?? null,
         overrideAccess: false,
       })
+    const problem = await passwordProblem(input.password)
+    if (problem) throw new InputError(problem)
+    if (input.role !== undefined && !isRole(input.role))
+      throw new InputError(`role must be admin, editor or viewer.`)
     const hash = await hashPassword(input.password)
     const data: Record<string, unknown> = { email: input.email, role: input.role ?? 'viewer' }
     if (input.name !== undefined) data.name = input.name
@@ -109,7 +110,7 @@ export class AuthStore {
   }
 
   async setPassword(userId: string, password: string): Promise<void> {
-    const problem = passwordProblem(password)
+    const problem = await passwordProblem(password)
     if (problem) throw new InputError(problem)
     if (!(await this.getUser(userId)))
       throw new NotFoundError(`User ${JSON.stringify(userId)} does not exist.`)

@@ -32,10 +32,35 @@ describe('passwords (scrypt)', () => {
     for (const c of cases) expect(await verifyPassword('secret password', c)).toBe(false)
   })
 
-  it('says what is wrong with a password', () => {
-    expect(passwordProblem('short')).toMatch(/at least 8/)
-    expect(passwordProblem('x'.repeat(2000))).toMatch(/at most/)
-    expect(passwordProblem(42)).toMatch(/string/)
-    expect(passwordProblem('long enough')).toBeNull()
+  it('says what is wrong with a password', async () => {
+    expect(await passwordProblem('short')).toMatch(/at least 8/)
+    expect(await passwordProblem('x'.repeat(2000))).toMatch(/at most/)
+    expect(await passwordProblem(42)).toMatch(/string/)
+    expect(await passwordProblem('long enough')).toBeNull()
+  })
+
+  it('counts characters after NFKC normalisation, as Unicode code points', async () => {
+    // 8 UTF-16 units before normalisation, 7 characters after (e + combining acute → é).
+    expect(await passwordProblem('abcdefe\u0301')).toMatch(/at least 8 .*it has 7/)
+    // Four emoji are 8 UTF-16 units but 4 characters.
+    expect(await passwordProblem('\u{1F600}'.repeat(4))).toMatch(/at least 8 .*it has 4/)
+    // A ligature that NFKC expands counts as what it expands to: 3 units, 9 characters ("ffi" × 3).
+    expect(await passwordProblem('\uFB03\uFB03\uFB03')).toBeNull()
+  })
+
+  it('refuses a password that is only whitespace, of any kind', async () => {
+    for (const ws of [' ', '\t', '\u3000', '\u00A0', '\u2003', '\n'])
+      expect(await passwordProblem(ws.repeat(12)), JSON.stringify(ws)).toMatch(/only whitespace/)
+    expect(await passwordProblem('  a  b  c  ')).toBeNull()
+  })
+
+  it('refuses commonly used passwords, whatever their case or Unicode form', async () => {
+    for (const p of ['password', 'password1', 'Password1', 'iloveyou', 'qwertyuiop', '12345678'])
+      expect(await passwordProblem(p), p).toMatch(/commonly used/)
+    // Fullwidth letters normalise (NFKC) to the ASCII password.
+    expect(await passwordProblem('\uFF50\uFF41\uFF53\uFF53\uFF57\uFF4F\uFF52\uFF44')).toMatch(
+      /commonly used/,
+    )
+    expect(await passwordProblem('correct horse battery')).toBeNull()
   })
 })

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { isCommonPassword } from './common-passwords'
 
 /** scrypt cost parameters (OWASP's minimum for scrypt: N=2^17 is stronger; 2^15 keeps logins ~100 ms). */
 const PARAMS = Object.freeze({ N: 2 ** 15, r: 8, p: 1, keylen: 64 })
@@ -66,16 +67,32 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected)
 }
 
-/** Why a password is unacceptable, or null. */
-export function passwordProblem(password: unknown): string | null {
+/**
+ * Why a password is unacceptable, or null, by NIST SP 800-63B: after NFKC normalisation (as
+ * it is hashed), at least 8 characters counted as Unicode code points, not only whitespace,
+ * at most 1024, and not one of the commonly used passwords that attackers try first
+ * (compared ignoring case). Each message names the rule that failed.
+ * @example await passwordProblem('password1') // 'password is one of the most commonly used…'
+ */
+export async function passwordProblem(password: unknown): Promise<string | null> {
   if (typeof password !== 'string') return 'password must be a string.'
-  if (password.length < MIN_PASSWORD_LENGTH)
-    return `password must be at least ${MIN_PASSWORD_LENGTH} characters.`
-  if (password.length > MAX_PASSWORD_LENGTH)
+  const normalized = password.normalize('NFKC')
+  const length = codePoints(normalized)
+  if (length < MIN_PASSWORD_LENGTH)
+    return `password must be at least ${MIN_PASSWORD_LENGTH} characters (it has ${length} after Unicode NFKC normalisation).`
+  if (length > MAX_PASSWORD_LENGTH)
     return `password must be at most ${MAX_PASSWORD_LENGTH} characters.`
+  if (normalized.trim() === '') return 'password must not be only whitespace.'
+  if (await isCommonPassword(normalized))
+    return 'password is one of the most commonly used passwords, which attackers try first: choose another (several unrelated words work well).'
   return null
 }
 
+function codePoints(s: string): number {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
 /** A hash of a random password, verified against when an email is unknown so timing does not reveal which emails exist. */
 let dummy: Promise<string> | undefined
 export function dummyHash(): Promise<string> {

@@ -12,56 +12,68 @@ export function docTag(collection: string, id: string): string {
 
 /**
  * Cache tags of a read: the collection (when `list`), each returned document, and every
- * related document that was populated into it (a change to an author must purge the posts
- * that embed it) together with that document's collection.
+ * related document the read tried to populate (up to `depth`, default the config's), with
+ * that document's collection: a change to an author must purge the posts that embed it. A
+ * relation that stayed a bare id, because the caller may not see it (a draft-only author)
+ * or the read's budget ran out, is tagged too: publishing it changes the page.
  */
 export function tagsOfDocs(
   galley: Galley,
   collection: string,
   docs: unknown[],
   list: boolean,
+  depth?: number,
 ): string[] {
   const tags = new Set<string>()
   if (list) tags.add(collection)
   const visit = relationVisitor(galley, tags)
-  for (const d of docs) visit.doc(collection, d)
+  const d = depth ?? galley.config.defaultDepth
+  for (const doc of docs) visit.doc(collection, doc, d)
   return [...tags]
 }
 
 /**
- * Cache tags of a global read: `globals:<slug>`, and every related document populated into
- * it with its collection (a global embedding an author is purged when the author changes).
+ * Cache tags of a global read: `globals:<slug>`, and every related document it tried to
+ * populate (as in `tagsOfDocs`) with its collection: a global embedding an author is purged
+ * when the author changes or is published.
  */
-export function tagsOfGlobal(galley: Galley, slug: string, doc: unknown): string[] {
+export function tagsOfGlobal(galley: Galley, slug: string, doc: unknown, depth?: number): string[] {
   const tags = new Set<string>([globalTag(slug)])
   const global = galley.config.globals.get(slug)
-  if (global && isObject(doc)) relationVisitor(galley, tags).fields(global.fields, doc)
+  if (global && isObject(doc))
+    relationVisitor(galley, tags).fields(global.fields, doc, depth ?? galley.config.defaultDepth)
   return [...tags]
 }
 
+/** Walks documents, tagging what their relationships hold down to the depth that was populated. */
 function relationVisitor(galley: Galley, tags: Set<string>) {
-  const visitDoc = (slug: string, doc: unknown) => {
+  const visitDoc = (slug: string, doc: unknown, depth: number) => {
     if (!isObject(doc) || typeof doc.id !== 'string') return
     const tag = docTag(slug, doc.id)
     if (tags.has(tag)) return
     tags.add(tag)
     const coll = galley.config.collections.get(slug)
-    if (coll) visitFields(coll.fields, doc)
+    if (coll) visitFields(coll.fields, doc, depth)
   }
-  const visitFields = (fields: Field[], holder: Record<string, unknown>) => {
+  const visitFields = (fields: Field[], holder: Record<string, unknown>, depth: number) => {
     for (const f of fields) {
       const v = holder[f.name]
       if (v === undefined || v === null) continue
       if (f.type === 'relationship') {
+        // At depth 0 nothing was populated: the ids are the content, and stay as they are.
+        if (depth < 1) continue
         for (const item of Array.isArray(v) ? v : [v]) {
           if (isObject(item)) {
             tags.add(f.relationTo)
-            visitDoc(f.relationTo, item)
+            visitDoc(f.relationTo, item, depth - 1)
+          } else if (typeof item === 'string') {
+            tags.add(f.relationTo)
+            tags.add(docTag(f.relationTo, item))
           }
         }
-      } else if (f.type === 'group' && isObject(v)) visitFields(f.fields, v)
+      } else if (f.type === 'group' && isObject(v)) visitFields(f.fields, v, depth)
       else if (f.type === 'array' && Array.isArray(v))
-        for (const row of v) if (isObject(row)) visitFields(f.fields, row)
+        for (const row of v) if (isObject(row)) visitFields(f.fields, row, depth)
     }
   }
   return { doc: visitDoc, fields: visitFields }

@@ -20,6 +20,23 @@ export class PayloadTooLargeError extends GalleyError {
   }
 }
 
+/**
+ * 400: the body stream failed before it ended, almost always because the client closed the
+ * connection mid-body. The client's doing, not a server fault: it is answered (if anyone
+ * still listens) and never logged as an unexpected error.
+ */
+export class IncompleteBodyError extends GalleyError {
+  constructor(cause: unknown) {
+    super(
+      'INPUT_INVALID',
+      400,
+      'The request body ended early: the connection closed before all of it arrived. Send the request again.',
+      { cause },
+    )
+    this.name = 'IncompleteBodyError'
+  }
+}
+
 /** 415: a body that is not JSON. */
 export class UnsupportedMediaTypeError extends GalleyError {
   constructor(got: string | undefined) {

@@ -1,5 +1,5 @@
 import { InputError } from '@galley/core'
-import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors'
+import { IncompleteBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors'
 import { assertSafeText } from './unsafe-text'
 
 /** Deepest nesting a JSON body may have; deeper trees cost stack in every later step. */
@@ -61,7 +61,13 @@ async function readText(req: Request, maxBytes: number): Promise<string> {
   const chunks: Uint8Array[] = []
   let size = 0
   for (;;) {
-    const { done, value } = await reader.read()
+    let chunk: ReadableStreamReadResult<Uint8Array>
+    try {
+      chunk = await reader.read()
+    } catch (err) {
+      throw new IncompleteBodyError(err)
+    }
+    const { done, value } = chunk
     if (done) break
     size += value.byteLength
     if (size > maxBytes) {

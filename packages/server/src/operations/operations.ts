@@ -120,6 +120,17 @@ export class Operations {
 
   // ---------------------------------------------------------------- writes
 
+  /**
+   * Refuse a create the caller may not make, before its body is read: a read-only token, or
+   * the collection's `create` access (which never sees the data). Callers who may not write
+   * learn nothing from the body's checks, and cannot make the server read a large body.
+   */
+  async assertMayCreate(auth: RequestAuth, slug: string): Promise<void> {
+    const collection = this.collection(slug)
+    this.#assertMayWrite(auth)
+    await requireAccess(collection, 'create', { user: auth.user ?? null, overrideAccess: false })
+  }
+
   async create(
     auth: RequestAuth,
     slug: string,
@@ -161,7 +172,7 @@ export class Operations {
     if (slug === USERS && this.#store && 'password' in data) {
       const { password, ...rest } = data
       // Checked before anything is written: a bad password must not leave the other fields saved.
-      const problem = passwordProblem(password)
+      const problem = await passwordProblem(password)
       if (problem) throw new InputError(problem)
       // Refuse before hashing, so unauthorised requests cannot spend scrypt time.
       await requireAccess(this.#galley.collection(USERS), 'update', {

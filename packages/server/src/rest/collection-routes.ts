@@ -36,14 +36,18 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
         limit: intParam(params, 'limit'),
         page: intParam(params, 'page'),
       })
-      return { body: res, isPublic, tags: () => tagsOfDocs(ctx.galley, slug, res.docs, true) }
+      return {
+        body: res,
+        isPublic,
+        tags: () => tagsOfDocs(ctx.galley, slug, res.docs, true, args.depth),
+      }
     }),
   )
 
   app.post('/:collection', async (c) => {
     const slug = c.req.param('collection')
     const { params } = parseQuery(searchOf(c), ['draft', 'depth'], 'POST /api/:collection')
-    ops.collection(slug)
+    await ops.assertMayCreate(c.get('auth'), slug)
     const body = await readJsonObject(c.req.raw, max)
     const { id, ...data } = body
     if (id !== undefined && typeof id !== 'string')
@@ -64,7 +68,11 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
       ops.collection(slug)
       const { args, isPublic } = readArgs(c.get('auth'), params)
       const doc = await ops.findById(c.get('auth'), slug, c.req.param('id'), args)
-      return { body: doc, isPublic, tags: () => tagsOfDocs(ctx.galley, slug, [doc], false) }
+      return {
+        body: doc,
+        isPublic,
+        tags: () => tagsOfDocs(ctx.galley, slug, [doc], false, args.depth),
+      }
     }),
   )
 

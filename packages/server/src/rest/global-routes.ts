@@ -28,7 +28,7 @@ export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
       ops.global(slug)
       const { args, isPublic } = readArgs(c.get('auth'), params)
       const doc = await ops.findGlobal(c.get('auth'), slug, args)
-      return { body: doc, isPublic, tags: () => tagsOfGlobal(ctx.galley, slug, doc) }
+      return { body: doc, isPublic, tags: () => tagsOfGlobal(ctx.galley, slug, doc, args.depth) }
     }),
   )
 
