@@ -17,6 +17,8 @@ export const PREVIEW_GRANT_HEADER = 'Galley-Preview-Grant'
 export const PREVIEW_ENDED = 'PREVIEW_ENDED'
 
 const HEADER = PREVIEW_GRANT_HEADER.toLowerCase()
+/** Bounds of the two caches: past them the oldest entry goes (it is looked up again if needed). */
+const MAX_CACHED = 10_000
 const MAX_DEAD = 10_000
 
 /** Options of {@link PreviewGrants}. */
@@ -85,12 +87,14 @@ export class PreviewGrants {
       this.#markDead(id)
       return false
     }
-    if (generation === this.#generation)
+    if (generation === this.#generation) {
+      if (this.#live.size >= MAX_CACHED) this.#live.delete(this.#live.keys().next().value!)
       this.#live.set(id, {
         expiresAtMs: state.expiresAtMs,
         version,
         until: now + this.#cacheMs,
       })
+    }
     return this.#stillBefore(id, state.expiresAtMs, Date.now())
   }
 
