@@ -12,11 +12,21 @@ export interface WhereScope {
   content: boolean
 }
 
+/**
+ * `_status` in a where is the status of the returned content (see `matchStatus` in core):
+ * `published` for the published variant, even when a newer draft exists; for any other
+ * variant (draft, release) `draft` when the document was never published, else `changed`.
+ * So a rule `_status equals 'published'` never lets unpublished content through, in any
+ * perspective, and the drafts perspective filters by the status it shows.
+ */
+const STATUS_SQL =
+  "(CASE WHEN h.variant = 'published' THEN 'published' WHEN h.status = 'draft' THEN 'draft' ELSE 'changed' END)"
+
 const COLUMN_SQL = {
   id: 'h.id',
   createdAt: 'h.created_at',
   updatedAt: 'h.updated_at',
-  status: 'h.status',
+  status: STATUS_SQL,
 } as const
 
 /**
@@ -35,9 +45,9 @@ export function compileWhere(
   if (node.type === 'and' || node.type === 'or') {
     const group = node as { type: 'and' | 'or'; children: WhereNode[] }
     if (group.children.length === 0) return '1 = 1'
-    return group.children
-      .map((c) => `(${compileWhere(c, d, params, scope)})`)
-      .join(node.type === 'and' ? ' AND ' : ' OR ')
+    const parts: string[] = []
+    for (const child of group.children) parts.push(`(${compileWhere(child, d, params, scope)})`)
+    return balanced(parts, node.type === 'and' ? ' AND ' : ' OR ')
   }
   const c = node as WhereCondition
   switch (c.operator) {
@@ -144,15 +154,37 @@ function predicate(
       params.push(`%${escapeLike(String(value).toLowerCase())}%`)
       return `(${x} IS NOT NULL AND ${d.ilike(x)})`
     case 'like': {
-      const words = likeWords(String(value)).map((w) => {
+      const words = likeWords(String(value))
+      if (words.length === 1) {
+        params.push(`%${escapeLike(words[0]!)}%`)
+        return `(${x} IS NOT NULL AND ${d.ilike(x)})`
+      }
+      // Every word is matched against one evaluation of the path, in a subquery the
+      // planners keep apart (LIMIT stops SQLite's flattening and push-down, PostgreSQL's
+      // pull-up): written once per word, a content path was planned once per word too
+      // (SQLite and PostgreSQL copy the content lookup into every reference).
+      const terms: string[] = []
+      for (const w of words) {
         params.push(`%${escapeLike(w)}%`)
-        return d.ilike(x)
-      })
-      return `(${x} IS NOT NULL AND ${words.join(' AND ')})`
+        terms.push(d.ilike('s.v'))
+      }
+      return `EXISTS (SELECT 1 FROM (SELECT ${x} AS v LIMIT 1) s WHERE s.v IS NOT NULL AND (${balanced(terms, ' AND ')}))`
     }
     default:
       throw new Error(`unreachable operator ${op}`)
   }
+}
+
+/**
+ * Join terms with AND or OR as a balanced tree: SQLite nests `a AND b AND c …` one level
+ * per term and refuses expressions deeper than 1,000 levels, so n terms in halves stay
+ * ceil(log2 n) levels deep (`WHERE_LIMITS.expressionDepth` in core counts them this way).
+ * Up to two terms it is the plain join, the same text as before for everyday queries.
+ */
+function balanced(terms: string[], op: ' AND ' | ' OR '): string {
+  if (terms.length <= 2) return terms.join(op)
+  const mid = Math.ceil(terms.length / 2)
+  return `(${balanced(terms.slice(0, mid), op)})${op}(${balanced(terms.slice(mid), op)})`
 }
 
 function escapeLike(s: string): string {

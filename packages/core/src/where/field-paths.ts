@@ -30,16 +30,20 @@ const KIND: Record<Field['type'], ValueKind> = {
 
 /** The document columns every collection has, queryable beside its fields. */
 export const COLUMN_PATHS: Record<string, FieldPathInfo> = {
-  id: colInfo('id', 'id'),
-  createdAt: colInfo('createdAt', 'createdAt'),
-  updatedAt: colInfo('updatedAt', 'updatedAt'),
-  _status: colInfo('_status', 'status'),
+  id: colInfo('id', 'id', 'text'),
+  createdAt: colInfo('createdAt', 'createdAt', 'date'),
+  updatedAt: colInfo('updatedAt', 'updatedAt', 'date'),
+  _status: colInfo('_status', 'status', 'text'),
 }
 
-function colInfo(path: string, column: FieldPathInfo['column']): FieldPathInfo {
+function colInfo(
+  path: string,
+  column: FieldPathInfo['column'],
+  type: 'text' | 'date',
+): FieldPathInfo {
   return {
     path,
-    field: { name: path, type: 'text' },
+    field: { name: path, type },
     kind: 'text',
     steps: [],
     many: false,

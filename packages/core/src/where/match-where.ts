@@ -5,8 +5,30 @@ export interface MatchTarget {
   id: string
   createdAt: string
   updatedAt: string
+  /** The document's status (`draft`, `published`, `changed`), as `_status` shows it. */
   status: string
+  /**
+   * The variant the content comes from (`published`, `draft`, `release:…`). `_status` is
+   * matched against `matchStatus(status, variant)`; without it, against `status` as given,
+   * which is the same for the content a drafts read resolves to (what writes check).
+   */
+  variant?: string
   data: Record<string, unknown>
+}
+
+/**
+ * The status that `_status` in a where (and in an access rule) matches: that of the
+ * returned content, not of the document. The published variant is `published`, also when
+ * a newer draft exists (the document shows `changed`); any other variant (the draft, a
+ * release) is `changed` when the document has published content and `draft` when it has
+ * none. So `_status: { equals: 'published' }` admits every published document and never
+ * unpublished content, in every perspective; in `drafts` it equals the status shown.
+ * The SQL stores compile the same rule (`compileWhere`).
+ */
+export function matchStatus(status: string, variant: string | undefined): string {
+  if (variant === undefined) return status
+  if (variant === 'published') return 'published'
+  return status === 'draft' ? 'draft' : 'changed'
 }
 
 /**
@@ -23,7 +45,12 @@ export function matchWhere(node: WhereNode | undefined, doc: MatchTarget): boole
 }
 
 function matchCondition(c: WhereCondition, doc: MatchTarget): boolean {
-  const values = c.column ? [doc[c.column]] : extract(doc.data, c.steps)
+  const values =
+    c.column === 'status'
+      ? [matchStatus(doc.status, doc.variant)]
+      : c.column
+        ? [doc[c.column]]
+        : extract(doc.data, c.steps)
   const present = values.filter((v) => v !== null && v !== undefined)
   switch (c.operator) {
     case 'exists':

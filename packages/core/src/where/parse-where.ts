@@ -2,26 +2,66 @@ import { QueryError } from '../errors'
 import { isUnstorableText } from '../fields/validate-fields'
 import type { FieldPathInfo } from './field-paths'
 import {
+  type SqlDepth,
+  arraySteps,
+  conditionDepth,
+  conditionLikeWords,
+  conditionParameters,
+  groupDepth,
+} from './where-cost'
+import { parseWhereDate } from './where-date'
+import {
   WHERE_OPERATORS,
   type WhereCondition,
   type WhereNode,
   type WhereOperator,
 } from './where-types'
 
-/** Bounds that keep a hostile where tree from costing more than a normal one. */
+/**
+ * Bounds on a where tree. They keep a hostile tree from costing more than a normal one,
+ * and they describe the SQL it compiles to, so that a tree the parser accepts always
+ * runs on both stores. One statement joins at most three trees (the caller's `where`,
+ * the `read` rule's and the `readDrafts` rule's) and adds a few parameters for paging:
+ * 3 × 10,000 stays under SQLite's 32,766 bound parameters (PostgreSQL allows 65,535),
+ * and a tree 250 levels deep stays far from SQLite's expression depth of 1,000 even
+ * inside the store's subqueries. `like` words are few because each is a LIKE that the
+ * database plans and evaluates on every row.
+ */
 export const WHERE_LIMITS = Object.freeze({
+  /** Nesting of `and` / `or`. */
   depth: 8,
+  /** Conditions in one tree, and branches of one `and` / `or`. */
   conditions: 100,
+  /** Values of one `in` / `not_in` list. */
   listValues: 500,
+  /** Characters of one value. */
   valueLength: 2_000,
+  /** `like` words of one tree, in all. */
+  likeWords: 200,
+  /** Bound parameters of one tree: one per value, per `in` entry, per `like` word. */
+  parameters: 10_000,
+  /** SQL expression depth of one tree, as `whereCost` counts it. */
+  expressionDepth: 250,
 })
 
 const OPS = new Set<string>(WHERE_OPERATORS)
 
+/** The statuses `_status` can be matched against (see `matchStatus`). */
+const STATUSES: readonly string[] = ['draft', 'published', 'changed']
+
+/** What the parser counts while it walks one tree. */
+interface ParseState {
+  conditions: number
+  parameters: number
+  likeWords: number
+}
+
 /**
  * Check a where tree against a collection's paths and turn it into a typed tree.
- * Values from query strings are coerced by the field's kind (`'5'` → 5 for numbers).
- * Throws a `QueryError` that names the path and says what is wrong.
+ * Values from query strings are coerced by the field's kind (`'5'` → 5 for numbers),
+ * dates are read as ISO 8601 and normalised to the stored form.
+ * Throws a `QueryError` that names the path and says what is wrong, also when the tree
+ * is past one of `WHERE_LIMITS`.
  */
 export function parseWhere(
   where: unknown,
@@ -29,10 +69,12 @@ export function parseWhere(
   collection: string,
 ): WhereNode | undefined {
   if (where === undefined || where === null) return undefined
-  const state = { count: 0 }
+  const state: ParseState = { conditions: 0, parameters: 0, likeWords: 0 }
   const node = parseGroup(where, 'and', paths, collection, 0, state, 'where')
   return node.children.length === 0 ? undefined : node
 }
+
+type ParsedGroup = { type: 'and' | 'or'; children: WhereNode[]; depth: SqlDepth }
 
 function parseGroup(
   where: unknown,
@@ -40,9 +82,9 @@ function parseGroup(
   paths: Map<string, FieldPathInfo>,
   collection: string,
   depth: number,
-  state: { count: number },
+  state: ParseState,
   at: string,
-): { type: 'and' | 'or'; children: WhereNode[] } {
+): ParsedGroup {
   if (depth > WHERE_LIMITS.depth) {
     throw new QueryError(
       `${at}: where is nested deeper than ${WHERE_LIMITS.depth} levels; flatten it.`,
@@ -52,6 +94,8 @@ function parseGroup(
     throw new QueryError(`${at}: expected an object like { "field": { "equals": "value" } }.`)
   }
   const children: WhereNode[] = []
+  // The SQL depth of the deepest children, for this group's own (see whereCost).
+  const deepest: SqlDepth = { height: 0, nested: 0 }
   const entries = where as Record<string, unknown>
   for (const key of Object.keys(entries)) {
     const value = entries[key]
@@ -63,13 +107,23 @@ function parseGroup(
           `${at}.${key}: at most ${WHERE_LIMITS.conditions} branches are allowed.`,
         )
       }
-      const group = {
-        type: key,
-        children: list.map((w, i) =>
-          parseGroup(w, 'and', paths, collection, depth + 1, state, `${at}.${key}[${i}]`),
-        ),
-      } as const
-      children.push({ type: group.type, children: [...group.children] })
+      const branches: WhereNode[] = []
+      const branchDepth: SqlDepth = { height: 0, nested: 0 }
+      for (let i = 0; i < list.length; i++) {
+        const b = parseGroup(
+          list[i],
+          'and',
+          paths,
+          collection,
+          depth + 1,
+          state,
+          `${at}.${key}[${i}]`,
+        )
+        branches.push({ type: b.type, children: b.children })
+        deeper(branchDepth, b.depth)
+      }
+      children.push({ type: key, children: branches })
+      deeper(deepest, checkDepth(groupDepth(branches.length, branchDepth), `${at}.${key}`))
       continue
     }
     const info = paths.get(key)
@@ -89,13 +143,49 @@ function parseGroup(
           `${at}.${key}: unknown operator '${op}'. Use one of: ${WHERE_OPERATORS.join(', ')}.`,
         )
       }
-      if (++state.count > WHERE_LIMITS.conditions) {
+      if (++state.conditions > WHERE_LIMITS.conditions) {
         throw new QueryError(`where has more than ${WHERE_LIMITS.conditions} conditions.`)
       }
-      children.push(parseCondition(info, op as WhereOperator, raw, `${at}.${key}.${op}`))
+      const c = parseCondition(info, op as WhereOperator, raw, `${at}.${key}.${op}`)
+      if (c.operator === 'like') {
+        state.likeWords += conditionLikeWords(c.operator, c.value)
+        if (state.likeWords > WHERE_LIMITS.likeWords) {
+          throw new QueryError(
+            `${at}.${key}.${op}: the where has more than ${WHERE_LIMITS.likeWords} 'like' words ` +
+              `in all (WHERE_LIMITS.likeWords); search for fewer words.`,
+          )
+        }
+      }
+      state.parameters += conditionParameters(c.operator, c.value)
+      if (state.parameters > WHERE_LIMITS.parameters) {
+        throw new QueryError(
+          `${at}.${key}.${op}: the where binds more than ${WHERE_LIMITS.parameters} values in all ` +
+            `(WHERE_LIMITS.parameters: one per value, per 'in' entry, per 'like' word); use fewer.`,
+        )
+      }
+      const d = conditionDepth(c.operator, c.value, arraySteps(c))
+      deeper(deepest, checkDepth(d, `${at}.${key}.${op}`))
+      children.push(c)
     }
   }
-  return { type, children }
+  return { type, children, depth: checkDepth(groupDepth(children.length, deepest), at) }
+}
+
+function deeper(into: SqlDepth, d: SqlDepth): void {
+  if (d.height > into.height) into.height = d.height
+  if (d.nested > into.nested) into.nested = d.nested
+}
+
+function checkDepth(depth: SqlDepth, at: string): SqlDepth {
+  const total = depth.height + depth.nested
+  if (total > WHERE_LIMITS.expressionDepth) {
+    throw new QueryError(
+      `${at}: this compiles to SQL ${total} levels deep, more than ` +
+        `${WHERE_LIMITS.expressionDepth} (WHERE_LIMITS.expressionDepth); ` +
+        `use fewer 'like' words, fewer branches or a path through fewer arrays.`,
+    )
+  }
+  return depth
 }
 
 function parseCondition(
@@ -137,23 +227,34 @@ function conditionValue(
     }
     const values: unknown[] = []
     for (let i = 0; i < list.length; i++)
-      values.push(coerceScalar(info, list[i], `${at}[${i}]`, false))
+      values.push(coerceScalar(info, list[i], `${at}[${i}]`, false, true))
     return values
   }
   if (operator === 'like' || operator === 'contains') {
     if (info.kind !== 'text')
       throw new QueryError(`${at}: '${operator}' applies to text fields only.`)
-    return coerceScalar(info, raw, at, false)
+    // Text search on a date reads the stored text ('2026-01' contains a month).
+    return coerceScalar(info, raw, at, false, false)
   }
   if (operator === 'gt' || operator === 'gte' || operator === 'lt' || operator === 'lte') {
     if (info.kind === 'boolean')
       throw new QueryError(`${at}: '${operator}' does not apply to checkboxes.`)
-    return coerceScalar(info, raw, at, false)
+    return coerceScalar(info, raw, at, false, true)
   }
-  return coerceScalar(info, raw, at, true)
+  return coerceScalar(info, raw, at, true, true)
 }
 
-function coerceScalar(info: FieldPathInfo, raw: unknown, at: string, allowNull: boolean): unknown {
+/**
+ * One value for `info`. `exact` is set for comparisons (equality, order, lists), where a
+ * date must be a date and `_status` one of the statuses; `like` / `contains` take text.
+ */
+function coerceScalar(
+  info: FieldPathInfo,
+  raw: unknown,
+  at: string,
+  allowNull: boolean,
+  exact: boolean,
+): unknown {
   if (raw === null || raw === 'null') {
     if (allowNull) return null
     throw new QueryError(`${at}: null is only allowed with equals / not_equals.`)
@@ -169,6 +270,7 @@ function coerceScalar(info: FieldPathInfo, raw: unknown, at: string, allowNull: 
     case 'boolean':
       return coerceBoolean(raw, at)
     default: {
+      if (exact && info.field.type === 'date') return coerceDate(info, raw, at)
       if (typeof raw === 'number' && Number.isFinite(raw)) raw = String(raw)
       if (typeof raw !== 'string') {
         throw new QueryError(`${at}: '${info.path}' is a text field; got ${describe(raw)}.`)
@@ -179,9 +281,30 @@ function coerceScalar(info: FieldPathInfo, raw: unknown, at: string, allowNull: 
       if (raw.length > WHERE_LIMITS.valueLength) {
         throw new QueryError(`${at}: value is longer than ${WHERE_LIMITS.valueLength} characters.`)
       }
+      if (exact && info.column === 'status' && !STATUSES.includes(raw)) {
+        throw new QueryError(
+          `${at}: '_status' is one of ${STATUSES.join(', ')}; got ${describe(raw)}.`,
+        )
+      }
       return raw
     }
   }
+}
+
+/** A date value as stored (`2026-01-31T12:00:00.000Z`), from ISO 8601 text or a `Date`. */
+function coerceDate(info: FieldPathInfo, raw: unknown, at: string): string {
+  if (raw instanceof Date) {
+    const ms = raw.getTime()
+    const year = Number.isNaN(ms) ? -1 : raw.getUTCFullYear()
+    if (year >= 0 && year <= 9999) return raw.toISOString()
+  } else if (typeof raw === 'string' && raw.length <= 40) {
+    const iso = parseWhereDate(raw)
+    if (iso !== undefined) return iso
+  }
+  throw new QueryError(
+    `${at}: '${info.path}' is a date; expected an ISO 8601 date such as 2026-01-31 or ` +
+      `2026-01-31T12:00:00Z (years 0000–9999); got ${describe(raw)}.`,
+  )
 }
 
 function coerceBoolean(raw: unknown, at: string): boolean {
