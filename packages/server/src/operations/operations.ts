@@ -296,6 +296,16 @@ export class Operations {
     return doc
   }
 
+  /** Take a global's published content down: it becomes the draft; published reads get its defaults. */
+  async unpublishGlobal(
+    auth: RequestAuth,
+    slug: string,
+    args: { ifRevision?: string },
+  ): Promise<GalleyDoc> {
+    this.#assertMayWrite(auth)
+    return this.#galley.unpublishGlobal({ slug, ...args, user: auth.user })
+  }
+
   async discardGlobalDraft(
     auth: RequestAuth,
     slug: string,

@@ -8,8 +8,8 @@ import { searchOf } from '../http/search-of'
 import { readArgs, readRoute } from './read-route'
 
 /**
- * REST routes of globals: `GET|PATCH /globals/:slug`, `POST /globals/:slug/publish`,
- * `POST /globals/:slug/discard-draft`, `GET /globals/:slug/revisions`.
+ * REST routes of globals: `GET|PATCH /globals/:slug`,
+ * `POST /globals/:slug/{publish,unpublish,discard-draft}`, `GET /globals/:slug/revisions`.
  */
 export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>()
@@ -46,17 +46,23 @@ export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
     return sendPrivate(c, doc)
   })
 
-  const action = (name: 'publish' | 'discard-draft') =>
+  const action = (name: 'publish' | 'unpublish' | 'discard-draft') =>
     app.post(`/:slug/${name}`, async (c) => {
       const slug = c.req.param('slug')
       parseQuery(searchOf(c), [], `POST /api/globals/:slug/${name}`)
       ops.global(slug)
       const ifRevision = ifMatchRevision(c.req.header('if-match'))
       await readJsonBody(c.req.raw, max)
-      const run = name === 'publish' ? ops.publishGlobal : ops.discardGlobalDraft
+      const run =
+        name === 'publish'
+          ? ops.publishGlobal
+          : name === 'unpublish'
+            ? ops.unpublishGlobal
+            : ops.discardGlobalDraft
       return sendPrivate(c, await run.call(ops, c.get('auth'), slug, { ifRevision }))
     })
   action('publish')
+  action('unpublish')
   action('discard-draft')
 
   app.get('/:slug/revisions', async (c) => {
