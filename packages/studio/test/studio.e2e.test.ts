@@ -56,10 +56,21 @@ for (const store of STORES) {
       await dialog.waitFor({ state: 'detached' })
     }
 
-    it('shows a wrong password as such, then signs in', async () => {
+    it('shows a wrong password and a lockout as such, then signs in', async () => {
       await page.goto(`${studio.url}/admin`)
       await expectAccessible(page, 'login')
       await shot('01-login')
+      // Five failures for one address and email, then the server refuses for a while.
+      await field('Email').fill('nobody@example.com')
+      await field('Password').fill('guess')
+      for (let i = 0; i < 6; i++) {
+        const answered = page.waitForResponse('**/api/auth/login')
+        await page.getByRole('button', { name: 'Log in' }).click()
+        await answered
+      }
+      await expect
+        .poll(() => page.getByRole('alert').textContent())
+        .toMatch(/^Too many failed sign-ins: locked for now\. Try again in \d+ seconds\.$/)
       await field('Email').fill(EDITOR.email)
       await field('Password').fill('wrong password')
       await page.getByRole('button', { name: 'Log in' }).click()
@@ -227,6 +238,49 @@ for (const store of STORES) {
       const draft = await studio.galley.findById({ collection: 'posts', id: postId, draft: true })
       expect(draft?.title).toBe('Theirs from tab two')
       await other.close()
+    })
+
+    it('a session that ends mid-edit asks to sign in again and keeps what was typed', async () => {
+      // Tab two wrote last: start from its version.
+      await page.reload()
+      await expect.poll(() => field('Title').inputValue()).toBe('Theirs from tab two')
+      await context.clearCookies()
+      await field('Excerpt').fill('Typed after the session ended')
+      const dialog = page.getByRole('dialog', { name: 'Your session ended' })
+      await dialog.waitFor()
+      await expectAccessible(page, 'sign in again')
+      await shot('09-session-ended')
+      await dialog.getByLabel('Email').fill(EDITOR.email)
+      await dialog.getByLabel('Password').fill(EDITOR.password)
+      await dialog.getByRole('button', { name: 'Log in' }).click()
+      await dialog.waitFor({ state: 'detached' })
+      expect(await field('Excerpt').inputValue()).toBe('Typed after the session ended')
+      await page.keyboard.press('Control+s')
+      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await page.reload()
+      await expect.poll(() => field('Excerpt').inputValue()).toBe('Typed after the session ended')
+    })
+
+    it('asks before a link leaves changes that would not be saved (no autosave)', async () => {
+      await page.goto(`${studio.url}/admin/collections/authors`)
+      await page.getByRole('link', { name: 'Ada Lovelace' }).click()
+      await field('Bio').fill('Wrote the first program.')
+      const asked: string[] = []
+      page.once('dialog', (d) => {
+        asked.push(d.message())
+        void d.dismiss()
+      })
+      await page
+        .getByRole('navigation', { name: 'Content' })
+        .getByRole('link', { name: 'Posts' })
+        .click()
+      await expect
+        .poll(() => asked)
+        .toEqual(['This document has unsaved changes. Leave without saving them?'])
+      expect(page.url()).toMatch(/\/admin\/collections\/authors\/[^/]+$/)
+      expect(await field('Bio').inputValue()).toBe('Wrote the first program.')
+      await page.getByRole('button', { name: 'Save draft' }).click()
+      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
     })
 
     it('edits a global and deletes the post after confirmation', async () => {

@@ -1,6 +1,6 @@
 import { Route, Router, Switch, Link } from 'wouter'
 import { LoginPage } from './auth/login-page'
-import { useMe, useSchema } from './auth/use-session'
+import { setExpired, useExpired, useMe, useSchema } from './auth/use-session'
 import { EditorPage } from './editor/editor-page'
 import { HistoryPage } from './history/history-page'
 import { AppShell } from './layout/app-shell'
@@ -11,16 +11,27 @@ import type { StudioSchema } from '../schema-types'
 export function App() {
   const me = useMe()
   const schema = useSchema(!!me.data)
+  const expired = useExpired()
   if (me.isPending) return <Loading />
   if (me.isError) return <Failed message={(me.error as Error).message} />
   if (!me.data) return <LoginPage />
   if (schema.isPending) return <Loading />
   if (schema.isError) return <Failed message={(schema.error as Error).message} />
+  const user = me.data.user.id
   return (
     <Router base="/admin">
       <AppShell schema={schema.data}>
         <Routes schema={schema.data} />
       </AppShell>
+      {expired && (
+        <LoginPage
+          onSignedIn={(again) => {
+            // Someone else signing in gets a fresh app, not the previous user's screen.
+            if (again.user.id !== user) window.location.reload()
+            else setExpired(false)
+          }}
+        />
+      )}
     </Router>
   )
 }

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect } from 'react'
+import { useEffect, useSyncExternalStore } from 'react'
 import { api, ApiError, onUnauthorized, setCsrfToken } from '../api/api-client'
 import type { StudioSchema } from '../../schema-types'
 
@@ -15,7 +15,8 @@ export function useMe() {
   useEffect(
     () =>
       onUnauthorized(() => {
-        client.setQueryData(['me'], null)
+        // Only a call after sign-in answers 401 here: the session ended under the editor.
+        if (client.getQueryData(['me'])) setExpired(true)
       }),
     [client],
   )
@@ -43,4 +44,27 @@ export function useSchema(enabled = true) {
     staleTime: 60_000,
     enabled,
   })
+}
+
+let expired = false
+const expiredListeners = new Set<() => void>()
+
+/** Mark the session as ended (or renewed); the app then asks to sign in again over the open screen. */
+export function setExpired(value: boolean): void {
+  expired = value
+  for (const fn of expiredListeners) fn()
+}
+
+/**
+ * Whether the session ended while the app was open. The screen stays mounted under a
+ * sign-in dialog, so a form with unsaved changes keeps them until the editor is back.
+ */
+export function useExpired(): boolean {
+  return useSyncExternalStore(
+    (fn) => {
+      expiredListeners.add(fn)
+      return () => expiredListeners.delete(fn)
+    },
+    () => expired,
+  )
 }

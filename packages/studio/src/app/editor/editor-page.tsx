@@ -131,6 +131,27 @@ function LoadedEditor({
     return () => window.removeEventListener('keydown', onKey)
   }, [session])
 
+  // Following a link inside the Studio with changes that will not be saved on the way out
+  // (no autosave, or the last save failed) asks first.
+  useEffect(() => {
+    const onClick = (e: MouseEvent) => {
+      const link = (e.target as Element | null)?.closest?.('a[href]')
+      if (!link || e.defaultPrevented) return
+      const phase = session.getState().phase
+      const atRisk =
+        session.dirty && (!session.target.autosave || phase === 'error' || phase === 'conflict')
+      if (
+        atRisk &&
+        !window.confirm('This document has unsaved changes. Leave without saving them?')
+      ) {
+        e.preventDefault()
+        e.stopPropagation()
+      }
+    }
+    document.addEventListener('click', onClick, true)
+    return () => document.removeEventListener('click', onClick, true)
+  }, [session])
+
   // Leaving the page with changes the server does not have asks first.
   useEffect(() => {
     const onLeave = (e: BeforeUnloadEvent) => {

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
 import { Link, useLocation } from 'wouter'
 import { api, setCsrfToken } from '../api/api-client'
+import { setExpired } from '../auth/use-session'
 import type { StudioSchema } from '../../schema-types'
 
 /** The frame around every signed-in screen: navigation from the schema, who is signed in, log out. */
@@ -13,6 +14,7 @@ export function AppShell({ schema, children }: { schema: StudioSchema; children:
       await api('/auth/logout', { method: 'POST' })
     } finally {
       setCsrfToken(null)
+      setExpired(false)
       client.setQueryData(['me'], null)
       client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' })
     }
