@@ -9,7 +9,7 @@ import { dataWithStatus, statusArg } from './write-args'
 
 /**
  * Global `settings`: query `settings(draft, perspective)` and mutations `updateSettings`,
- * `publishSettings`, `discardDraftSettings`. Writes answer the global as the drafts
+ * `publishSettings`, `unpublishSettings`, `discardDraftSettings`. Writes answer the global as the drafts
  * perspective shows it after the write.
  */
 export function addGlobalFields(
@@ -58,6 +58,15 @@ export function addGlobalFields(
     resolve: async (_s, a, ctx) =>
       carry(
         await ctx.ops.publishGlobal(ctx.auth, slug, { ifRevision: a.ifRevision ?? undefined }),
+        'drafts',
+      ),
+  })
+  roots.addMutation(`unpublish${P}`, owner, {
+    type: new GraphQLNonNull(T),
+    args: { ifRevision: { type: GraphQLString } },
+    resolve: async (_s, a, ctx) =>
+      carry(
+        await ctx.ops.unpublishGlobal(ctx.auth, slug, { ifRevision: a.ifRevision ?? undefined }),
         'drafts',
       ),
   })
