@@ -21,8 +21,9 @@ export type { GraphQLContext } from './graphql-context'
  * sort, limit, page, draft, perspective)` and `postsById(id, draft, perspective)`,
  * mutations `createPosts`, `updatePosts`, `deletePosts`, `publishPosts`, `unpublishPosts`,
  * `discardDraftPosts`, `restoreRevisionPosts`. Per global `settings`: query `settings`,
- * mutations `updateSettings`, `publishSettings`, `unpublishSettings`, `discardDraftSettings`. Relationships
- * resolve to the related type, read with the same caller and perspective.
+ * mutations `updateSettings`, `publishSettings`, `unpublishSettings`,
+ * `discardDraftSettings`. Relationships resolve to the related type, read with the same
+ * caller and perspective.
  */
 export function buildGraphQLSchema(ops: Operations): GraphQLSchema {
   const claim = nameRegistry()

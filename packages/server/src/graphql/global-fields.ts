@@ -9,8 +9,8 @@ import { dataWithStatus, statusArg } from './write-args'
 
 /**
  * Global `settings`: query `settings(draft, perspective)` and mutations `updateSettings`,
- * `publishSettings`, `unpublishSettings`, `discardDraftSettings`. Writes answer the global as the drafts
- * perspective shows it after the write.
+ * `publishSettings`, `unpublishSettings`, `discardDraftSettings`. Writes answer the global
+ * as the drafts perspective shows it after the write.
  */
 export function addGlobalFields(
   roots: RootFields,
