@@ -88,7 +88,7 @@ const encoder = new TextEncoder()
  * @example
  * const previews = new PreviewStore(galley)
  * const { secret } = await previews.createSecret({ perspective: 'drafts', createdBy: { id: null, label: 'cli' } })
- * await previews.validate(secret) // { kind: 'secret', perspective: 'drafts', expiresAt }
+ * await previews.validate(secret) // { kind: 'secret', perspective: 'drafts', expiresAt, grant }
  */
 export class PreviewStore {
   readonly #galley: Galley
