@@ -17,7 +17,8 @@ export function SaveStatus({ state }: { state: SessionState }) {
       text = 'Not saved: changed elsewhere'
       break
     case 'error':
-      text = state.message ?? 'Not saved'
+      // The reason is in the alert beside the actions.
+      text = 'Not saved'
       break
     default:
       text = state.id === null ? 'Not saved yet' : 'No unsaved changes'
