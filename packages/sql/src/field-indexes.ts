@@ -75,13 +75,19 @@ export async function syncFieldIndexes(
       if (info.steps.some((s: PathStep) => 'each' in s)) continue // array members: no plain expression index
       const keys = keysOf(info.steps)
       const expr = sql.raw(d.extract('keys', keys, info.kind))
-      const name = `galley_ix_${hash(`${info.kind}:${keys.join('.')}`)}`
+      const field = `${info.kind}:${keys.join('.')}`
+      const name = `galley_ix_${hash(`${field}:listed`)}`
       // A unique field's two partial unique indexes already serve published and drafts lookups.
       if (!unique && !done.has(name)) {
         done.add(name)
-        await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (collection, ${expr})`.execute(
+        // After the value, what a page of its matches is sorted and filtered by (the default
+        // order, newest first, and the drafts flag; SQLite adds the key, id and variant), so
+        // a page is read from the index in order and only its own rows are fetched.
+        await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (collection, ${expr}, created_at, in_drafts)`.execute(
           db,
         )
+        // The index of earlier versions: (collection, value) only.
+        await sql`DROP INDEX IF EXISTS ${sql.id(`galley_ix_${hash(field)}`)}`.execute(db)
       }
       if (!unique) continue
       const base = `galley_uq_${hash(`${spec.storageKey}:${keys.join('.')}`)}`

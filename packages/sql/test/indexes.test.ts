@@ -34,7 +34,7 @@ for (const store of STORES) {
             // the index narrows the search (not a scan with a filter)
             const used =
               store.name === 'sqlite'
-                ? /SEARCH (galley_heads|h0) USING INDEX galley_(ix|uq)_\w+ \([^)]*<expr>=\?[^)]*\)/
+                ? /SEARCH (galley_heads|h0) USING (COVERING )?INDEX galley_(ix|uq)_\w+ \([^)]*<expr>=\?[^)]*\)/
                 : new RegExp(`Index Cond: .*keys #>> '\\{${path}\\}'`)
             expect(plan, `${path} in ${kind}`).toMatch(used)
           }
