@@ -5,6 +5,7 @@ import { ArrayField } from './array-field'
 import { fieldId, useEditor } from './editor-context'
 import { FieldFrame, FieldSet } from './field-frame'
 import { RelationshipField } from './relationship-field'
+import { slugify } from './slugify'
 
 /** The input for one field, by its type; `path` is where its value lives in the form. */
 export function FieldInput({ field, path }: { field: FieldSchema; path: string }) {
@@ -67,17 +68,6 @@ function TextInput({ field, path }: Props) {
       )}
     </FieldFrame>
   )
-}
-
-/** "My first post!" → "my-first-post". */
-export function slugify(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 96)
 }
 
 /** A slug follows the title while it is empty or still what the title would make; editing it by hand stops that. */
