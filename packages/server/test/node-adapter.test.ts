@@ -50,8 +50,8 @@ function rawRequest(
 
 const one = (r: RawRes, name: string) => r.headers.get(name)?.join(', ')
 
-// The server suites call app.request(); these run the same rules through serveNode, where
-// request headers are read from Node's raw header list instead of a Web Headers object.
+// The server suites call app.request(); these run the same rules through serveNode, over a
+// real socket, where headers can repeat or change case on the wire.
 describe('serveNode: the rules hold over a real socket', () => {
   let blog: Blog
   let port: number
