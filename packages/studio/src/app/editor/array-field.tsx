@@ -1,7 +1,7 @@
+import type { ReactNode } from 'react'
 import type { FieldSchema } from '../../schema-types'
 import { useEditor } from './editor-context'
 import { FieldSet } from './field-frame'
-import { FieldInput } from './field-inputs'
 import { useFieldValue } from './form-store'
 
 type Row = Record<string, unknown> & { id?: string }
@@ -10,7 +10,16 @@ type Row = Record<string, unknown> & { id?: string }
  * Rows of nested fields with add, remove and reorder. Every row carries an `id` (the server
  * keeps it), which is also its React key, so moving a row moves its inputs and their focus.
  */
-export function ArrayField({ field, path }: { field: FieldSchema; path: string }) {
+export function ArrayField({
+  field,
+  path,
+  renderField,
+}: {
+  field: FieldSchema
+  path: string
+  /** The input of a nested field (passed in, so this module and the inputs do not import each other). */
+  renderField: (field: FieldSchema, path: string) => ReactNode
+}) {
   const { session, readOnly } = useEditor()
   const value = useFieldValue(session.store, path)
   const rows = Array.isArray(value) ? (value as Row[]) : []
@@ -33,9 +42,7 @@ export function ArrayField({ field, path }: { field: FieldSchema; path: string }
               <legend>
                 {label} {i + 1}
               </legend>
-              {(field.fields ?? []).map((f) => (
-                <FieldInput key={f.name} field={f} path={`${path}.${i}.${f.name}`} />
-              ))}
+              {(field.fields ?? []).map((f) => renderField(f, `${path}.${i}.${f.name}`))}
               {!readOnly && (
                 <div className="row-actions">
                   <button type="button" disabled={i === 0} onClick={() => move(i, -1)}>

@@ -40,11 +40,15 @@ export function FieldInput({ field, path }: { field: FieldSchema; path: string }
         </FieldSet>
       )
     case 'array':
-      return <ArrayField field={field} path={path} />
+      return <ArrayField field={field} path={path} renderField={renderField} />
     case 'json':
     case 'richText':
       return <JsonInput field={field} path={path} />
   }
+}
+
+function renderField(field: FieldSchema, path: string) {
+  return <FieldInput key={field.name} field={field} path={path} />
 }
 
 type Props = { field: FieldSchema; path: string }
