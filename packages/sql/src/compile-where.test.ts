@@ -5,6 +5,7 @@ import {
   type CollectionConfig,
   type Field,
   type Galley,
+  type GalleyDoc,
   type Where,
   QueryError,
   WHERE_LIMITS,
@@ -408,14 +409,9 @@ for (const store of STORES) {
           .map(([op, v]) => ({ _status: { [op]: v } }) as Where),
         fc.boolean().map((v) => ({ _status: { exists: v } }) as Where),
       )
-      const all = Object.fromEntries(
-        await Promise.all(
-          PERSPECTIVES.map(async (p) => [
-            p,
-            (await g.find({ collection: 'posts', perspective: p, limit: 100 })).docs,
-          ]),
-        ),
-      )
+      const all: Record<string, GalleyDoc[]> = {}
+      for (const p of PERSPECTIVES)
+        all[p] = (await g.find({ collection: 'posts', perspective: p, limit: 100 })).docs
       await fc.assert(
         fc.asyncProperty(where, fc.constantFrom(...PERSPECTIVES), async (w, p) => {
           const node = parseWhere(w, coll.paths, 'posts')

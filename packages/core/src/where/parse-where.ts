@@ -2,17 +2,18 @@ import { QueryError } from '../errors'
 import { isUnstorableText } from '../fields/validate-fields'
 import type { FieldPathInfo } from './field-paths'
 import {
-  type SqlDepth,
   arraySteps,
-  conditionDepth,
-  conditionLikeWords,
+  conditionHeight,
+  conditionNested,
   conditionParameters,
-  groupDepth,
+  conditionWords,
+  groupHeight,
 } from './where-cost'
 import { parseWhereDate } from './where-date'
 import {
   WHERE_OPERATORS,
   type WhereCondition,
+  type WhereGroup,
   type WhereNode,
   type WhereOperator,
 } from './where-types'
@@ -54,6 +55,10 @@ interface ParseState {
   conditions: number
   parameters: number
   likeWords: number
+  /** The deepest nested part of any condition so far (see where-cost). */
+  nested: number
+  /** The height of the group parseGroup returned last. */
+  height: number
 }
 
 /**
@@ -69,12 +74,10 @@ export function parseWhere(
   collection: string,
 ): WhereNode | undefined {
   if (where === undefined || where === null) return undefined
-  const state: ParseState = { conditions: 0, parameters: 0, likeWords: 0 }
+  const state: ParseState = { conditions: 0, parameters: 0, likeWords: 0, nested: 0, height: 0 }
   const node = parseGroup(where, 'and', paths, collection, 0, state, 'where')
   return node.children.length === 0 ? undefined : node
 }
-
-type ParsedGroup = { type: 'and' | 'or'; children: WhereNode[]; depth: SqlDepth }
 
 function parseGroup(
   where: unknown,
@@ -84,7 +87,7 @@ function parseGroup(
   depth: number,
   state: ParseState,
   at: string,
-): ParsedGroup {
+): WhereGroup {
   if (depth > WHERE_LIMITS.depth) {
     throw new QueryError(
       `${at}: where is nested deeper than ${WHERE_LIMITS.depth} levels; flatten it.`,
@@ -94,8 +97,8 @@ function parseGroup(
     throw new QueryError(`${at}: expected an object like { "field": { "equals": "value" } }.`)
   }
   const children: WhereNode[] = []
-  // The SQL depth of the deepest children, for this group's own (see whereCost).
-  const deepest: SqlDepth = { height: 0, nested: 0 }
+  // The SQL height of the highest child, for this group's own (see where-cost).
+  let highest = 0
   const entries = where as Record<string, unknown>
   for (const key of Object.keys(entries)) {
     const value = entries[key]
@@ -108,22 +111,15 @@ function parseGroup(
         )
       }
       const branches: WhereNode[] = []
-      const branchDepth: SqlDepth = { height: 0, nested: 0 }
+      let branchHeight = 0
       for (let i = 0; i < list.length; i++) {
-        const b = parseGroup(
-          list[i],
-          'and',
-          paths,
-          collection,
-          depth + 1,
-          state,
-          `${at}.${key}[${i}]`,
-        )
-        branches.push({ type: b.type, children: b.children })
-        deeper(branchDepth, b.depth)
+        const at_i = `${at}.${key}[${i}]`
+        branches.push(parseGroup(list[i], 'and', paths, collection, depth + 1, state, at_i))
+        if (state.height > branchHeight) branchHeight = state.height
       }
       children.push({ type: key, children: branches })
-      deeper(deepest, checkDepth(groupDepth(branches.length, branchDepth), `${at}.${key}`))
+      const h = checkDepth(groupHeight(branches.length, branchHeight), state, `${at}.${key}`)
+      if (h > highest) highest = h
       continue
     }
     const info = paths.get(key)
@@ -147,37 +143,40 @@ function parseGroup(
         throw new QueryError(`where has more than ${WHERE_LIMITS.conditions} conditions.`)
       }
       const c = parseCondition(info, op as WhereOperator, raw, `${at}.${key}.${op}`)
-      if (c.operator === 'like') {
-        state.likeWords += conditionLikeWords(c.operator, c.value)
-        if (state.likeWords > WHERE_LIMITS.likeWords) {
-          throw new QueryError(
-            `${at}.${key}.${op}: the where has more than ${WHERE_LIMITS.likeWords} 'like' words ` +
-              `in all (WHERE_LIMITS.likeWords); search for fewer words.`,
-          )
-        }
-      }
-      state.parameters += conditionParameters(c.operator, c.value)
-      if (state.parameters > WHERE_LIMITS.parameters) {
-        throw new QueryError(
-          `${at}.${key}.${op}: the where binds more than ${WHERE_LIMITS.parameters} values in all ` +
-            `(WHERE_LIMITS.parameters: one per value, per 'in' entry, per 'like' word); use fewer.`,
-        )
-      }
-      const d = conditionDepth(c.operator, c.value, arraySteps(c))
-      deeper(deepest, checkDepth(d, `${at}.${key}.${op}`))
       children.push(c)
+      const h = countCondition(c, state, `${at}.${key}.${op}`)
+      if (h > highest) highest = h
     }
   }
-  return { type, children, depth: checkDepth(groupDepth(children.length, deepest), at) }
+  state.height = checkDepth(groupHeight(children.length, highest), state, at)
+  return { type, children }
 }
 
-function deeper(into: SqlDepth, d: SqlDepth): void {
-  if (d.height > into.height) into.height = d.height
-  if (d.nested > into.nested) into.nested = d.nested
+/** Add one condition to the counts, checking the limits; its SQL height. */
+function countCondition(c: WhereCondition, state: ParseState, at: string): number {
+  const words = conditionWords(c.operator, c.value)
+  if (words > 0 && (state.likeWords += words) > WHERE_LIMITS.likeWords) {
+    throw new QueryError(
+      `${at}: the where has more than ${WHERE_LIMITS.likeWords} 'like' words in all ` +
+        `(WHERE_LIMITS.likeWords); search for fewer words.`,
+    )
+  }
+  state.parameters += conditionParameters(c.operator, c.value, words)
+  if (state.parameters > WHERE_LIMITS.parameters) {
+    throw new QueryError(
+      `${at}: the where binds more than ${WHERE_LIMITS.parameters} values in all ` +
+        `(WHERE_LIMITS.parameters: one per value, per 'in' entry, per 'like' word); use fewer.`,
+    )
+  }
+  const arrays = arraySteps(c.steps)
+  const nested = conditionNested(words, arrays)
+  if (nested > state.nested) state.nested = nested
+  return checkDepth(conditionHeight(words, arrays), state, at)
 }
 
-function checkDepth(depth: SqlDepth, at: string): SqlDepth {
-  const total = depth.height + depth.nested
+/** `height` when it and the deepest nested part so far are within the depth limit. */
+function checkDepth(height: number, state: ParseState, at: string): number {
+  const total = height + state.nested
   if (total > WHERE_LIMITS.expressionDepth) {
     throw new QueryError(
       `${at}: this compiles to SQL ${total} levels deep, more than ` +
@@ -185,7 +184,7 @@ function checkDepth(depth: SqlDepth, at: string): SqlDepth {
         `use fewer 'like' words, fewer branches or a path through fewer arrays.`,
     )
   }
-  return depth
+  return height
 }
 
 function parseCondition(

@@ -1,5 +1,5 @@
 import { likeWords } from './match-where'
-import type { WhereCondition, WhereNode, WhereOperator } from './where-types'
+import type { PathStep, WhereCondition, WhereNode, WhereOperator } from './where-types'
 
 /**
  * What a where tree costs in the SQL the stores compile it to (`compileWhere` in
@@ -13,13 +13,17 @@ export interface WhereCost {
   depth: number
 }
 
-/** `like` words of one condition (0 for other operators). */
-export function conditionLikeWords(operator: WhereOperator, value: unknown): number {
+/** `like` words of one condition; 0 for other operators. */
+export function conditionWords(operator: WhereOperator, value: unknown): number {
   return operator === 'like' ? likeWords(String(value)).length : 0
 }
 
 /** Bound parameters of one condition: one per value, per `in` list entry, per `like` word. */
-export function conditionParameters(operator: WhereOperator, value: unknown): number {
+export function conditionParameters(
+  operator: WhereOperator,
+  value: unknown,
+  words: number,
+): number {
   switch (operator) {
     case 'exists':
       return 0
@@ -30,7 +34,7 @@ export function conditionParameters(operator: WhereOperator, value: unknown): nu
     case 'not_in':
       return (value as unknown[]).length
     case 'like':
-      return likeWords(String(value)).length
+      return words
     default:
       return 1
   }
@@ -40,67 +44,66 @@ export function conditionParameters(operator: WhereOperator, value: unknown): nu
 // extraction or the `_status` CASE is 7 levels (measured in SQLite: 4 to 7).
 const CONDITION = 7
 
-/**
- * SQLite's expression depth of a tree, in two parts. `height` is the depth of the
+/*
+ * SQLite's expression depth of a tree comes in two parts. The height is the depth of the
  * expression as written: a condition's own (`like` joins its words as a balanced tree,
- * ceil(log2 words) levels), one level per array on its path, ceil(log2 n) per `and` /
- * `or` of n terms. `nested` is what subqueries add: each array on a path is an
- * `EXISTS (SELECT … WHERE inner)`, and SQLite counts the whole enclosing expression again
- * while it resolves each nested one, so its depth is height + the deepest `nested`.
+ * ceil(log2 words) levels), one level per subquery on its way, ceil(log2 n) per `and` /
+ * `or` of n terms. Each array on a path is an `EXISTS (SELECT … WHERE inner)`, and so is a
+ * `like` of two words or more; SQLite counts the whole enclosing expression again while
+ * it resolves each nested subquery, which adds the nested part: the tree's depth is its
+ * height plus the largest nested part of any condition.
  */
-export interface SqlDepth {
-  height: number
-  nested: number
+
+/** Subqueries of one condition: one per array on its path, one for a `like` of 2+ words. */
+function subqueries(words: number, arrays: number): number {
+  return words > 1 ? arrays + 1 : arrays
 }
 
-/** Depth of one condition whose path crosses `arrays` arrays, an upper bound of SQLite's. */
-export function conditionDepth(operator: WhereOperator, value: unknown, arrays: number): SqlDepth {
-  let own = CONDITION
-  let n = arrays
-  if (operator === 'like') {
-    const words = likeWords(String(value)).length
-    // Two words or more are matched in a subquery of their own: one level more.
-    if (words > 1) n++
-    own += ceilLog2(words)
-  }
-  // The subquery at level i (from the innermost, 0) holds `own + i` levels.
-  return { height: own + n, nested: n * own + (n * (n - 1)) / 2 }
+function own(words: number): number {
+  return CONDITION + ceilLog2(words)
 }
 
-/** Depth of an `and` / `or` of `children` terms, compiled as a balanced tree. */
-export function groupDepth(children: number, deepest: SqlDepth): SqlDepth {
-  return children === 0
-    ? { height: 2, nested: 0 }
-    : { height: ceilLog2(children) + deepest.height, nested: deepest.nested }
+/** Height of one condition (see above); `words` from `conditionWords`. */
+export function conditionHeight(words: number, arrays: number): number {
+  return own(words) + subqueries(words, arrays)
+}
+
+/** What nested subqueries add to one condition's depth: the one at level i holds own + i. */
+export function conditionNested(words: number, arrays: number): number {
+  const n = subqueries(words, arrays)
+  return n * own(words) + (n * (n - 1)) / 2
+}
+
+/** Height of an `and` / `or` of `children` terms, compiled as a balanced tree. */
+export function groupHeight(children: number, deepestChild: number): number {
+  return children === 0 ? 2 : ceilLog2(children) + deepestChild
 }
 
 /** The cost of a parsed tree (the parser counts the same as it goes). */
 export function whereCost(node: WhereNode | undefined): WhereCost {
-  if (!node) return { parameters: 0, depth: 2 }
-  const parameters = { n: 0 }
-  const d = depthOf(node, parameters)
-  return { parameters: parameters.n, depth: d.height + d.nested }
+  const sum = { parameters: 0, nested: 0 }
+  const height = node ? heightOf(node, sum) : 2
+  return { parameters: sum.parameters, depth: height + sum.nested }
 }
 
-function depthOf(node: WhereNode, parameters: { n: number }): SqlDepth {
+function heightOf(node: WhereNode, sum: { parameters: number; nested: number }): number {
   if (node.type === 'and' || node.type === 'or') {
-    const deepest = { height: 0, nested: 0 }
-    for (const child of node.children) {
-      const c = depthOf(child, parameters)
-      deepest.height = Math.max(deepest.height, c.height)
-      deepest.nested = Math.max(deepest.nested, c.nested)
-    }
-    return groupDepth(node.children.length, deepest)
+    let deepest = 0
+    for (const child of node.children) deepest = Math.max(deepest, heightOf(child, sum))
+    return groupHeight(node.children.length, deepest)
   }
   const c = node as WhereCondition
-  parameters.n += conditionParameters(c.operator, c.value)
-  return conditionDepth(c.operator, c.value, arraySteps(c))
+  const words = conditionWords(c.operator, c.value)
+  const arrays = arraySteps(c.steps)
+  sum.parameters += conditionParameters(c.operator, c.value, words)
+  sum.nested = Math.max(sum.nested, conditionNested(words, arrays))
+  return conditionHeight(words, arrays)
 }
 
-/** How many arrays (each an `EXISTS` subquery) a condition's path crosses. */
-export function arraySteps(c: Pick<WhereCondition, 'steps'>): number {
+/** How many arrays (each an `EXISTS` subquery) a path crosses. */
+export function arraySteps(steps: PathStep[]): number {
   let n = 0
-  for (const s of c.steps) if ('each' in s) n++
+  for (let i = 0; i < steps.length; i++) if ('each' in steps[i]!) n++
   return n
 }
 
