@@ -9,10 +9,8 @@ import {
   type Where,
   QueryError,
   WHERE_LIMITS,
-  collectFieldPaths,
-  matchWhere,
-  parseWhere,
 } from '@galley/core'
+import { collectFieldPaths, matchWhere, parseWhere } from '@galley/core/storage'
 import { postgresDialect } from '@galley/storage-postgres'
 import { sqliteDialect } from '@galley/storage-sqlite'
 // Not exported by @galley/core (yet): the cost model this compiler is held to.
@@ -157,6 +155,17 @@ describe('compileWhere and the parser cost model', () => {
     )
   })
 
+  it("fits SQLite's build: three full trees and paging under its bound parameters, depth far below its limit", () => {
+    const options = (db.pragma('compile_options') as Array<{ compile_options: string }>).map(
+      (o) => o.compile_options,
+    )
+    const limit = (name: string) =>
+      Number(options.find((o) => o.startsWith(`${name}=`))?.split('=')[1])
+    expect(3 * WHERE_LIMITS.parameters + 100).toBeLessThan(limit('MAX_VARIABLE_NUMBER'))
+    // Three trees joined by AND, each as deep as allowed, inside the store's statement.
+    expect(2 * WHERE_LIMITS.expressionDepth + 100).toBeLessThan(limit('MAX_EXPR_DEPTH'))
+  })
+
   it('joins long and / or lists and like words as balanced trees', () => {
     const params: unknown[] = []
     const wide = parse({
@@ -284,6 +293,11 @@ for (const store of STORES) {
         expect(await find({ and: inLists(full, per, 'hit') }, 'drafts')).toEqual(['hit'])
         expect(
           await find({ title: { like: words(WHERE_LIMITS.likeWords, 'i') } }, 'drafts'),
+        ).toEqual(['hit'])
+        // As deep as allowed, three times over.
+        accessWhere = { [deepPath(deepestPath)]: { not_equals: 'x' } }
+        expect(
+          await find({ or: [{ [deepPath(deepestPath)]: { equals: 'deep hit' } }] }, 'drafts'),
         ).toEqual(['hit'])
       } finally {
         accessWhere = undefined
