@@ -4,6 +4,8 @@ import { createGalley, type Galley } from '@galley/core'
 import { postgres } from '@galley/storage-postgres'
 import { previewCanonical, spellingArb } from '../../perspectives/test/spellings'
 import { AuthStore, createServer, withAuth, type GalleyServer } from '../src/index'
+import { generatePreviewSecret, hashPreviewSecret } from '@galley/preview'
+import { PREVIEW_SECRETS } from '../src/preview/preview-collection'
 import { PreviewStore } from '../src/preview/preview-store'
 import { blogConfig, setupBlog, SECRET, type Blog } from './helpers/blog'
 import { ENABLE_URL, requester, shiftClock, until } from './helpers/preview'
@@ -147,6 +149,32 @@ for (const store of STORES) {
         expect(ended.headers.get('access-control-allow-origin')).toBe('https://site.example')
       } finally {
         await server.close()
+      }
+    })
+
+    it('attack: a record stored with raw (or any non-canonical spelling) before the fix never validates', async () => {
+      for (const perspective of [
+        'raw',
+        ' raw',
+        'RAW',
+        'spring, drafts',
+        'spring,drafts,published',
+      ]) {
+        const secret = generatePreviewSecret()
+        await blog.galley.create({
+          collection: PREVIEW_SECRETS,
+          data: {
+            hash: await hashPreviewSecret(secret),
+            kind: 'secret',
+            perspective,
+            expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+          },
+        })
+        const res = await blog.req('POST', '/api/preview/validate', {
+          token: blog.tokens.drafts,
+          body: { secret },
+        })
+        expect(res.json, perspective).toMatchObject({ isValid: false, perspective: null })
       }
     })
 
