@@ -262,6 +262,7 @@ for (const store of STORES) {
                     createdAt: d.createdAt,
                     updatedAt: d.updatedAt,
                     status: d._status,
+                    variant: d._variant,
                     data: d,
                   }),
                 )

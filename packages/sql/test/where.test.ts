@@ -123,9 +123,20 @@ for (const store of STORES) {
         ['alpha', 'delta'],
       ],
       ['id column', { id: { exists: true } }, ['alpha', 'beta', 'delta', 'gamma']],
-      ['_status column', { _status: { equals: 'changed' } }, ['delta']],
     ])('%s', async (_name, where, expected) => {
       expect(await slugs(where)).toEqual(expected)
+    })
+
+    it('_status column: the status of the returned content', async () => {
+      // Delta has a newer draft: its published content is 'published', the draft 'changed'.
+      expect(await slugs({ _status: { equals: 'changed' } })).toEqual([])
+      expect(await slugs({ _status: { equals: 'published' } })).toEqual([
+        'alpha',
+        'beta',
+        'delta',
+        'gamma',
+      ])
+      expect(await slugs({ _status: { equals: 'changed' } }, 'drafts')).toEqual(['delta'])
     })
 
     it('filters the resolved content: drafts see the draft values', async () => {
