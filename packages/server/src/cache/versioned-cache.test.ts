@@ -36,6 +36,35 @@ describe('VersionedCache', () => {
     expect(c.get('b', 1)).toBeUndefined()
   })
 
+  it('holds(version) empties on a new version and lets values read at it be kept', () => {
+    const c = new VersionedCache<string>(1000)
+    c.get('a', 1)
+    c.set('a', 1, 'A', 10)
+    // A request that looked nothing up moves the cache to the version it read at.
+    expect(c.holds(2)).toBe(false)
+    expect(c.size).toBe(0)
+    c.set('b', 2, 'B', 10)
+    expect(c.holds(2)).toBe(true)
+    expect(c.get('b', 2)).toBe('B')
+  })
+
+  it('a hit spares its entry from the next eviction only (second chance)', () => {
+    const c = new VersionedCache<string>(40, 10)
+    c.get('x', 1)
+    for (const k of ['a', 'b', 'c', 'd']) c.set(k, 1, k, 10)
+    c.get('a', 1)
+    c.set('e', 1, 'e', 10) // a was used: it goes to the back unmarked, b goes
+    expect(c.get('b', 1)).toBeUndefined()
+    c.set('f', 1, 'f', 10) // c goes
+    c.set('g', 1, 'g', 10) // d goes
+    c.set('h', 1, 'h', 10) // e goes: a now sits behind it
+    expect(c.get('e', 1)).toBeUndefined()
+    c.set('i', 1, 'i', 10) // a goes: its mark was spent on the first pass
+    expect(c.get('a', 1)).toBeUndefined()
+    for (const k of ['f', 'g', 'h', 'i']) expect(c.get(k, 1)).toBe(k)
+    expect(c.bytes).toBeLessThanOrEqual(40)
+  })
+
   it('never exceeds its budget and never serves across versions (property)', () => {
     fc.assert(
       fc.property(

@@ -1,6 +1,7 @@
 /**
  * A map of values that are only good while the data they were read from is unchanged,
- * bounded by bytes and evicting the least recently used. Every value carries the data
+ * bounded by bytes and evicting about the least recently used (second chance: a hit only
+ * marks its entry, which eviction then spares once, so a hit never reorders the map). Every value carries the data
  * version (`galley.dataVersion()`) taken before it was read; a lookup with another version
  * drops everything, since any commit may have changed any value.
  * @example
@@ -9,7 +10,7 @@
  * cache.set(key, v, page, bytesOf(page))
  */
 export class VersionedCache<V> {
-  readonly #entries = new Map<string, { value: V; bytes: number }>()
+  readonly #entries = new Map<string, { value: V; bytes: number; used: boolean }>()
   #version: number | undefined = undefined
   #bytes = 0
   /** Largest total, in bytes as the caller counts them. */
@@ -27,9 +28,7 @@ export class VersionedCache<V> {
     if (!this.holds(version)) return undefined
     const entry = this.#entries.get(key)
     if (entry === undefined) return undefined
-    // Most recently used last: eviction takes from the front.
-    this.#entries.delete(key)
-    this.#entries.set(key, entry)
+    entry.used = true
     return entry.value
   }
 
@@ -55,12 +54,17 @@ export class VersionedCache<V> {
       this.#bytes -= old.bytes
       this.#entries.delete(key)
     }
-    this.#entries.set(key, { value, bytes })
+    this.#entries.set(key, { value, bytes, used: false })
     this.#bytes += bytes
-    for (const [k, e] of this.#entries) {
-      if (this.#bytes <= this.maxBytes) break
+    // Oldest first; an entry used since it was last passed goes to the back once more. Each
+    // pass clears the marks, so this ends within two rounds.
+    while (this.#bytes > this.maxBytes) {
+      const [k, e] = this.#entries.entries().next().value!
       this.#entries.delete(k)
-      this.#bytes -= e.bytes
+      if (e.used) {
+        e.used = false
+        this.#entries.set(k, e)
+      } else this.#bytes -= e.bytes
     }
   }
 
