@@ -18,6 +18,10 @@ import {
   type RunningStudio,
 } from './helpers/studio-harness'
 
+/** Waits up to 15 s: the machine running the suite may be busy with other browsers and builds. */
+const eventually = <T>(fn: () => T | Promise<T>) =>
+  expect.poll(fn, { timeout: 15_000, interval: 50 })
+
 const STORES = ['sqlite', ...(PG_URL ? (['postgres'] as const) : [])] as const
 
 for (const store of STORES) {
@@ -68,15 +72,15 @@ for (const store of STORES) {
         await page.getByRole('button', { name: 'Log in' }).click()
         await answered
       }
-      await expect
-        .poll(() => page.getByRole('alert').textContent())
-        .toMatch(/^Too many failed sign-ins: locked for now\. Try again in \d+ seconds\.$/)
+      await eventually(() => page.getByRole('alert').textContent()).toMatch(
+        /^Too many failed sign-ins: locked for now\. Try again in \d+ seconds\.$/,
+      )
       await field('Email').fill(EDITOR.email)
       await field('Password').fill('wrong password')
       await page.getByRole('button', { name: 'Log in' }).click()
-      await expect
-        .poll(() => page.getByRole('alert').textContent())
-        .toContain('The email or password is wrong')
+      await eventually(() => page.getByRole('alert').textContent()).toContain(
+        'The email or password is wrong',
+      )
       await field('Password').fill(EDITOR.password)
       await page.getByRole('button', { name: 'Log in' }).click()
       const nav = page.getByRole('navigation', { name: 'Content' })
@@ -90,27 +94,23 @@ for (const store of STORES) {
     it('lists with search, a status filter and sorting', async () => {
       await page.getByLabel('Search', { exact: true }).fill('hello')
       await page.getByRole('button', { name: 'Search', exact: true }).click()
-      await expect.poll(() => page.getByRole('row').count()).toBe(2)
+      await eventually(() => page.getByRole('row').count()).toBe(2)
       await page.getByLabel('Search', { exact: true }).fill('')
       await page.getByRole('button', { name: 'Search', exact: true }).click()
       await page.getByLabel('Status').selectOption('draft')
-      await expect
-        .poll(async () => {
-          const cells = await page.locator('tbody tr td:nth-child(2)').allTextContents()
-          return cells.length > 0 && cells.every((t) => t === 'Draft')
-        })
-        .toBe(true)
+      await eventually(async () => {
+        const cells = await page.locator('tbody tr td:nth-child(2)').allTextContents()
+        return cells.length > 0 && cells.every((t) => t === 'Draft')
+      }).toBe(true)
       await page.getByLabel('Status').selectOption('')
       await page.getByRole('button', { name: 'Title' }).click()
-      await expect
-        .poll(() => page.getByRole('columnheader', { name: 'Title' }).getAttribute('aria-sort'))
-        .toBe('ascending')
-      await expect
-        .poll(async () => {
-          const titles = await page.locator('tbody tr td:first-child').allTextContents()
-          return titles.join('|') === [...titles].sort().join('|') && titles.length
-        })
-        .toBe(4)
+      await eventually(() =>
+        page.getByRole('columnheader', { name: 'Title' }).getAttribute('aria-sort'),
+      ).toBe('ascending')
+      await eventually(async () => {
+        const titles = await page.locator('tbody tr td:first-child').allTextContents()
+        return titles.join('|') === [...titles].sort().join('|') && titles.length
+      }).toBe(4)
     })
 
     it('creates a post: autosave reads "Saved", the text survives a reload', async () => {
@@ -119,15 +119,15 @@ for (const store of STORES) {
       await expectAccessible(page, 'create')
       await field('Title').pressSequentially('Studio end to end', { delay: 20 })
       // The slug follows the title until edited.
-      await expect.poll(() => field('Slug').inputValue()).toBe('studio-end-to-end')
-      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await eventually(() => field('Slug').inputValue()).toBe('studio-end-to-end')
+      await eventually(() => status().textContent()).toMatch(/^Saved /)
       await page.waitForURL(/\/admin\/collections\/posts\/[^/]+$/)
       postUrl = page.url()
       postId = postUrl.split('/').pop()!
       await field('Excerpt').fill('Written in the Studio.')
-      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await eventually(() => status().textContent()).toMatch(/^Saved /)
       await page.reload()
-      await expect.poll(() => field('Title').inputValue()).toBe('Studio end to end')
+      await eventually(() => field('Title').inputValue()).toBe('Studio end to end')
       expect(await field('Excerpt').inputValue()).toBe('Written in the Studio.')
       expect(await page.getByText('Draft', { exact: true }).first().isVisible()).toBe(true)
       expect((await publicPost(postId)).status).toBe(404)
@@ -137,7 +137,7 @@ for (const store of STORES) {
 
     it('publishes, and the public API returns it', async () => {
       await page.getByRole('button', { name: 'Publish', exact: true }).click()
-      await expect.poll(() => page.locator('.meta .status').textContent()).toBe('Published')
+      await eventually(() => page.locator('.meta .status').textContent()).toBe('Published')
       const pub = await publicPost(postId)
       expect(pub.status).toBe(200)
       expect(pub.body.title).toBe('Studio end to end')
@@ -146,30 +146,30 @@ for (const store of STORES) {
 
     it('an edit makes it "Changed"; "Revert to published" brings the published text back', async () => {
       await field('Title').fill('Studio end to end, edited')
-      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
-      await expect.poll(() => page.locator('.meta .status').textContent()).toBe('Changed')
+      await eventually(() => status().textContent()).toMatch(/^Saved /)
+      await eventually(() => page.locator('.meta .status').textContent()).toBe('Changed')
       expect(await page.getByRole('button', { name: 'Publish changes' }).isVisible()).toBe(true)
       expect((await publicPost(postId)).body.title).toBe('Studio end to end')
       await shot('04-editor-changed')
       await page.getByRole('button', { name: 'Revert to published' }).click()
       await expectAccessible(page, 'confirm dialog')
       await confirmDialog('Revert to published')
-      await expect.poll(() => field('Title').inputValue()).toBe('Studio end to end')
-      await expect.poll(() => page.locator('.meta .status').textContent()).toBe('Published')
+      await eventually(() => field('Title').inputValue()).toBe('Studio end to end')
+      await eventually(() => page.locator('.meta .status').textContent()).toBe('Published')
     })
 
     it('unpublishes after confirmation', async () => {
       await page.getByRole('button', { name: 'Unpublish' }).click()
       await confirmDialog('Unpublish')
-      await expect.poll(() => page.locator('.meta .status').textContent()).toBe('Draft')
+      await eventually(() => page.locator('.meta .status').textContent()).toBe('Draft')
       expect((await publicPost(postId)).status).toBe(404)
     })
 
     it('shows a validation error at its field', async () => {
       await field('Slug').fill('')
-      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await eventually(() => status().textContent()).toMatch(/^Saved /)
       await page.getByRole('button', { name: 'Publish', exact: true }).click()
-      await expect.poll(() => field('Slug').getAttribute('aria-invalid')).toBe('true')
+      await eventually(() => field('Slug').getAttribute('aria-invalid')).toBe('true')
       const describedBy = (await field('Slug').getAttribute('aria-describedby'))!
       const message = await page.locator(`[id="${describedBy.split(' ')[0]}"]`).textContent()
       expect(message).toBe('This field is required.')
@@ -177,27 +177,27 @@ for (const store of STORES) {
       await shot('05-field-error')
       await field('Slug').fill('studio-end-to-end')
       await page.getByRole('button', { name: 'Publish', exact: true }).click()
-      await expect.poll(() => page.locator('.meta .status').textContent()).toBe('Published')
+      await eventually(() => page.locator('.meta .status').textContent()).toBe('Published')
       expect(await field('Slug').getAttribute('aria-invalid')).toBeNull()
     })
 
     it('history compares two versions word by word and restores one as the draft', async () => {
       await field('Title').fill('Studio end to end, rewritten')
-      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await eventually(() => status().textContent()).toMatch(/^Saved /)
       await page.getByRole('link', { name: 'History' }).click()
       await page.getByRole('heading', { name: 'History', level: 1 }).waitFor()
       // Published against the draft by default.
-      await expect
-        .poll(async () => (await page.locator('.diffs ins').allTextContents()).join('|'))
-        .toMatch(/rewritten/)
+      await eventually(async () =>
+        (await page.locator('.diffs ins').allTextContents()).join('|'),
+      ).toMatch(/rewritten/)
       await expectAccessible(page, 'history')
       await shot('06-history')
       const firstSave = page.getByRole('row').filter({ hasText: 'Created' })
       await firstSave.getByRole('button', { name: /^Restore as draft/ }).click()
       await page.waitForURL(postUrl)
-      await expect.poll(() => field('Title').inputValue()).toBe('Studio end to end')
+      await eventually(() => field('Title').inputValue()).toBe('Studio end to end')
       expect(await field('Excerpt').inputValue()).toBe('')
-      await expect.poll(() => page.locator('.meta .status').textContent()).toBe('Changed')
+      await eventually(() => page.locator('.meta .status').textContent()).toBe('Changed')
     })
 
     it('keeps every keystroke typed while saves are in flight on a slow network', async () => {
@@ -212,11 +212,11 @@ for (const store of STORES) {
         // Past the autosave pause, so a save is in flight while the next word is typed.
         await page.waitForTimeout(850)
       }
-      await expect.poll(() => status().textContent(), { timeout: 10_000 }).toMatch(/^Saved /)
+      await eventually(() => status().textContent()).toMatch(/^Saved /)
       await page.unroute('**/api/posts/**')
       expect(await field('Excerpt').inputValue()).toBe(`${text} `)
       await page.reload()
-      await expect.poll(() => field('Excerpt').inputValue()).toBe(`${text} `)
+      await eventually(() => field('Excerpt').inputValue()).toBe(`${text} `)
     })
 
     it('two tabs on one document: the second save gets the conflict view and loses nothing', async () => {
@@ -224,7 +224,7 @@ for (const store of STORES) {
       await other.goto(postUrl)
       await other.getByLabel('Title', { exact: true }).first().waitFor()
       await field('Title').fill('Mine from tab one')
-      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await eventually(() => status().textContent()).toMatch(/^Saved /)
       await other.getByLabel('Title', { exact: true }).first().fill('Theirs from tab two')
       await other.getByRole('heading', { name: 'Someone else changed this document' }).waitFor()
       expect(await other.getByRole('status').textContent()).toBe('Not saved: changed elsewhere')
@@ -234,7 +234,7 @@ for (const store of STORES) {
       await expectAccessible(other, 'conflict')
       if (store === 'sqlite') await screenshot(other, '07-conflict')
       await other.getByRole('button', { name: 'Keep mine' }).click()
-      await expect.poll(() => other.getByRole('status').textContent()).toMatch(/^Saved /)
+      await eventually(() => other.getByRole('status').textContent()).toMatch(/^Saved /)
       const draft = await studio.galley.findById({ collection: 'posts', id: postId, draft: true })
       expect(draft?.title).toBe('Theirs from tab two')
       await other.close()
@@ -243,7 +243,7 @@ for (const store of STORES) {
     it('a session that ends mid-edit asks to sign in again and keeps what was typed', async () => {
       // Tab two wrote last: start from its version.
       await page.reload()
-      await expect.poll(() => field('Title').inputValue()).toBe('Theirs from tab two')
+      await eventually(() => field('Title').inputValue()).toBe('Theirs from tab two')
       await context.clearCookies()
       await field('Excerpt').fill('Typed after the session ended')
       const dialog = page.getByRole('dialog', { name: 'Your session ended' })
@@ -256,9 +256,9 @@ for (const store of STORES) {
       await dialog.waitFor({ state: 'detached' })
       expect(await field('Excerpt').inputValue()).toBe('Typed after the session ended')
       await page.keyboard.press('Control+s')
-      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await eventually(() => status().textContent()).toMatch(/^Saved /)
       await page.reload()
-      await expect.poll(() => field('Excerpt').inputValue()).toBe('Typed after the session ended')
+      await eventually(() => field('Excerpt').inputValue()).toBe('Typed after the session ended')
     })
 
     it('asks before a link leaves changes that would not be saved (no autosave)', async () => {
@@ -274,13 +274,13 @@ for (const store of STORES) {
         .getByRole('navigation', { name: 'Content' })
         .getByRole('link', { name: 'Posts' })
         .click()
-      await expect
-        .poll(() => asked)
-        .toEqual(['This document has unsaved changes. Leave without saving them?'])
+      await eventually(() => asked).toEqual([
+        'This document has unsaved changes. Leave without saving them?',
+      ])
       expect(page.url()).toMatch(/\/admin\/collections\/authors\/[^/]+$/)
       expect(await field('Bio').inputValue()).toBe('Wrote the first program.')
       await page.getByRole('button', { name: 'Save draft' }).click()
-      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await eventually(() => status().textContent()).toMatch(/^Saved /)
     })
 
     it('edits a global and deletes the post after confirmation', async () => {
@@ -294,7 +294,7 @@ for (const store of STORES) {
       await row.getByLabel('Label').fill('Home')
       await row.getByLabel('Url').fill('/')
       await page.keyboard.press('Control+s')
-      await expect.poll(() => status().textContent()).toMatch(/^Saved /)
+      await eventually(() => status().textContent()).toMatch(/^Saved /)
       const settings = await studio.galley.findGlobal({ slug: 'settings', draft: true })
       expect((settings.nav as unknown[]).at(-1)).toMatchObject({ label: 'Home', url: '/' })
       expect(settings.nav).toHaveLength(rows.length + 1)
