@@ -70,7 +70,7 @@ describe('galley preview url', () => {
     const url = new URL(t.out[0]!)
     expect(url.host).toBe('preview.example')
     const secret = url.searchParams.get('galley-preview-secret')!
-    expect(await validate(secret)).toMatchObject({ perspective: ['spring', 'drafts'] })
+    expect(await validate(secret)).toMatchObject({ perspective: 'spring,drafts' })
     expect(await validate(secret)).toBeNull()
   })
 
@@ -84,7 +84,7 @@ describe('galley preview url', () => {
         1,
         /ttlSeconds must be a whole number from 1 to 604800/,
       ],
-      [['preview', 'url', '--path', '/x', '--perspective', 'raw'], 1, /not 'raw'/],
+      [['preview', 'url', '--path', '/x', '--perspective', 'raw'], 1, /never 'raw'/],
       [['preview', 'link'], 2, /use: preview url/],
     ]
     for (const [argv, expected, message] of cases) {
