@@ -1,4 +1,6 @@
-export { defineConfig, sanitizeConfig } from './config/sanitize-config'
+// The user API of Galley's engine. The storage contract, for store authors, is the
+// subpath `@galley/core/storage` (src/storage/index.ts).
+export { defineConfig } from './config/sanitize-config'
 export type {
   Config,
   CollectionConfig,
@@ -24,11 +26,9 @@ export type {
   AfterChangeArgs,
   AfterDeleteArgs,
 } from './hooks/hook-types'
-export { createGalley, Galley, toDoc } from './documents/galley'
+export { createGalley, Galley } from './documents/galley'
 export type { ChangeEvent, ChangeListener } from './documents/galley'
 export type * from './documents/galley-types'
-export { applyRevision, replayRevisions, statusOf } from './documents/heads'
-export type { HeadMap } from './documents/heads'
 export {
   GalleyError,
   ConfigError,
@@ -40,36 +40,13 @@ export {
   ConflictError,
 } from './errors'
 export type { GalleyErrorCode, FieldError } from './errors'
-export {
-  resolvePerspective,
-  needsDraftAccess,
-  perspectiveKey,
-  PERSPECTIVE_NAMES,
-} from './perspectives/perspective'
+export { resolvePerspective } from './perspectives/perspective'
 export type { Perspective, ResolvedPerspective, Variant } from './perspectives/perspective'
-export { parseWhere, andNodes, WHERE_LIMITS } from './where/parse-where'
-export { matchWhere, likeWords } from './where/match-where'
-export { collectFieldPaths, COLUMN_PATHS } from './where/field-paths'
-export type { FieldPathInfo } from './where/field-paths'
+export { WHERE_LIMITS } from './where/parse-where'
 export { WHERE_OPERATORS } from './where/where-types'
-export type {
-  Where,
-  WhereNode,
-  WhereCondition,
-  WhereGroup,
-  WhereOperator,
-  PathStep,
-  ValueKind,
-} from './where/where-types'
-export { UniqueViolation } from './storage/storage-adapter'
-export type * from './storage/storage-adapter'
-export { newId, isValidId } from './ids'
+export type { Where, WhereOperator } from './where/where-types'
+/** The type of `Config.storage`; to implement a store, see `@galley/core/storage`. */
+export type { StorageAdapter, DocStatus } from './storage/storage-adapter'
+export { isValidId } from './ids'
 export { decideAccess, requireAccess } from './access/access'
 export type { Caller, AccessDecision } from './access/access'
-export {
-  parseSort,
-  parsePaging,
-  parseDepth,
-  MAX_LIMIT,
-  DEFAULT_LIMIT,
-} from './documents/query-args'

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Galley, type RevisionRow, replayRevisions } from '@galley/core'
+import { type Galley } from '@galley/core'
+import { type RevisionRow, replayRevisions } from '@galley/core/storage'
 import { STORES, dropTestSchemas, makeGalley } from '../../sql/test/stores'
 
 afterAll(dropTestSchemas)

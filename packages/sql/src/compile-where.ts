@@ -1,4 +1,4 @@
-import { type PathStep, type WhereCondition, type WhereNode, likeWords } from '@galley/core'
+import { type PathStep, type WhereCondition, type WhereNode, likeWords } from '@galley/core/storage'
 import { type KeyedFields, NO_KEYED_FIELDS, isKeyed, keysOf } from './keyed-fields'
 import type { SqlDialect } from './sql-dialect'
 

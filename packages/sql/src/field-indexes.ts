@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
-import type { CollectionStorageSpec, PathStep } from '@galley/core'
+import type { CollectionStorageSpec, PathStep } from '@galley/core/storage'
 import { type KeyedFields, keyedFieldsOf, keysOf, projectKeys } from './keyed-fields'
 import type { SqlDialect } from './sql-dialect'
 

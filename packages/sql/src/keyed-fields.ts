@@ -1,4 +1,4 @@
-import type { CollectionStorageSpec, PathStep } from '@galley/core'
+import type { CollectionStorageSpec, PathStep } from '@galley/core/storage'
 
 /**
  * A head carries no content: its content is the revision it points to. It carries only the

@@ -1,4 +1,5 @@
-import type { ResolvedPerspective, ResolvedQuery, SortSpec } from '@galley/core'
+import type { ResolvedPerspective } from '@galley/core'
+import type { ResolvedQuery, SortSpec } from '@galley/core/storage'
 import { compileWhere } from './compile-where'
 import { type KeyedFields, isKeyed, keysOf } from './keyed-fields'
 import { type SqlDialect, literal } from './sql-dialect'

@@ -1,4 +1,4 @@
-import type { ValueKind } from '@galley/core'
+import type { ValueKind } from '@galley/core/storage'
 
 /**
  * What differs between the stores: JSON extraction, array iteration, case-insensitive

@@ -1,4 +1,4 @@
-import type { ResolvedQuery, StorageReader } from '@galley/core'
+import type { ResolvedQuery, StorageReader } from '@galley/core/storage'
 import type { KeyedFields } from './keyed-fields'
 import type { Query } from './query'
 import { resolvedCount, resolvedSelect } from './resolved-select'

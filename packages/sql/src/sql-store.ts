@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely'
+import { type StorageAdapter } from '@galley/core'
 import {
   type CollectionStorageSpec,
   type ResolvedQuery,
-  type StorageAdapter,
   UniqueViolation,
-} from '@galley/core'
+} from '@galley/core/storage'
 import { type FieldIndexState, syncFieldIndexes } from './field-indexes'
 import { NO_KEYED_FIELDS } from './keyed-fields'
 import { runMigrations } from './migrations'

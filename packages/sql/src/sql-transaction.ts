@@ -1,4 +1,5 @@
-import type { HeadRow, RevisionRow, StorageReader, StorageTransaction, Variant } from '@galley/core'
+import type { Variant } from '@galley/core'
+import type { HeadRow, RevisionRow, StorageReader, StorageTransaction } from '@galley/core/storage'
 import { projectKeys } from './keyed-fields'
 import type { Query } from './query'
 import { type SqlDialect, literal } from './sql-dialect'

@@ -1,4 +1,5 @@
-import type { HeadRow, RevisionRow, Variant } from '@galley/core'
+import type { Variant } from '@galley/core'
+import type { HeadRow, RevisionRow } from '@galley/core/storage'
 import type { SqlDialect } from './sql-dialect'
 
 /** A head as a statement returns it, with its content (`data`) from the head's revision. */

@@ -1,14 +1,8 @@
 import pg from 'pg'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type CollectionConfig,
-  type Galley,
-  type ResolvedQuery,
-  createGalley,
-  parseSort,
-  parseWhere,
-} from '@galley/core'
+import { type CollectionConfig, type Galley, createGalley } from '@galley/core'
+import { type ResolvedQuery, parseSort, parseWhere } from '@galley/core/storage'
 import type { SqlStore } from '@galley/sql'
 import { postgres } from '@galley/storage-postgres'
 import { sqlite } from '@galley/storage-sqlite'

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { type Galley, parseWhere, parseSort } from '@galley/core'
+import { type Galley } from '@galley/core'
+import { parseWhere, parseSort } from '@galley/core/storage'
 import type { SqlStore } from '@galley/sql'
 import { STORES, dropTestSchemas, makeGalley } from './stores'
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { CollectionStorageSpec } from '@galley/core'
+import type { CollectionStorageSpec } from '@galley/core/storage'
 import { isKeyed, keyedFieldsOf, projectKeys } from '../src/keyed-fields'
 
 const spec = (...paths: string[]): CollectionStorageSpec =>

@@ -12,8 +12,8 @@ import {
   ValidationError,
   type Where,
   createGalley,
-  parseWhere,
 } from '@galley/core'
+import { parseWhere } from '@galley/core/storage'
 import { MIGRATIONS, type SqlDialect, type SqlStore, runMigrations } from '@galley/sql'
 import { sqlite, sqliteDialect } from '@galley/storage-sqlite'
 import { postgres, postgresDialect } from '@galley/storage-postgres'

@@ -1,14 +1,13 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
+import { type Galley, type Where } from '@galley/core'
 import {
-  type Galley,
   type HeadRow,
   type RevisionRow,
-  type Where,
   matchWhere,
   parseWhere,
   replayRevisions,
-} from '@galley/core'
+} from '@galley/core/storage'
 import { STORES, dropTestSchemas, makeGalley } from './stores'
 
 afterAll(dropTestSchemas)

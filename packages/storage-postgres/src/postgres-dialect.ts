@@ -1,4 +1,4 @@
-import type { ValueKind } from '@galley/core'
+import type { ValueKind } from '@galley/core/storage'
 import { type SqlDialect, literal } from '@galley/sql'
 
 const path = (keys: string[]) => literal(`{${keys.join(',')}}`)

@@ -1,4 +1,5 @@
 import type { HeadRow } from '../../storage/storage-adapter'
+import type { MatchTarget } from '../../where/match-where'
 import type { GalleyDoc } from '../galley-types'
 
 /** Turn a stored head into the public document shape. */
@@ -16,13 +17,17 @@ export function toDoc(row: HeadRow): GalleyDoc {
   }) as GalleyDoc
 }
 
-/** What access constraints and `matchWhere` test of a stored head. */
-export function matchTarget(row: HeadRow) {
+/**
+ * What access constraints and `matchWhere` test of a stored head. The variant goes along
+ * so that `_status` matches the returned content (`matchStatus`), as the SQL stores do.
+ */
+export function matchTarget(row: HeadRow): MatchTarget {
   return {
     id: row.id,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     status: row.status,
+    variant: row.variant,
     data: row.data,
   }
 }
