@@ -10,7 +10,7 @@ import { ConflictError, GalleyError, InputError, ValidationError } from '@galley
 import { parseQuery } from '../http/query-params'
 import { readJsonObject } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
-import { searchOf } from '../rest/collection-routes'
+import { searchOf } from '../http/search-of'
 import type { ServerContext, ServerEnv } from '../server-context'
 import { buildGraphQLSchema } from './build-schema'
 import { checkDocument } from './check-document'

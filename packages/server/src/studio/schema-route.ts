@@ -3,7 +3,7 @@ import type { StudioSchema } from '@galley/studio'
 import { UnauthorizedError } from '../http/http-errors'
 import { parseQuery } from '../http/query-params'
 import { sendPrivate } from '../http/respond'
-import { searchOf } from '../rest/collection-routes'
+import { searchOf } from '../http/search-of'
 import type { ServerContext, ServerEnv } from '../server-context'
 import { describeSchema } from './describe-schema'
 
