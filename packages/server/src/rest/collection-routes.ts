@@ -161,6 +161,3 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
 
   return app
 }
-
-/** @deprecated import `searchOf` from `http/search-of` (kept while other folders move over). */
-export { searchOf } from '../http/search-of'
