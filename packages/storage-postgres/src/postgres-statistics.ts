@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely'
 /** Rows changed before the first check, then between checks. */
 const FIRST_CHECK = 100
 const CHECK_EVERY = 1000
+/** The tables analysed, in the order every ANALYZE of ours takes their locks. */
 const TABLES = ['galley_heads', 'galley_revisions']
 
 /**
@@ -41,10 +42,13 @@ export class PostgresStatistics {
         AND (COALESCE(s.last_analyze, s.last_autoanalyze) IS NULL
           OR s.n_mod_since_analyze > 50 + s.n_live_tup / 10)`.execute(this.#db)
     if (rows.length === 0) return
+    // Always in TABLES order, as every other ANALYZE of ours (explainResolved): two transactions
+    // analysing the same tables in opposite orders deadlock.
+    const stale = TABLES.filter((t) => rows.some((r) => r.relname === t))
     // Waits at most a second for a lock (a running VACUUM, a migration): the next check retries.
     await this.#db.transaction().execute(async (trx) => {
       await sql`SET LOCAL lock_timeout = 1000`.execute(trx)
-      for (const { relname } of rows) await sql`ANALYZE ${sql.id(relname)}`.execute(trx)
+      for (const relname of stale) await sql`ANALYZE ${sql.id(relname)}`.execute(trx)
     })
   }
 
