@@ -2,7 +2,15 @@ import type { ReactNode } from 'react'
 import type { FieldSchema } from '../../schema-types'
 import { fieldId, useFieldError } from './editor-context'
 
-/** Label, hint and error around one input; the input gets `describedBy` and `invalid` from here. */
+/** The attributes that tie an input to its label, hint and error (spread onto the input). */
+export interface ControlProps {
+  id: string
+  'aria-describedby': string | undefined
+  'aria-invalid': true | undefined
+  'aria-required': true | undefined
+}
+
+/** Label, hint and error around one input; the input gets its `control` attributes from here. */
 export function FieldFrame({
   field,
   path,
@@ -10,7 +18,12 @@ export function FieldFrame({
 }: {
   field: FieldSchema
   path: string
-  children: (props: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode
+  children: (props: {
+    id: string
+    describedBy: string | undefined
+    invalid: boolean
+    control: ControlProps
+  }) => ReactNode
 }) {
   const id = fieldId(path)
   const error = useFieldError(path)
@@ -29,7 +42,17 @@ export function FieldFrame({
           </span>
         )}
       </div>
-      {children({ id, describedBy: describedBy || undefined, invalid: !!error })}
+      {children({
+        id,
+        describedBy: describedBy || undefined,
+        invalid: !!error,
+        control: {
+          id,
+          'aria-describedby': describedBy || undefined,
+          'aria-invalid': error ? true : undefined,
+          'aria-required': field.required ? true : undefined,
+        },
+      })}
       {hint && (
         <p className="hint" id={`${id}-hint`}>
           {hint}

@@ -60,14 +60,11 @@ function TextInput({ field, path }: Props) {
     <FieldFrame field={field} path={path}>
       {(a) => (
         <input
-          id={a.id}
+          {...a.control}
           type={field.type === 'email' ? 'email' : 'text'}
           value={typeof value === 'string' ? value : ''}
           onChange={(e) => session.store.set(path, e.target.value)}
           readOnly={readOnly}
-          aria-describedby={a.describedBy}
-          aria-invalid={a.invalid || undefined}
-          aria-required={field.required || undefined}
         />
       )}
     </FieldFrame>
@@ -101,15 +98,12 @@ function SlugInput({ field, path }: Props) {
     <FieldFrame field={field} path={path}>
       {(a) => (
         <input
-          id={a.id}
+          {...a.control}
           type="text"
           value={typeof value === 'string' ? value : ''}
           onChange={(e) => session.store.set(path, e.target.value)}
           readOnly={readOnly}
           spellCheck={false}
-          aria-describedby={a.describedBy}
-          aria-invalid={a.invalid || undefined}
-          aria-required={field.required || undefined}
         />
       )}
     </FieldFrame>
@@ -123,14 +117,11 @@ function TextArea({ field, path }: Props) {
     <FieldFrame field={field} path={path}>
       {(a) => (
         <textarea
-          id={a.id}
+          {...a.control}
           rows={4}
           value={typeof value === 'string' ? value : ''}
           onChange={(e) => session.store.set(path, e.target.value)}
           readOnly={readOnly}
-          aria-describedby={a.describedBy}
-          aria-invalid={a.invalid || undefined}
-          aria-required={field.required || undefined}
         />
       )}
     </FieldFrame>
@@ -152,7 +143,7 @@ function NumberInput({ field, path }: Props) {
     <FieldFrame field={field} path={path}>
       {(a) => (
         <input
-          id={a.id}
+          {...a.control}
           type="number"
           inputMode="decimal"
           value={text}
@@ -166,9 +157,6 @@ function NumberInput({ field, path }: Props) {
             else if (Number.isFinite(Number(t))) session.store.set(path, Number(t))
           }}
           readOnly={readOnly}
-          aria-describedby={a.describedBy}
-          aria-invalid={a.invalid || undefined}
-          aria-required={field.required || undefined}
         />
       )}
     </FieldFrame>
@@ -201,16 +189,13 @@ function DateInput({ field, path }: Props) {
     <FieldFrame field={field} path={path}>
       {(a) => (
         <input
-          id={a.id}
+          {...a.control}
           type="datetime-local"
           value={typeof value === 'string' ? toLocalInput(value) : ''}
           onChange={(e) =>
             session.store.set(path, e.target.value ? new Date(e.target.value).toISOString() : null)
           }
           readOnly={readOnly}
-          aria-describedby={a.describedBy}
-          aria-invalid={a.invalid || undefined}
-          aria-required={field.required || undefined}
         />
       )}
     </FieldFrame>
@@ -231,13 +216,10 @@ function SelectInput({ field, path }: Props) {
     <FieldFrame field={field} path={path}>
       {(a) => (
         <select
-          id={a.id}
+          {...a.control}
           value={typeof value === 'string' ? value : ''}
           disabled={readOnly}
           onChange={(e) => session.store.set(path, e.target.value || null)}
-          aria-describedby={a.describedBy}
-          aria-invalid={a.invalid || undefined}
-          aria-required={field.required || undefined}
         >
           <option value="">—</option>
           {(field.options ?? []).map((o) => (
