@@ -62,10 +62,14 @@ export function resolveConfig(options: ClientConfig): Readonly<ClientConfig> {
       'createClient: `previewGrant` must be the grant id of a draft-mode session (1–64 characters of A-Z a-z 0-9 _ -).',
     )
   }
-  if (config.stega?.enabled && !config.stega.studioUrl) {
-    throw new TypeError(
-      'createClient: stega needs `studioUrl` (the Studio base URL) to build edit links.',
-    )
+  if (config.stega?.fields !== undefined) {
+    for (const [key, on] of Object.entries(config.stega.fields)) {
+      if (typeof on !== 'boolean' || !/^(?:[^:\s]+:)?[^:\s]+$/.test(key)) {
+        throw new TypeError(
+          `createClient: stega.fields["${key}"] must be true or false under a field path such as "seo.title" or "posts:summary".`,
+        )
+      }
+    }
   }
   return Object.freeze(config)
 }

@@ -247,11 +247,13 @@ describe('createClient configuration', () => {
     expect(drafts.config()).toMatchObject({ perspective: 'drafts', token: TOKEN, url: api.url })
   })
 
-  it('refuses a bad url, a token in the url and stega without studioUrl', () => {
+  it('refuses a bad url, a token in the url and a bad stega field override', () => {
     expect(() => createClient({ url: 'cms.example' })).toThrow(/absolute/)
     expect(() => createClient({ url: 'ftp://cms.example' })).toThrow(/http/)
     expect(() => createClient({ url: 'https://cms.example?token=x' })).toThrow(/query/)
-    expect(() => createClient({ url: api.url, stega: { enabled: true } })).toThrow(/studioUrl/)
+    expect(() =>
+      createClient({ url: api.url, stega: { enabled: true, fields: { 'a b': true } } }),
+    ).toThrow(/stega.fields/)
   })
 })
 
@@ -268,7 +270,7 @@ describe('createClient stega', () => {
     const { docs } = await client.find('posts')
     expect(vercelStegaDecode(docs[0].title)).toEqual({
       origin: 'galley',
-      href: 'https://cms.test/studio/collections/posts/p1?path=title',
+      href: 'posts/p1#title',
     })
     expect(docs[0].slug).toBe('hello')
     expect(docs[0].id).toBe('p1')

@@ -143,10 +143,7 @@ export function createClient<
 
   const withStega = <T>(value: T, perspective: ClientPerspective, source: StegaSource): T =>
     config.stega?.enabled && !isPublishedPerspective(perspective)
-      ? stegaEncode(value, source, {
-          studioUrl: config.stega.studioUrl!,
-          filter: config.stega.filter,
-        })
+      ? stegaEncode(value, source, { fields: config.stega.fields, filter: config.stega.filter })
       : value
 
   // A preview session's reads name its grant, so the server can end them when it is revoked.

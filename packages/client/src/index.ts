@@ -18,11 +18,15 @@ export type { ClientPerspective, ReleaseId } from './client-perspective'
 export type { Where, WhereOperator, WhereValue } from './encode-query'
 export { GalleyClientError } from './galley-client-error'
 export type { ClientFieldError } from './galley-client-error'
-export { defaultStegaFilter, stegaEncode } from './stega/stega-encode'
-export type {
-  StegaConfig,
-  StegaFilter,
-  StegaFilterContext,
-  StegaSource,
-} from './stega/stega-encode'
-export { vercelStegaClean as stegaClean } from '@vercel/stega'
+export { defaultStegaFilter, stegaEncode, stegaMark } from './stega/stega-encode'
+export type { StegaConfig, StegaFilter, StegaFilterContext } from './stega/stega-encode'
+export { parseStegaRef, stegaRef } from './stega/stega-ref'
+export type { StegaSource, StegaSourceEntry } from './stega/stega-ref'
+export {
+  stegaClean,
+  stegaDecode,
+  stegaDecodeAll,
+  stegaEqual,
+  stegaSplit,
+} from './stega/stega-decode'
+export type { StegaMark } from './stega/stega-decode'
