@@ -34,7 +34,9 @@ export function FieldFrame({
   return (
     <div className={`field field-${field.type}${error ? ' has-error' : ''}`}>
       <div className="label-row">
-        <label htmlFor={id}>{field.label}</label>
+        <label htmlFor={id} id={`${id}-label`}>
+          {field.label}
+        </label>
         {/* Outside the label, so the input's name is the label alone; aria-required says it. */}
         {field.required && (
           <span className="required" aria-hidden="true" title="Required">
@@ -111,6 +113,6 @@ function hintOf(f: FieldSchema): string | null {
   else if (f.min !== undefined) parts.push(`At least ${f.min}.`)
   else if (f.max !== undefined) parts.push(`At most ${f.max}.`)
   if (f.integer) parts.push('A whole number.')
-  if (f.type === 'json' || f.type === 'richText') parts.push('JSON.')
+  if (f.type === 'json') parts.push('JSON.')
   return parts.length ? parts.join(' ') : null
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
+import { lazy, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { FieldSchema } from '../../schema-types'
 import { useFieldValue } from './form-store'
 import { ArrayField } from './array-field'
@@ -6,6 +6,12 @@ import { fieldId, useEditor } from './editor-context'
 import { FieldFrame, FieldSet } from './field-frame'
 import { RelationshipField } from './relationship-field'
 import { slugify } from './slugify'
+import { unsupportedRichText, type RichText } from './rich-text/rich-text-format'
+
+// Its own chunk: Lexical loads the first time a rich text field is on screen.
+const RichTextEditor = lazy(() =>
+  import('./rich-text/rich-text-editor').then((m) => ({ default: m.RichTextEditor })),
+)
 
 /** The input for one field, by its type; `path` is where its value lives in the form. */
 export function FieldInput({ field, path }: { field: FieldSchema; path: string }) {
@@ -41,8 +47,9 @@ export function FieldInput({ field, path }: { field: FieldSchema; path: string }
       )
     case 'array':
       return <ArrayField field={field} path={path} renderField={renderField} />
-    case 'json':
     case 'richText':
+      return <RichTextInput field={field} path={path} />
+    case 'json':
       return <JsonInput field={field} path={path} />
   }
 }
@@ -268,8 +275,45 @@ function CheckboxList({ field, path }: Props) {
   )
 }
 
-/** JSON as text; the value changes only when the text parses (rich text too, until its editor exists). */
-function JsonInput({ field, path }: Props) {
+/**
+ * Rich text in the Lexical editor; a value the editor cannot show in full (a block type it
+ * does not know) is edited as JSON instead, so opening a document never drops anything.
+ */
+function RichTextInput({ field, path }: Props) {
+  const { session, readOnly } = useEditor()
+  const value = useFieldValue(session.store, path)
+  const problem = unsupportedRichText(value)
+  if (problem)
+    return <JsonInput field={field} path={path} note={`Edited as JSON: it has ${problem}.`} />
+  return (
+    <FieldFrame field={field} path={path}>
+      {(a) => (
+        <Suspense
+          fallback={
+            <p className="rich-text-loading" role="status">
+              Loading the editor…
+            </p>
+          }
+        >
+          <RichTextEditor
+            id={a.id}
+            label={field.label}
+            labelId={`${a.id}-label`}
+            describedBy={a.describedBy}
+            invalid={a.invalid}
+            required={field.required}
+            readOnly={readOnly}
+            value={(value as RichText | null | undefined) ?? null}
+            onChange={(v) => session.store.set(path, v)}
+          />
+        </Suspense>
+      )}
+    </FieldFrame>
+  )
+}
+
+/** JSON as text; the value changes only when the text parses. */
+function JsonInput({ field, path, note }: Props & { note?: string }) {
   const { session, readOnly } = useEditor()
   const value = useFieldValue(session.store, path)
   const shown = useRef(value)
@@ -308,6 +352,7 @@ function JsonInput({ field, path }: Props) {
             }
             aria-invalid={a.invalid || !!bad || undefined}
           />
+          {note && <p className="hint">{note}</p>}
           {bad && (
             <p className="field-error" id={`${a.id}-json`}>
               Not valid JSON yet, so not saved: {bad}

@@ -1,10 +1,17 @@
 import { diffWords } from 'diff'
 import type { FieldSchema } from '../../schema-types'
+import {
+  richTextToOutline,
+  unsupportedRichText,
+  type RichText,
+} from '../editor/rich-text/rich-text-format'
 
-/** A value as text for comparing: text as is, everything else as indented JSON. */
-export function diffText(v: unknown): string {
+/** A value as text for comparing: text as is, rich text as an outline, everything else as indented JSON. */
+export function diffText(v: unknown, field?: FieldSchema): string {
   if (v === undefined || v === null) return ''
   if (typeof v === 'string') return v
+  if (field?.type === 'richText' && unsupportedRichText(v) === null)
+    return richTextToOutline(v as RichText)
   return JSON.stringify(v, null, 2)
 }
 
@@ -18,9 +25,10 @@ export function ValueDiff({
   before: unknown
   after: unknown
 }) {
-  const a = diffText(before)
-  const b = diffText(after)
-  const structured = typeof before === 'object' || typeof after === 'object'
+  const a = diffText(before, field)
+  const b = diffText(after, field)
+  const structured =
+    field.type !== 'richText' && (typeof before === 'object' || typeof after === 'object')
   const parts = diffWords(a, b)
   return (
     <div className={`diff${structured ? ' diff-code' : ''}`}>
