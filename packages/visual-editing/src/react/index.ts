@@ -1,0 +1,3 @@
+export { VisualEditing } from './visual-editing'
+export type { VisualEditingProps } from './visual-editing'
+export { useLiveDocument } from './use-live-document'
