@@ -5,6 +5,7 @@ export type {
   Config,
   CollectionConfig,
   GlobalConfig,
+  PreviewPath,
   VersionsConfig,
   SanitizedCollection,
   SanitizedConfig,
@@ -50,3 +51,4 @@ export type { StorageAdapter, DocStatus } from './storage/storage-adapter'
 export { isValidId } from './ids'
 export { decideAccess, requireAccess } from './access/access'
 export type { Caller, AccessDecision } from './access/access'
+export * from './releases/index'

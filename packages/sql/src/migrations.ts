@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { RELEASES_MIGRATION } from './releases/release-migration'
 import type { SqlDialect } from './sql-dialect'
 
 /** A versioned schema change; versions only ever grow, applied ones never change. */
@@ -147,6 +148,7 @@ export const MIGRATIONS: Migration[] = [
       )
     },
   },
+  RELEASES_MIGRATION,
 ]
 
 /** Apply pending migrations in order, each in its own transaction. Returns what ran. */

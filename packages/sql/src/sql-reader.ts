@@ -1,5 +1,6 @@
 import type { ResolvedQuery, StorageReader } from '@galley/core/storage'
 import type { KeyedFields } from './keyed-fields'
+import { sqlReleaseReads } from './releases/release-store'
 import type { Query } from './query'
 import { resolvedCount, resolvedSelect } from './resolved-select'
 import type { SqlDialect } from './sql-dialect'
@@ -44,6 +45,7 @@ export function sqlReader(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageR
       const [r] = await all<RawRevision>(GET_REVISION, [collection, id, revisionId])
       return r ? toRevision(r, d) : undefined
     },
+    releases: sqlReleaseReads(all, d),
   }
 }
 

@@ -46,6 +46,11 @@ export interface DocumentActionArgs extends CallerArgs {
   collection: string
   id: string
   ifRevision?: string
+  /**
+   * `publish`: publish this release's content of the document (its draft stays);
+   * `discardDraft`: take the document out of this release. Ignored by `unpublish`.
+   */
+  release?: string
 }
 
 export interface FindByIdArgs extends CallerArgs {

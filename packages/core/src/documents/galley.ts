@@ -80,11 +80,12 @@ export class Galley implements T.GalleyContext {
   }
 
   /**
-   * Run several Local API calls as one transaction: `fn` gets the API bound to it; if it
-   * throws, nothing it wrote is kept.
+   * Run several Local API calls as one transaction: `fn` gets the API bound to it (and the
+   * store's transaction, for server code that keeps its own rows in it, such as releases);
+   * if it throws, nothing it wrote is kept.
    */
-  async transaction<X>(fn: (galley: Galley) => Promise<X>): Promise<X> {
-    return inTransaction(this.#s, (_tx, inner) => fn(inner.api as Galley))
+  async transaction<X>(fn: (galley: Galley, tx: StorageTransaction) => Promise<X>): Promise<X> {
+    return inTransaction(this.#s, (tx, inner) => fn(inner.api as Galley, tx))
   }
 
   /** The sanitised collection, or a `NotFoundError` listing the known ones. */

@@ -25,7 +25,9 @@ export function applyRevision(heads: HeadMap, rev: RevisionRow): HeadMap {
       break
     case 'publish':
       next.set('published', head)
-      next.delete('draft')
+      // Publishing a release's content drops that release variant; the draft, a working
+      // copy of its own, stays. Publishing the draft drops the draft.
+      next.delete(rev.variant.startsWith('release:') ? rev.variant : 'draft')
       break
     case 'unpublish':
       next.set('draft', head)
@@ -34,7 +36,8 @@ export function applyRevision(heads: HeadMap, rev: RevisionRow): HeadMap {
     case 'discardDraft':
       // Its data is a copy of the published content it reverts to (for history); the
       // published head keeps its own revision, so what the public sees does not change.
-      next.delete('draft')
+      // With a `release:<id>` variant it takes the document out of that release instead.
+      next.delete(rev.variant)
       break
   }
   return next

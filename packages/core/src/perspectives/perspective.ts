@@ -3,6 +3,7 @@ import { QueryError } from '../errors'
 
 export {
   canonicalPerspective,
+  isReleaseId,
   needsDraftAccess,
   PERSPECTIVE_NAMES,
   perspectiveKey,

@@ -1,4 +1,5 @@
 import type { ResolvedPerspective, Variant } from '../perspectives/perspective'
+import type { ReleaseReads, ReleaseWrites } from '../releases/release-storage'
 import type { FieldPathInfo } from '../where/field-paths'
 import type { WhereNode } from '../where/where-types'
 
@@ -80,6 +81,8 @@ export interface StorageReader {
     opts: { limit: number; offset: number },
   ): Promise<{ rows: RevisionRow[]; total: number }>
   getRevision(collection: string, id: string, revisionId: string): Promise<RevisionRow | undefined>
+  /** Release and schedule rows (optional: a store without them has no releases API). */
+  readonly releases?: ReleaseReads
 }
 
 /** Writes; every method runs inside the operation's transaction. */
@@ -102,6 +105,7 @@ export interface StorageTransaction extends StorageReader {
   deleteRevision(collection: string, id: string, revisionId: string): Promise<void>
   /** Delete the `count` oldest revisions of a document, never one listed in `keep`. Returns how many went. */
   pruneRevisions(collection: string, id: string, count: number, keep: string[]): Promise<number>
+  readonly releases?: ReleaseWrites
 }
 
 /**

@@ -119,11 +119,12 @@ function resultRow(
   next: HeadMap,
   createdAt: string,
 ): HeadRow {
-  const variant: Variant = written.startsWith('release:')
-    ? written
-    : next.has('draft')
-      ? 'draft'
-      : 'published'
+  const variant: Variant =
+    written.startsWith('release:') && next.has(written)
+      ? written
+      : next.has('draft')
+        ? 'draft'
+        : 'published'
   const h = next.get(variant)!
   return {
     collection: coll.storageKey,

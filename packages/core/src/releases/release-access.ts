@@ -1,0 +1,46 @@
+import { type Caller, decideAccess } from '../access/access'
+import type { SanitizedConfig } from '../config/config-types'
+import { ForbiddenError } from '../errors'
+
+/**
+ * Releases hold unpublished content, so only a caller who may read drafts of at least one
+ * collection sees them (and of its documents, only those of collections it may read drafts
+ * of). Changing one needs `update` on at least one collection; publishing and scheduling
+ * need `publish` on every collection the release touches (checked per document).
+ */
+export async function requireReleaseRead(config: SanitizedConfig, caller: Caller): Promise<void> {
+  if (caller.overrideAccess) return
+  for (const coll of config.collections.values())
+    if ((await decideAccess(coll, 'readDrafts', caller)).allowed) return
+  throw new ForbiddenError('Releases need the readDrafts permission on at least one collection.')
+}
+
+export async function requireReleaseWrite(config: SanitizedConfig, caller: Caller): Promise<void> {
+  if (caller.overrideAccess) return
+  await requireReleaseRead(config, caller)
+  for (const coll of config.collections.values())
+    if ((await decideAccess(coll, 'update', caller)).allowed) return
+  throw new ForbiddenError(
+    'Changing releases needs the update permission on at least one collection.',
+  )
+}
+
+/** `publish` on every collection in `slugs`, or a `ForbiddenError` naming the first refused. */
+export async function requirePublishAll(
+  config: SanitizedConfig,
+  slugs: Iterable<string>,
+  caller: Caller,
+): Promise<void> {
+  if (caller.overrideAccess) return
+  for (const slug of new Set(slugs)) {
+    const coll = config.collections.get(slug)
+    if (!coll || !(await decideAccess(coll, 'publish', caller)).allowed)
+      throw new ForbiddenError(`You are not allowed to publish documents in '${slug}'.`)
+  }
+}
+
+/** The revision author form of a caller: its user id, or null. */
+export function userIdOf(user: unknown): string | null {
+  if (user && typeof user === 'object' && 'id' in user) return String((user as { id: unknown }).id)
+  return null
+}

@@ -1,0 +1,137 @@
+import { type Caller, decideAccess } from '../access/access'
+import type { SanitizedCollection, SanitizedConfig } from '../config/config-types'
+import { andNodes } from '../where/parse-where'
+import { matchWhere } from '../where/match-where'
+import type { FieldError } from '../errors'
+import { validateFields } from '../fields/validate-fields'
+import { matchTarget } from '../documents/read/to-doc'
+import type { HeadRow, StorageReader } from '../storage/storage-adapter'
+import type { ReleaseItemRow, ReleaseRow } from './release-storage'
+
+type Data = Record<string, unknown>
+
+/** One field that a release changes: what the public sees now, and what it will see. */
+export interface FieldChange {
+  field: string
+  published: unknown
+  release: unknown
+}
+
+/** A document in a release, as `releases.get` lists it. */
+export interface ReleaseDocument {
+  collection: string
+  id: string
+  /** `publish` its release content, or `unpublish` it. */
+  action: 'publish' | 'unpublish'
+  /** The release content (null for `unpublish`), and the published content now (null: none). */
+  content: Data | null
+  published: Data | null
+  /** Top-level fields whose value differs from the published content. */
+  changes: FieldChange[]
+  /** Whether the release content passes full validation, and what fails. */
+  valid: boolean
+  errors: FieldError[]
+  /** Once the release is published: the published content before it (what revert puts back). */
+  before?: Data | null
+}
+
+/** Most documents a release may hold (publishing is one transaction). */
+export const MAX_RELEASE_DOCUMENTS = 5000
+
+/**
+ * The documents of a release: every document with a `release:<id>` variant, plus its
+ * unpublish requests; once published, what its items recorded. Only collections the
+ * caller may read drafts of, and only documents its read rules let it see.
+ */
+export async function releaseDocuments(
+  config: SanitizedConfig,
+  reader: StorageReader,
+  release: ReleaseRow,
+  items: ReleaseItemRow[],
+  caller: Caller,
+): Promise<ReleaseDocument[]> {
+  const out: ReleaseDocument[] = []
+  for (const coll of config.collections.values()) {
+    const access = await draftAccess(coll, caller)
+    if (access === false) continue
+    const mine = items.filter((i) => i.collection === coll.slug)
+    const rows = release.state === 'published' ? [] : await releaseHeads(reader, coll, release.id)
+    const seen = new Set<string>()
+    for (const row of rows) {
+      if (access && !matchWhere(access, matchTarget(row))) continue
+      seen.add(row.id)
+      const heads = await reader.getHeads(coll.storageKey, row.id)
+      const published = heads.find((h) => h.variant === 'published')?.data ?? null
+      out.push(await describe(coll, row.id, 'publish', row.data, published))
+    }
+    for (const item of mine) {
+      if (seen.has(item.docId)) continue
+      const heads = await reader.getHeads(coll.storageKey, item.docId)
+      const shown = heads.find((h) => h.inDrafts) ?? heads[0]
+      if (access && shown && !matchWhere(access, matchTarget(shown))) continue
+      const published = heads.find((h) => h.variant === 'published')?.data ?? null
+      const doc = await describe(coll, item.docId, item.action, null, published)
+      if (item.done) doc.before = item.before
+      out.push(doc)
+    }
+  }
+  return out
+}
+
+/** The heads of `coll` in release `id`. */
+export async function releaseHeads(
+  reader: StorageReader,
+  coll: SanitizedCollection,
+  id: string,
+): Promise<HeadRow[]> {
+  const { rows } = await reader.findResolved({
+    collection: coll.storageKey,
+    perspective: { kind: 'stack', layers: [`release:${id}`] },
+    sort: [],
+    limit: MAX_RELEASE_DOCUMENTS,
+    offset: 0,
+    skipCount: true,
+  })
+  return rows
+}
+
+async function describe(
+  coll: SanitizedCollection,
+  id: string,
+  action: 'publish' | 'unpublish',
+  content: Data | null,
+  published: Data | null,
+): Promise<ReleaseDocument> {
+  const changes: FieldChange[] = []
+  let errors: FieldError[] = []
+  if (content) {
+    const keys = new Set([...Object.keys(published ?? {}), ...Object.keys(content)])
+    for (const field of keys) {
+      const before = published?.[field]
+      const after = content[field]
+      if (JSON.stringify(before) !== JSON.stringify(after))
+        changes.push({ field, published: before ?? null, release: after ?? null })
+    }
+    errors = (await validateFields(coll.fields, content, { draft: false, applyDefaults: false }))
+      .errors
+  }
+  return {
+    collection: coll.slug,
+    id,
+    action,
+    content,
+    published,
+    changes,
+    valid: errors.length === 0,
+    errors,
+  }
+}
+
+/** readDrafts (and read) of a collection: false, everything (undefined) or a constraint. */
+async function draftAccess(coll: SanitizedCollection, caller: Caller) {
+  if (coll.kind !== 'collection') return false
+  const read = await decideAccess(coll, 'read', caller)
+  const drafts = await decideAccess(coll, 'readDrafts', caller)
+  if (!read.allowed || !drafts.allowed) return false as const
+  return andNodes(read.where, drafts.where) ?? undefined
+}

@@ -1,0 +1,289 @@
+import type { Galley } from '../documents/galley'
+import type { CallerArgs } from '../documents/galley-types'
+import { ConflictError, NotFoundError } from '../errors'
+import { newId } from '../ids'
+import { isoNow } from '../timestamps'
+import {
+  requirePublishAll,
+  requireReleaseRead,
+  requireReleaseWrite,
+  userIdOf,
+} from './release-access'
+import { callOf, readsOf, requireOpen, requireRelease, writesOf } from './release-context'
+import { type ReleaseDocument, releaseDocuments, releaseHeads } from './release-documents'
+import {
+  type ReleaseInput,
+  descriptionOf,
+  newReleaseIdOf,
+  timeOf,
+  titleOf,
+  typeOf,
+} from './release-input'
+import type { JobFilter, JobRow, ReleaseId, ReleaseRow } from './release-storage'
+import { type PublishReleaseResult, publishRelease, revertRelease } from './publish-release'
+import {
+  type ScheduleHealth,
+  cancelJob,
+  runDueJob,
+  scheduleDocument,
+  scheduleHealth,
+  scheduleRelease,
+  unscheduleRelease,
+} from './schedules'
+
+/** A release with its documents, as `get` returns it. */
+export type ReleaseWithDocuments = ReleaseRow & { documents: ReleaseDocument[] }
+
+type IdArgs = CallerArgs & { id: string }
+
+/**
+ * The releases API of an engine: records that group documents' `release:<id>` variants
+ * (and unpublish requests) so they go live together, now or at a time. Every call takes
+ * `user`/`overrideAccess` like the Local API.
+ * @example
+ * const releases = new Releases(galley)
+ * const r = await releases.create({ title: 'Spring launch' })
+ * await galley.update({ collection: 'posts', id, release: r.id, data: { title: 'New' } })
+ * await releases.publish({ id: r.id })
+ */
+export class Releases {
+  constructor(readonly galley: Galley) {}
+
+  /** A new active release. `type` defaults to `asap`; `publishAt` only for `scheduled`. */
+  async create(args: CallerArgs & ReleaseInput & { id?: unknown }): Promise<ReleaseRow> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    const now = isoNow()
+    const row: ReleaseRow = {
+      id: (newReleaseIdOf(args.id) ?? `r${newId()}`) as ReleaseId,
+      title: titleOf(args.title),
+      description: descriptionOf(args.description),
+      type: typeOf(args.type),
+      publishAt: args.publishAt == null ? null : timeOf(args.publishAt, 'publishAt', false),
+      state: 'active',
+      createdBy: userIdOf(caller.user),
+      createdAt: now,
+      updatedAt: now,
+      publishedAt: null,
+      revertOf: null,
+    }
+    return galley.transaction(async (_g, tx) => {
+      const w = writesOf(tx)
+      if (await w.getRelease(row.id))
+        throw new ConflictError(`Release ${row.id} already exists.`, null)
+      await w.insertRelease(row)
+      return row
+    })
+  }
+
+  /** Every release, newest first. */
+  async list(args: CallerArgs = {}): Promise<ReleaseRow[]> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseRead(galley.config, caller)
+    return readsOf(galley).listReleases()
+  }
+
+  /** A release with its documents: each one's change against published and its validation. */
+  async get(args: IdArgs): Promise<ReleaseWithDocuments> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseRead(galley.config, caller)
+    const r = readsOf(galley)
+    const release = await requireRelease(r, args.id)
+    const items = await r.listItems(release.id)
+    const documents = await releaseDocuments(
+      galley.config,
+      galley.config.storage,
+      release,
+      items,
+      caller,
+    )
+    return { ...release, documents }
+  }
+
+  /** Change title, description, type or publishAt of an open release. */
+  async update(args: IdArgs & { data: ReleaseInput }): Promise<ReleaseRow> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    const data = args.data ?? {}
+    return galley.transaction(async (_g, tx) => {
+      const w = writesOf(tx)
+      const release = await requireRelease(w, args.id)
+      requireOpen(release, 'be changed')
+      const next: ReleaseRow = {
+        ...release,
+        title: data.title === undefined ? release.title : titleOf(data.title),
+        description:
+          data.description === undefined ? release.description : descriptionOf(data.description),
+        type: data.type === undefined ? release.type : typeOf(data.type),
+        publishAt:
+          data.publishAt === undefined
+            ? release.publishAt
+            : data.publishAt === null
+              ? null
+              : timeOf(data.publishAt, 'publishAt', false),
+        updatedAt: isoNow(),
+      }
+      await w.updateRelease(next)
+      return next
+    })
+  }
+
+  /** Archive a release that was not published: it stays listed, its documents are kept. */
+  async archive(args: IdArgs): Promise<ReleaseRow> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    await unscheduleIfScheduled(galley, args.id)
+    return galley.transaction(async (_g, tx) => {
+      const w = writesOf(tx)
+      const release = await requireRelease(w, args.id)
+      requireOpen(release, 'be archived')
+      const next: ReleaseRow = { ...release, state: 'archived', updatedAt: isoNow() }
+      await w.updateRelease(next)
+      return next
+    })
+  }
+
+  /**
+   * Delete a release: its record, schedules and items, and every document's variant in it
+   * (the documents themselves stay). A published release keeps its history: archive it.
+   */
+  async delete(args: IdArgs): Promise<{ id: string }> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    return galley.transaction(async (g, tx) => {
+      const w = writesOf(tx)
+      const release = await requireRelease(w, args.id)
+      for (const coll of g.config.collections.values())
+        for (const row of await releaseHeads(tx, coll, release.id))
+          await g.discardDraft({ collection: coll.slug, id: row.id, release: release.id })
+      await w.deleteRelease(release.id)
+      return { id: release.id }
+    })
+  }
+
+  /** Add "unpublish this document" to a release (dropping any content it had in it). */
+  async addUnpublish(args: IdArgs & { collection: string; docId: string }): Promise<ReleaseRow> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    const coll = galley.collection(args.collection)
+    await requirePublishAll(galley.config, [coll.slug], caller)
+    return galley.transaction(async (g, tx) => {
+      const w = writesOf(tx)
+      const release = await requireRelease(w, args.id)
+      requireOpen(release, 'change')
+      const heads = await tx.getHeads(coll.storageKey, args.docId)
+      if (!heads.length)
+        throw new NotFoundError(
+          `'${coll.slug}' ${JSON.stringify(args.docId).slice(0, 80)} does not exist.`,
+        )
+      if (heads.some((h) => h.variant === `release:${release.id}`))
+        await g.discardDraft({
+          collection: coll.slug,
+          id: args.docId,
+          release: release.id,
+          ...caller,
+        })
+      await w.putItem({
+        releaseId: release.id,
+        collection: coll.slug,
+        docId: args.docId,
+        action: 'unpublish',
+        before: null,
+        done: false,
+      })
+      return release
+    })
+  }
+
+  /** Take a document out of a release: its release content or its unpublish request. */
+  async removeDocument(args: IdArgs & { collection: string; docId: string }): Promise<ReleaseRow> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    const coll = galley.collection(args.collection)
+    return galley.transaction(async (g, tx) => {
+      const w = writesOf(tx)
+      const release = await requireRelease(w, args.id)
+      requireOpen(release, 'change')
+      await w.deleteItem(release.id, coll.slug, args.docId)
+      const heads = await tx.getHeads(coll.storageKey, args.docId)
+      if (heads.some((h) => h.variant === `release:${release.id}`))
+        await g.discardDraft({
+          collection: coll.slug,
+          id: args.docId,
+          release: release.id,
+          ...caller,
+        })
+      return release
+    })
+  }
+
+  /** Publish every document of the release at once, or none (see `ReleasePublishError`). */
+  async publish(args: IdArgs): Promise<PublishReleaseResult> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    return publishRelease(galley, args.id, caller)
+  }
+
+  /** A new release putting back what a published release changed. */
+  async revert(args: IdArgs): Promise<ReleaseRow> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    return revertRelease(galley, args.id, caller)
+  }
+
+  /** Publish the release at `publishAt` (a future ISO time with a time zone). */
+  async schedule(args: IdArgs & { publishAt: unknown }): Promise<ReleaseRow> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    return scheduleRelease(galley, args.id, timeOf(args.publishAt, 'publishAt', true), caller)
+  }
+
+  async unschedule(args: IdArgs): Promise<ReleaseRow> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    return unscheduleRelease(galley, args.id)
+  }
+
+  /** Publish or unpublish one document at `at` (a future ISO time). */
+  async scheduleDocument(
+    args: CallerArgs & { collection: string; id: string; action: unknown; at: unknown },
+  ): Promise<JobRow> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    const at = timeOf(args.at, 'at', true)
+    return scheduleDocument(galley, { ...args, at }, caller)
+  }
+
+  /** Scheduled jobs, newest time first (`state`, `releaseId`, `collection`, `docId` filter). */
+  async listSchedules(args: CallerArgs & JobFilter = {}): Promise<JobRow[]> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseRead(galley.config, caller)
+    const { state, releaseId, collection, docId, limit } = args
+    return readsOf(galley).listJobs({ state, releaseId, collection, docId, limit })
+  }
+
+  async cancelSchedule(args: CallerArgs & { jobId: string }): Promise<JobRow> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    const job = await readsOf(galley).getJob(args.jobId)
+    if (job?.collection) await requirePublishAll(galley.config, [job.collection], caller)
+    return cancelJob(galley, args.jobId)
+  }
+
+  /** Last run, failures with reasons, pending jobs. */
+  async health(args: CallerArgs = {}): Promise<ScheduleHealth> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseRead(galley.config, caller)
+    return scheduleHealth(galley)
+  }
+
+  /** Run one due job as `runner` (what `JobRunner` calls); undefined when none is due. */
+  runDueJob(runner: string, now?: string): Promise<JobRow | undefined> {
+    return runDueJob(this.galley, runner, now)
+  }
+}
+
+async function unscheduleIfScheduled(galley: Galley, id: string): Promise<void> {
+  const release = await readsOf(galley).getRelease(id)
+  if (release?.state === 'scheduled') await unscheduleRelease(galley, id)
+}

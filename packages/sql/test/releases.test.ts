@@ -1,0 +1,202 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type Galley, ReleasePublishError, Releases } from '@galley/core'
+import { STORES, dropTestSchemas, makeGalley } from './stores'
+
+afterAll(dropTestSchemas)
+
+for (const store of STORES) {
+  describe(`releases [${store.name}]`, () => {
+    let g: Galley
+    let releases: Releases
+    beforeEach(async () => {
+      g = await makeGalley(store)
+      releases = new Releases(g)
+    })
+    afterEach(() => g.close())
+
+    const post = (title: string, slug: string, draft = false) =>
+      g.create({ collection: 'posts', data: { title, slug }, draft })
+
+    it('stores a release record and lists its documents with changes and validation', async () => {
+      const a = await post('A live', 'a')
+      const b = await post('B draft', 'b', true)
+      const r = await releases.create({ title: 'Spring', description: 'launch', type: 'undecided' })
+      expect(r).toMatchObject({
+        title: 'Spring',
+        type: 'undecided',
+        state: 'active',
+        publishAt: null,
+      })
+      expect(r.id).toMatch(/^r[0-9a-z]{20}$/)
+      await g.update({ collection: 'posts', id: a.id, release: r.id, data: { title: 'A spring' } })
+      await g.update({ collection: 'posts', id: b.id, release: r.id, data: { title: '' } })
+      expect((await releases.list()).map((x) => x.id)).toEqual([r.id])
+      const got = await releases.get({ id: r.id })
+      const docA = got.documents.find((d) => d.id === a.id)!
+      expect(docA).toMatchObject({ collection: 'posts', action: 'publish', valid: true })
+      expect(docA.changes).toEqual([{ field: 'title', published: 'A live', release: 'A spring' }])
+      const docB = got.documents.find((d) => d.id === b.id)!
+      expect(docB.valid).toBe(false)
+      expect(docB.errors.map((e) => e.path)).toEqual(['title'])
+      // The release's content is readable through the release perspective, nowhere else.
+      expect((await g.findById({ collection: 'posts', id: a.id, perspective: r.id }))?.title).toBe(
+        'A spring',
+      )
+      expect((await g.findById({ collection: 'posts', id: a.id }))?.title).toBe('A live')
+      const updated = await releases.update({ id: r.id, data: { title: 'Spring 2' } })
+      expect(updated.title).toBe('Spring 2')
+      await expect(releases.update({ id: r.id, data: { type: 'soon' } })).rejects.toThrow(
+        /type must be one of/,
+      )
+      await expect(releases.get({ id: 'rnope' })).rejects.toMatchObject({ status: 404 })
+    })
+
+    it('publishes nothing when one document is invalid, and names document and field', async () => {
+      const a = await post('A', 'a')
+      const b = await post('B', 'b')
+      const r = await releases.create({ title: 'R' })
+      await g.update({ collection: 'posts', id: a.id, release: r.id, data: { title: 'A2' } })
+      await g.update({ collection: 'posts', id: b.id, release: r.id, data: { title: '' } })
+      const err = await releases.publish({ id: r.id }).catch((e) => e)
+      expect(err).toBeInstanceOf(ReleasePublishError)
+      expect(err.status).toBe(422)
+      expect(err.fields).toEqual([{ path: `posts/${b.id}.title`, message: expect.any(String) }])
+      expect(err.documents).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ id: b.id, outcome: 'failed' }),
+          expect.objectContaining({ id: a.id, outcome: 'not-run' }),
+        ]),
+      )
+      expect((await g.findById({ collection: 'posts', id: a.id }))?.title).toBe('A')
+      expect((await releases.get({ id: r.id })).state).toBe('active')
+    })
+
+    it('publishes atomically: a unique clash late in the release rolls every document back', async () => {
+      const a = await post('A', 'a')
+      const b = await post('B', 'b')
+      const c = await post('C', 'c')
+      const r = await releases.create({ title: 'R' })
+      await g.update({ collection: 'posts', id: a.id, release: r.id, data: { title: 'A2' } })
+      await g.update({ collection: 'posts', id: b.id, release: r.id, data: { slug: 'c' } })
+      const err = await releases.publish({ id: r.id }).catch((e) => e)
+      expect(err).toBeInstanceOf(ReleasePublishError)
+      expect(err.documents.find((d: { id: string }) => d.id === b.id)).toMatchObject({
+        outcome: 'failed',
+        errors: [{ path: 'slug' }],
+      })
+      expect((await g.findById({ collection: 'posts', id: a.id }))?.title).toBe('A')
+      expect((await g.findById({ collection: 'posts', id: c.id }))?.slug).toBe('c')
+      // Nothing was taken out of the release either.
+      expect((await releases.get({ id: r.id })).documents).toHaveLength(2)
+    })
+
+    it('publishes every document at once, keeps drafts, unpublishes, announces per document, reverts', async () => {
+      const a = await post('A', 'a')
+      const b = await post('B new', 'b', true)
+      const c = await post('C', 'c')
+      await g.update({ collection: 'posts', id: a.id, draft: true, data: { title: 'A draft' } })
+      const r = await releases.create({ title: 'R' })
+      await g.update({ collection: 'posts', id: a.id, release: r.id, data: { title: 'A release' } })
+      await g.update({ collection: 'posts', id: b.id, release: r.id, data: { title: 'B release' } })
+      await releases.addUnpublish({ id: r.id, collection: 'posts', docId: c.id })
+      const events: string[] = []
+      g.subscribe((e) => events.push(`${e.id}:${e.operation}:${e.published}`))
+      const res = await releases.publish({ id: r.id })
+      expect(res.release.state).toBe('published')
+      expect(res.release.publishedAt).toEqual(expect.any(String))
+      expect(res.documents.map((d) => d.outcome).sort()).toEqual([
+        'published',
+        'published',
+        'unpublished',
+      ])
+      expect(events.sort()).toEqual(
+        [`${a.id}:publish:true`, `${b.id}:publish:true`, `${c.id}:unpublish:true`].sort(),
+      )
+      expect((await g.findById({ collection: 'posts', id: a.id }))?.title).toBe('A release')
+      // The draft is a working copy of its own and stays.
+      const aDraft = await g.findById({ collection: 'posts', id: a.id, draft: true })
+      expect(aDraft).toMatchObject({ title: 'A draft', _status: 'changed' })
+      expect((await g.findById({ collection: 'posts', id: b.id }))?.title).toBe('B release')
+      expect(await g.findById({ collection: 'posts', id: c.id })).toBeNull()
+      // The release variants are gone; a published release cannot publish again.
+      expect(
+        (await g.findById({ collection: 'posts', id: a.id, perspective: [r.id] }))?._variant,
+      ).toBe('published')
+      await expect(releases.publish({ id: r.id })).rejects.toMatchObject({ status: 409 })
+
+      const back = await releases.revert({ id: r.id })
+      expect(back).toMatchObject({ state: 'active', revertOf: r.id })
+      const plan = await releases.get({ id: back.id })
+      expect(plan.documents.map((d) => `${d.id}:${d.action}`).sort()).toEqual(
+        [`${a.id}:publish`, `${b.id}:unpublish`, `${c.id}:publish`].sort(),
+      )
+      await releases.publish({ id: back.id })
+      expect((await g.findById({ collection: 'posts', id: a.id }))?.title).toBe('A')
+      expect(await g.findById({ collection: 'posts', id: b.id })).toBeNull()
+      expect((await g.findById({ collection: 'posts', id: c.id }))?.title).toBe('C')
+    })
+
+    it('archives, deletes (dropping its variants) and refuses changes to closed releases', async () => {
+      const a = await post('A', 'a')
+      const r = await releases.create({ title: 'R' })
+      await g.update({ collection: 'posts', id: a.id, release: r.id, data: { title: 'A2' } })
+      const archived = await releases.archive({ id: r.id })
+      expect(archived.state).toBe('archived')
+      await expect(releases.publish({ id: r.id })).rejects.toMatchObject({ status: 409 })
+      await expect(releases.update({ id: r.id, data: { title: 'x' } })).rejects.toMatchObject({
+        status: 409,
+      })
+      await releases.delete({ id: r.id })
+      expect(await releases.list()).toEqual([])
+      const heads = await g.findById({ collection: 'posts', id: a.id, perspective: r.id })
+      expect(heads?._variant).toBe('published')
+    })
+
+    it('lets only callers who may read drafts see releases, and only writers change them', async () => {
+      const gated = await makeGalley(store, {
+        collections: [
+          {
+            slug: 'posts',
+            versions: { drafts: true },
+            access: {
+              read: () => true,
+              readDrafts: ({ user }) => (user as { role?: string } | null)?.role === 'editor',
+              update: ({ user }) => (user as { role?: string } | null)?.role === 'editor',
+              publish: ({ user }) => (user as { role?: string } | null)?.role === 'editor',
+              create: () => true,
+            },
+            fields: [{ name: 'title', type: 'text', required: true }],
+          },
+        ],
+      })
+      try {
+        const rel = new Releases(gated)
+        const r = await rel.create({ title: 'Secret plan' })
+        const doc = await gated.create({ collection: 'posts', data: { title: 'T' } })
+        await gated.update({
+          collection: 'posts',
+          id: doc.id,
+          release: r.id,
+          data: { title: 'T2' },
+        })
+        const editor = { id: 'e', role: 'editor' }
+        const viewer = { id: 'v', role: 'viewer' }
+        expect((await rel.list({ user: editor })).length).toBe(1)
+        for (const user of [null, viewer]) {
+          await expect(rel.list({ user })).rejects.toMatchObject({ status: 403 })
+          await expect(rel.get({ id: r.id, user })).rejects.toMatchObject({ status: 403 })
+          await expect(rel.create({ title: 'x', user })).rejects.toMatchObject({ status: 403 })
+          await expect(rel.publish({ id: r.id, user })).rejects.toMatchObject({ status: 403 })
+          await expect(
+            gated.findById({ collection: 'posts', id: doc.id, perspective: r.id, user }),
+          ).rejects.toMatchObject({ status: 403 })
+        }
+        expect((await rel.get({ id: r.id, user: editor })).documents).toHaveLength(1)
+        await rel.publish({ id: r.id, user: editor })
+        expect((await gated.findById({ collection: 'posts', id: doc.id }))?.title).toBe('T2')
+      } finally {
+        await gated.close()
+      }
+    })
+  })
+}
