@@ -14,6 +14,7 @@ import { toErrorBody } from './http/http-errors'
 import { sendPrivate } from './http/respond'
 import { Operations } from './operations/operations'
 import { createPreviewRoutes } from './preview/preview-routes'
+import { presentationRoutes } from './presentation/presentation-routes'
 import { collectionRoutes } from './rest/collection-routes'
 import { globalRoutes } from './rest/global-routes'
 import type { ServerContext, ServerEnv } from './server-context'
@@ -31,6 +32,7 @@ export const RESERVED_SLUGS = Object.freeze([
   'preview',
   'draft-mode',
   'schema',
+  'presentation',
 ])
 
 /** What `createServer` returns. */
@@ -138,6 +140,9 @@ export function createServer(options: ServerOptions): GalleyServer {
   app.route('/api/globals', globalRoutes(ctx))
   app.route('/api/preview', preview.app)
   app.route('/api/schema', schemaRoute(ctx))
+  const presentation = presentationRoutes(ctx)
+  app.route('/api/presentation', presentation.app)
+  app.use('/admin/*', presentation.framing)
   app.route('/api', collectionRoutes(ctx))
   app.route('/admin', studioRoutes())
   // Purges follow committed changes from any caller of this engine, not HTTP operations.

@@ -1,6 +1,7 @@
 import type { Galley } from '@galley/core'
 import type { WebhookTarget, WebhookRetry } from './webhooks/webhook-dispatcher'
 import type { PreviewServerOptions } from './preview/preview-options'
+import type { PresentationOptions } from './presentation/presentation-options'
 
 /** Options of `createServer`; everything but `galley` has a default in `SERVER_DEFAULTS`. */
 export interface ServerOptions {
@@ -45,6 +46,8 @@ export interface ServerOptions {
   fetch?: typeof fetch
   /** Preview secrets and shared links: `url` is the frontend's enable route, for ready preview URLs. */
   preview?: PreviewServerOptions
+  /** The Studio's presentation view: the frontend's URL, allowed origins, document paths. Default off. */
+  presentation?: PresentationOptions
   /**
    * In-memory cache of REST reads (collection lists, documents, globals) and of the callers
    * that tokens and session cookies stand for, dropped on every commit to the store (by any
@@ -75,7 +78,14 @@ export const SERVER_DEFAULTS = Object.freeze({
 export type ResolvedServerOptions = Required<
   Omit<
     ServerOptions,
-    'webhookRetry' | 'fetch' | 'logger' | 'loginRateLimit' | 'graphql' | 'preview' | 'responseCache'
+    | 'webhookRetry'
+    | 'fetch'
+    | 'logger'
+    | 'loginRateLimit'
+    | 'graphql'
+    | 'preview'
+    | 'presentation'
+    | 'responseCache'
   >
 > & {
   webhookRetry: Partial<WebhookRetry>
@@ -84,6 +94,7 @@ export type ResolvedServerOptions = Required<
   loginRateLimit: { maxAttempts: number; windowMs: number; maxAttemptsPerEmail: number }
   graphql: { maxDepth: number; maxFields: number }
   preview?: PreviewServerOptions
+  presentation?: PresentationOptions
   responseCache: false | { maxBytes: number }
 }
 
