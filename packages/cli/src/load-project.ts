@@ -35,10 +35,13 @@ export interface Project {
   dataDir: string
 }
 
+/** Run from the TypeScript sources (this repository) or from the published JavaScript. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts')
+
 export const EXAMPLE_CONFIG = join(
   dirname(fileURLToPath(import.meta.url)),
   'example-blog',
-  'galley.config.ts',
+  FROM_SOURCE ? 'galley.config.ts' : 'galley.config.js',
 )
 const CANDIDATES = [
   'galley.config.ts',
@@ -71,7 +74,7 @@ export async function loadProject(opts: {
     : opts.env.GALLEY_DATA_DIR
       ? resolve(opts.cwd, opts.env.GALLEY_DATA_DIR)
       : join(opts.cwd, '.galley')
-  const mod = (await import(pathToFileURL(configPath).href)) as Partial<ConfigModule>
+  const mod = await importConfig(configPath)
   if (!mod.default)
     throw new ConfigError(
       `${relative(opts.cwd, configPath)} has no default export: export default defineConfig({ ... }).`,
@@ -88,4 +91,17 @@ export async function loadProject(opts: {
     isExample: configPath === EXAMPLE_CONFIG,
     dataDir,
   }
+}
+
+/**
+ * Import the config module. Run from sources, the caller's loader (tsx, vitest) already
+ * compiles TypeScript; the published CLI is plain JavaScript, so a `.ts` config goes through
+ * tsx's `tsImport`, which compiles that file and its relative imports and leaves packages
+ * to Node (the project's own `@galley/*`, the same copies the CLI uses).
+ */
+async function importConfig(path: string): Promise<Partial<ConfigModule>> {
+  const url = pathToFileURL(path).href
+  if (FROM_SOURCE || !/\.[cm]?tsx?$/.test(path)) return (await import(url)) as Partial<ConfigModule>
+  const { tsImport } = await import('tsx/esm/api')
+  return (await tsImport(url, import.meta.url)) as Partial<ConfigModule>
 }
