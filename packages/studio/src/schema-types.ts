@@ -7,6 +7,8 @@ export interface StudioSchema {
   collections: CollectionSchema[]
   globals: GlobalSchema[]
   user: { id: string; email?: string; name?: string | null; role: string; kind: string }
+  /** Whether the server knows the frontend's draft-mode route (server option `preview.url`). */
+  previewUrl: boolean
 }
 
 /** A collection as the Studio sees it. */
@@ -15,6 +17,8 @@ export interface CollectionSchema {
   labels: { singular: string; plural: string }
   /** Field shown as the document's title (config `useAsTitle`, else the first text field). */
   useAsTitle: string | null
+  /** Whether the config has a `preview` function (a frontend path for each document). */
+  preview: boolean
   versions: VersionsSchema
   fields: FieldSchema[]
   permissions: Permissions
@@ -24,6 +28,8 @@ export interface CollectionSchema {
 export interface GlobalSchema {
   slug: string
   label: string
+  /** Whether the config has a `preview` function (the global's frontend path). */
+  preview: boolean
   versions: VersionsSchema
   fields: FieldSchema[]
   permissions: Permissions

@@ -48,6 +48,9 @@ export default function config({ dataDir, env }: ProjectContext) {
         slug: 'posts',
         labels: { singular: 'Post', plural: 'Posts' },
         useAsTitle: 'title',
+        // The site's page of a post, for the Studio's "Open preview".
+        preview: ({ doc }) =>
+          typeof doc.slug === 'string' && doc.slug ? `/posts/${doc.slug}` : null,
         versions: { drafts: { autosave: true } },
         fields: [
           { name: 'title', type: 'text', required: true, maxLength: 200 },
@@ -78,6 +81,7 @@ export default function config({ dataDir, env }: ProjectContext) {
       {
         slug: 'settings',
         label: 'Site settings',
+        preview: () => '/',
         versions: { drafts: true },
         fields: [
           { name: 'siteName', type: 'text', required: true },

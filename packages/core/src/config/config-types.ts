@@ -18,7 +18,20 @@ export interface CollectionConfig {
   hooks?: HookConfig
   /** Field used as the document's title in lists; defaults to the first text field. */
   useAsTitle?: string
+  /** The frontend path that shows a document, for the Studio's "Open preview" (see {@link PreviewPath}). */
+  preview?: PreviewPath
 }
+
+/**
+ * The frontend path (`/posts/hello`, with query or hash if needed) that shows a document
+ * or global; null or undefined when this one has none yet. It receives the draft as the
+ * editor sees it. The server opens it through the frontend's draft-mode route
+ * (`preview.url` of the server options).
+ * @example preview: ({ doc }) => (doc.slug ? `/posts/${doc.slug}` : null)
+ */
+export type PreviewPath = (args: {
+  doc: Record<string, unknown>
+}) => string | null | undefined | Promise<string | null | undefined>
 
 export interface GlobalConfig {
   slug: string
@@ -27,6 +40,8 @@ export interface GlobalConfig {
   versions?: VersionsConfig
   access?: AccessConfig
   hooks?: HookConfig
+  /** The frontend path that shows the global, for the Studio's "Open preview". */
+  preview?: PreviewPath
 }
 
 export interface Config {

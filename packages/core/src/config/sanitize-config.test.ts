@@ -102,6 +102,11 @@ describe('sanitizeConfig', () => {
       /unknown access rule 'write'/,
     ],
     [
+      'preview that is not a function',
+      { collections: [{ slug: 'posts', fields: [], preview: '/posts/x' as never }] },
+      /posts.*preview must be a function of \{ doc \}/,
+    ],
+    [
       'unknown hook',
       { collections: [{ slug: 'posts', fields: [], hooks: { beforeSave: () => {} } as never }] },
       /unknown hook 'beforeSave'/,

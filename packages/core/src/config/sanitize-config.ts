@@ -131,6 +131,10 @@ function sanitizeEntity(
         throw new ConfigError(`${name}: hooks.${hook} must be functions.`)
     }
   }
+  if (c.preview !== undefined && typeof c.preview !== 'function')
+    throw new ConfigError(
+      `${name}: preview must be a function of { doc } returning the frontend path, e.g. ({ doc }) => '/posts/' + doc.slug.`,
+    )
   const useAsTitle = 'useAsTitle' in c ? c.useAsTitle : undefined
   return {
     ...c,

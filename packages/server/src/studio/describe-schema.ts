@@ -34,7 +34,7 @@ const OPERATIONS: readonly AccessOperation[] = [
 export async function describeSchema(
   galley: Galley,
   user: AuthUser,
-): Promise<Omit<StudioSchema, 'user'>> {
+): Promise<Omit<StudioSchema, 'user' | 'previewUrl'>> {
   const collections: CollectionSchema[] = []
   for (const c of galley.config.collections.values()) {
     if (c.slug.startsWith(INTERNAL_PREFIX)) continue
@@ -46,6 +46,7 @@ export async function describeSchema(
       slug: c.slug,
       labels: { singular, plural: c.labels?.plural ?? titleOf(c.slug) },
       useAsTitle: c.useAsTitle ?? null,
+      preview: typeof c.preview === 'function',
       versions: versionsOf(c),
       fields: c.fields.map(describeField),
       permissions,
@@ -58,6 +59,7 @@ export async function describeSchema(
     globals.push({
       slug: g.slug,
       label: ('label' in g && typeof g.label === 'string' && g.label) || titleOf(g.slug),
+      preview: typeof g.preview === 'function',
       versions: versionsOf(g),
       fields: g.fields.map(describeField),
       permissions,

@@ -6,6 +6,7 @@ import { sendPrivate } from '../http/respond'
 import { searchOf } from '../http/search-of'
 import type { ServerContext, ServerEnv } from '../server-context'
 import { describeSchema } from './describe-schema'
+import { previewPathHandler } from './preview-path-route'
 
 /**
  * `GET /api/schema`: what the Studio renders — collections and globals with their fields,
@@ -14,6 +15,7 @@ import { describeSchema } from './describe-schema'
  */
 export function schemaRoute(ctx: ServerContext): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>()
+  app.get('/preview-path', (c) => previewPathHandler(ctx, c))
   app.get('/', async (c) => {
     parseQuery(searchOf(c), [], 'GET /api/schema')
     const auth = c.get('auth')
@@ -24,6 +26,8 @@ export function schemaRoute(ctx: ServerContext): Hono<ServerEnv> {
     const u = auth.user
     const body: StudioSchema = {
       ...(await describeSchema(ctx.galley, u)),
+      // Whether "Open preview" can work: the server knows the frontend's draft-mode route.
+      previewUrl: !!ctx.options.preview?.url,
       user: {
         id: u.id,
         email: u.email,

@@ -1,7 +1,9 @@
+import { Suspense, type ReactNode } from 'react'
 import { Route, Router, Switch, Link } from 'wouter'
 import { LoginPage } from './auth/login-page'
 import { setExpired, useExpired, useMe, useSchema } from './auth/use-session'
 import { EditorPage } from './editor/editor-page'
+import { PresentationPage, ReleasesPage } from './extra-pages'
 import { HistoryPage } from './history/history-page'
 import { AppShell } from './layout/app-shell'
 import { ListPage } from './list/list-page'
@@ -82,6 +84,20 @@ function Routes({ schema }: { schema: StudioSchema }) {
           )
         }
       </Route>
+      {PresentationPage && (
+        <Route path="/presentation" nest>
+          <Lazy>
+            <PresentationPage schema={schema} />
+          </Lazy>
+        </Route>
+      )}
+      {ReleasesPage && (
+        <Route path="/releases" nest>
+          <Lazy>
+            <ReleasesPage schema={schema} />
+          </Lazy>
+        </Route>
+      )}
       <Route path="/">
         <Home schema={schema} />
       </Route>
@@ -121,6 +137,10 @@ function NotFound({ what }: { what: string }) {
       </p>
     </>
   )
+}
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>
 }
 
 function Loading() {

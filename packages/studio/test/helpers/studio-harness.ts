@@ -11,6 +11,7 @@ import { loadProject } from '@galley/cli'
 import { createGalley, type Galley } from '@galley/core'
 import { AuthStore, createServer, serveNode } from '@galley/server'
 import { ensureStudioBuilt } from '../../src/index'
+import { startPreviewSite, type PreviewSite } from './preview-site'
 
 export const CHROMIUM = process.env.GALLEY_CHROMIUM ?? '/usr/bin/chromium'
 export const PG_URL = process.env.GALLEY_TEST_POSTGRES_URL
@@ -23,11 +24,14 @@ if (missingChromium)
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..')
 export const ARTIFACTS = join(repoRoot, 'artifacts', 'studio')
 export const EDITOR = { email: 'editor@example.com', password: 'correct horse battery staple' }
+export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' }
 
 /** The example blog (as `npm run dev` serves it) with an editor, on a free port. */
 export interface RunningStudio {
   url: string
   galley: Galley
+  /** The example site's stand-in, whose draft-mode route "Open preview" opens. */
+  site: PreviewSite
   close(): Promise<void>
 }
 
@@ -36,22 +40,30 @@ export async function startStudio(store: 'sqlite' | 'postgres'): Promise<Running
   await ensureStudioBuilt({ quiet: true })
   const dataDir = mkdtempSync(join(tmpdir(), `studio-e2e-${store}-`))
   const schema = `studio_${randomBytes(6).toString('hex')}`
-  const env: Record<string, string | undefined> =
-    store === 'postgres' ? { DATABASE_URL: PG_URL, GALLEY_PG_SCHEMA: schema } : {}
+  const site = await startPreviewSite()
+  const env: Record<string, string | undefined> = {
+    GALLEY_SITE_URL: site.url,
+    ...(store === 'postgres' ? { DATABASE_URL: PG_URL, GALLEY_PG_SCHEMA: schema } : {}),
+  }
   const project = await loadProject({ cwd: dataDir, env })
   const galley = await createGalley(project.config)
   await project.seed!(galley)
-  await new AuthStore(galley).createUser({ ...EDITOR, role: 'editor', name: 'Eddie' })
+  const auth = new AuthStore(galley)
+  await auth.createUser({ ...EDITOR, role: 'editor', name: 'Eddie' })
+  await auth.createUser({ ...ADMIN, role: 'admin', name: 'Ada Admin' })
   const server = createServer({
     galley,
     ...project.server,
     logger: { error: () => {}, warn: () => {} },
   })
   const http = await serveNode(server, { port: 0, hostname: '127.0.0.1' })
+  site.connect(http.url, (await auth.createToken({ name: 'site', scope: 'read:drafts' })).token)
   return {
     url: http.url,
     galley,
+    site,
     async close() {
+      await site.close()
       await http.close()
       await server.close()
       const keepAlive = setInterval(() => {}, 1000)

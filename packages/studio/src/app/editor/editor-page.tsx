@@ -8,7 +8,9 @@ import type { CollectionSchema, FieldSchema, GlobalSchema } from '../../schema-t
 import { ConflictView } from './conflict-view'
 import { DocumentActions } from './document-actions'
 import { DocumentSession } from './document-session'
+import { openEditorOf, registerEditor } from './editor-bridge'
 import { EditorContext } from './editor-context'
+import { PreviewPanel } from './preview-panel'
 import { FieldInput } from './field-inputs'
 import { useFieldValue } from './form-store'
 import { SaveStatus } from './save-status'
@@ -119,6 +121,15 @@ function LoadedEditor({
     }
   }, [session, onCreated, navigate, entity.slug])
 
+  // Views around the editor (presentation) read its live values and focus its fields.
+  useEffect(
+    () =>
+      registerEditor(
+        openEditorOf(session, { kind, slug: entity.slug, fields: entity.fields }, state.id),
+      ),
+    [session, kind, entity, state.id],
+  )
+
   // Ctrl/Cmd+S saves (the draft, where there are drafts) instead of saving the web page.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -209,6 +220,9 @@ function LoadedEditor({
         kind={kind}
         onDeleted={() => navigate(`/collections/${entity.slug}`)}
       />
+      {entity.preview && schema.previewUrl && entity.permissions.readDrafts && state.id && (
+        <PreviewPanel session={session} kind={kind} slug={entity.slug} id={state.id} />
+      )}
       {state.message && state.phase === 'error' && (
         <p className="error" role="alert">
           {state.message}

@@ -83,6 +83,7 @@ export function FieldSet({
   const error = useFieldError(path)
   return (
     <fieldset
+      id={id}
       className={`field field-${field.type}${error ? ' has-error' : ''}`}
       aria-describedby={error ? `${id}-error` : undefined}
     >

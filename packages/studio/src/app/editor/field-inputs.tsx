@@ -290,7 +290,7 @@ function RichTextInput({ field, path }: Props) {
       {(a) => (
         <Suspense
           fallback={
-            <p className="rich-text-loading" role="status">
+            <p className="rich-text-loading" aria-busy="true">
               Loading the editor…
             </p>
           }

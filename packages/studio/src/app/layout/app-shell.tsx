@@ -4,6 +4,7 @@ import { Link, useLocation } from 'wouter'
 import { api, setCsrfToken } from '../api/api-client'
 import { setExpired } from '../auth/use-session'
 import type { StudioSchema } from '../../schema-types'
+import { EXTRA_NAV } from '../extra-pages'
 
 /** The frame around every signed-in screen: navigation from the schema, who is signed in, log out. */
 export function AppShell({ schema, children }: { schema: StudioSchema; children: ReactNode }) {
@@ -52,6 +53,20 @@ export function AppShell({ schema, children }: { schema: StudioSchema; children:
                     aria-current={current(`/collections/${c.slug}`)}
                   >
                     {c.labels.plural}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        {EXTRA_NAV.length > 0 && (
+          <>
+            <h2>Publishing</h2>
+            <ul>
+              {EXTRA_NAV.map((n) => (
+                <li key={n.href}>
+                  <Link href={n.href} aria-current={current(n.href)}>
+                    {n.label}
                   </Link>
                 </li>
               ))}
