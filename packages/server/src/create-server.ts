@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { ConfigError, NotFoundError } from '@galley/core'
+import { ConfigError, type JobRunner, NotFoundError } from '@galley/core'
 import { AuthStore } from './auth/auth-store'
 import { purgeOnChange } from './cache/purge-on-change'
 import { responseCache } from './cache/response-cache'
@@ -13,6 +13,7 @@ import { corsMiddleware, corsPolicy } from './http/cors'
 import { toErrorBody } from './http/http-errors'
 import { sendPrivate } from './http/respond'
 import { Operations } from './operations/operations'
+import { mountReleases } from './releases/mount-releases'
 import { createPreviewRoutes } from './preview/preview-routes'
 import { presentationRoutes } from './presentation/presentation-routes'
 import { collectionRoutes } from './rest/collection-routes'
@@ -32,6 +33,8 @@ export const RESERVED_SLUGS = Object.freeze([
   'preview',
   'draft-mode',
   'schema',
+  'releases',
+  'schedules',
   'presentation',
 ])
 
@@ -43,6 +46,8 @@ export interface GalleyServer {
   fetch: (request: Request, env?: unknown) => Promise<Response>
   /** Webhook deliveries: `idle()` waits for pending ones, `deliveries()` lists attempts. */
   webhooks: WebhookDispatcher
+  /** This server's scheduled-job runner (null when `jobs: false` or the store keeps no releases). */
+  jobs: JobRunner | null
   /** Stop purging on the engine's changes and stop webhook retries. The engine is the caller's to close. */
   close(): Promise<void>
 }
@@ -143,6 +148,7 @@ export function createServer(options: ServerOptions): GalleyServer {
   const presentation = presentationRoutes(ctx)
   app.route('/api/presentation', presentation.app)
   app.use('/admin/*', presentation.framing)
+  const releases = mountReleases(app, ctx, options.jobs)
   app.route('/api', collectionRoutes(ctx))
   app.route('/admin', studioRoutes())
   // Purges follow committed changes from any caller of this engine, not HTTP operations.
@@ -152,7 +158,9 @@ export function createServer(options: ServerOptions): GalleyServer {
     app,
     fetch: (request, env) => Promise.resolve(app.fetch(request, env)),
     webhooks,
+    jobs: releases?.runner ?? null,
     async close() {
+      await releases?.close()
       unsubscribe()
       webhooks.close()
       preview.close()

@@ -217,6 +217,18 @@ export class Releases {
     })
   }
 
+  /**
+   * The release, when it is open for content (active or scheduled) and the caller may change
+   * releases: what a write into a release (`update({ release })`) checks first over HTTP.
+   */
+  async requireOpen(args: IdArgs): Promise<ReleaseRow> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseWrite(galley.config, caller)
+    const release = await requireRelease(readsOf(galley), args.id)
+    requireOpen(release, 'take changes')
+    return release
+  }
+
   /** Publish every document of the release at once, or none (see `ReleasePublishError`). */
   async publish(args: IdArgs): Promise<PublishReleaseResult> {
     const { galley, caller } = callOf(this.galley, args)

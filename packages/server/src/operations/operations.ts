@@ -164,7 +164,14 @@ export class Operations {
     slug: string,
     id: string,
     data: Data,
-    args: { draft?: boolean; autosave?: boolean; ifRevision?: string; depth?: number },
+    args: {
+      draft?: boolean
+      autosave?: boolean
+      ifRevision?: string
+      depth?: number
+      /** Write the document's content in this release. */
+      release?: string
+    },
   ): Promise<GalleyDoc> {
     this.#document(slug, id)
     this.#assertMayWrite(auth)

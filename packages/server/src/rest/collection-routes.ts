@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { InputError } from '@galley/core'
+import { InputError, Releases } from '@galley/core'
 import { booleanParam, ifMatchRevision, intParam, parseQuery } from '../http/query-params'
 import { readJsonBody, readJsonObject } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
@@ -80,10 +80,14 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
     const slug = c.req.param('collection')
     const { params } = parseQuery(
       searchOf(c),
-      ['draft', 'autosave', 'depth'],
+      ['draft', 'autosave', 'depth', 'release'],
       'PATCH /api/:collection/:id',
     )
     ops.collection(slug)
+    const release = params.get('release')
+    // Only into a release that exists and is open, and only by who may change releases.
+    if (release !== undefined)
+      await new Releases(ctx.galley).requireOpen({ id: release, user: c.get('auth').user })
     const ifRevision = ifMatchRevision(c.req.header('if-match'))
     const data = await readJsonObject(c.req.raw, max)
     const doc = await ops.update(c.get('auth'), slug, c.req.param('id'), data, {
@@ -91,6 +95,7 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
       autosave: booleanParam(params, 'autosave'),
       depth: intParam(params, 'depth'),
       ifRevision,
+      release,
     })
     return sendPrivate(c, doc)
   })
