@@ -18,6 +18,7 @@ import { createPreviewRoutes } from './preview/preview-routes'
 import { presentationRoutes } from './presentation/presentation-routes'
 import { collectionRoutes } from './rest/collection-routes'
 import { globalRoutes } from './rest/global-routes'
+import { tokenRoutes } from './rest/token-routes'
 import type { ServerContext, ServerEnv } from './server-context'
 import { resolveOptions, type ServerOptions } from './server-options'
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher'
@@ -139,6 +140,7 @@ export function createServer(options: ServerOptions): GalleyServer {
   app.use('/api/*', corsMiddleware(corsPolicy(opts.allowOrigins, opts.cacheTagHeader)))
   app.use('/api/*', authenticate(ctx))
   app.use('/api/*', csrfProtection(ctx))
+  app.route('/api/auth/tokens', tokenRoutes(ctx))
   app.route('/api/auth', authRoutes(ctx))
   app.route('/api/graphql', graphqlRoutes(ctx))
   app.route('/api/webhooks', webhookRoutes(ctx))

@@ -6,6 +6,7 @@ import { sendPrivate } from '../http/respond'
 import { searchOf } from '../http/search-of'
 import type { ServerContext, ServerEnv } from '../server-context'
 import { describeSchema } from './describe-schema'
+import { peopleHandler } from './people-route'
 import { previewPathHandler } from './preview-path-route'
 
 /**
@@ -16,6 +17,7 @@ import { previewPathHandler } from './preview-path-route'
 export function schemaRoute(ctx: ServerContext): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>()
   app.get('/preview-path', (c) => previewPathHandler(ctx, c))
+  app.get('/people', (c) => peopleHandler(ctx, c))
   app.get('/', async (c) => {
     parseQuery(searchOf(c), [], 'GET /api/schema')
     const auth = c.get('auth')
