@@ -32,7 +32,12 @@ function galleySources(): Record<string, string> {
 
 const nextConfig: NextConfig = {
   // Our packages' sources are TypeScript: let Next compile them.
-  transpilePackages: ['@galley/client', '@galley/preview', '@galley/perspectives'],
+  transpilePackages: [
+    '@galley/client',
+    '@galley/preview',
+    '@galley/perspectives',
+    '@galley/visual-editing',
+  ],
   turbopack: { resolveAlias: galleySources() },
   poweredByHeader: false,
   reactStrictMode: true,

@@ -3,8 +3,9 @@ import type { ReactNode } from 'react'
 import Link from 'next/link'
 import { stegaClean } from '@galley/client'
 import { PreviewBanner } from '@/components/preview-banner'
+import { DraftVisualEditing } from '@/components/visual-editing'
 import { getReader } from '@/lib/draft-mode'
-import type { Reader } from '@/lib/galley-client'
+import { studioOrigin, type Reader } from '@/lib/galley-client'
 import { getSettings } from '@/lib/queries'
 import './globals.css'
 
@@ -40,6 +41,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <footer className="site-footer">
           Content from Galley · static for the public, live in preview.
         </footer>
+        {reader.mode === 'preview' && !reader.ended() && (
+          <DraftVisualEditing studioOrigin={studioOrigin()} />
+        )}
       </body>
     </html>
   )

@@ -49,6 +49,15 @@ export function galleyUrl(): string {
 }
 
 /**
+ * Origin of the Galley Studio that may frame this site in draft mode and receive its
+ * click-to-edit messages (`GALLEY_STUDIO_URL`, default the origin of `GALLEY_URL`, whose
+ * server serves the Studio at /admin).
+ */
+export function studioOrigin(): string {
+  return new URL(process.env.GALLEY_STUDIO_URL || galleyUrl()).origin
+}
+
+/**
  * The read token: server-side only (never `NEXT_PUBLIC_…`), scope `read:drafts`, used to
  * validate preview secrets and read drafts.
  */
@@ -80,15 +89,14 @@ export function publicClient(tags: readonly string[]): SiteClient {
  * preview link is revoked or expires.
  */
 export function previewClient(perspective: ClientPerspective, grant?: string | null): SiteClient {
-  const studioUrl = process.env.GALLEY_STUDIO_URL || undefined
   return createClient<Collections, Globals>({
     url: galleyUrl(),
     token: readToken(),
     perspective,
     previewGrant: grant ?? undefined,
     useCdn: false,
-    // Click-to-edit marks only when there is a Studio to link to.
-    stega: studioUrl ? { enabled: true, studioUrl } : undefined,
+    // Click-to-edit marks (a short reference per string) for the overlay; never in public reads.
+    stega: { enabled: true },
     fetch: (input, init) => fetch(input, { ...init, cache: 'no-store' }),
   })
 }

@@ -23,6 +23,7 @@ import pg from 'pg'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadProject, runCli, type CliIo } from '@galley/cli'
+import { stegaClean, stegaDecode } from '@galley/client'
 import { createGalley, type Galley } from '@galley/core'
 import { AuthStore, createServer, serveNode, signWebhook, type GalleyServer } from '@galley/server'
 
@@ -236,8 +237,22 @@ async function previewSecret(api: RunningGalley, body: Record<string, unknown> =
   }
 }
 
+/** The headline's text, without the click-to-edit marks draft mode adds. */
 async function titleOf(page: Page): Promise<string | null> {
-  return page.locator('h1').first().textContent()
+  const text = await page.locator('h1').first().textContent()
+  return text === null ? null : stegaClean(text)
+}
+
+const INVISIBLE_RUN = /[\u200b\u200c\u200d\ufeff]{8,}/
+/** Strings only the overlay bundle holds (its channel name and the attribute it sets). */
+const OVERLAY_CODE = /galley-visual-editing/
+
+/** A page's HTML and every script it loads from this site. */
+async function pageAndScripts(url: string): Promise<{ html: string; scripts: string[] }> {
+  const html = await (await fetch(url)).text()
+  const srcs = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => new URL(m[1], url).href)
+  const scripts = await Promise.all(srcs.map(async (src) => (await fetch(src)).text()))
+  return { html, scripts }
 }
 
 // First and in the same file as the build, which rewrites next-env.d.ts and .next/types.
@@ -379,6 +394,16 @@ describe.skipIf(missingChromium)(
           await page.context().close()
         })
 
+        it('ships no overlay script and no stega marks to the public', async () => {
+          for (const url of [post(), `${siteUrl}/`, `${siteUrl}/about`]) {
+            const { html, scripts } = await pageAndScripts(url)
+            expect(INVISIBLE_RUN.test(html), url).toBe(false)
+            expect(OVERLAY_CODE.test(html), url).toBe(false)
+            expect(scripts.length, url).toBeGreaterThan(0)
+            for (const script of scripts) expect(OVERLAY_CODE.test(script), url).toBe(false)
+          }
+        })
+
         it('keeps the public page unchanged when an editor saves a draft', async () => {
           const sent = api.server.webhooks.deliveries().length
           await rest(api, 'PATCH', '/api/posts/hello-world?draft=true', { title: draftTitle })
@@ -404,7 +429,16 @@ describe.skipIf(missingChromium)(
             .poll(() => page.getByTestId('preview-banner').textContent())
             .toMatch(/Preview mode/)
           expect(await page.getByRole('button', { name: 'Exit preview' }).count()).toBe(1)
-          expect(await page.locator('.tagline').textContent()).toBe(`Draft tagline (${store})`)
+          expect(stegaClean(await page.locator('.tagline').textContent())).toBe(
+            `Draft tagline (${store})`,
+          )
+          // Draft mode marks text for click-to-edit and loads the overlay.
+          const mark = stegaDecode((await page.locator('h1').first().textContent()) ?? '')
+          expect(mark).toMatchObject({
+            source: { kind: 'collection', collection: 'posts', id: 'hello-world' },
+            path: ['title'],
+          })
+          await expect.poll(() => page.locator('html[data-galley-visual-editing]').count()).toBe(1)
           const cookies = await editor.cookies(siteUrl)
           const galleyCookie = cookies.find((c) => c.name === '__galley_draft')
           expect(galleyCookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'None' })

@@ -18,6 +18,14 @@ export function server({ env }: ProjectContext): Omit<ServerOptions, 'galley'> {
   const secret = env.REVALIDATE_SECRET
   return {
     preview: { url: `${site}/api/draft` },
+    // The Studio's presentation view frames the site; the overlay opens fields by these paths.
+    presentation: {
+      url: site,
+      locations: [
+        { collection: 'posts', path: '/posts/:slug' },
+        { global: 'settings', path: '/about' },
+      ],
+    },
     webhooks: secret ? [{ url: `${site}/api/revalidate`, secret }] : [],
   }
 }

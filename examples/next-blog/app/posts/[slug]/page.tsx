@@ -2,8 +2,8 @@ import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { cache } from 'react'
 import { stegaClean } from '@galley/client'
-import { PostMeta } from '@/components/post-meta'
-import { RichText } from '@/components/rich-text'
+import { LivePost } from '@/components/live-post'
+import { PostBody } from '@/components/post-body'
 import { StatusBadge } from '@/components/status-badge'
 import { getReader } from '@/lib/draft-mode'
 import { findPostBySlug, publishedSlugs } from '@/lib/queries'
@@ -33,17 +33,11 @@ export default async function PostPage({ params }: Props) {
   const { slug } = await params
   const [reader, post] = await Promise.all([getReader(), loadPost(slug)])
   if (!post) notFound()
+  const preview = reader.mode === 'preview' && !reader.ended()
   return (
     <article>
-      <h1 data-testid="post-title">{post.title}</h1>
-      {reader.mode === 'preview' && !reader.ended() && <StatusBadge status={post._status} />}
-      <PostMeta post={post} />
-      {post.excerpt && (
-        <p>
-          <em>{post.excerpt}</em>
-        </p>
-      )}
-      <RichText blocks={post.body} />
+      {preview ? <LivePost post={post} /> : <PostBody post={post} />}
+      {preview && <StatusBadge status={post._status} />}
     </article>
   )
 }

@@ -48,8 +48,8 @@ export function diagnoseTimeout(input: {
           ? 'nothing to preview at this path.'
           : `is there an enable route at ${new URL(config.enableUrl).pathname}? Set presentation.enableUrl to the frontend's draft-mode route.`
         : enable.status === 401
-          ? "the frontend refused the preview secret: does its GALLEY_URL point at this Galley server, with a read:drafts token?"
-          : enable.message ?? 'see the frontend log.'
+          ? 'the frontend refused the preview secret: does its GALLEY_URL point at this Galley server, with a read:drafts token?'
+          : (enable.message ?? 'see the frontend log.')
     return `The frontend's enable route answered ${enable.status}${why}: ${hint}`
   }
   const framing = page && framingRefusal(page, studioOrigin)
@@ -66,7 +66,10 @@ function framingRefusal(page: ProbeResult, studioOrigin: string): string | null 
   if (page.frameAncestors) {
     const sources = page.frameAncestors.split(/\s+/).slice(1)
     const allows = sources.some(
-      (s) => s === '*' || s.replace(/\/$/, '') === studioOrigin || (s.startsWith('*.') && studioOrigin.endsWith(s.slice(1))),
+      (s) =>
+        s === '*' ||
+        s.replace(/\/$/, '') === studioOrigin ||
+        (s.startsWith('*.') && studioOrigin.endsWith(s.slice(1))),
     )
     if (!allows)
       return `The frontend refuses to be framed by the Studio: its Content-Security-Policy says "${page.frameAncestors}". Add ${studioOrigin} to frame-ancestors.`

@@ -40,7 +40,11 @@ export class FrontendConnection {
   #timer: ReturnType<typeof setInterval>
   #rejected = new Set<string>()
 
-  constructor(frame: HTMLIFrameElement, allowOrigins: readonly string[], handlers: ConnectionHandlers) {
+  constructor(
+    frame: HTMLIFrameElement,
+    allowOrigins: readonly string[],
+    handlers: ConnectionHandlers,
+  ) {
     if (allowOrigins.some((o) => o === '*' || o === 'null'))
       throw new Error('allowOrigins may not contain "*" or "null".')
     this.#frame = frame
@@ -92,10 +96,18 @@ export class FrontendConnection {
         return
       case 'navigated':
         if (event.origin === this.#origin && typeof data.url === 'string')
-          this.#handlers.onEvent({ type: 'navigated', url: data.url, title: String(data.title ?? '') })
+          this.#handlers.onEvent({
+            type: 'navigated',
+            url: data.url,
+            title: String(data.title ?? ''),
+          })
         return
       case 'edit':
-        if (event.origin === this.#origin && typeof data.document === 'string' && typeof data.path === 'string')
+        if (
+          event.origin === this.#origin &&
+          typeof data.document === 'string' &&
+          typeof data.path === 'string'
+        )
           this.#handlers.onEvent({ type: 'edit', document: data.document, path: data.path })
         return
       case 'overlays':
@@ -117,8 +129,13 @@ export class FrontendConnection {
 }
 
 /** The key marks use for a document: `posts/p1`, `~settings`. */
-export function documentKey(kind: 'collection' | 'global', slug: string, id: string | null): string {
-  const escape = (text: string) => encodeURIComponent(text).replace(/\./g, '%2E').replace(/~/g, '%7E')
+export function documentKey(
+  kind: 'collection' | 'global',
+  slug: string,
+  id: string | null,
+): string {
+  const escape = (text: string) =>
+    encodeURIComponent(text).replace(/\./g, '%2E').replace(/~/g, '%7E')
   return kind === 'global' ? `~${escape(slug)}` : `${escape(slug)}/${escape(id ?? '')}`
 }
 
@@ -127,10 +144,15 @@ export function parseDocumentKey(
   key: string,
 ): { kind: 'collection' | 'global'; slug: string; id: string | null } | null {
   try {
-    if (key.startsWith('~')) return { kind: 'global', slug: decodeURIComponent(key.slice(1)), id: null }
+    if (key.startsWith('~'))
+      return { kind: 'global', slug: decodeURIComponent(key.slice(1)), id: null }
     const match = /^([^/]+)\/([^/]+)$/.exec(key)
     if (!match) return null
-    return { kind: 'collection', slug: decodeURIComponent(match[1]), id: decodeURIComponent(match[2]) }
+    return {
+      kind: 'collection',
+      slug: decodeURIComponent(match[1]),
+      id: decodeURIComponent(match[2]),
+    }
   } catch {
     return null
   }

@@ -22,7 +22,8 @@ export function pathOf(
   doc: { kind: 'collection' | 'global'; slug: string; values: Record<string, unknown> },
 ): string | null {
   for (const location of locations) {
-    const fits = doc.kind === 'global' ? location.global === doc.slug : location.collection === doc.slug
+    const fits =
+      doc.kind === 'global' ? location.global === doc.slug : location.collection === doc.slug
     if (!fits) continue
     let missing = false
     const path = location.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, field: string) => {

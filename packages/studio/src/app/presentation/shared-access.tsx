@@ -13,7 +13,13 @@ interface Share {
  * "Shared access": on, it creates a shared preview link without expiry for the page shown;
  * off, it revokes that link, which ends every session opened from it at once.
  */
-export function SharedAccess({ pathname, perspective }: { pathname: string; perspective: unknown }) {
+export function SharedAccess({
+  pathname,
+  perspective,
+}: {
+  pathname: string
+  perspective: unknown
+}) {
   const [share, setShare] = useState<Share | null>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -74,7 +80,11 @@ export function SharedAccess({ pathname, perspective }: { pathname: string; pers
       {share && (
         <label>
           Shared link{' '}
-          <input readOnly value={share.previewUrl ?? '(set preview.url on the server for a ready link)'} onFocus={(e) => e.target.select()} />
+          <input
+            readOnly
+            value={share.previewUrl ?? '(set preview.url on the server for a ready link)'}
+            onFocus={(e) => e.target.select()}
+          />
         </label>
       )}
       {error && <span role="alert">{error}</span>}

@@ -72,7 +72,16 @@ export function useFrontendFrame(input: {
       },
       onRejectedOrigin(origin) {
         rejected.push(origin)
-        fail(diagnoseTimeout({ config, studioOrigin: location.origin, rejectedOrigins: rejected, versionMismatch: mismatch, page: null, enable: null }))
+        fail(
+          diagnoseTimeout({
+            config,
+            studioOrigin: location.origin,
+            rejectedOrigins: rejected,
+            versionMismatch: mismatch,
+            page: null,
+            enable: null,
+          }),
+        )
       },
       onVersionMismatch(version) {
         mismatch = version
@@ -134,7 +143,8 @@ export function useFrontendFrame(input: {
     status,
     error,
     path,
-    send: (message: { type: string } & Record<string, unknown>) => connection.current?.send(message),
+    send: (message: { type: string } & Record<string, unknown>) =>
+      connection.current?.send(message),
     connected: () => connection.current?.connected ?? false,
     /** Opens `pathname` through the enable route again (a fresh secret). */
     reload(pathname?: string) {
