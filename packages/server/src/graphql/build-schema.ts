@@ -11,6 +11,7 @@ import { addCollectionQueries } from './collection-queries'
 import { DocumentTypes } from './document-types'
 import { addGlobalFields } from './global-fields'
 import { nameRegistry } from './names'
+import { addReleaseFields } from './release-fields'
 import { RootFields } from './root-fields'
 import { WriteStatus } from './write-args'
 
@@ -39,6 +40,7 @@ export function buildGraphQLSchema(ops: Operations): GraphQLSchema {
     addCollectionMutations(roots, types, c, deleteResult)
   }
   for (const g of ops.globals()) addGlobalFields(roots, types, g)
+  if (ops.releases()) addReleaseFields(roots, claim)
 
   if (Object.keys(roots.query).length === 0) {
     roots.query._empty = {

@@ -3,6 +3,7 @@ import {
   InputError,
   isValidId,
   NotFoundError,
+  Releases,
   requireAccess,
   type Galley,
   type GalleyDoc,
@@ -68,6 +69,11 @@ export class Operations {
     return [...this.#galley.config.collections.values()].filter(
       (c) => !c.slug.startsWith(INTERNAL_PREFIX),
     )
+  }
+
+  /** The releases API of the engine, or null when its store keeps no releases. */
+  releases(): Releases | null {
+    return this.#galley.config.storage.releases ? new Releases(this.#galley) : null
   }
 
   globals(): SanitizedCollection[] {
