@@ -5,11 +5,13 @@ import { sendPrivate } from '../http/respond'
 import { tagsOfGlobal } from '../cache/cache-tags'
 import type { ServerContext, ServerEnv } from '../server-context'
 import { searchOf } from '../http/search-of'
+import { globalRestoreRoute } from './global-restore-route'
 import { readArgs, readRoute } from './read-route'
 
 /**
  * REST routes of globals: `GET|PATCH /globals/:slug`,
- * `POST /globals/:slug/{publish,unpublish,discard-draft}`, `GET /globals/:slug/revisions`.
+ * `POST /globals/:slug/{publish,unpublish,discard-draft}`, `GET /globals/:slug/revisions`,
+ * `POST /globals/:slug/revisions/:rev/restore`.
  */
 export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>()
@@ -82,5 +84,6 @@ export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
     )
   })
 
+  globalRestoreRoute(app, ctx)
   return app
 }
