@@ -174,3 +174,70 @@ describe('MergeableFieldsRule', () => {
     await galley.close()
   })
 })
+
+describe('breaksFragmentRules', () => {
+  it('is true exactly when graphql-js reports unknown, duplicate or cyclic fragments', async () => {
+    const { breaksFragmentRules } = await import('../src/graphql/fragment-graph')
+    const {
+      GraphQLObjectType,
+      GraphQLSchema,
+      GraphQLString,
+      validate,
+      ExecutableDefinitionsRule,
+      KnownFragmentNamesRule,
+      NoFragmentCyclesRule,
+      UniqueFragmentNamesRule,
+    } = await import('graphql')
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: 'Query', fields: { a: { type: GraphQLString } } }),
+    })
+    // Fragments F0..F4 (names may repeat), each spreading any names, some unknown (F5..F6).
+    const spread = fc.integer({ min: 0, max: 6 }).map((i) => `...F${i}`)
+    const body = fc
+      .array(
+        fc.oneof(
+          fc.constant('a'),
+          spread,
+          spread.map((s) => `... on Query { ${s} }`),
+        ),
+        {
+          minLength: 1,
+          maxLength: 3,
+        },
+      )
+      .map((items) => `{ ${items.join(' ')} }`)
+    const doc = fc.record({
+      operation: body,
+      fragments: fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), body), { maxLength: 6 }),
+      schemaDef: fc.boolean(),
+    })
+    fc.assert(
+      fc.property(doc, ({ operation, fragments, schemaDef }) => {
+        const source =
+          `query ${operation} ` +
+          fragments.map(([n, b]) => `fragment F${n} on Query ${b}`).join(' ') +
+          (schemaDef ? ' scalar Extra' : '')
+        const document = parse(source)
+        const theirs = validate(schema, document, [
+          ExecutableDefinitionsRule,
+          UniqueFragmentNamesRule,
+          KnownFragmentNamesRule,
+          NoFragmentCyclesRule,
+        ])
+        expect(breaksFragmentRules(document), source).toBe(theirs.length > 0)
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
+  it('inline fragments and variables count against maxFields like spreads', () => {
+    const limits = { maxDepth: 12, maxFields: 10 }
+    const inline = (n: number) => `{ ${'... on Query { '.repeat(n)} a ${'} '.repeat(n)} }`
+    expect(checkQueryLimits(parse(inline(10)), limits)).toBeNull()
+    expect(checkQueryLimits(parse(inline(11)), limits)?.message).toMatch(/named or inline/)
+    const vars = (n: number) =>
+      `query Q($v: Int) { ...F ...F } fragment F on Query { a(x: [${'$v '.repeat(n)}], y: {z: $v}) }`
+    expect(checkQueryLimits(parse(vars(4)), limits)).toBeNull() // (4 + 1) × 2 uses
+    expect(checkQueryLimits(parse(vars(5)), limits)?.message).toMatch(/uses variables more than 10/)
+  })
+})

@@ -14,6 +14,7 @@ import { searchOf } from '../http/search-of'
 import type { ServerContext, ServerEnv } from '../server-context'
 import { buildGraphQLSchema } from './build-schema'
 import { checkDocument } from './check-document'
+import { LineIndex } from './error-locations'
 import { executeOperation } from './execute-operation'
 
 const MAX_QUERY_LENGTH = 100_000
@@ -91,9 +92,10 @@ async function run(
   req: GraphQLRequest,
   isGet: boolean,
 ): Promise<Response> {
+  const lines = new LineIndex(req.query)
   const checked = checkDocument(schema, req.query, ctx.options.graphql)
   if (checked.errors)
-    return sendPrivate(c, { errors: checked.errors.map((e) => format(e, ctx, false)) }, 400)
+    return sendPrivate(c, { errors: checked.errors.map((e) => format(e, ctx, lines, false)) }, 400)
   const document = checked.document
   const op = getOperationAST(document, req.operationName)
   if (!op)
@@ -144,19 +146,36 @@ async function run(
     variables: req.variables,
     operationName: req.operationName,
   })
-  const errs = result.errors?.map((e) => format(e, ctx, auth.via === 'anonymous'))
+  const errs = result.errors?.map((e) => format(e, ctx, lines, auth.via === 'anonymous'))
   // No data at all means the request itself was wrong (e.g. variables of the wrong type).
   if (result.data === undefined) return sendPrivate(c, { errors: errs ?? [] }, 400)
   return sendPrivate(c, errs?.length ? { data: result.data, errors: errs } : { data: result.data })
 }
 
+/** Longest error message sent: graphql-js quotes the whole value of a variable that does not coerce. */
+const MAX_MESSAGE_LENGTH = 1000
+
+function clip(message: string): string {
+  if (message.length <= MAX_MESSAGE_LENGTH) return message
+  const half = MAX_MESSAGE_LENGTH / 2
+  return `${message.slice(0, half)} … (${message.length - MAX_MESSAGE_LENGTH} characters left out) … ${message.slice(-half)}`
+}
+
 /** A GraphQL error as callers see it: Galley errors keep their code; anything else is a generic INTERNAL. */
-function format(err: GraphQLError, ctx: ServerContext, anonymous: boolean): GraphQLFormattedError {
+function format(
+  err: GraphQLError,
+  ctx: ServerContext,
+  lines: LineIndex,
+  anonymous: boolean,
+): GraphQLFormattedError {
   const original = err.originalError
-  const base = { locations: err.locations, path: err.path }
+  const base = {
+    locations: err.positions ? lines.locate(err.positions) : undefined,
+    path: err.path,
+  }
   if (!original || original instanceof GraphQLError) {
     return {
-      message: err.message,
+      message: clip(err.message),
       ...base,
       extensions: {
         code: (err.extensions?.code as string | undefined) ?? 'GRAPHQL_VALIDATION_FAILED',

@@ -1,16 +1,21 @@
 import {
   GraphQLError,
   Kind,
+  type DirectiveNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type SelectionSetNode,
+  type ValueNode,
 } from 'graphql'
 
 /** The limits a GraphQL document (all its operations together) must keep before it is validated in full or run. */
 export interface QueryLimits {
   /** Deepest nesting of selection sets, fragments expanded. */
   maxDepth: number
-  /** Fields selected in all, fragments expanded and aliases counted; fragment uses count the same. */
+  /**
+   * Fields selected in all, fragments expanded and aliases counted. Fragment uses (named or
+   * inline) and uses of variables are counted the same way, each against this limit.
+   */
   maxFields: number
 }
 
@@ -18,18 +23,39 @@ export interface QueryLimits {
 interface Measure {
   fields: number
   spreads: number
+  variables: number
   depth: number
 }
 
-const NOTHING: Measure = { fields: 0, spreads: 0, depth: 0 }
+const NOTHING: Measure = { fields: 0, spreads: 0, variables: 0, depth: 0 }
+
+/** Uses of variables in a value (inside lists and input objects too). */
+function variablesIn(value: ValueNode): number {
+  if (value.kind === Kind.VARIABLE) return 1
+  let n = 0
+  if (value.kind === Kind.LIST) for (const v of value.values) n += variablesIn(v)
+  else if (value.kind === Kind.OBJECT) for (const f of value.fields) n += variablesIn(f.value)
+  return n
+}
+
+function variablesOf(
+  args: readonly { value: ValueNode }[] | undefined,
+  directives: readonly DirectiveNode[] | undefined,
+): number {
+  let n = 0
+  for (const a of args ?? []) n += variablesIn(a.value)
+  for (const d of directives ?? []) n += variablesOf(d.arguments, undefined)
+  return n
+}
 
 /**
- * Refuse documents deeper than `maxDepth` or selecting more than `maxFields` fields in all
- * (fragments expanded, aliases counted), before anything runs: a small query must not be
- * able to ask for an exponential amount of work. The sizes are what expansion would give,
- * but nothing is expanded: each fragment is measured once and a spread costs what its
- * fragment costs, so the check is linear in the document. Unknown and cyclic fragments
- * measure nothing; validation refuses them (run it first).
+ * Refuse documents deeper than `maxDepth`, or selecting more than `maxFields` fields in all
+ * (fragments expanded, aliases counted), or using fragments or variables more often than
+ * that, before anything runs: a small query must not be able to ask for an exponential
+ * amount of work, and validation's rules for field merging and variables walk every use.
+ * The sizes are what expansion would give, but nothing is expanded: each fragment is
+ * measured once and a spread costs what its fragment costs, so the check is linear in the
+ * document. Unknown and cyclic fragments measure nothing; refuse them first.
  */
 export function checkQueryLimits(doc: DocumentNode, limits: QueryLimits): GraphQLError | null {
   const fragments = new Map<string, FragmentDefinitionNode>()
@@ -54,42 +80,52 @@ export function checkQueryLimits(doc: DocumentNode, limits: QueryLimits): GraphQ
   const measureSet = (set: SelectionSetNode): Measure => {
     let fields = 0
     let spreads = 0
+    let variables = 0
     let depth = 1
     for (const sel of set.selections) {
       let inner: Measure
       if (sel.kind === Kind.FIELD) {
         fields += 1
+        variables += variablesOf(sel.arguments, sel.directives)
         inner = sel.selectionSet ? measureSet(sel.selectionSet) : NOTHING
         depth = Math.max(depth, 1 + inner.depth)
       } else {
-        if (sel.kind === Kind.FRAGMENT_SPREAD) {
-          spreads += 1
-          inner = fragment(sel.name.value)
-        } else inner = measureSet(sel.selectionSet)
+        // Inline fragments count as uses too: they add no field, but every copy is walked.
+        spreads += 1
+        variables += variablesOf(undefined, sel.directives)
+        inner =
+          sel.kind === Kind.FRAGMENT_SPREAD
+            ? fragment(sel.name.value)
+            : measureSet(sel.selectionSet)
         depth = Math.max(depth, inner.depth)
       }
       fields += inner.fields
       spreads += inner.spreads
+      variables += inner.variables
     }
-    return { fields, spreads, depth }
+    return { fields, spreads, variables, depth }
   }
 
   // Validation walks every operation, so the sizes of all of them count together.
-  const total: Measure = { fields: 0, spreads: 0, depth: 0 }
+  const total: Measure = { fields: 0, spreads: 0, variables: 0, depth: 0 }
   for (const def of doc.definitions) {
     if (def.kind !== Kind.OPERATION_DEFINITION) continue
     const m = measureSet(def.selectionSet)
     total.fields += m.fields
     total.spreads += m.spreads
+    total.variables += m.variables + variablesOf(undefined, def.directives)
     total.depth = Math.max(total.depth, m.depth)
   }
+  const max = limits.maxFields
   const problem =
     total.depth > limits.maxDepth
       ? `The query is nested deeper than ${limits.maxDepth} levels.`
-      : total.fields > limits.maxFields
-        ? `The query selects more than ${limits.maxFields} fields (fragments counted each time they are used).`
-        : total.spreads > limits.maxFields
-          ? `The query uses fragments more than ${limits.maxFields} times (uses inside fragments included).`
-          : null
+      : total.fields > max
+        ? `The query selects more than ${max} fields (fragments counted each time they are used).`
+        : total.spreads > max
+          ? `The query uses fragments (named or inline) more than ${max} times (uses inside fragments included).`
+          : total.variables > max
+            ? `The query uses variables more than ${max} times (fragments counted each time they are used).`
+            : null
   return problem ? new GraphQLError(problem, { extensions: { code: 'QUERY_TOO_COMPLEX' } }) : null
 }

@@ -89,16 +89,28 @@ async function readText(req: Request, maxBytes: number): Promise<string> {
   }
 }
 
-/** Nesting depth of a parsed JSON value, without recursion. */
+/**
+ * Nesting depth of a parsed JSON value, without recursion. Only objects and arrays are
+ * pushed, with plain loops: a body of a million small array items must cost little.
+ */
 export function depthOf(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0
   let max = 0
-  const stack: Array<[unknown, number]> = [[value, 1]]
-  while (stack.length) {
-    const [v, d] = stack.pop()!
-    if (typeof v !== 'object' || v === null) continue
+  const values: object[] = [value]
+  const depths: number[] = [1]
+  while (values.length) {
+    const v = values.pop()!
+    const d = depths.pop()!
     if (d > max) max = d
     if (max > MAX_JSON_DEPTH) return max
-    for (const child of Object.values(v)) stack.push([child, d + 1])
+    const children: unknown[] = Array.isArray(v) ? v : Object.values(v)
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]
+      if (typeof child === 'object' && child !== null) {
+        values.push(child)
+        depths.push(d + 1)
+      }
+    }
   }
   return max
 }

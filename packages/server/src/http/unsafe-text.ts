@@ -9,7 +9,8 @@ export function isUnsafeText(s: string): boolean {
 
 /**
  * Refuse input text no store can keep faithfully (NUL bytes, lone surrogates) with a 400,
- * instead of letting the database fail on it. Walks keys and values without recursion.
+ * instead of letting the database fail on it. Walks keys and values without recursion;
+ * array items are read by index (their keys are digits), so long arrays cost little.
  */
 export function assertSafeText(value: unknown, what: string): void {
   const stack: unknown[] = [value]
@@ -20,13 +21,19 @@ export function assertSafeText(value: unknown, what: string): void {
         throw new InputError(
           `${what} contains a NUL character or an unpaired UTF-16 surrogate; remove it.`,
         )
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const child: unknown = v[i]
+        if (typeof child === 'string' || (typeof child === 'object' && child !== null))
+          stack.push(child)
+      }
     } else if (typeof v === 'object' && v !== null) {
-      for (const [k, child] of Object.entries(v)) {
+      for (const k of Object.keys(v)) {
         if (UNSAFE.test(k))
           throw new InputError(
             `${what} has a key with a NUL character or an unpaired UTF-16 surrogate.`,
           )
-        stack.push(child)
+        stack.push((v as Record<string, unknown>)[k])
       }
     }
   }
