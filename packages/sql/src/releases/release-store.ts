@@ -206,21 +206,16 @@ export function sqlReleaseWrites(all: Query, d: SqlDialect): ReleaseWrites {
       await all('DELETE FROM galley_releases WHERE id = ?', [id])
     },
     async putItem(r) {
-      const params = [
-        r.releaseId,
-        r.collection,
-        r.docId,
-        r.action,
-        r.before === null ? null : d.jsonParam(r.before),
-        d.bool(r.done),
-      ]
       await all(
-        'DELETE FROM galley_release_items WHERE release_id = ? AND collection = ? AND doc_id = ?',
-        params.slice(0, 3),
-      )
-      await all(
-        'INSERT INTO galley_release_items (release_id, collection, doc_id, action, before_data, done) VALUES (?, ?, ?, ?, ?, ?)',
-        params,
+        'INSERT INTO galley_release_items (release_id, collection, doc_id, action, before_data, done) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (release_id, collection, doc_id) DO UPDATE SET action = excluded.action, before_data = excluded.before_data, done = excluded.done',
+        [
+          r.releaseId,
+          r.collection,
+          r.docId,
+          r.action,
+          r.before === null ? null : d.jsonParam(r.before),
+          d.bool(r.done),
+        ],
       )
     },
     async deleteItem(releaseId, collection, docId) {
