@@ -118,11 +118,10 @@ async function buildPackage(dir: string, manifest: Manifest): Promise<void> {
     clean: true,
     splitting: true,
     silent: true,
-    // Every dependency, and every @galley package even as a devDependency, stays an import.
-    external: [
-      /^@galley\//,
-      ...Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }),
-    ],
+    // Only the package's own modules are bundled: every other import (dependencies, peers
+    // such as `next/headers` in the Next.js adapter, other @galley packages) stays an import.
+    skipNodeModulesBundle: true,
+    external: [/^@galley\//, /^next(\/|$)/],
     esbuildOptions(options) {
       options.sourceRoot = undefined
       options.sourcesContent = true

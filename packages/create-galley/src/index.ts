@@ -1,0 +1,2 @@
+export { createProject, projectFiles, ProjectError } from './create-project'
+export type { CreateProjectOptions, CreatedProject } from './create-project'
