@@ -317,8 +317,9 @@ describe.skipIf(missing)('preview handshake in Chromium', () => {
     await page.reload()
     expect(await page.locator('#title').textContent()).toBe(PUBLISHED_TITLE)
     expect(await page.locator('#mode').textContent()).toBe('Preview ended')
-    // A generous bound for a loaded machine; the reload alone is what takes the time.
-    expect(performance.now() - revokedAt).toBeLessThan(5000)
+    // Issue 11: within a second (packages/server/test/preview-revocation.e2e.test.ts also
+    // revokes through another engine, on both stores).
+    expect(performance.now() - revokedAt).toBeLessThan(1000)
     await page.screenshot({ path: join(ARTIFACTS, 'preview-ended.png') })
     // The cookie is gone, so the next load is a plain public one.
     expect(await context.cookies()).toEqual([])

@@ -36,6 +36,10 @@ describe('resolvePreviewOptions', () => {
       /absolute http\(s\) enable route/,
     )
     expect(() => resolvePreviewOptions({ url: 'javascript:alert(1)' })).toThrow(/preview.url/)
+    expect(() => resolvePreviewOptions({ grantCacheMs: 1001 })).toThrow(
+      /grantCacheMs may be at most 1000: a revoked link must end its sessions within a second/,
+    )
+    expect(resolvePreviewOptions({ grantCacheMs: 1000 }).grantCacheMs).toBe(1000)
     expect(() => resolvePreviewOptions({ maxTtlSeconds: 0 })).toThrow(
       /maxTtlSeconds must be a whole number ≥ 1/,
     )

@@ -110,6 +110,11 @@ export function resolvePreviewOptions(
         `preview.${name} must be a whole number ≥ ${min}; got ${String(value)}.`,
       )
   }
+  // Issue 11: a revoked link ends its sessions within a second, on every server process.
+  if (resolved.grantCacheMs > 1000)
+    throw new ConfigError(
+      `preview.grantCacheMs may be at most 1000: a revoked link must end its sessions within a second; got ${resolved.grantCacheMs}.`,
+    )
   if (resolved.defaultTtlSeconds > resolved.maxTtlSeconds)
     throw new ConfigError('preview.defaultTtlSeconds may not exceed preview.maxTtlSeconds.')
   return resolved
