@@ -12,6 +12,12 @@ const CHECK_EVERY = 1000
  * new database it scanned a whole collection through the primary key instead of using a
  * field's index. `optimize` analyses only tables that were never analysed or changed size
  * tenfold since, with a bounded sample, so a check that finds nothing to do is cheap.
+ *
+ * Only `sqlite_stat1` is kept (rows per index prefix: what the plans need). The samples
+ * ANALYZE writes to `sqlite_stat4` make SQLite plan a statement again each time a value
+ * bound to an indexed column changes (sqlite.org/c3ref/prepare.html): every lookup by id
+ * would be compiled anew on each run. So the samples are deleted whenever there are any,
+ * here or written by another process, and this connection's statistics reloaded.
  */
 export class PlannerStatistics {
   readonly #raw: Database.Database
@@ -47,11 +53,22 @@ export class PlannerStatistics {
     try {
       this.#raw.pragma('busy_timeout = 0')
       this.#raw.pragma('optimize = 0x10002')
+      if (this.#hasSamples()) this.#raw.exec('DELETE FROM sqlite_stat4; ANALYZE sqlite_schema')
     } catch {
       // the next check tries again
     } finally {
       if (this.#raw.open) this.#raw.pragma(`busy_timeout = ${this.#busyTimeoutMs}`)
     }
+  }
+
+  #hasSamples(): boolean {
+    const table = this.#raw
+      .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat4'")
+      .get()
+    return (
+      table !== undefined &&
+      this.#raw.prepare('SELECT 1 FROM sqlite_stat4 LIMIT 1').get() !== undefined
+    )
   }
 
   close(): void {
