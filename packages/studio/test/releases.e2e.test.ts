@@ -1,0 +1,99 @@
+/**
+ * The releases screen in Chromium: an editor creates a release, sees a document's change
+ * and validation, schedules it in the browser's time zone, unschedules, and publishes it
+ * (read back from the public API), with axe-core on each screen.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import {
+  EDITOR,
+  expectAccessible,
+  launchChromium,
+  missingChromium,
+  screenshot,
+  startStudio,
+  type RunningStudio,
+} from './helpers/studio-harness'
+
+const eventually = <T>(fn: () => T | Promise<T>) =>
+  expect.poll(fn, { timeout: 15_000, interval: 50 })
+
+describe.skipIf(missingChromium)('Studio releases in Chromium (sqlite)', () => {
+  let studio: RunningStudio
+  let browser: Browser
+  let page: Page
+  beforeAll(async () => {
+    studio = await startStudio('sqlite')
+    browser = await launchChromium()
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: 'Asia/Tokyo',
+    })
+    page = await context.newPage()
+    page.setDefaultTimeout(10_000)
+    page.on('pageerror', (e) => console.error(`[releases e2e] page error: ${e.message}`))
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    await studio?.close()
+  })
+
+  it('creates, shows changes, schedules in the editor’s time zone and publishes', async () => {
+    await page.goto(`${studio.url}/admin`)
+    await page.getByLabel('Email', { exact: true }).fill(EDITOR.email)
+    await page.getByLabel('Password', { exact: true }).fill(EDITOR.password)
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.getByRole('link', { name: 'Releases' }).click()
+    await page.getByRole('heading', { name: 'Releases', level: 1 }).waitFor()
+    await expectAccessible(page, 'releases list')
+    await page.getByLabel('Title', { exact: true }).fill('Spring launch')
+    await page.getByRole('button', { name: 'Create release' }).click()
+    await page.getByRole('heading', { name: 'Spring launch', level: 1 }).waitFor()
+    const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!)
+
+    const { docs } = await studio.galley.find({ collection: 'posts', limit: 1 })
+    const post = docs[0]!
+    await studio.galley.update({
+      collection: 'posts',
+      id: post.id,
+      release: id,
+      data: { title: 'Spring title' },
+    })
+    await page.reload()
+    await page
+      .getByRole('cell', { name: /Spring title/ })
+      .first()
+      .waitFor()
+    await expect(page.getByRole('cell', { name: 'Valid' })).toBeTruthy()
+    await eventually(() => page.locator('.release-changes').textContent()).toContain('Spring title')
+    await expect(page.getByText('Asia/Tokyo').first().isVisible()).resolves.toBe(true)
+    await expectAccessible(page, 'release view')
+
+    // 09:30 in Tokyo is 00:30 UTC.
+    const year = new Date().getFullYear() + 1
+    await page.getByLabel(/Publish at/).fill(`${year}-03-01T09:30`)
+    await page.getByRole('button', { name: 'Schedule', exact: true }).click()
+    await eventually(() => page.getByRole('status').textContent()).toMatch(/Scheduled for/)
+    const scheduled = await studio.galley.config.storage.releases!.getRelease(id)
+    expect(scheduled).toMatchObject({
+      state: 'scheduled',
+      publishAt: `${year}-03-01T00:30:00.000Z`,
+    })
+    await page.getByRole('button', { name: 'Unschedule' }).click()
+    await eventually(
+      async () => (await studio.galley.config.storage.releases!.getRelease(id))?.state,
+    ).toBe('active')
+
+    await page.getByRole('button', { name: 'Publish release' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByRole('button', { name: 'Publish release', exact: true }).click()
+    await eventually(() => page.getByRole('status').textContent()).toBe(
+      'The release was published.',
+    )
+    const res = await fetch(`${studio.url}/api/posts/${post.id}`)
+    expect((await res.json()).title).toBe('Spring title')
+    await page.getByRole('button', { name: 'Revert' }).waitFor()
+    await expectAccessible(page, 'published release')
+    await screenshot(page, 'releases-published')
+  }, 120_000)
+})
