@@ -4,8 +4,10 @@ import { LoginPage } from './auth/login-page'
 import { setExpired, useExpired, useMe, useSchema } from './auth/use-session'
 import { EditorPage } from './editor/editor-page'
 import { PresentationPage, ReleasesPage } from './extra-pages'
+import { TokensPage } from './admin/tokens-page'
+import { UsersPage } from './admin/users-page'
 import { HistoryPage } from './history/history-page'
-import { AppShell } from './layout/app-shell'
+import { AppShell, contentCollections } from './layout/app-shell'
 import { ListPage } from './list/list-page'
 import type { StudioSchema } from '../schema-types'
 
@@ -46,7 +48,7 @@ function Routes({ schema }: { schema: StudioSchema }) {
       <Route path="/collections/:collection/:id/history">
         {(p) =>
           collection(p.collection) ? (
-            <HistoryPage collection={collection(p.collection)!} id={p.id} />
+            <HistoryPage entity={collection(p.collection)!} id={p.id} />
           ) : (
             <NotFound what={`collection '${p.collection}'`} />
           )
@@ -75,6 +77,15 @@ function Routes({ schema }: { schema: StudioSchema }) {
           )
         }
       </Route>
+      <Route path="/globals/:slug/history">
+        {(p) =>
+          global(p.slug) ? (
+            <HistoryPage entity={global(p.slug)!} kind="global" id={p.slug} />
+          ) : (
+            <NotFound what={`global '${p.slug}'`} />
+          )
+        }
+      </Route>
       <Route path="/globals/:slug">
         {(p) =>
           global(p.slug) ? (
@@ -83,6 +94,12 @@ function Routes({ schema }: { schema: StudioSchema }) {
             <NotFound what={`global '${p.slug}'`} />
           )
         }
+      </Route>
+      <Route path="/users">
+        <UsersPage schema={schema} />
+      </Route>
+      <Route path="/tokens">
+        <TokensPage schema={schema} />
       </Route>
       {PresentationPage && (
         <Route path="/presentation" nest>
@@ -113,7 +130,7 @@ function Home({ schema }: { schema: StudioSchema }) {
     <>
       <h1>Content</h1>
       <ul className="cards">
-        {schema.collections.map((c) => (
+        {contentCollections(schema).map((c) => (
           <li key={c.slug}>
             <Link href={`/collections/${c.slug}`}>{c.labels.plural}</Link>
           </li>

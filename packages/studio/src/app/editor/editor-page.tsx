@@ -204,8 +204,14 @@ function LoadedEditor({
             {entity.versions.drafts && state.status && (
               <span className={`status status-${state.status}`}>{STATUS_TEXT[state.status]}</span>
             )}
-            {kind === 'collection' && state.id !== null && (
-              <Link href={`/collections/${entity.slug}/${encodeURIComponent(state.id)}/history`}>
+            {state.id !== null && (
+              <Link
+                href={
+                  kind === 'global'
+                    ? `/globals/${entity.slug}/history`
+                    : `/collections/${entity.slug}/${encodeURIComponent(state.id)}/history`
+                }
+              >
                 History
               </Link>
             )}

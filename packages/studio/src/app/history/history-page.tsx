@@ -5,7 +5,8 @@ import { api, ApiError, qs } from '../api/api-client'
 import type { Doc, Page, Revision } from '../api/documents'
 import { useSchema } from '../auth/use-session'
 import { formatTime, titleOf } from '../ui/format'
-import type { CollectionSchema } from '../../schema-types'
+import type { CollectionSchema, GlobalSchema } from '../../schema-types'
+import { usePeople } from '../ui/use-people'
 import { diffText, ValueDiff } from './value-diff'
 
 const ACTIONS: Record<string, string> = {
@@ -19,28 +20,45 @@ const ACTIONS: Record<string, string> = {
 }
 
 /**
- * `/collections/:collection/:id/history`: every revision (action, version, author, time,
+ * `/collections/:collection/:id/history` and `/globals/:slug/history`: every revision (action, version, author, time,
  * autosave), a field-by-field comparison of any two with word-level differences (the
  * published version against the draft by default), and restoring one as the draft or
  * publishing it.
  */
-export function HistoryPage({ collection, id }: { collection: CollectionSchema; id: string }) {
+export function HistoryPage({
+  entity,
+  kind = 'collection',
+  id,
+}: {
+  entity: CollectionSchema | GlobalSchema
+  kind?: 'collection' | 'global'
+  /** The document's id; a global's is its slug. */
+  id: string
+}) {
+  const collection = entity
   const schema = useSchema().data!
   const client = useQueryClient()
   const [, navigate] = useLocation()
-  const base = `/${collection.slug}/${encodeURIComponent(id)}`
+  const base =
+    kind === 'global'
+      ? `/globals/${collection.slug}`
+      : `/${collection.slug}/${encodeURIComponent(id)}`
+  const editorPath =
+    kind === 'global'
+      ? `/globals/${collection.slug}`
+      : `/collections/${collection.slug}/${encodeURIComponent(id)}`
   const revisions = useQuery({
     queryKey: ['revisions', collection.slug, id],
     queryFn: () => api<Page<Revision>>(`${base}/revisions${qs({ limit: 100 })}`),
     staleTime: 0,
   })
   const current = useQuery({
-    queryKey: ['doc', 'collection', collection.slug, id, 'history'],
+    queryKey: ['doc', kind, collection.slug, id, 'history'],
     queryFn: () => api<Doc>(`${base}${qs({ draft: true })}`),
     staleTime: 0,
   })
   const published = useQuery({
-    queryKey: ['doc', 'collection', collection.slug, id, 'published'],
+    queryKey: ['doc', kind, collection.slug, id, 'published'],
     queryFn: async () => {
       try {
         return await api<Doc>(`${base}${qs({ perspective: 'published' })}`)
@@ -55,6 +73,7 @@ export function HistoryPage({ collection, id }: { collection: CollectionSchema; 
   const [message, setMessage] = useState<string | null>(null)
   const compareId = useId()
   const withId = useId()
+  const person = usePeople(revisions.data?.docs.map((r) => r.author) ?? [])
 
   if (revisions.isPending || current.isPending || published.isPending)
     return <p role="status">Loading…</p>
@@ -97,9 +116,9 @@ export function HistoryPage({ collection, id }: { collection: CollectionSchema; 
           ifMatch: current.data?._rev,
         },
       )
-      await client.invalidateQueries({ queryKey: ['doc', 'collection', collection.slug] })
+      await client.invalidateQueries({ queryKey: ['doc', kind, collection.slug] })
       await client.invalidateQueries({ queryKey: ['list', collection.slug] })
-      navigate(`/collections/${collection.slug}/${encodeURIComponent(id)}`)
+      navigate(editorPath)
     } catch (err) {
       setMessage(`Not restored: ${(err as Error).message}`)
     }
@@ -108,10 +127,16 @@ export function HistoryPage({ collection, id }: { collection: CollectionSchema; 
   return (
     <>
       <p className="breadcrumb">
-        <Link href={`/collections/${collection.slug}`}>{collection.labels.plural}</Link> ›{' '}
-        <Link href={`/collections/${collection.slug}/${encodeURIComponent(id)}`}>
-          {titleOf(current.data, collection.useAsTitle)}
-        </Link>
+        {'labels' in collection ? (
+          <>
+            <Link href={`/collections/${collection.slug}`}>{collection.labels.plural}</Link> ›{' '}
+            <Link href={editorPath}>{titleOf(current.data, collection.useAsTitle)}</Link>
+          </>
+        ) : (
+          <>
+            Globals › <Link href={editorPath}>{collection.label}</Link>
+          </>
+        )}
       </p>
       <h1>History</h1>
       {message && (
@@ -202,7 +227,13 @@ export function HistoryPage({ collection, id }: { collection: CollectionSchema; 
                   {r.autosave && <span className="tag">autosave</span>}
                 </td>
                 <td>{variantText(r.variant)}</td>
-                <td>{r.author === schema.user.id ? 'You' : (r.author ?? 'System')}</td>
+                <td>
+                  {r.author === schema.user.id
+                    ? 'You'
+                    : r.author
+                      ? (person(r.author) ?? r.author)
+                      : 'System'}
+                </td>
                 <td className="row-actions">
                   {r.data !== null && collection.permissions.update && (
                     <button

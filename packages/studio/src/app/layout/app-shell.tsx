@@ -42,11 +42,11 @@ export function AppShell({ schema, children }: { schema: StudioSchema; children:
         </div>
       </header>
       <nav className="sidebar" aria-label="Content">
-        {schema.collections.length > 0 && (
+        {contentCollections(schema).length > 0 && (
           <>
             <h2>Collections</h2>
             <ul>
-              {schema.collections.map((c) => (
+              {contentCollections(schema).map((c) => (
                 <li key={c.slug}>
                   <Link
                     href={`/collections/${c.slug}`}
@@ -87,10 +87,28 @@ export function AppShell({ schema, children }: { schema: StudioSchema; children:
             </ul>
           </>
         )}
+        <h2>Admin</h2>
+        <ul>
+          <li>
+            <Link href="/users" aria-current={current('/users')}>
+              Users
+            </Link>
+          </li>
+          <li>
+            <Link href="/tokens" aria-current={current('/tokens')}>
+              API tokens
+            </Link>
+          </li>
+        </ul>
       </nav>
       <main id="main" className="content" tabIndex={-1}>
         {children}
       </main>
     </div>
   )
+}
+
+/** The collections of content in the navigation: users have their own screen under Admin. */
+export function contentCollections(schema: StudioSchema) {
+  return schema.collections.filter((c) => c.slug !== 'users')
 }

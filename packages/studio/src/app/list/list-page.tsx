@@ -4,10 +4,25 @@ import { Link, useSearchParams } from 'wouter'
 import { api, qs } from '../api/api-client'
 import { STATUS_TEXT, type DocList } from '../api/documents'
 import { formatTime, titleOf } from '../ui/format'
+import { usePeople } from '../ui/use-people'
 import type { CollectionSchema } from '../../schema-types'
 
 const PAGE_SIZE = 20
 const STATUSES = ['draft', 'published', 'changed'] as const
+
+/** The last writer's user id, as the drafts perspective reports it (`updatedBy`). */
+function updatedByOf(d: Record<string, unknown>): string | null {
+  const v = d.updatedBy
+  if (typeof v === 'string') return v
+  if (v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string')
+    return (v as { id: string }).id
+  return null
+}
+
+function whoOf(id: string | null, person: (id: string) => string | null): string {
+  if (!id) return '—'
+  return person(id) ?? '…'
+}
 
 /**
  * A collection's documents: title, status and update time, with search on the title field,
@@ -72,6 +87,7 @@ export function ListPage({ collection }: { collection: CollectionSchema }) {
   }
 
   const data = list.data
+  const person = usePeople(data?.docs.map((d) => updatedByOf(d)) ?? [])
   return (
     <>
       <div className="page-head">
@@ -130,6 +146,7 @@ export function ListPage({ collection }: { collection: CollectionSchema }) {
                 {titleField ? sortHeader(titleField, 'Title') : <th scope="col">Title</th>}
                 {collection.versions.drafts && sortHeader('_status', 'Status')}
                 {sortHeader('updatedAt', 'Updated')}
+                <th scope="col">Updated by</th>
               </tr>
             </thead>
             <tbody>
@@ -148,6 +165,7 @@ export function ListPage({ collection }: { collection: CollectionSchema }) {
                   <td>
                     <time dateTime={d.updatedAt}>{formatTime(d.updatedAt)}</time>
                   </td>
+                  <td>{whoOf(updatedByOf(d), person)}</td>
                 </tr>
               ))}
             </tbody>
