@@ -178,6 +178,34 @@ export async function seed(galley: Galley): Promise<number> {
 }
 `
 
+/** Real types, not `any`: each `@ts-expect-error` fails the check if its line compiles. */
+const TYPES_CHECK = `
+import { createGalley, defineConfig, type CollectionConfig } from '@galley/core'
+import type { StorageAdapter } from '@galley/core/storage'
+import { sqlite } from '@galley/storage-sqlite'
+import { createClient } from '@galley/client'
+import { createDraftMode } from '@galley/preview'
+import { createNextDraftModeHandlers } from '@galley/preview/next'
+import { createServer } from '@galley/server'
+import type { ProjectContext } from '@galley/cli'
+
+const posts: CollectionConfig = { slug: 'posts', fields: [{ name: 'title', type: 'text' }] }
+const galley = await createGalley(defineConfig({ storage: sqlite({ file: ':memory:' }), collections: [posts] }))
+const found = await galley.find({ collection: 'posts', perspective: 'drafts' })
+const total: number = found.totalDocs
+// @ts-expect-error totalDocs is a number
+const wrong: string = found.totalDocs
+// @ts-expect-error a field type that does not exist
+const bad: CollectionConfig = { slug: 'x', fields: [{ name: 'a', type: 'no-such-type' }] }
+const client = createClient({ url: 'https://cms.example' })
+const draftMode = createDraftMode({ client, cookieSecret: 'x' })
+const handlers = createNextDraftModeHandlers({ client, cookieSecret: 'x' })
+const server = createServer({ galley })
+const ctx: ProjectContext = { dataDir: '.', env: {} }
+let store: StorageAdapter | undefined
+export { total, wrong, bad, draftMode, handlers, server, ctx, store }
+`
+
 const PREVIEW = `
 import { randomBytes } from 'node:crypto'
 import { createClient, stegaClean } from '@galley/client'
@@ -252,6 +280,48 @@ describe('the packed packages in a project outside the repository', () => {
         ['Unpublished', 'draft'],
       ],
     })
+  })
+
+  it('every subpath export loads with node', async () => {
+    const script = [
+      "import * as next from '@galley/preview/next'",
+      "import * as express from '@galley/preview/express'",
+      "import * as hono from '@galley/preview/hono'",
+      "import * as storage from '@galley/core/storage'",
+      'console.log(JSON.stringify([typeof next.createNextDraftModeHandlers, typeof express.createExpressDraftModeHandlers, typeof hono.createHonoDraftModeHandlers, Object.keys(storage).length > 0]))',
+    ].join('\n')
+    writeFileSync(join(app, 'subpaths.mjs'), script)
+    expect(JSON.parse(await ok('node', ['subpaths.mjs'], app))).toEqual([
+      'function',
+      'function',
+      'function',
+      true,
+    ])
+  })
+
+  it('types: a strict nodenext TypeScript project type-checks against the .d.ts files', async () => {
+    writeFileSync(join(app, 'types-check.ts'), TYPES_CHECK)
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          lib: ['ES2023', 'DOM'],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          typeRoots: [join(repo, 'node_modules', '@types')],
+          types: ['node'],
+        },
+        files: ['types-check.ts'],
+      }),
+    )
+    const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc')
+    const r = await run('node', [tsc, '-p', 'tsconfig.json'], app)
+    expect(r.out + r.err).toBe('')
+    expect(r.code).toBe(0)
   })
 
   it('npx galley --help prints the commands', async () => {
