@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { CHANGE_FEED_MIGRATION } from './events/change-log'
 import { RELEASES_MIGRATION } from './releases/release-migration'
 import type { SqlDialect } from './sql-dialect'
 
@@ -149,6 +150,7 @@ export const MIGRATIONS: Migration[] = [
     },
   },
   RELEASES_MIGRATION,
+  CHANGE_FEED_MIGRATION,
 ]
 
 /** Apply pending migrations in order, each in its own transaction. Returns what ran. */

@@ -5,6 +5,7 @@ import {
   type ResolvedQuery,
   UniqueViolation,
 } from '@galley/core/storage'
+import { changeFeedReader } from './events/change-log'
 import { type FieldIndexState, syncFieldIndexes } from './field-indexes'
 import { NO_KEYED_FIELDS } from './keyed-fields'
 import { runMigrations } from './migrations'
@@ -42,6 +43,8 @@ export interface SqlStoreOptions {
    * Kysely's per-transaction and per-statement overhead on every write.
    */
   runTransaction?: <T>(fn: (query: Query) => Promise<T>) => Promise<T>
+  /** Wakes change-feed readers when another process appended (PostgreSQL `LISTEN`); see `ChangeFeed.watch`. */
+  watchChanges?: (onAppend: () => void) => () => void
 }
 
 /** The storage contract on Kysely, shared by the SQLite and PostgreSQL stores. */
@@ -89,6 +92,7 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
     name: opts.name,
     ...reader,
     dataVersion: opts.dataVersion,
+    changeFeed: changeFeedReader(query, opts.watchChanges),
     migrate: () => lock(() => runMigrations(db, d)).finally(written),
     async init(specs: CollectionStorageSpec[]) {
       await lock(async () => {

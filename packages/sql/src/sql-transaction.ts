@@ -1,5 +1,6 @@
 import type { Variant } from '@galley/core'
 import type { HeadRow, RevisionRow, StorageReader, StorageTransaction } from '@galley/core/storage'
+import { appendChanges } from './events/change-log'
 import { projectKeys } from './keyed-fields'
 import type { Query } from './query'
 import { sqlReleaseWrites } from './releases/release-store'
@@ -128,6 +129,7 @@ export function sqlTransaction(all: Query, d: SqlDialect, keyedOf: KeyedOf): Sto
         )
         return rows.length
       },
+      appendChanges: (changes) => appendChanges(all, d, changes),
     } satisfies Omit<StorageTransaction, keyof StorageReader | 'releases'>,
     { releases: sqlReleaseWrites(all, d) },
   )

@@ -2,6 +2,7 @@ import pg from 'pg'
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely'
 import { ConfigError } from '@galley/core'
 import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
+import { pgChangeListener } from './pg-change-listener'
 import { postgresDialect } from './postgres-dialect'
 import { PostgresStatistics } from './postgres-statistics'
 
@@ -45,6 +46,7 @@ export function postgres(options: PostgresOptions): SqlStore {
   pool.on('error', () => {}) // an idle client dropped by the server is replaced on next use
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
   const stats = new PostgresStatistics(db)
+  const changes = pgChangeListener(options.connectionString, schema)
   return createSqlStore({
     name: 'postgres',
     db,
@@ -63,7 +65,11 @@ export function postgres(options: PostgresOptions): SqlStore {
       stats.changed(changed)
       return result
     },
-    beforeClose: () => stats.close(),
+    watchChanges: changes.watch,
+    beforeClose: async () => {
+      changes.close()
+      await stats.close()
+    },
     async withInitLock(fn) {
       const client = await pool.connect()
       try {

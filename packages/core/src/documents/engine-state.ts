@@ -12,6 +12,8 @@ export interface ChangeEvent {
   /** Whether what the public sees changed (published content written, removed or replaced). */
   published: boolean
   status: DocStatus | null
+  /** The revision written; none for a delete. */
+  rev?: string
 }
 
 export type ChangeListener = (event: ChangeEvent) => void
@@ -47,7 +49,12 @@ export async function inTransaction<X>(
 ): Promise<X> {
   if (s.tx) return fn(s.tx, s)
   const pending: ChangeEvent[] = []
-  const result = await s.config.storage.transaction((tx) => fn(tx, s.bind(tx, pending)))
+  const result = await s.config.storage.transaction(async (tx) => {
+    const value = await fn(tx, s.bind(tx, pending))
+    // In the same transaction: the feed holds a change exactly when it committed.
+    if (pending.length && tx.appendChanges) await tx.appendChanges(pending)
+    return value
+  })
   for (const event of pending) {
     for (const listener of s.listeners) {
       try {

@@ -19,6 +19,7 @@ export type {
   StorageTransaction,
 } from './storage-adapter'
 export type { ResolvedPerspective, Variant } from '../perspectives/perspective'
+export type { ChangeFeed, ChangeRecord, FeedEntry } from './change-feed'
 export type * from '../releases/release-storage'
 export { parseWhere, WHERE_LIMITS } from '../where/parse-where'
 export { matchWhere, likeWords } from '../where/match-where'

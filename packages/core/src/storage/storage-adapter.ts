@@ -1,4 +1,5 @@
 import type { ResolvedPerspective, Variant } from '../perspectives/perspective'
+import type { ChangeFeed, ChangeRecord } from './change-feed'
 import type { ReleaseReads, ReleaseWrites } from '../releases/release-storage'
 import type { FieldPathInfo } from '../where/field-paths'
 import type { WhereNode } from '../where/where-types'
@@ -106,6 +107,8 @@ export interface StorageTransaction extends StorageReader {
   /** Delete the `count` oldest revisions of a document, never one listed in `keep`. Returns how many went. */
   pruneRevisions(collection: string, id: string, count: number, keep: string[]): Promise<number>
   readonly releases?: ReleaseWrites
+  /** Write the transaction's changes to the store's change feed (stores that keep one). */
+  appendChanges?(changes: readonly ChangeRecord[]): Promise<void>
 }
 
 /**
@@ -124,6 +127,8 @@ export interface StorageAdapter extends StorageReader {
    * cached on top of it). Optional: SQLite has it, PostgreSQL does not.
    */
   dataVersion?(): number | undefined
+  /** The feed of committed changes, for stores that keep one (both SQL stores do). */
+  readonly changeFeed?: ChangeFeed
   close(): Promise<void>
 }
 

@@ -105,6 +105,7 @@ async function commitPlan(
     operation: p.hook,
     published: next.get('published')?.rev !== heads.get('published')?.rev,
     status,
+    rev: rev.id,
   })
   const row = resultRow(coll, id, p.variant, next, createdAt)
   await runAfterHooks(coll, w, p, row, next, caller)

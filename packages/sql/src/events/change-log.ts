@@ -1,0 +1,132 @@
+import { type Kysely, sql } from 'kysely'
+import type { ChangeFeed, ChangeRecord, FeedEntry } from '@galley/core/storage'
+import type { Query } from '../query'
+import type { SqlDialect } from '../sql-dialect'
+
+/** How many of the newest changes the feed keeps; older ones are trimmed as new ones arrive. */
+export const CHANGE_FEED_RETAIN = 10_000
+
+/** The PostgreSQL channel that tells listeners a change was committed (payload: `<schema> <seq>`). */
+export const CHANGE_CHANNEL = 'galley_changes'
+
+/**
+ * Migration 6: the change feed. One row per committed change, numbered by a sequence that
+ * never reuses a number (SQLite `AUTOINCREMENT`, PostgreSQL `bigserial`), so that a reader's
+ * last seen number stays meaningful across trims, restarts and processes.
+ */
+export const CHANGE_FEED_MIGRATION = {
+  version: 6,
+  name: 'change feed',
+  async up(db: Kysely<any>, d: SqlDialect): Promise<void> {
+    const seq =
+      d.name === 'postgres' ? 'seq bigserial PRIMARY KEY' : 'seq INTEGER PRIMARY KEY AUTOINCREMENT'
+    await sql`CREATE TABLE galley_changes (
+      ${sql.raw(seq)},
+      kind text NOT NULL,
+      collection text NOT NULL,
+      doc_id text NOT NULL,
+      operation text NOT NULL,
+      status text,
+      published ${sql.raw(d.types.bool)} NOT NULL,
+      rev text,
+      at text NOT NULL
+    )`.execute(db)
+  },
+}
+
+/**
+ * Append a transaction's changes to the feed, inside that transaction. PostgreSQL numbers
+ * rows when they are inserted, not when they commit, so appends are serialised with a
+ * transaction-scoped lock (held from here to the commit, the transaction's last moments):
+ * numbers then commit in order and a reader never skips one that commits late. `NOTIFY`
+ * is transactional too: listeners hear of the change once it committed, never before.
+ */
+export async function appendChanges(
+  all: Query,
+  d: SqlDialect,
+  changes: readonly ChangeRecord[],
+): Promise<void> {
+  if (d.name === 'postgres')
+    await all(`SELECT pg_advisory_xact_lock(hashtext('galley:changes'))`, [])
+  const at = new Date().toISOString()
+  const values: string[] = []
+  const params: unknown[] = []
+  for (const c of changes) {
+    values.push('(?, ?, ?, ?, ?, ?, ?, ?)')
+    params.push(
+      c.kind,
+      c.collection,
+      c.id,
+      c.operation,
+      c.status,
+      d.bool(c.published),
+      c.rev ?? null,
+      at,
+    )
+  }
+  const rows = await all<{ seq: number | string }>(
+    `INSERT INTO galley_changes (kind, collection, doc_id, operation, status, published, rev, at) VALUES ${values.join(', ')} RETURNING seq`,
+    params,
+  )
+  let last = 0
+  for (const r of rows) last = Math.max(last, Number(r.seq))
+  // Trim now and then: every 64th number, keep the newest CHANGE_FEED_RETAIN.
+  const first = last - rows.length + 1
+  if (Math.floor(last / 64) !== Math.floor((first - 1) / 64))
+    await all('DELETE FROM galley_changes WHERE seq <= ?', [last - CHANGE_FEED_RETAIN])
+  if (d.name === 'postgres')
+    await all(`SELECT pg_notify('${CHANGE_CHANNEL}', current_schema() || ' ' || ?)`, [String(last)])
+}
+
+interface RawEntry {
+  seq: number | string
+  kind: string
+  collection: string
+  doc_id: string
+  operation: string
+  status: string | null
+  published: unknown
+  rev: string | null
+  at: string
+}
+
+/** Read the feed through `query` (outside transactions). */
+export function changeFeedReader(
+  query: Query,
+  watch?: (onAppend: () => void) => () => void,
+): ChangeFeed {
+  return {
+    async latest() {
+      const rows = await query<{ s: number | string | null }>(
+        'SELECT MAX(seq) AS s FROM galley_changes',
+        [],
+      )
+      return Number(rows[0]?.s ?? 0)
+    },
+    async oldest() {
+      const rows = await query<{ s: number | string | null }>(
+        'SELECT MIN(seq) AS s FROM galley_changes',
+        [],
+      )
+      return Number(rows[0]?.s ?? 0)
+    },
+    async read(after, limit) {
+      const rows = await query<RawEntry>(
+        `SELECT seq, kind, collection, doc_id, operation, status, published, rev, at FROM galley_changes WHERE seq > ? ORDER BY seq LIMIT ${Math.max(1, Math.min(10_000, Math.floor(limit)))}`,
+        [after],
+      )
+      return rows.map((r): FeedEntry => ({
+        seq: Number(r.seq),
+        kind: r.kind === 'global' ? 'global' : 'collection',
+        collection: r.collection,
+        id: r.doc_id,
+        operation: r.operation as FeedEntry['operation'],
+        status: r.status as FeedEntry['status'],
+        published: r.published === true || r.published === 1 || r.published === '1',
+        ...(r.rev ? { rev: r.rev } : {}),
+        at: r.at,
+      }))
+    },
+    ...(watch ? { watch } : {}),
+  }
+}
