@@ -50,6 +50,8 @@ export class DocumentSession {
   #saved: Values
   #queue: Promise<unknown> = Promise.resolve()
   #timer: ReturnType<typeof setTimeout> | null = null
+  /** When the oldest change not yet handed to a save was made (for autosave's longest wait). */
+  #pendingSince: number | null = null
   /** Told when the first save of a new document created it. */
   onCreated: ((id: string) => void) | null = null
 
@@ -172,10 +174,20 @@ export class DocumentSession {
     } else if (s.dirty !== this.dirty) this.#set({})
     if (this.target.autosave && this.target.canWrite && s.theirs === null) {
       this.#clearTimer()
-      this.#timer = setTimeout(() => {
-        this.#timer = null
-        void this.#enqueue(() => this.#saveDraft(true, false))
-      }, this.target.autosaveInterval)
+      // A pause in typing saves; so does typing on without a pause for a few intervals, so a
+      // long stretch of writing is never only in the browser.
+      const now = Date.now()
+      this.#pendingSince ??= now
+      const maxWait = Math.max(1000, this.target.autosaveInterval * 2)
+      const wait = Math.min(this.target.autosaveInterval, this.#pendingSince + maxWait - now)
+      this.#timer = setTimeout(
+        () => {
+          this.#timer = null
+          this.#pendingSince = null
+          void this.#enqueue(() => this.#saveDraft(true, false))
+        },
+        Math.max(0, wait),
+      )
     }
   }
 
@@ -200,6 +212,8 @@ export class DocumentSession {
   async #saveDraft(autosave: boolean, force: boolean): Promise<boolean> {
     if (this.#state.theirs) return false
     const snapshot = this.store.values
+    // Everything typed so far goes with this save: autosave's longest wait starts again.
+    this.#pendingSince = null
     if (!force && snapshot === this.#saved && this.#state.id !== null) return true
     this.#set({ phase: 'saving', message: null })
     try {
@@ -228,6 +242,7 @@ export class DocumentSession {
   async #publish(): Promise<boolean> {
     if (this.#state.theirs) return false
     const snapshot = this.store.values
+    this.#pendingSince = null
     this.#set({ phase: 'saving', message: null })
     try {
       let doc: Doc
