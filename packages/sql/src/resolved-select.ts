@@ -3,7 +3,7 @@ import type { ResolvedQuery, SortSpec } from '@galley/core/storage'
 import { compileWhere } from './compile-where'
 import { type KeyedFields, isKeyed, keysOf } from './keyed-fields'
 import { type SqlDialect, literal } from './sql-dialect'
-import { HEADS_WITH_CONTENT, contentOf, limitLiteral } from './statements'
+import { HEADS_WITH_CONTENT, authorOf, contentOf, limitLiteral } from './statements'
 
 /** A statement and its parameters. */
 export interface Statement {
@@ -18,10 +18,13 @@ export interface Statement {
  * reading the rows (the list index, or a field index followed by the creation time), and
  * only the page's rows are then read with their content: a database computes the select
  * list before it sorts, so a lookup matching many documents would otherwise read every
- * match and its content to return twenty.
+ * match and its content to return twenty. Rows of every perspective but `published` also
+ * carry their revision's `author`.
  */
 export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFields): Statement {
   const params: unknown[] = []
+  const content =
+    q.perspective.kind === 'published' ? contentOf('h') : `${contentOf('h')}, ${authorOf('h')}`
   const scope = { keyed, content: false }
   const where = compileWhere(q.where, d, params, scope)
   params.push(q.offset)
@@ -41,12 +44,12 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
   // would hash-join the page with a scan of the heads: it gets the page's rows directly.
   if (d.name === 'postgres')
     return {
-      text: `SELECT h.*, ${contentOf('h')} FROM (SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} ${page}) h ORDER BY ${order}`,
+      text: `SELECT h.*, ${content} FROM (SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} ${page}) h ORDER BY ${order}`,
       params,
     }
   const chosen = `SELECT h.id, h.variant FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
   return {
-    text: `SELECT h.*, ${contentOf('h')} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ORDER BY ${order}`,
+    text: `SELECT h.*, ${content} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ORDER BY ${order}`,
     params,
   }
 }
@@ -75,9 +78,11 @@ function resolvedSource(
   collection: string,
   content: boolean,
 ): string {
-  // The collection as a literal (see headsOf in statements.ts).
+  // The collection as a literal (see headsOf in statements.ts). Content comes with its
+  // author, except in published reads.
+  const author = content && p.kind !== 'published'
   const heads = content
-    ? HEADS_WITH_CONTENT(collection)
+    ? HEADS_WITH_CONTENT(collection, author)
     : `SELECT h0.* FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
   switch (p.kind) {
     case 'published':
@@ -92,7 +97,8 @@ function resolvedSource(
       const rank = p.layers.map((l, i) => `WHEN ${literal(l)} THEN ${i}`).join(' ')
       const ranked = `SELECT g.*, ROW_NUMBER() OVER (PARTITION BY g.id ORDER BY CASE g.variant ${rank} END) AS layer_rank
         FROM galley_heads g WHERE g.collection = ${literal(collection)} AND g.variant IN (${p.layers.map(literal).join(', ')})`
-      return `(SELECT h0.*${content ? `, ${contentOf('h0')}` : ''} FROM (${ranked}) h0 WHERE h0.layer_rank = 1) h`
+      const columns = content ? `, ${contentOf('h0')}${author ? `, ${authorOf('h0')}` : ''}` : ''
+      return `(SELECT h0.*${columns} FROM (${ranked}) h0 WHERE h0.layer_rank = 1) h`
     }
   }
 }

@@ -1,7 +1,7 @@
-import type { ResolvedQuery, StorageReader } from '@galley/core/storage'
+import type { ReleaseReads, ResolvedQuery, StorageReader } from '@galley/core/storage'
 import type { KeyedFields } from './keyed-fields'
-import { sqlReleaseReads } from './releases/release-store'
 import type { Query } from './query'
+import { sqlReleaseReads } from './releases/release-store'
 import { resolvedCount, resolvedSelect } from './resolved-select'
 import type { SqlDialect } from './sql-dialect'
 import { COUNT_REVISIONS, GET_REVISION, HEADS_WITH_CONTENT, LIST_REVISIONS } from './statements'
@@ -10,42 +10,73 @@ import { type RawHead, type RawRevision, toHead, toRevision } from './stored-row
 /** The indexed fields of a collection, as the store last synchronised them. */
 export type KeyedOf = (collection: string) => KeyedFields
 
-/** The reads of the storage contract, each statement run through `all`. */
+/**
+ * The reads of the storage contract, each statement run through `all`. A class, so that
+ * its methods are made once: every write makes a transaction (a subclass), and an object
+ * of fresh closures per write costs more than the statements of a small read. The
+ * release reads are made when first asked for, for the same reason.
+ */
+export class SqlReads implements StorageReader {
+  #releases: ReleaseReads | undefined
+
+  constructor(
+    protected readonly all: Query,
+    protected readonly d: SqlDialect,
+    protected readonly keyedOf: KeyedOf,
+  ) {}
+
+  get releases(): ReleaseReads {
+    return (this.#releases ??= sqlReleaseReads(this.all, this.d))
+  }
+
+  async getHeads(collection: string, id: string, opts?: { author?: boolean }) {
+    const text = `${HEADS_WITH_CONTENT(collection, opts?.author === true)} AND h0.id = ?`
+    const rows = await this.all<RawHead>(text, [id])
+    const heads = new Array(rows.length)
+    for (let i = 0; i < rows.length; i++) heads[i] = toHead(rows[i]!, this.d)
+    return heads
+  }
+
+  async findResolved(q: ResolvedQuery) {
+    const { all, d } = this
+    const keyed = this.keyedOf(q.collection)
+    // One row more than asked tells whether anything follows, so most pages need no count.
+    const { text, params } = resolvedSelect({ ...q, limit: q.limit + 1 }, d, keyed)
+    const found = await all<RawHead>(text, params)
+    const more = found.length > q.limit
+    const heads = (more ? found.slice(0, q.limit) : found).map((x) => toHead(x, d))
+    let total = heads.length + q.offset
+    if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0)))
+      total = await countRows(all, d, keyed, q)
+    return { rows: heads, total }
+  }
+
+  countResolved(q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>) {
+    return countRows(this.all, this.d, this.keyedOf(q.collection), q)
+  }
+
+  async listRevisions(collection: string, id: string, o: { limit: number; offset: number }) {
+    const rows = await this.all<RawRevision>(LIST_REVISIONS(o.limit), [collection, id, o.offset])
+    const [c] = await this.all<{ n: number | string }>(COUNT_REVISIONS, [collection, id])
+    return { rows: rows.map((x) => toRevision(x, this.d)), total: Number(c!.n) }
+  }
+
+  async getRevision(collection: string, id: string, revisionId: string) {
+    const [r] = await this.all<RawRevision>(GET_REVISION, [collection, id, revisionId])
+    return r ? toRevision(r, this.d) : undefined
+  }
+}
+
+/** The store's reads as a plain object of functions (the store spreads them into itself). */
 export function sqlReader(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageReader {
+  const r = new SqlReads(all, d, keyedOf)
   return {
-    async getHeads(collection, id) {
-      return (await all<RawHead>(`${HEADS_WITH_CONTENT(collection)} AND h0.id = ?`, [id])).map(
-        (x) => toHead(x, d),
-      )
-    },
-    async findResolved(q: ResolvedQuery) {
-      // One row more than asked tells whether anything follows, so most pages need no count.
-      const { text, params } = resolvedSelect(
-        { ...q, limit: q.limit + 1 },
-        d,
-        keyedOf(q.collection),
-      )
-      const found = await all<RawHead>(text, params)
-      const more = found.length > q.limit
-      const heads = (more ? found.slice(0, q.limit) : found).map((x) => toHead(x, d))
-      let total = heads.length + q.offset
-      if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0)))
-        total = await countRows(all, d, keyedOf(q.collection), q)
-      return { rows: heads, total }
-    },
-    countResolved(q) {
-      return countRows(all, d, keyedOf(q.collection), q)
-    },
-    async listRevisions(collection, id, { limit, offset }) {
-      const rows = await all<RawRevision>(LIST_REVISIONS(limit), [collection, id, offset])
-      const [c] = await all<{ n: number | string }>(COUNT_REVISIONS, [collection, id])
-      return { rows: rows.map((x) => toRevision(x, d)), total: Number(c!.n) }
-    },
-    async getRevision(collection, id, revisionId) {
-      const [r] = await all<RawRevision>(GET_REVISION, [collection, id, revisionId])
-      return r ? toRevision(r, d) : undefined
-    },
-    releases: sqlReleaseReads(all, d),
+    getHeads: (collection, id, opts) => r.getHeads(collection, id, opts),
+    findResolved: (q) => r.findResolved(q),
+    countResolved: (q) => r.countResolved(q),
+    listRevisions: (collection, id, o) => r.listRevisions(collection, id, o),
+    getRevision: (collection, id, revisionId) => r.getRevision(collection, id, revisionId),
+    releases: r.releases,
   }
 }
 

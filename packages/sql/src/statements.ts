@@ -18,8 +18,15 @@ export const headsOf = (collection: string) =>
 export const contentOf = (alias: string) =>
   `(SELECT r.data FROM galley_revisions r WHERE r.collection = ${alias}.collection AND r.doc_id = ${alias}.id AND r.id = ${alias}.rev) AS data`
 
-export const HEADS_WITH_CONTENT = (collection: string) =>
-  `SELECT h0.*, ${contentOf('h0')} FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
+/**
+ * Who wrote the revision of head `alias` (`author`): read for every perspective but
+ * `published`, whose reads are public and never show it. A second lookup of the same row.
+ */
+export const authorOf = (alias: string) =>
+  `(SELECT r.author FROM galley_revisions r WHERE r.collection = ${alias}.collection AND r.doc_id = ${alias}.id AND r.id = ${alias}.rev) AS author`
+
+export const HEADS_WITH_CONTENT = (collection: string, author = false) =>
+  `SELECT h0.*, ${contentOf('h0')}${author ? `, ${authorOf('h0')}` : ''} FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
 
 /** A write's first read: the document's newest revision and revision count, and its heads. */
 export const OPEN_DOCUMENT = (collection: string) =>

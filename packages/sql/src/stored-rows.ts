@@ -13,6 +13,8 @@ export interface RawHead {
   data: unknown
   created_at: string
   updated_at: string
+  /** Only in statements that read it (see authorOf). */
+  author?: string | null
 }
 
 /** A revision as a statement returns it. */
@@ -39,6 +41,7 @@ export function toHead(r: RawHead, d: SqlDialect): HeadRow {
     data: d.parseJson(r.data) ?? {},
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    author: r.author,
   }
 }
 

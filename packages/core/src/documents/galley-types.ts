@@ -10,6 +10,11 @@ export type GalleyDoc<T = Record<string, unknown>> = T & {
   _rev: string
   createdAt: string
   updatedAt: string
+  /**
+   * Who wrote the content shown (a user id, or null for server code and anonymous callers):
+   * in reads of drafts, raw and releases only, never in published reads or write answers.
+   */
+  updatedBy?: string | null
 }
 
 /** Who is calling: omit `user` for trusted server code (access is skipped), pass `null` for anonymous. */

@@ -1,6 +1,7 @@
 import { callerOf, requireAccess } from '../access/access'
 import type { SanitizedCollection } from '../config/config-types'
 import { validateFields } from '../fields/validate-fields'
+import { resolvePerspective } from '../perspectives/perspective'
 import type { EngineState } from './engine-state'
 import type { FindGlobalArgs, GalleyDoc, UpdateGlobalArgs } from './galley-types'
 import { findDocuments } from './read/find'
@@ -26,7 +27,7 @@ export async function findGlobalDocument(
   )
   if (res.docs[0]) return res.docs[0]
   const { data } = await validateFields(g.fields, {}, { draft: true, applyDefaults: true })
-  return {
+  const doc: Record<string, unknown> = {
     ...data,
     id: g.slug,
     _status: null,
@@ -34,7 +35,10 @@ export async function findGlobalDocument(
     _rev: null,
     createdAt: null,
     updatedAt: null,
-  } as unknown as GalleyDoc
+  }
+  // The same shape as a saved global's in the same perspective (see toDocWithAuthor).
+  if (resolvePerspective(args.perspective, args.draft).kind !== 'published') doc.updatedBy = null
+  return doc as unknown as GalleyDoc
 }
 
 /**

@@ -26,6 +26,12 @@ export interface HeadRow {
   data: Record<string, unknown>
   createdAt: string
   updatedAt: string
+  /**
+   * Who wrote the head's revision (a user id, or null for server code and anonymous
+   * callers). Read only when asked: by `getHeads` with `author`, and by `findResolved`
+   * for every perspective but `published`.
+   */
+  author?: string | null
 }
 
 export type RevisionAction =
@@ -73,7 +79,8 @@ export interface CollectionStorageSpec {
 
 /** Reads, available both inside and outside a transaction. */
 export interface StorageReader {
-  getHeads(collection: string, id: string): Promise<HeadRow[]>
+  /** A document's heads; `author` also reads each head's `author`. */
+  getHeads(collection: string, id: string, opts?: { author?: boolean }): Promise<HeadRow[]>
   findResolved(query: ResolvedQuery): Promise<{ rows: HeadRow[]; total: number }>
   countResolved(query: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>): Promise<number>
   listRevisions(

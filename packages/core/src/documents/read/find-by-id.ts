@@ -25,7 +25,10 @@ export async function findDocumentById(
   if (access === false) return null
   // One primary-key read of the document's heads, resolved here: the same cost for every
   // perspective, and the access constraint is checked on the variant actually returned.
-  const row = pickVariant(await readerOf(s).getHeads(coll.storageKey, args.id), perspective)
+  const heads = await readerOf(s).getHeads(coll.storageKey, args.id, {
+    author: perspective.kind !== 'published',
+  })
+  const row = pickVariant(heads, perspective)
   if (!row || (access && !matchWhere(access, matchTarget(row)))) return null
   const [doc] = await documentsOf(s, coll, [row], perspective, depth, caller)
   return doc ?? null

@@ -9,7 +9,7 @@ import type { FindArgs, GalleyDoc, PaginatedDocs } from '../galley-types'
 import { parseDepth, parsePaging, parseSort } from '../query-args'
 import { populateRelationships } from './populate'
 import { readAccess } from './read-access'
-import { toDoc } from './to-doc'
+import { toDoc, toDocWithAuthor } from './to-doc'
 
 /** How many more related documents one read may populate. */
 export interface PopulateBudget {
@@ -70,7 +70,9 @@ export function pageOf<X>(docs: X[], total: number, limit: number, page: number)
 /**
  * Documents out of rows, with relationships populated to `depth`. One read shares one
  * budget of populated documents across every level (`maxPopulatedDocs`): past it, ids
- * stay ids, so a small request cannot fan out into a huge response.
+ * stay ids, so a small request cannot fan out into a huge response. Documents of reads in
+ * a perspective other than `published` carry `updatedBy` (`authors: false` leaves it out:
+ * a write's answer, whose rows were not read with their authors).
  */
 export async function documentsOf(
   s: EngineState,
@@ -80,8 +82,9 @@ export async function documentsOf(
   depth: number,
   caller: Caller,
   budget: PopulateBudget = { left: s.config.maxPopulatedDocs },
+  authors = perspective.kind !== 'published',
 ): Promise<GalleyDoc[]> {
-  const docs = rows.map(toDoc)
+  const docs = rows.map(authors ? toDocWithAuthor : toDoc)
   if (depth > 0 && budget.left > 0) {
     await populateRelationships(docs, coll.fields, depth, budget, (relationTo, ids, d) =>
       findDocuments(

@@ -18,6 +18,23 @@ export function toDoc(row: HeadRow): GalleyDoc {
 }
 
 /**
+ * The document shape of reads in a perspective other than `published` (drafts, raw,
+ * releases): also `updatedBy`, who wrote the content shown (a user id, or null). Never in
+ * published reads, which are public and cached.
+ */
+export function toDocWithAuthor(row: HeadRow): GalleyDoc {
+  return Object.assign({}, row.data, {
+    id: row.id,
+    _status: row.status,
+    _variant: row.variant,
+    _rev: row.rev,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    updatedBy: row.author ?? null,
+  }) as GalleyDoc
+}
+
+/**
  * What access constraints and `matchWhere` test of a stored head. The variant goes along
  * so that `_status` matches the returned content (`matchStatus`), as the SQL stores do.
  */

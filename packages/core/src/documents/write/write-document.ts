@@ -54,7 +54,7 @@ export async function writeDocument<R>(
   const related: ResolvedPerspective = (await mayReadDrafts(coll, caller))
     ? { kind: 'drafts' }
     : { kind: 'published' }
-  const [doc] = await documentsOf(s, coll, [row], related, d, caller)
+  const [doc] = await documentsOf(s, coll, [row], related, d, caller, undefined, false)
   return doc as GalleyDoc<R>
 }
 
