@@ -1,136 +1,159 @@
 import type { Variant } from '@galley/core'
-import type { HeadRow, RevisionRow, StorageReader, StorageTransaction } from '@galley/core/storage'
+import type {
+  ChangeRecord,
+  HeadRow,
+  ReleaseWrites,
+  RevisionRow,
+  StorageTransaction,
+} from '@galley/core/storage'
 import { appendChanges } from './events/change-log'
 import { projectKeys } from './keyed-fields'
 import type { Query } from './query'
 import { sqlReleaseWrites } from './releases/release-store'
 import { type SqlDialect, literal } from './sql-dialect'
-import { type KeyedOf, sqlReader } from './sql-reader'
+import { type KeyedOf, SqlReads } from './sql-reader'
 import { OPEN_DOCUMENT, headsOf, limitLiteral } from './statements'
 import { type RawHead, toHead } from './stored-rows'
 
-/** A head's keyed values as stored. */
-function keysText(h: HeadRow, d: SqlDialect, keyedOf: KeyedOf): string {
-  return d.jsonParam(projectKeys(h.data, keyedOf(h.collection))) as string
-}
-
 /** The writes of the storage contract, with the reads, each statement run through `all`. */
 export function sqlTransaction(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageTransaction {
-  // Object.assign rather than a spread: one transaction object per write, on the hot path.
-  return Object.assign(
-    sqlReader(all, d, keyedOf),
-    {
-      async openDocument(collection, id) {
-        if (d.lockDocument) await all(d.lockDocument, [`${collection}/${id}`])
-        // History state and heads in one statement: always one row for the history, joined
-        // with each head (none: the head columns are NULL).
-        const rows = await all<
-          RawHead & { doc_latest: string | null; doc_revisions: number | string }
-        >(OPEN_DOCUMENT(collection), [collection, id, id])
-        const r = rows[0]
-        if (!r || r.doc_latest === null || Number(r.doc_revisions) === 0)
-          return { doc: undefined, heads: [] }
-        const heads: HeadRow[] = []
-        for (const x of rows) if (x.variant !== null) heads.push(toHead(x, d))
-        return { doc: { latestRev: r.doc_latest, revCount: Number(r.doc_revisions) }, heads }
-      },
-      async deleteDocument(collection, id) {
-        await all(`DELETE FROM ${headsOf(collection)} AND id = ?`, [id])
-        await all('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ?', [
-          collection,
-          id,
-        ])
-      },
-      async putHead(h: HeadRow, prev?: HeadRow) {
-        // The content itself is stored once, with the revision `rev` (see insertRevision).
-        if (!prev) {
-          await all(
-            'INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            [
-              h.collection,
-              h.id,
-              h.variant,
-              h.rev,
-              h.status,
-              d.bool(h.inDrafts),
-              keysText(h, d, keyedOf),
-              h.createdAt,
-              h.updatedAt,
-            ],
-          )
-          return
-        }
-        // Only changed columns: an index is rewritten only when a column it covers is set.
-        const set: string[] = []
-        const params: unknown[] = []
-        if (prev.rev !== h.rev) {
-          set.push('rev = ?', 'updated_at = ?')
-          params.push(h.rev, h.updatedAt)
-          const keys = keysText(h, d, keyedOf)
-          if (keys !== keysText(prev, d, keyedOf)) {
-            set.push('keys = ?')
-            params.push(keys)
-          }
-        }
-        if (prev.status !== h.status) {
-          set.push('status = ?')
-          params.push(h.status)
-        }
-        if (prev.inDrafts !== h.inDrafts) {
-          set.push('in_drafts = ?')
-          params.push(d.bool(h.inDrafts))
-        }
-        if (set.length === 0) return
-        await all(
-          `UPDATE galley_heads SET ${set.join(', ')} WHERE collection = ${literal(h.collection)} AND variant = ${literal(h.variant)} AND id = ?`,
-          [...params, h.id],
-        )
-      },
-      async deleteHead(collection, id, variant: Variant) {
-        await all(
-          `DELETE FROM ${headsOf(collection)} AND variant = ${literal(variant)} AND id = ?`,
-          [id],
-        )
-      },
-      async insertRevision(r: RevisionRow) {
-        await all(
-          'INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [
-            r.id,
-            r.collection,
-            r.docId,
-            r.variant,
-            r.action,
-            r.data === null ? null : d.jsonParam(r.data),
-            r.author,
-            d.bool(r.autosave),
-            r.createdAt,
-          ],
-        )
-      },
-      async deleteRevision(collection, id, revisionId) {
-        await all('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id = ?', [
-          collection,
-          id,
-          revisionId,
-        ])
-      },
-      async pruneRevisions(collection, id, count, keep) {
-        if (count <= 0) return 0
-        const notKept = keep.length ? ` AND id NOT IN (${keep.map(() => '?').join(', ')})` : ''
-        const rows = await all<{ id: string }>(
-          `SELECT id FROM galley_revisions WHERE collection = ? AND doc_id = ?${notKept} ORDER BY id ASC LIMIT ${limitLiteral(count)}`,
-          [collection, id, ...keep],
-        )
-        if (rows.length === 0) return 0
-        await all(
-          `DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id IN (${rows.map(() => '?').join(', ')})`,
-          [collection, id, ...rows.map((r) => r.id)],
-        )
-        return rows.length
-      },
-      appendChanges: (changes) => appendChanges(all, d, changes),
-    } satisfies Omit<StorageTransaction, keyof StorageReader | 'releases'>,
-    { releases: sqlReleaseWrites(all, d) },
-  )
+  return new SqlWrites(all, d, keyedOf)
+}
+
+/** One per transaction; its methods are the class's (see SqlReads). */
+class SqlWrites extends SqlReads implements StorageTransaction {
+  #releases: ReleaseWrites | undefined
+
+  override get releases(): ReleaseWrites {
+    return (this.#releases ??= sqlReleaseWrites(this.all, this.d))
+  }
+
+  /** A head's keyed values as stored. */
+  #keysText(h: HeadRow): string {
+    return this.d.jsonParam(projectKeys(h.data, this.keyedOf(h.collection))) as string
+  }
+
+  async openDocument(collection: string, id: string) {
+    const { all, d } = this
+    if (d.lockDocument) await all(d.lockDocument, [`${collection}/${id}`])
+    // History state and heads in one statement: always one row for the history, joined
+    // with each head (none: the head columns are NULL).
+    const rows = await all<RawHead & { doc_latest: string | null; doc_revisions: number | string }>(
+      OPEN_DOCUMENT(collection),
+      [collection, id, id],
+    )
+    const r = rows[0]
+    if (!r || r.doc_latest === null || Number(r.doc_revisions) === 0)
+      return { doc: undefined, heads: [] }
+    const heads: HeadRow[] = []
+    for (const x of rows) if (x.variant !== null) heads.push(toHead(x, d))
+    return { doc: { latestRev: r.doc_latest, revCount: Number(r.doc_revisions) }, heads }
+  }
+
+  async deleteDocument(collection: string, id: string) {
+    await this.all(`DELETE FROM ${headsOf(collection)} AND id = ?`, [id])
+    await this.all('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ?', [
+      collection,
+      id,
+    ])
+  }
+
+  async putHead(h: HeadRow, prev?: HeadRow) {
+    const d = this.d
+    // The content itself is stored once, with the revision `rev` (see insertRevision).
+    if (!prev) {
+      await this.all(
+        'INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          h.collection,
+          h.id,
+          h.variant,
+          h.rev,
+          h.status,
+          d.bool(h.inDrafts),
+          this.#keysText(h),
+          h.createdAt,
+          h.updatedAt,
+        ],
+      )
+      return
+    }
+    // Only changed columns: an index is rewritten only when a column it covers is set.
+    const set: string[] = []
+    const params: unknown[] = []
+    if (prev.rev !== h.rev) {
+      set.push('rev = ?', 'updated_at = ?')
+      params.push(h.rev, h.updatedAt)
+      const keys = this.#keysText(h)
+      if (keys !== this.#keysText(prev)) {
+        set.push('keys = ?')
+        params.push(keys)
+      }
+    }
+    if (prev.status !== h.status) {
+      set.push('status = ?')
+      params.push(h.status)
+    }
+    if (prev.inDrafts !== h.inDrafts) {
+      set.push('in_drafts = ?')
+      params.push(d.bool(h.inDrafts))
+    }
+    if (set.length === 0) return
+    await this.all(
+      `UPDATE galley_heads SET ${set.join(', ')} WHERE collection = ${literal(h.collection)} AND variant = ${literal(h.variant)} AND id = ?`,
+      [...params, h.id],
+    )
+  }
+
+  async deleteHead(collection: string, id: string, variant: Variant) {
+    await this.all(
+      `DELETE FROM ${headsOf(collection)} AND variant = ${literal(variant)} AND id = ?`,
+      [id],
+    )
+  }
+
+  async insertRevision(r: RevisionRow) {
+    const d = this.d
+    await this.all(
+      'INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        r.id,
+        r.collection,
+        r.docId,
+        r.variant,
+        r.action,
+        r.data === null ? null : d.jsonParam(r.data),
+        r.author,
+        d.bool(r.autosave),
+        r.createdAt,
+      ],
+    )
+  }
+
+  async deleteRevision(collection: string, id: string, revisionId: string) {
+    await this.all('DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id = ?', [
+      collection,
+      id,
+      revisionId,
+    ])
+  }
+
+  async pruneRevisions(collection: string, id: string, count: number, keep: string[]) {
+    if (count <= 0) return 0
+    const notKept = keep.length ? ` AND id NOT IN (${keep.map(() => '?').join(', ')})` : ''
+    const rows = await this.all<{ id: string }>(
+      `SELECT id FROM galley_revisions WHERE collection = ? AND doc_id = ?${notKept} ORDER BY id ASC LIMIT ${limitLiteral(count)}`,
+      [collection, id, ...keep],
+    )
+    if (rows.length === 0) return 0
+    await this.all(
+      `DELETE FROM galley_revisions WHERE collection = ? AND doc_id = ? AND id IN (${rows.map(() => '?').join(', ')})`,
+      [collection, id, ...rows.map((r) => r.id)],
+    )
+    return rows.length
+  }
+
+  appendChanges(changes: readonly ChangeRecord[]) {
+    return appendChanges(this.all, this.d, changes)
+  }
 }
