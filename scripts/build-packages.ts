@@ -11,6 +11,7 @@
  *   npm run build -- --force           # every package
  *   npm run build -- --studio          # also copy the Studio's build into @galley/server
  *   npm run build -- core preview      # these packages only (folder names)
+ *   npm run build -- --warn-only       # report a package that fails, do not exit 1 (prepare, dev)
  *
  * Inside this repository nothing reads dist/: the `@galley/source` export condition sends
  * TypeScript, Vite, vitest, tsx and Next.js to the sources. dist/ is what `npm pack` ships.
@@ -144,6 +145,8 @@ const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.arg
 if (isMain) {
   const args = process.argv.slice(2)
   const force = args.includes('--force')
+  const warnOnly = args.includes('--warn-only')
+  const failed: string[] = []
   const only = args.filter((a) => !a.startsWith('--'))
   const started = Date.now()
   const built: string[] = []
@@ -152,18 +155,31 @@ if (isMain) {
     try {
       entriesOf(dir, manifest)
     } catch (err) {
-      // A package being written (its entry files not there yet) must not stop the others.
+      // A package being written (its entry files not there yet) stops a build for a pack.
+      if (!warnOnly) throw err
+      failed.push(manifest.name)
       process.stderr.write(`Skipped ${manifest.name}: ${(err as Error).message}\n`)
       continue
     }
     const hash = sourceHash(dir)
     const stamp = join(dir, 'dist', STAMP)
     if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) continue
-    await buildPackage(dir, manifest)
+    try {
+      await buildPackage(dir, manifest)
+    } catch (err) {
+      // On `npm install` (prepare) a package that does not build yet must not fail the
+      // install: say so and go on; `npm run build` and `npm pack` stop here.
+      if (!warnOnly) throw err
+      failed.push(manifest.name)
+      process.stderr.write(`Could not build ${manifest.name}: ${(err as Error).message}\n`)
+      continue
+    }
     writeFileSync(stamp, hash)
     built.push(manifest.name)
   }
   if (args.includes('--studio')) await copyStudio()
+  if (failed.length)
+    process.stderr.write(`Not built: ${failed.join(', ')} (npm run build shows why).\n`)
   const took = ((Date.now() - started) / 1000).toFixed(1)
   process.stdout.write(
     built.length ? `Built ${built.join(', ')} in ${took} s\n` : `Packages up to date (${took} s)\n`,

@@ -280,7 +280,7 @@ describe('the packed packages in a project outside the repository', () => {
         ['Unpublished', 'draft'],
       ],
     })
-  })
+  }, 120_000)
 
   it('every subpath export loads with node', async () => {
     const script = [
@@ -322,13 +322,13 @@ describe('the packed packages in a project outside the repository', () => {
     const r = await run('node', [tsc, '-p', 'tsconfig.json'], app)
     expect(r.out + r.err).toBe('')
     expect(r.code).toBe(0)
-  })
+  }, 120_000)
 
   it('npx galley --help prints the commands', async () => {
     const out = await ok('npx', ['galley', '--help'], app)
     expect(out).toMatch(/^Usage: galley <command>/)
     expect(out).toMatch(/galley dev/)
-  })
+  }, 120_000)
 
   it('npx galley dev loads galley.config.ts: the API answers and /admin serves the Studio', async () => {
     writeFileSync(join(app, 'galley.config.ts'), CONFIG)
@@ -347,7 +347,7 @@ describe('the packed packages in a project outside the repository', () => {
     const asset = await fetch(`${base}${script}`)
     expect(asset.status).toBe(200)
     expect(asset.headers.get('content-type')).toMatch(/javascript/)
-  })
+  }, 120_000)
 
   it('@galley/preview and @galley/client handle a preview request against it', async () => {
     expect(dev).toBeDefined()
@@ -381,7 +381,7 @@ describe('the packed packages in a project outside the repository', () => {
       draft: 'Hello, draft',
       published: 'Hello',
     })
-  })
+  }, 120_000)
 })
 
 describe('a project from the template (npm create galley)', () => {
