@@ -22,10 +22,25 @@ for (const store of STORES) {
       )
       const rel = made.json.data.createContentRelease
       expect(rel).toMatchObject({ state: 'active', type: 'undecided' })
-      await blog.req('PATCH', `/api/posts/pub?release=${rel.id}`, {
-        token: w,
-        body: { title: 'GQL title' },
+      const wrote = await gql(
+        'mutation($r: String) { updatePosts(id: "pub", data: { title: "GQL title" }, release: $r) { title _variant } }',
+        w,
+        { r: rel.id },
+      )
+      expect(wrote.json.data.updatePosts).toEqual({
+        title: 'GQL title',
+        _variant: `release:${rel.id}`,
       })
+      const unknown = await gql(
+        'mutation { updatePosts(id: "pub", data: { title: "x" }, release: "rnowhere") { title } }',
+        w,
+      )
+      expect(unknown.json.errors[0].extensions.code).toBe('NOT_FOUND')
+      const reader = await gql(
+        `mutation { updatePosts(id: "pub", data: { title: "x" }, release: "${rel.id}") { title } }`,
+        blog.tokens.drafts,
+      )
+      expect(reader.json.errors[0].extensions.code).toBe('FORBIDDEN')
       await blog.req('PATCH', `/api/posts/pub2?release=${rel.id}`, {
         token: w,
         body: { title: '' },
@@ -64,6 +79,28 @@ for (const store of STORES) {
       const ok = await gql(`mutation { publishContentRelease(id: "${rel.id}") }`, w)
       expect(ok.json.data.publishContentRelease.release.state).toBe('published')
       expect((await blog.req('GET', '/api/posts/pub')).json.title).toBe('GQL title')
+    })
+
+    it('schedules and archives in mutation documents (one transaction each)', async () => {
+      const w = blog.tokens.write
+      const at = new Date(Date.now() + 3_600_000).toISOString()
+      const res = await gql('mutation { r: createContentRelease(title: "Later") { id } }', w)
+      const id = res.json.data.r.id
+      const s = await gql(
+        `mutation($at: String!) { scheduleContentRelease(id: "${id}", publishAt: $at) { state publishAt } }`,
+        w,
+        { at },
+      )
+      expect(s.json.data.scheduleContentRelease).toEqual({ state: 'scheduled', publishAt: at })
+      const past = await gql(
+        `mutation { scheduleContentRelease(id: "${id}", publishAt: "2000-01-01T00:00:00Z") { state } }`,
+        w,
+      )
+      expect(past.json.errors[0].extensions.code).toBe('INPUT_INVALID')
+      const a = await gql(`mutation { archiveContentRelease(id: "${id}") { state } }`, w)
+      expect(a.json.data.archiveContentRelease.state).toBe('archived')
+      const jobs = await blog.req('GET', `/api/schedules?release=${id}`, { token: w })
+      expect(jobs.json.docs.map((j: { state: string }) => j.state)).toEqual(['cancelled'])
     })
   })
 }

@@ -152,6 +152,46 @@ for (const store of STORES) {
       expect(heads?._variant).toBe('published')
     })
 
+    it('keeps releases apart: publishing one leaves another release of the same document', async () => {
+      const a = await post('A', 'a')
+      const r1 = await releases.create({ title: 'One' })
+      const r2 = await releases.create({ title: 'Two' })
+      await g.update({ collection: 'posts', id: a.id, release: r1.id, data: { title: 'From one' } })
+      await g.update({ collection: 'posts', id: a.id, release: r2.id, data: { title: 'From two' } })
+      await releases.publish({ id: r1.id })
+      expect((await g.findById({ collection: 'posts', id: a.id }))?.title).toBe('From one')
+      const two = await g.findById({ collection: 'posts', id: a.id, perspective: r2.id })
+      expect(two).toMatchObject({ title: 'From two', _variant: `release:${r2.id}` })
+      expect((await releases.get({ id: r2.id })).documents.map((d) => d.id)).toEqual([a.id])
+      await expect(releases.revert({ id: r2.id })).rejects.toMatchObject({ status: 422 })
+    })
+
+    it('refuses hostile or reserved release ids without touching anything', async () => {
+      const a = await post('A', 'a')
+      for (const id of [
+        'drafts',
+        'RAW',
+        "r'; DROP TABLE galley_heads;--",
+        'a,b',
+        '',
+        'x'.repeat(65),
+      ])
+        await expect(releases.create({ title: 't', id })).rejects.toMatchObject({ status: 400 })
+      for (const id of ["r' OR '1'='1", '../x', 'r\u0000'])
+        await expect(releases.get({ id })).rejects.toMatchObject({ status: 404 })
+      await expect(
+        g.update({ collection: 'posts', id: a.id, release: "a'b", data: { title: 'x' } }),
+      ).rejects.toMatchObject({ status: 400 })
+      await expect(
+        g.publish({ collection: 'posts', id: a.id, release: 'drafts' }),
+      ).rejects.toMatchObject({ status: 400 })
+      await expect(
+        g.publish({ collection: 'posts', id: a.id, release: 'rnothing' }),
+      ).rejects.toMatchObject({ status: 404 })
+      expect((await g.findById({ collection: 'posts', id: a.id }))?.title).toBe('A')
+      expect(await releases.list()).toEqual([])
+    })
+
     it('lets only callers who may read drafts see releases, and only writers change them', async () => {
       const gated = await makeGalley(store, {
         collections: [

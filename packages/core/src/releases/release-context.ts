@@ -2,6 +2,7 @@ import { type Caller, callerOf } from '../access/access'
 import type { CallerArgs } from '../documents/galley-types'
 import type { Galley } from '../documents/galley'
 import { ConfigError, ConflictError, NotFoundError } from '../errors'
+import { isReleaseId } from '../perspectives/perspective'
 import type { StorageTransaction } from '../storage/storage-adapter'
 import type { ReleaseReads, ReleaseRow, ReleaseWrites } from './release-storage'
 
@@ -30,7 +31,8 @@ export function writesOf(tx: StorageTransaction): ReleaseWrites {
 
 /** The release, or a `NotFoundError`. */
 export async function requireRelease(r: ReleaseReads, id: unknown): Promise<ReleaseRow> {
-  const row = typeof id === 'string' && id.length <= 64 ? await r.getRelease(id) : undefined
+  // Only a well-formed id reaches the store (no NUL, quote or separator ever does).
+  const row = isReleaseId(id) ? await r.getRelease(id) : undefined
   if (!row)
     throw new NotFoundError(`Release ${JSON.stringify(String(id)).slice(0, 80)} does not exist.`)
   return row

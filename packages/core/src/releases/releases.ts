@@ -1,7 +1,8 @@
 import type { Galley } from '../documents/galley'
 import type { CallerArgs } from '../documents/galley-types'
-import { ConflictError, NotFoundError } from '../errors'
-import { newId } from '../ids'
+import { ConflictError, InputError, NotFoundError } from '../errors'
+import { isValidId, newId } from '../ids'
+import { isReleaseId } from '../perspectives/perspective'
 import { isoNow } from '../timestamps'
 import {
   requirePublishAll,
@@ -171,7 +172,7 @@ export class Releases {
       const w = writesOf(tx)
       const release = await requireRelease(w, args.id)
       requireOpen(release, 'change')
-      const heads = await tx.getHeads(coll.storageKey, args.docId)
+      const heads = isValidId(args.docId) ? await tx.getHeads(coll.storageKey, args.docId) : []
       if (!heads.length)
         throw new NotFoundError(
           `'${coll.slug}' ${JSON.stringify(args.docId).slice(0, 80)} does not exist.`,
@@ -204,6 +205,10 @@ export class Releases {
       const w = writesOf(tx)
       const release = await requireRelease(w, args.id)
       requireOpen(release, 'change')
+      if (!isValidId(args.docId))
+        throw new NotFoundError(
+          `'${coll.slug}' ${JSON.stringify(String(args.docId)).slice(0, 80)} is not in this release.`,
+        )
       await w.deleteItem(release.id, coll.slug, args.docId)
       const heads = await tx.getHeads(coll.storageKey, args.docId)
       if (heads.some((h) => h.variant === `release:${release.id}`))
@@ -224,9 +229,12 @@ export class Releases {
   async requireOpen(args: IdArgs): Promise<ReleaseRow> {
     const { galley, caller } = callOf(this.galley, args)
     await requireReleaseWrite(galley.config, caller)
-    const release = await requireRelease(readsOf(galley), args.id)
-    requireOpen(release, 'take changes')
-    return release
+    // In the caller's transaction when there is one (a GraphQL mutation document).
+    return galley.transaction(async (_g, tx) => {
+      const release = await requireRelease(writesOf(tx), args.id)
+      requireOpen(release, 'take changes')
+      return release
+    })
   }
 
   /** Publish every document of the release at once, or none (see `ReleasePublishError`). */
@@ -271,13 +279,22 @@ export class Releases {
     const { galley, caller } = callOf(this.galley, args)
     await requireReleaseRead(galley.config, caller)
     const { state, releaseId, collection, docId, limit } = args
+    if (state !== undefined && !['pending', 'done', 'failed', 'cancelled'].includes(state))
+      throw new InputError("state must be 'pending', 'done', 'failed' or 'cancelled'.")
+    // A filter no job can match answers nothing, without reaching the store.
+    if (
+      (releaseId !== undefined && !isReleaseId(releaseId)) ||
+      (docId !== undefined && !isValidId(docId)) ||
+      (collection !== undefined && !galley.config.collections.has(collection))
+    )
+      return []
     return readsOf(galley).listJobs({ state, releaseId, collection, docId, limit })
   }
 
   async cancelSchedule(args: CallerArgs & { jobId: string }): Promise<JobRow> {
     const { galley, caller } = callOf(this.galley, args)
     await requireReleaseWrite(galley.config, caller)
-    const job = await readsOf(galley).getJob(args.jobId)
+    const job = isValidId(args.jobId) ? await readsOf(galley).getJob(args.jobId) : undefined
     if (job?.collection) await requirePublishAll(galley.config, [job.collection], caller)
     return cancelJob(galley, args.jobId)
   }
@@ -296,6 +313,6 @@ export class Releases {
 }
 
 async function unscheduleIfScheduled(galley: Galley, id: string): Promise<void> {
-  const release = await readsOf(galley).getRelease(id)
+  const release = await galley.transaction((_g, tx) => writesOf(tx).getRelease(id))
   if (release?.state === 'scheduled') await unscheduleRelease(galley, id)
 }

@@ -95,7 +95,7 @@ export async function scheduleDocument(
 export async function cancelJob(galley: Galley, jobId: string): Promise<JobRow> {
   return galley.transaction(async (_g, tx) => {
     const w = writesOf(tx)
-    const job = typeof jobId === 'string' ? await w.getJob(jobId) : undefined
+    const job = isValidId(jobId) ? await w.getJob(jobId) : undefined
     if (!job)
       throw new NotFoundError(
         `Schedule ${JSON.stringify(String(jobId)).slice(0, 80)} does not exist.`,

@@ -55,6 +55,7 @@ export function addCollectionMutations(
       ...statusArg,
       autosave: { type: GraphQLBoolean },
       ifRevision: { type: GraphQLString },
+      release: { type: GraphQLString, description: 'Write the content of this (open) release.' },
     },
     resolve: async (_s, a, ctx) =>
       carry(
@@ -62,8 +63,9 @@ export function addCollectionMutations(
           draft: a.draft ?? undefined,
           autosave: a.autosave ?? undefined,
           ifRevision: a.ifRevision ?? undefined,
+          release: a.release ?? undefined,
         }),
-        'drafts',
+        a.release ? `${a.release},drafts` : 'drafts',
       ),
   })
   roots.addMutation(`delete${P}`, owner, {

@@ -181,6 +181,9 @@ export class Operations {
   ): Promise<GalleyDoc> {
     this.#document(slug, id)
     this.#assertMayWrite(auth)
+    // Only into a release that exists and is open, and only by who may change releases.
+    if (args.release !== undefined)
+      await new Releases(this.#galley).requireOpen({ id: args.release, user: auth.user })
     let doc: GalleyDoc
     if (slug === USERS && this.#store && 'password' in data) {
       const { password, ...rest } = data
