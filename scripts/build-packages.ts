@@ -116,6 +116,9 @@ async function buildPackage(dir: string, manifest: Manifest): Promise<void> {
     dts: { entry: Object.fromEntries(Object.entries(entry).filter(([k]) => k !== 'bin')) },
     tsconfig: join(root, 'tsconfig.build.json'),
     sourcemap: true,
+    // Code can tell its build from its sources (`typeof __GALLEY_BUILT__ !== 'undefined'`);
+    // esbuild then drops the sources-only branch.
+    define: { __GALLEY_BUILT__: 'true' },
     clean: true,
     splitting: true,
     silent: true,
