@@ -130,6 +130,9 @@ for (const store of STORES) {
       expect(plan.documents.map((d) => `${d.id}:${d.action}`).sort()).toEqual(
         [`${a.id}:publish`, `${b.id}:unpublish`, `${c.id}:publish`].sort(),
       )
+      // An archived published release can still be reverted.
+      expect((await releases.archive({ id: r.id })).state).toBe('archived')
+      await expect(releases.archive({ id: r.id })).rejects.toMatchObject({ status: 409 })
       await releases.publish({ id: back.id })
       expect((await g.findById({ collection: 'posts', id: a.id }))?.title).toBe('A')
       expect(await g.findById({ collection: 'posts', id: b.id })).toBeNull()

@@ -189,11 +189,11 @@ export async function revertRelease(
   return galley.transaction(async (g, tx) => {
     const w = writesOf(tx)
     const release = await requireRelease(w, id)
-    if (release.state !== 'published')
+    if (release.publishedAt === null)
       throw new ValidationError([
         {
           path: 'state',
-          message: `release ${id} is ${release.state}; only a published release can be reverted.`,
+          message: `release ${id} is ${release.state}; only a release that was published can be reverted.`,
         },
       ])
     const items = (await w.listItems(release.id)).filter((i) => i.done)

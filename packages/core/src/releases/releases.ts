@@ -129,7 +129,10 @@ export class Releases {
     })
   }
 
-  /** Archive a release that was not published: it stays listed, its documents are kept. */
+  /**
+   * Archive a release: it stays listed (a published one can still be reverted), an open one
+   * takes no more changes and its schedule is cancelled; its documents are kept.
+   */
   async archive(args: IdArgs): Promise<ReleaseRow> {
     const { galley, caller } = callOf(this.galley, args)
     await requireReleaseWrite(galley.config, caller)
@@ -137,7 +140,8 @@ export class Releases {
     return galley.transaction(async (_g, tx) => {
       const w = writesOf(tx)
       const release = await requireRelease(w, args.id)
-      requireOpen(release, 'be archived')
+      if (release.state === 'archived')
+        throw new ConflictError(`Release ${release.id} is archived already.`, null)
       const next: ReleaseRow = { ...release, state: 'archived', updatedAt: isoNow() }
       await w.updateRelease(next)
       return next

@@ -155,7 +155,7 @@ export function ReleaseView({ schema, id }: { schema: StudioSchema; id: string }
               Unschedule
             </button>
           )}
-          {open && (
+          {r.state !== 'archived' && (
             <button
               type="button"
               onClick={() => void run('Archiving', () => releaseAction(id, 'archive'), 'Archived.')}
@@ -163,7 +163,7 @@ export function ReleaseView({ schema, id }: { schema: StudioSchema; id: string }
               Archive
             </button>
           )}
-          {r.state === 'published' && (
+          {r.publishedAt && (
             <button type="button" onClick={() => void revert()}>
               Revert
             </button>
