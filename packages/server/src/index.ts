@@ -1,6 +1,7 @@
 export { createServer, RESERVED_SLUGS } from './create-server'
 export type { GalleyServer } from './create-server'
 export { SERVER_DEFAULTS } from './server-options'
+export type { PresentationLocation, PresentationOptions } from './presentation/presentation-options'
 export type { ServerOptions } from './server-options'
 export { serveNode } from './adapters/node'
 export { withAuth, ROLE_ACCESS, USERS, INTERNAL, hasAuth } from './auth/with-auth'

@@ -205,7 +205,7 @@ function Presentation({ config, schema }: { config: PresentationConfig; schema: 
           />
         </div>
       </section>
-      <section className="presentation-editor" aria-label="Document">
+      <section className="presentation-editor" aria-label="Document editor">
         {entity ? (
           <EditorPage
             key={`${selected!.kind}:${selected!.slug}:${selected!.id}`}
