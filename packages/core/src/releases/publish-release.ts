@@ -119,7 +119,7 @@ export async function publishInTransaction(
     const doc = docs[i]!
     const result = results[i]!
     try {
-      result.outcome = await publishOne(g, w, release, doc, caller)
+      result.outcome = await publishOne(g, release, doc, caller)
     } catch (err) {
       result.outcome = 'failed'
       if (err instanceof ValidationError) result.errors = err.fields
@@ -128,6 +128,17 @@ export async function publishInTransaction(
       throw new ReleasePublishError(release.id, results)
     }
   }
+  // What each document was before, for revert.
+  await w.putItems(
+    docs.map((d) => ({
+      releaseId: release.id,
+      collection: d.collection,
+      docId: d.id,
+      action: d.action,
+      before: d.published,
+      done: true,
+    })),
+  )
   const now = isoNow()
   const published: ReleaseRow = { ...release, state: 'published', publishedAt: now, updatedAt: now }
   await w.updateRelease(published)
@@ -144,28 +155,16 @@ export async function publishInTransaction(
 
 async function publishOne(
   g: Galley,
-  w: ReleaseWrites,
   release: ReleaseRow,
   doc: ReleaseDocument,
   caller: Caller,
 ): Promise<ReleaseItemResult['outcome']> {
   const { user, overrideAccess } = caller
-  const before = doc.published
-  const item = {
-    releaseId: release.id,
-    collection: doc.collection,
-    docId: doc.id,
-    action: doc.action,
-    before,
-    done: true,
-  }
   if (doc.action === 'unpublish') {
-    await w.putItem(item)
-    if (!before) return 'skipped'
+    if (!doc.published) return 'skipped'
     await g.unpublish({ collection: doc.collection, id: doc.id, user, overrideAccess })
     return 'unpublished'
   }
-  await w.putItem(item)
   await g.publish({
     collection: doc.collection,
     id: doc.id,
@@ -222,13 +221,15 @@ export async function revertRelease(
       const heads = await tx.getHeads(g.collection(item.collection).storageKey, item.docId)
       if (heads.length === 0) continue // deleted since: nothing to put back
       if (item.before === null) {
-        await w.putItem({
-          ...item,
-          releaseId: revert.id,
-          action: 'unpublish',
-          before: null,
-          done: false,
-        })
+        await w.putItems([
+          {
+            ...item,
+            releaseId: revert.id,
+            action: 'unpublish',
+            before: null,
+            done: false,
+          },
+        ])
         continue
       }
       // The release content replaces every field: fields the earlier content lacked go.

@@ -1,6 +1,6 @@
 import { type Caller, decideAccess } from '../access/access'
 import type { SanitizedCollection, SanitizedConfig } from '../config/config-types'
-import { andNodes } from '../where/parse-where'
+import { WHERE_LIMITS, andNodes, parseWhere } from '../where/parse-where'
 import { matchWhere } from '../where/match-where'
 import type { FieldError } from '../errors'
 import { validateFields } from '../fields/validate-fields'
@@ -57,12 +57,15 @@ export async function releaseDocuments(
     const mine = items.filter((i) => i.collection === coll.slug)
     const rows = release.state === 'published' ? [] : await releaseHeads(reader, coll, release.id)
     const seen = new Set<string>()
-    for (const row of rows) {
-      if (access && !matchWhere(access, matchTarget(row))) continue
+    const visible = rows.filter((row) => !access || matchWhere(access, matchTarget(row)))
+    const published = await publishedOf(
+      reader,
+      coll,
+      visible.map((r) => r.id),
+    )
+    for (const row of visible) {
       seen.add(row.id)
-      const heads = await reader.getHeads(coll.storageKey, row.id)
-      const published = heads.find((h) => h.variant === 'published')?.data ?? null
-      out.push(await describe(coll, row.id, 'publish', row.data, published))
+      out.push(await describe(coll, row.id, 'publish', row.data, published.get(row.id) ?? null))
     }
     for (const item of mine) {
       if (seen.has(item.docId)) continue
@@ -74,6 +77,29 @@ export async function releaseDocuments(
       if (item.done) doc.before = item.before
       out.push(doc)
     }
+  }
+  return out
+}
+
+/** The published content of documents `ids`, read 500 at a time (one statement each). */
+async function publishedOf(
+  reader: StorageReader,
+  coll: SanitizedCollection,
+  ids: string[],
+): Promise<Map<string, Data>> {
+  const out = new Map<string, Data>()
+  for (let i = 0; i < ids.length; i += WHERE_LIMITS.listValues) {
+    const chunk = ids.slice(i, i + WHERE_LIMITS.listValues)
+    const { rows } = await reader.findResolved({
+      collection: coll.storageKey,
+      perspective: { kind: 'published' },
+      where: parseWhere({ id: { in: chunk } }, coll.paths, coll.slug),
+      sort: [],
+      limit: chunk.length,
+      offset: 0,
+      skipCount: true,
+    })
+    for (const row of rows) out.set(row.id, row.data)
   }
   return out
 }

@@ -91,7 +91,8 @@ export interface ReleaseWrites extends ReleaseReads {
   updateRelease(row: ReleaseRow): Promise<void>
   /** Remove the release, its items and its jobs. */
   deleteRelease(id: string): Promise<void>
-  putItem(row: ReleaseItemRow): Promise<void>
+  /** Insert or replace items (by release, collection and document), many per statement. */
+  putItems(rows: ReleaseItemRow[]): Promise<void>
   deleteItem(releaseId: string, collection: string, docId: string): Promise<void>
   insertJob(row: JobRow): Promise<void>
   updateJob(row: JobRow): Promise<void>

@@ -188,14 +188,16 @@ export class Releases {
           release: release.id,
           ...caller,
         })
-      await w.putItem({
-        releaseId: release.id,
-        collection: coll.slug,
-        docId: args.docId,
-        action: 'unpublish',
-        before: null,
-        done: false,
-      })
+      await w.putItems([
+        {
+          releaseId: release.id,
+          collection: coll.slug,
+          docId: args.docId,
+          action: 'unpublish',
+          before: null,
+          done: false,
+        },
+      ])
       return release
     })
   }

@@ -205,18 +205,21 @@ export function sqlReleaseWrites(all: Query, d: SqlDialect): ReleaseWrites {
       await all('DELETE FROM galley_jobs WHERE release_id = ?', [id])
       await all('DELETE FROM galley_releases WHERE id = ?', [id])
     },
-    async putItem(r) {
-      await all(
-        'INSERT INTO galley_release_items (release_id, collection, doc_id, action, before_data, done) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (release_id, collection, doc_id) DO UPDATE SET action = excluded.action, before_data = excluded.before_data, done = excluded.done',
-        [
-          r.releaseId,
-          r.collection,
-          r.docId,
-          r.action,
-          r.before === null ? null : d.jsonParam(r.before),
-          d.bool(r.done),
-        ],
-      )
+    async putItems(rows) {
+      for (let i = 0; i < rows.length; i += 100) {
+        const chunk = rows.slice(i, i + 100)
+        await all(
+          `INSERT INTO galley_release_items (release_id, collection, doc_id, action, before_data, done) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (release_id, collection, doc_id) DO UPDATE SET action = excluded.action, before_data = excluded.before_data, done = excluded.done`,
+          chunk.flatMap((r) => [
+            r.releaseId,
+            r.collection,
+            r.docId,
+            r.action,
+            r.before === null ? null : d.jsonParam(r.before),
+            d.bool(r.done),
+          ]),
+        )
+      }
     },
     async deleteItem(releaseId, collection, docId) {
       await all(
