@@ -5,7 +5,9 @@
 // GALLEY_BENCH_SKIP_POSTGRES=1, GALLEY_BENCH_SKIP_SQLITE=1, GALLEY_BENCH_REVISIONS=5,20,
 // GALLEY_BENCH_PAYLOAD_MODES=wal,default, GALLEY_BENCH_DOCS / _CHANGED / _OPS / _SECONDS /
 // _WARMUP, GALLEY_BENCH_POSTGRES_URL, GALLEY_BENCH_SKIP_HTTP=1 (no bench/http at the end),
-// GALLEY_BENCH_SKIP_UNCACHED=1 (no run of SQLite without its read cache).
+// GALLEY_BENCH_SKIP_UNCACHED=1 (no run of SQLite without its read cache),
+// GALLEY_BENCH_SKIP_RELEASES=1 (no release publish at the end), GALLEY_BENCH_SKIP_STUDIO=1
+// (no Studio in Chromium at the end).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -236,6 +238,19 @@ async function main(): Promise<void> {
   if (!process.env.GALLEY_BENCH_SKIP_HTTP) {
     process.stdout.write('\n### HTTP (bench/http)\n\n')
     await runHttpBench({ seconds: process.env.GALLEY_BENCH_QUICK ? 3 : 10, connections: 10 })
+  }
+  if (!process.env.GALLEY_BENCH_SKIP_RELEASES) {
+    process.stdout.write('\n### Publishing a release (bench/releases.ts)\n\n')
+    const { runReleaseBench } = await import('./releases')
+    for (const r of await runReleaseBench())
+      process.stdout.write(
+        `- ${r.store}: ${r.documents} documents in ${r.publishMs.toFixed(0)} ms (median of ${r.runs.length})\n`,
+      )
+  }
+  if (!process.env.GALLEY_BENCH_SKIP_STUDIO) {
+    process.stdout.write('\n### Studio (bench/studio.ts)\n\n')
+    const { runStudioBench, renderStudio } = await import('./studio')
+    process.stdout.write(renderStudio(await runStudioBench(log)) + '\n')
   }
   // Raw figures for BENCHMARKS.md and later comparison; .data/ is gitignored.
   writeFileSync(
