@@ -185,9 +185,11 @@ function canonicalInlines(children: RichTextInline[]): RichTextInline[] {
   }
   for (const c of children) {
     if ('type' in c) {
-      flush()
       const leaves = canonicalLeaves(c.children)
-      if (leaves.length) out.push({ type: 'link', url: c.url, children: leaves })
+      // A link without text is dropped, and the text on both sides of it joins up.
+      if (leaves.length === 0) continue
+      flush()
+      out.push({ type: 'link', url: c.url, children: leaves })
     } else run.push(c)
   }
   flush()
