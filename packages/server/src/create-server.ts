@@ -9,6 +9,7 @@ import { authenticate, csrfProtection } from './auth/authenticate'
 import { RateLimiter } from './auth/rate-limiter'
 import { hasAuth } from './auth/with-auth'
 import { graphqlRoutes } from './graphql/graphql-route'
+import { eventRoutes } from './events/event-routes'
 import { corsMiddleware, corsPolicy } from './http/cors'
 import { toErrorBody } from './http/http-errors'
 import { sendPrivate } from './http/respond'
@@ -37,6 +38,7 @@ export const RESERVED_SLUGS = Object.freeze([
   'releases',
   'schedules',
   'presentation',
+  'events',
 ])
 
 /** What `createServer` returns. */
@@ -150,6 +152,8 @@ export function createServer(options: ServerOptions): GalleyServer {
   const presentation = presentationRoutes(ctx)
   app.route('/api/presentation', presentation.app)
   app.use('/admin/*', presentation.framing)
+  const events = eventRoutes(ctx, options.events)
+  app.route('/api/events', events.app)
   const releases = mountReleases(app, ctx, options.jobs)
   app.route('/api', collectionRoutes(ctx))
   app.route('/admin', studioRoutes())
@@ -166,6 +170,7 @@ export function createServer(options: ServerOptions): GalleyServer {
       unsubscribe()
       webhooks.close()
       preview.close()
+      events.close()
     },
   }
 }

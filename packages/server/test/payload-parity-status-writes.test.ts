@@ -226,6 +226,7 @@ for (const store of STORES) {
           operation: 'unpublish',
           published: true,
           status: 'draft',
+          rev: expect.any(String),
         },
       ])
     })

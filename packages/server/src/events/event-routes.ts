@@ -1,0 +1,94 @@
+import { Hono } from 'hono'
+import { ConfigError, QueryError } from '@galley/core'
+import { parseQuery } from '../http/query-params'
+import { withCors } from '../http/cors'
+import { sendPrivate } from '../http/respond'
+import { searchOf } from '../http/search-of'
+import type { ServerContext, ServerEnv } from '../server-context'
+import { EVENT_DEFAULTS, EventHub, type EventStreamOptions } from './event-hub'
+
+declare module '../server-options' {
+  interface ServerOptions {
+    /** The live event stream, `GET /api/events` (see `EventStreamOptions`). */
+    events?: EventStreamOptions
+  }
+}
+
+function resolve(options: EventStreamOptions = {}): Required<EventStreamOptions> {
+  const o = { ...EVENT_DEFAULTS, ...options }
+  for (const [name, min] of [
+    ['heartbeatMs', 10],
+    ['maxBufferBytes', 1024],
+    ['maxListeners', 1],
+    ['pollMs', 5],
+  ] as const) {
+    const v = o[name]
+    if (!Number.isSafeInteger(v) || v < min)
+      throw new ConfigError(`events.${name} must be a whole number ≥ ${min}; got ${String(v)}.`)
+  }
+  return o
+}
+
+/** A `Last-Event-ID` (header, or `lastEventId` in the query for clients that cannot set headers). */
+function lastEventIdOf(header: string | undefined, query: string | undefined): number | undefined {
+  if (header !== undefined && query !== undefined && header.trim() !== query)
+    throw new QueryError('Send Last-Event-ID either as a header or as lastEventId, not both.')
+  const raw = (header ?? query)?.trim()
+  if (raw === undefined || raw === '') return undefined
+  if (!/^\d{1,15}$/.test(raw))
+    throw new QueryError(
+      `Last-Event-ID must be the id of an event this stream sent (a whole number); got ${JSON.stringify(raw.slice(0, 40))}.`,
+    )
+  return Number(raw)
+}
+
+/**
+ * `GET /api/events`: server-sent events of committed changes, filtered by what the caller
+ * may read (see `viewOf`). Each change is `id: <seq>` plus `data: { kind, collection, id |
+ * global, operation, status, rev?, published, at }`; `event: ready` (on connect) and
+ * `event: reset` (the feed no longer reaches back to `Last-Event-ID`) carry `{ seq }`.
+ */
+export function eventRoutes(ctx: ServerContext, options: EventStreamOptions | undefined) {
+  const opts = resolve(options)
+  const feed = ctx.galley.config.storage.changeFeed
+  const hub = feed ? new EventHub(ctx.galley, feed, opts) : null
+  const app = new Hono<ServerEnv>()
+  app.get('/', async (c) => {
+    const { params } = parseQuery(searchOf(c), ['lastEventId'], 'GET /api/events')
+    const last = lastEventIdOf(c.req.header('last-event-id'), params.get('lastEventId'))
+    if (!hub)
+      return sendPrivate(
+        c,
+        {
+          error: {
+            code: 'NOT_FOUND',
+            message: 'This store keeps no change feed, so there are no live events.',
+          },
+        },
+        404,
+      )
+    if (hub.size >= opts.maxListeners)
+      return sendPrivate(
+        c,
+        {
+          error: {
+            code: 'UNAVAILABLE',
+            message: 'Too many listeners on this server; try again shortly.',
+          },
+        },
+        503,
+        { 'Retry-After': '5' },
+      )
+    const listener = await hub.connect(c.get('auth').user, last)
+    return new Response(listener.stream, {
+      status: 200,
+      headers: withCors(c, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'private, no-store, no-transform',
+        Vary: 'Authorization, Cookie',
+        'X-Accel-Buffering': 'no',
+      }),
+    })
+  })
+  return { app, close: () => hub?.close(), hub }
+}
