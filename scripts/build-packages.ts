@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'tsup'
@@ -144,6 +145,23 @@ async function copyStudio(): Promise<void> {
   cpSync(STUDIO_DIST, join(server, 'studio'), { recursive: true })
 }
 
+/** At most `size` builds at once. */
+class Semaphore {
+  private waiting: (() => void)[] = []
+  constructor(private free: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--
+    else await new Promise<void>((go) => this.waiting.push(go))
+    try {
+      return await fn()
+    } finally {
+      const next = this.waiting.shift()
+      if (next) next()
+      else this.free++
+    }
+  }
+}
+
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]
 if (isMain) {
   const args = process.argv.slice(2)
@@ -153,6 +171,10 @@ if (isMain) {
   const only = args.filter((a) => !a.startsWith('--'))
   const started = Date.now()
   const built: string[] = []
+  // Packages build side by side, each once the siblings it imports are done (their .d.ts
+  // files feed its own), at most one per CPU.
+  const slots = new Semaphore(availableParallelism())
+  const tasks = new Map<string, Promise<void>>()
   for (const { dir, manifest } of publishablePackages()) {
     if (only.length && !only.includes(relative(join(root, 'packages'), dir))) continue
     try {
@@ -167,18 +189,23 @@ if (isMain) {
     const hash = sourceHash(dir)
     const stamp = join(dir, 'dist', STAMP)
     if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) continue
-    try {
-      await buildPackage(dir, manifest)
-    } catch (err) {
-      // On `npm install` (prepare) a package that does not build yet must not fail the
-      // install: say so and go on; `npm run build` and `npm pack` stop here.
-      if (!warnOnly) throw err
-      failed.push(manifest.name)
-      process.stderr.write(`Could not build ${manifest.name}: ${(err as Error).message}\n`)
-      continue
-    }
-    writeFileSync(stamp, hash)
-    built.push(manifest.name)
+    const deps = Object.keys(manifest.dependencies ?? {}).flatMap((d) => tasks.get(d) ?? [])
+    const task = Promise.allSettled(deps).then(async () => {
+      await slots.run(() => buildPackage(dir, manifest))
+      writeFileSync(stamp, hash)
+      built.push(manifest.name)
+    })
+    tasks.set(manifest.name, task)
+  }
+  const results = await Promise.allSettled(tasks.values())
+  const names = [...tasks.keys()]
+  for (const [i, r] of results.entries()) {
+    if (r.status === 'fulfilled') continue
+    // On `npm install` (prepare) a package that does not build yet must not fail the
+    // install: say so and go on; `npm run build` and `npm pack` fail.
+    if (!warnOnly) throw r.reason
+    failed.push(names[i]!)
+    process.stderr.write(`Could not build ${names[i]}: ${(r.reason as Error).message}\n`)
   }
   if (args.includes('--studio')) await copyStudio()
   if (failed.length)
