@@ -158,6 +158,10 @@ describe.skipIf(!process.env.CI && !(await import('node:fs')).existsSync(CHROMIU
       await openPresentation('main')
       await eventually(frameTitle).toBe(DRAFT)
       await page.screenshot({ path: join(artifacts, 'presentation-open.png') })
+      // The page shown selects its document.
+      await eventually(() => page.getByLabel('Document', { exact: true }).inputValue()).toBe(
+        'posts/hello-world',
+      )
       await eventually(() =>
         page.getByRole('status').filter({ hasText: 'Connected' }).count(),
       ).toBe(1)
@@ -289,6 +293,21 @@ describe.skipIf(!process.env.CI && !(await import('node:fs')).existsSync(CHROMIU
           .first()
           .inputValue(),
       ).toBe(before)
+    })
+
+    it('selecting a document navigates the frame, without a new secret', async () => {
+      const secrets = () => page.waitForRequest('**/api/preview/secrets', { timeout: 1500 })
+      const minted = secrets().then(
+        () => true,
+        () => false,
+      )
+      await page
+        .getByLabel('Document', { exact: true })
+        .selectOption({ label: 'Drafts, previews and releases' })
+      await eventually(frameTitle).toBe('Drafts, previews and releases')
+      expect(await minted).toBe(false)
+      await page.getByLabel('Document', { exact: true }).selectOption('posts/hello-world')
+      await eventually(frameTitle).toBe('Typed live')
     })
 
     it.each([

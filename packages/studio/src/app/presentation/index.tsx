@@ -145,18 +145,20 @@ function Presentation({ config, schema }: { config: PresentationConfig; schema: 
       <h1 className="visually-hidden">Presentation</h1>
       <section className="presentation-preview" aria-label="Preview">
         <div className="presentation-toolbar">
-          <label>
-            Perspective{' '}
-            <select value={perspective} onChange={(e) => setPerspective(e.target.value)}>
-              <option value="drafts">Drafts</option>
-              <option value="published">Published</option>
-              {(releases.data?.docs ?? []).map((r) => (
-                <option key={r.id} value={`release:${r.id}`}>
-                  Release: {r.title ?? r.id}
-                </option>
-              ))}
-            </select>
-          </label>
+          <label htmlFor="presentation-perspective">Perspective</label>{' '}
+          <select
+            id="presentation-perspective"
+            value={perspective}
+            onChange={(e) => setPerspective(e.target.value)}
+          >
+            <option value="drafts">Drafts</option>
+            <option value="published">Published</option>
+            {(releases.data?.docs ?? []).map((r) => (
+              <option key={r.id} value={`release:${r.id}`}>
+                Release: {r.title ?? r.id}
+              </option>
+            ))}
+          </select>
           <fieldset className="presentation-devices">
             <legend>Device</legend>
             {DEVICES.map((d) => (
@@ -245,9 +247,10 @@ function DocumentPicker(props: {
   const value =
     props.selected?.kind === 'collection' ? `${props.selected.slug}/${props.selected.id}` : ''
   return (
-    <label>
-      Document{' '}
+    <span>
+      <label htmlFor="presentation-document">Document</label>{' '}
       <select
+        id="presentation-document"
         value={value}
         onChange={(e) => {
           const [slug, ...rest] = e.target.value.split('/')
@@ -269,6 +272,6 @@ function DocumentPicker(props: {
           )
         })}
       </select>
-    </label>
+    </span>
   )
 }
