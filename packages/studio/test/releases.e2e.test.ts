@@ -84,6 +84,22 @@ describe.skipIf(missingChromium)('Studio releases in Chromium (sqlite)', () => {
       async () => (await studio.galley.config.storage.releases!.getRelease(id))?.state,
     ).toBe('active')
 
+    // An unpublish request, added and removed again from the release view.
+    const { docs: more } = await studio.galley.find({ collection: 'posts', limit: 2 })
+    const other = more.find((d) => d.id !== post.id)!
+    await page.getByLabel('Collection', { exact: true }).selectOption('posts')
+    await page.getByLabel('Document id').fill(other.id)
+    await page.getByRole('button', { name: 'Add unpublish' }).click()
+    await page.getByRole('cell', { name: 'Unpublish', exact: true }).waitFor()
+    await expectAccessible(page, 'release with an unpublish')
+    await page
+      .getByRole('button', { name: new RegExp(`Remove .* from the release`) })
+      .last()
+      .click()
+    await eventually(() => page.getByRole('cell', { name: 'Unpublish', exact: true }).count()).toBe(
+      0,
+    )
+
     await page.getByRole('button', { name: 'Publish release' }).click()
     const dialog = page.getByRole('dialog')
     await dialog.getByRole('button', { name: 'Publish release', exact: true }).click()

@@ -4,8 +4,8 @@ import { Link, useLocation } from 'wouter'
 import { ApiError, api } from '../api/api-client'
 import { useConfirm } from '../editor/confirm-dialog'
 import type { StudioSchema } from '../../schema-types'
+import { DocumentTable, UnpublishForm } from './release-documents'
 import {
-  type ReleaseDocument,
   STATE_LABELS,
   TYPE_LABELS,
   getRelease,
@@ -194,77 +194,41 @@ export function ReleaseView({ schema, id }: { schema: StudioSchema; id: string }
         </div>
       )}
       <h2>Documents</h2>
-      <DocumentTable schema={schema} docs={r.documents} />
+      <DocumentTable
+        schema={schema}
+        docs={r.documents}
+        onRemove={
+          open && mayPublish
+            ? (d) =>
+                void run(
+                  'Removing',
+                  () =>
+                    api(
+                      `/releases/${encodeURIComponent(id)}/documents/${d.collection}/${encodeURIComponent(d.id)}`,
+                      { method: 'DELETE' },
+                    ),
+                  'Removed from the release.',
+                )
+            : undefined
+        }
+      />
+      {open && mayPublish && (
+        <UnpublishForm
+          schema={schema}
+          onAdd={(collection, docId) =>
+            run(
+              'Adding',
+              () =>
+                api(`/releases/${encodeURIComponent(id)}/documents`, {
+                  method: 'POST',
+                  body: { collection, id: docId, action: 'unpublish' },
+                }),
+              'The document will be unpublished with this release.',
+            )
+          }
+        />
+      )}
       {dialog}
     </>
   )
-}
-
-function DocumentTable({ schema, docs }: { schema: StudioSchema; docs: ReleaseDocument[] }) {
-  if (docs.length === 0)
-    return (
-      <p className="muted">
-        No documents yet: open a document and use “Add to release” in its editor.
-      </p>
-    )
-  const titleOf = (d: ReleaseDocument) => {
-    const c = schema.collections.find((x) => x.slug === d.collection)
-    const data = d.content ?? d.published ?? {}
-    const t = c?.useAsTitle ? data[c.useAsTitle] : undefined
-    return typeof t === 'string' && t ? t : d.id
-  }
-  return (
-    <table className="docs">
-      <caption className="visually-hidden">Documents in this release</caption>
-      <thead>
-        <tr>
-          <th scope="col">Document</th>
-          <th scope="col">Action</th>
-          <th scope="col">Changes</th>
-          <th scope="col">Validation</th>
-        </tr>
-      </thead>
-      <tbody>
-        {docs.map((d) => (
-          <tr key={`${d.collection}/${d.id}`}>
-            <td>
-              <a href={`/admin/collections/${d.collection}/${encodeURIComponent(d.id)}`}>
-                {titleOf(d)}
-              </a>{' '}
-              <span className="muted">({d.collection})</span>
-            </td>
-            <td>{d.action === 'publish' ? 'Publish' : 'Unpublish'}</td>
-            <td>
-              {d.changes.length === 0 ? (
-                <span className="muted">No changes</span>
-              ) : (
-                <ul className="release-changes">
-                  {d.changes.map((c) => (
-                    <li key={c.field}>
-                      {c.field}: <del>{short(c.published)}</del> → <ins>{short(c.release)}</ins>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </td>
-            <td>
-              {d.valid ? (
-                <span className="release-valid">Valid</span>
-              ) : (
-                <span className="release-invalid">
-                  Invalid: {d.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}
-                </span>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
-}
-
-function short(v: unknown): string {
-  if (v === null || v === undefined) return '(empty)'
-  const s = typeof v === 'string' ? v : JSON.stringify(v)
-  return s.length > 80 ? `${s.slice(0, 80)}…` : s
 }
