@@ -30,3 +30,10 @@ export {
   stegaSplit,
 } from './stega/stega-decode'
 export type { StegaMark } from './stega/stega-decode'
+export { subscribeToChanges } from './events/subscribe-changes'
+export type {
+  ChangeOperation,
+  ChangeSubscription,
+  GalleyChange,
+  SubscribeOptions,
+} from './events/subscribe-changes'

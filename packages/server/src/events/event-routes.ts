@@ -29,10 +29,12 @@ function resolve(options: EventStreamOptions = {}): Required<EventStreamOptions>
   return o
 }
 
-/** A `Last-Event-ID` (header, or `lastEventId` in the query for clients that cannot set headers). */
+/**
+ * A `Last-Event-ID`: the header, or `lastEventId` in the query for clients that cannot set
+ * headers. The header wins: EventSource sends it when it reconnects by itself, to the URL
+ * that may still carry the id it first resumed from.
+ */
 function lastEventIdOf(header: string | undefined, query: string | undefined): number | undefined {
-  if (header !== undefined && query !== undefined && header.trim() !== query)
-    throw new QueryError('Send Last-Event-ID either as a header or as lastEventId, not both.')
   const raw = (header ?? query)?.trim()
   if (raw === undefined || raw === '') return undefined
   if (!/^\d{1,15}$/.test(raw))
