@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import {
   ADMIN,
+  ARTIFACTS,
   EDITOR,
   expectAccessible,
   launchChromium,
@@ -48,7 +49,23 @@ for (const store of STORES) {
     }
 
     beforeAll(async () => {
-      studio = await startStudio(store)
+      // Posts get a hasMany relationship too, for the picker's many-document form.
+      studio = await startStudio(store, {
+        extend: (config) => ({
+          ...config,
+          collections: config.collections!.map((c) =>
+            c.slug === 'posts'
+              ? {
+                  ...c,
+                  fields: [
+                    ...c.fields,
+                    { name: 'related', type: 'relationship', relationTo: 'posts', hasMany: true },
+                  ],
+                }
+              : c,
+          ),
+        }),
+      })
       browser = await launchChromium()
       context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
       page = await context.newPage()
@@ -181,6 +198,44 @@ for (const store of STORES) {
       const again = await (await reviewer.newPage()).goto(url)
       expect(again!.status()).toBeGreaterThanOrEqual(400)
       await reviewer.close()
+    })
+
+    it('picks many related documents: search, add, reorder, remove', async () => {
+      await openPost('Hello, draft world')
+      const related = page.getByRole('group', { name: 'Related' })
+      await related.getByRole('searchbox').fill('draft')
+      await related.getByRole('button', { name: /^Add / }).first().waitFor()
+      const adds = await related.getByRole('button', { name: /^Add / }).allTextContents()
+      expect(adds.length).toBeGreaterThan(0)
+      expect(adds.every((t) => /draft/i.test(t))).toBe(true)
+      await related.getByRole('button', { name: adds[0] }).click()
+      await related.getByRole('searchbox').fill('')
+      const second = related.getByRole('button', { name: /^Add / }).first()
+      const secondTitle = (await second.textContent())!.replace(/^Add /, '')
+      await second.click()
+      const chosen = related.getByRole('list', { name: 'Chosen Related' })
+      await eventually(() => chosen.getByRole('listitem').count()).toBe(2)
+      await chosen.getByRole('button', { name: `Move ${secondTitle} up` }).click()
+      await saved()
+      const id = page.url().split('/').pop()!
+      const stored = async () =>
+        ((await studio.galley.findById({ collection: 'posts', id, draft: true }))!.related ??
+          []) as string[]
+      await eventually(async () => (await stored()).length).toBe(2)
+      const [first] = await stored()
+      const firstDoc = await studio.galley.findById({
+        collection: 'posts',
+        id: first!,
+        draft: true,
+      })
+      expect(firstDoc!.title).toBe(secondTitle)
+      await expectAccessible(page, 'relationship picker (many)')
+      await related.scrollIntoViewIfNeeded()
+      if (store === 'sqlite')
+        await page.screenshot({ path: `${ARTIFACTS}/17-relationship-many.png` })
+      await chosen.getByRole('button', { name: `Remove ${secondTitle}` }).click()
+      await saved()
+      await eventually(async () => (await stored()).length).toBe(1)
     })
 
     it('lists who updated each document, by name', async () => {

@@ -8,7 +8,7 @@ import pg from 'pg'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { expect } from 'vitest'
 import { loadProject } from '@galley/cli'
-import { createGalley, type Galley } from '@galley/core'
+import { createGalley, type Config, type Galley } from '@galley/core'
 import { AuthStore, createServer, serveNode } from '@galley/server'
 import { ensureStudioBuilt } from '../../src/index'
 import { startPreviewSite, type PreviewSite } from './preview-site'
@@ -35,7 +35,10 @@ export interface RunningStudio {
   close(): Promise<void>
 }
 
-export async function startStudio(store: 'sqlite' | 'postgres'): Promise<RunningStudio> {
+export async function startStudio(
+  store: 'sqlite' | 'postgres',
+  options: { extend?: (config: Config) => Config } = {},
+): Promise<RunningStudio> {
   // Built once per change of the Studio's sources (a no-op when dist/ is current).
   await ensureStudioBuilt({ quiet: true })
   const dataDir = mkdtempSync(join(tmpdir(), `studio-e2e-${store}-`))
@@ -46,7 +49,9 @@ export async function startStudio(store: 'sqlite' | 'postgres'): Promise<Running
     ...(store === 'postgres' ? { DATABASE_URL: PG_URL, GALLEY_PG_SCHEMA: schema } : {}),
   }
   const project = await loadProject({ cwd: dataDir, env })
-  const galley = await createGalley(project.config)
+  const galley = await createGalley(
+    options.extend ? options.extend(project.config as Config) : project.config,
+  )
   await project.seed!(galley)
   const auth = new AuthStore(galley)
   await auth.createUser({ ...EDITOR, role: 'editor', name: 'Eddie' })

@@ -1,38 +1,27 @@
-import { useQuery } from '@tanstack/react-query'
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api, qs } from '../api/api-client'
 import type { DocList } from '../api/documents'
 import { titleOf } from '../ui/format'
-import type { FieldSchema } from '../../schema-types'
+import type { CollectionSchema, FieldSchema } from '../../schema-types'
 import { useEditor } from './editor-context'
-import { FieldFrame } from './field-frame'
+import { FieldFrame, FieldSet } from './field-frame'
 import { useFieldValue } from './form-store'
 
 const PICKER_SIZE = 50
 
 /**
- * A simple picker: a search box over the related collection's title field and a list of the
- * matches (multiple choice for `hasMany`). Values are ids, as the API stores them.
+ * A relationship: a search box over the related collection's title field, then a select of
+ * the matches (one document), or for `hasMany` the chosen documents (each with "Remove …",
+ * in order, movable) and the matches not chosen yet (each with "Add …"). Values are ids, as
+ * the API stores them; chosen documents show their titles even when the search does not
+ * match them.
  */
 export function RelationshipField({ field, path }: { field: FieldSchema; path: string }) {
   const { session, schema, readOnly } = useEditor()
   const value = useFieldValue(session.store, path)
   const target = schema.collections.find((c) => c.slug === field.relationTo)
   const [search, setSearch] = useState('')
-  const titleField = target?.useAsTitle ?? null
-  const options = useQuery({
-    queryKey: ['picker', field.relationTo, search],
-    enabled: !!target,
-    queryFn: () =>
-      api<DocList>(
-        `/${field.relationTo}${qs({
-          draft: target?.permissions.readDrafts || undefined,
-          limit: PICKER_SIZE,
-          sort: titleField ?? undefined,
-          ...(search && titleField ? { [`where[${titleField}][like]`]: search } : {}),
-        })}`,
-      ),
-  })
   const ids = field.hasMany
     ? Array.isArray(value)
       ? (value as unknown[]).map(idOf)
@@ -40,43 +29,107 @@ export function RelationshipField({ field, path }: { field: FieldSchema; path: s
     : value == null
       ? []
       : [idOf(value)]
+  const options = useSearch(target, field.relationTo ?? '', search)
+  const chosen = useTitles(target, field.relationTo ?? '', ids)
+  const titleField = target?.useAsTitle ?? null
+  const titleOfId = (id: string) => {
+    const d = chosen.get(id) ?? options.data?.docs.find((x) => x.id === id)
+    return d ? titleOf(d, titleField) : id
+  }
   const docs = options.data?.docs ?? []
-  // Chosen documents stay listed even when the search does not match them.
+  const searchBox = titleField && !readOnly && (
+    <input
+      type="search"
+      aria-label={`Search ${target?.labels.plural ?? field.relationTo} for ${field.label}`}
+      placeholder={`Search ${target?.labels.plural.toLowerCase() ?? ''}…`}
+      value={search}
+      onChange={(e) => setSearch(e.target.value)}
+    />
+  )
+  const failed = options.isError && (
+    <p className="field-error">
+      Could not load {field.relationTo}: {(options.error as Error).message}
+    </p>
+  )
+
+  if (field.hasMany) {
+    const set = (next: string[]) => session.store.set(path, next)
+    const move = (i: number, by: number) => {
+      const next = ids.slice()
+      ;[next[i], next[i + by]] = [next[i + by]!, next[i]!]
+      set(next)
+    }
+    const open = docs.filter((d) => !ids.includes(d.id))
+    return (
+      <FieldSet field={field} path={path}>
+        <div className="picker">
+          {ids.length === 0 ? (
+            <p className="muted">None chosen.</p>
+          ) : (
+            <ul className="chosen" aria-label={`Chosen ${field.label}`}>
+              {ids.map((id, i) => (
+                <li key={id}>
+                  <span>{titleOfId(id)}</span>
+                  {!readOnly && (
+                    <span className="row-actions">
+                      <button type="button" disabled={i === 0} onClick={() => move(i, -1)}>
+                        Move {titleOfId(id)} up
+                      </button>
+                      <button
+                        type="button"
+                        disabled={i === ids.length - 1}
+                        onClick={() => move(i, 1)}
+                      >
+                        Move {titleOfId(id)} down
+                      </button>
+                      <button type="button" onClick={() => set(ids.filter((x) => x !== id))}>
+                        Remove {titleOfId(id)}
+                      </button>
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+          {!readOnly && (
+            <>
+              {searchBox}
+              <ul className="matches" aria-label={`${target?.labels.plural ?? 'Documents'} to add`}>
+                {open.map((d) => (
+                  <li key={d.id}>
+                    <button type="button" onClick={() => set([...ids, d.id])}>
+                      Add {titleOf(d, titleField)}
+                    </button>
+                  </li>
+                ))}
+                {open.length === 0 && options.data && (
+                  <li className="muted">{search ? 'No matches.' : 'Nothing more to add.'}</li>
+                )}
+              </ul>
+            </>
+          )}
+          {failed}
+        </div>
+      </FieldSet>
+    )
+  }
+
   const missing = ids.filter((id) => !docs.some((d) => d.id === id))
   return (
     <FieldFrame field={field} path={path}>
       {(a) => (
         <div className="picker">
-          {titleField && !readOnly && (
-            <input
-              type="search"
-              aria-label={`Search ${target?.labels.plural ?? field.relationTo} for ${field.label}`}
-              placeholder={`Search ${target?.labels.plural.toLowerCase() ?? ''}…`}
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-            />
-          )}
+          {searchBox}
           <select
-            id={a.id}
-            multiple={field.hasMany}
-            size={field.hasMany ? 5 : undefined}
+            {...a.control}
             disabled={readOnly}
-            value={field.hasMany ? ids : (ids[0] ?? '')}
-            onChange={(e) => {
-              if (field.hasMany)
-                session.store.set(
-                  path,
-                  [...e.target.selectedOptions].map((o) => o.value),
-                )
-              else session.store.set(path, e.target.value || null)
-            }}
-            aria-describedby={a.describedBy}
-            aria-invalid={a.invalid || undefined}
+            value={ids[0] ?? ''}
+            onChange={(e) => session.store.set(path, e.target.value || null)}
           >
-            {!field.hasMany && <option value="">— none —</option>}
+            <option value="">— none —</option>
             {missing.map((id) => (
               <option key={id} value={id}>
-                {id}
+                {titleOfId(id)}
               </option>
             ))}
             {docs.map((d) => (
@@ -85,15 +138,50 @@ export function RelationshipField({ field, path }: { field: FieldSchema; path: s
               </option>
             ))}
           </select>
-          {options.isError && (
-            <p className="field-error">
-              Could not load {field.relationTo}: {(options.error as Error).message}
-            </p>
-          )}
+          {failed}
         </div>
       )}
     </FieldFrame>
   )
+}
+
+/** The related documents matching a search on their title field (the first page, by title). */
+function useSearch(target: CollectionSchema | undefined, slug: string, search: string) {
+  const titleField = target?.useAsTitle ?? null
+  return useQuery({
+    queryKey: ['picker', slug, search],
+    enabled: !!target,
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      api<DocList>(
+        `/${slug}${qs({
+          draft: target?.permissions.readDrafts || undefined,
+          limit: PICKER_SIZE,
+          sort: titleField ?? undefined,
+          ...(search && titleField ? { [`where[${titleField}][like]`]: search } : {}),
+        })}`,
+      ),
+  })
+}
+
+/** The chosen documents by id (for their titles), one request for all of them. */
+function useTitles(target: CollectionSchema | undefined, slug: string, ids: string[]) {
+  const wanted = [...new Set(ids)].sort()
+  const res = useQuery({
+    queryKey: ['picker-chosen', slug, wanted],
+    enabled: !!target && wanted.length > 0,
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
+    queryFn: () =>
+      api<DocList>(
+        `/${slug}${qs({
+          draft: target?.permissions.readDrafts || undefined,
+          limit: wanted.length,
+          'where[id][in]': wanted.join(','),
+        })}`,
+      ),
+  })
+  return new Map((res.data?.docs ?? []).map((d) => [d.id, d]))
 }
 
 function idOf(v: unknown): string {
