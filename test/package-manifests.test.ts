@@ -39,6 +39,7 @@ describe('package manifests', () => {
       }
       expect(json.files).toEqual(['dist', '!dist/.build-hash'])
       expect(json.publishConfig).toEqual({ access: 'public' })
+      expect(json.engines).toEqual({ node: '>=20' })
       expect(json.scripts?.prepack).toMatch(/scripts\/build-packages\.ts/)
       for (const bin of Object.values((json.bin ?? {}) as Record<string, string>))
         expect(bin).toMatch(/^\.\/dist\/.+\.js$/)
