@@ -51,15 +51,26 @@ describe.skipIf(missingChromium)('Studio releases in Chromium (sqlite)', () => {
     await page.getByRole('heading', { name: 'Spring launch', level: 1 }).waitFor()
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!)
 
+    // From the editor: "Add to release" with the edited title, and a schedule made and cancelled.
     const { docs } = await studio.galley.find({ collection: 'posts', limit: 1 })
     const post = docs[0]!
-    await studio.galley.update({
-      collection: 'posts',
-      id: post.id,
-      release: id,
-      data: { title: 'Spring title' },
-    })
-    await page.reload()
+    await page.goto(`${studio.url}/admin/collections/posts/${encodeURIComponent(post.id)}`)
+    await page.getByLabel('Title', { exact: true }).first().fill('Spring title')
+    await page.getByText('Release and schedule').click()
+    await page.getByLabel('Release', { exact: true }).selectOption(id)
+    await page.getByRole('button', { name: 'Add to release' }).click()
+    await eventually(() => page.getByText('Added to “Spring launch”.').count()).toBe(1)
+    await page.getByLabel(/^At \(/).fill(`${new Date().getFullYear() + 1}-01-15T08:00`)
+    await page.getByRole('button', { name: 'Schedule', exact: true }).click()
+    await page.getByRole('button', { name: /^Cancel schedule at/ }).waitFor()
+    await expectAccessible(page, 'editor with release controls')
+    await page.getByRole('button', { name: /^Cancel schedule at/ }).click()
+    await eventually(() => page.getByRole('button', { name: /^Cancel schedule at/ }).count()).toBe(
+      0,
+    )
+    const jobs = await studio.galley.config.storage.releases!.listJobs({ docId: post.id })
+    expect(jobs.map((j) => j.state)).toEqual(['cancelled'])
+    await page.goto(`${studio.url}/admin/releases/${encodeURIComponent(id)}`)
     await page
       .getByRole('cell', { name: /Spring title/ })
       .first()

@@ -6,6 +6,7 @@ import { STATUS_TEXT, type Doc } from '../api/documents'
 import { useSchema } from '../auth/use-session'
 import type { CollectionSchema, FieldSchema, GlobalSchema } from '../../schema-types'
 import { ConflictView } from './conflict-view'
+import { ReleaseControls } from '../releases/release-controls'
 import { DocumentActions } from './document-actions'
 import { DocumentSession } from './document-session'
 import { openEditorOf, registerEditor } from './editor-bridge'
@@ -229,6 +230,16 @@ function LoadedEditor({
       {entity.preview && schema.previewUrl && entity.permissions.readDrafts && state.id && (
         <PreviewPanel session={session} kind={kind} slug={entity.slug} id={state.id} />
       )}
+      {kind === 'collection' &&
+        entity.versions.drafts &&
+        entity.permissions.publish &&
+        state.id && (
+          <ReleaseControls
+            collection={entity.slug}
+            id={state.id}
+            values={() => session.store.values as Record<string, unknown>}
+          />
+        )}
       {state.message && state.phase === 'error' && (
         <p className="error" role="alert">
           {state.message}
