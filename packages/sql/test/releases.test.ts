@@ -124,6 +124,11 @@ for (const store of STORES) {
       ).toBe('published')
       await expect(releases.publish({ id: r.id })).rejects.toMatchObject({ status: 409 })
 
+      const after = await releases.get({ id: r.id })
+      expect(after.documents.find((d) => d.id === a.id)).toMatchObject({
+        before: expect.objectContaining({ title: 'A' }),
+        changes: [{ field: 'title', published: 'A', release: 'A release' }],
+      })
       const back = await releases.revert({ id: r.id })
       expect(back).toMatchObject({ state: 'active', revertOf: r.id })
       const plan = await releases.get({ id: back.id })

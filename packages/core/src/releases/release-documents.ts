@@ -26,7 +26,10 @@ export interface ReleaseDocument {
   /** The release content (null for `unpublish`), and the published content now (null: none). */
   content: Data | null
   published: Data | null
-  /** Top-level fields whose value differs from the published content. */
+  /**
+   * Top-level fields whose value differs from the published content (once the release is
+   * published: from what was published before it to what it published).
+   */
   changes: FieldChange[]
   /** Whether the release content passes full validation, and what fails. */
   valid: boolean
@@ -73,8 +76,17 @@ export async function releaseDocuments(
       const shown = heads.find((h) => h.inDrafts) ?? heads[0]
       if (access && shown && !matchWhere(access, matchTarget(shown))) continue
       const published = heads.find((h) => h.variant === 'published')?.data ?? null
-      const doc = await describe(coll, item.docId, item.action, null, published)
-      if (item.done) doc.before = item.before
+      // Once published: what the release changed, from what was before to what it published.
+      const doc = item.done
+        ? await describe(
+            coll,
+            item.docId,
+            item.action,
+            item.action === 'publish' ? published : null,
+            item.before,
+          )
+        : await describe(coll, item.docId, item.action, null, published)
+      if (item.done) Object.assign(doc, { published, before: item.before })
       out.push(doc)
     }
   }
