@@ -154,23 +154,34 @@ function schemaWatch(raw: Database.Database): () => void {
 /**
  * Kysely prepares every query afresh; better-sqlite3 statements are reusable, so keep
  * recent ones by SQL text. Queries differ only in parameters, so the hit rate is high.
+ * A hit only marks its statement (every write runs several statements, and moving each to
+ * the back cost two more lookups of its text); when full, the oldest statement not used
+ * since it was kept or last passed over goes (the "second chance" approximation of LRU).
  */
 function cachingDatabase(raw: Database.Database, size: number, beforeClose: () => void) {
-  const cache = new Map<string, Database.Statement>()
+  const cache = new Map<string, { stmt: Database.Statement; used: boolean }>()
+  const evictOne = () => {
+    for (const [text, entry] of cache) {
+      cache.delete(text)
+      if (!entry.used) return
+      entry.used = false
+      cache.set(text, entry)
+    }
+  }
   return {
     close: () => {
       beforeClose()
       raw.close()
     },
     prepare(sqlText: string) {
-      let stmt = cache.get(sqlText)
-      if (stmt) {
-        cache.delete(sqlText)
-      } else {
-        stmt = raw.prepare(sqlText)
-        if (cache.size >= size) cache.delete(cache.keys().next().value!)
+      const hit = cache.get(sqlText)
+      if (hit) {
+        hit.used = true
+        return hit.stmt
       }
-      cache.set(sqlText, stmt)
+      const stmt = raw.prepare(sqlText)
+      if (cache.size >= size) evictOne()
+      cache.set(sqlText, { stmt, used: false })
       return stmt
     },
   }

@@ -23,22 +23,32 @@ export async function createOperation<R>(
   const intent = statusIntent(coll, args.data, args.draft)
   const draft = draftFlag(coll, intent.draft)
   const caller = callerOf(args)
-  return writeDocument(s, coll, id, caller, args.depth, async (w) => {
-    // Permission first: a caller who may not create learns nothing about existing ids.
-    const createWhere = await requireAccess(coll, 'create', caller)
-    if (!draft) await requireAccess(coll, 'publish', caller)
-    if (w.doc)
-      throw new ConflictError(
-        `A '${coll.slug}' document with id '${id}' already exists.`,
-        (await mayReadDrafts(coll, caller)) ? w.doc.latestRev : null,
-      )
-    const data = await prepare(coll, w, intent.data, {
-      draft,
-      operation: 'create',
-      original: null,
-      caller,
-    })
-    assertMatches(createWhere, { id, data }, `create this '${coll.slug}' document`)
-    return { action: 'create', variant: draft ? 'draft' : 'published', data, hook: 'create' }
-  })
+  // An id made here is new: the write need not read the document first.
+  const fresh = args.id === undefined
+  return writeDocument(
+    s,
+    coll,
+    id,
+    caller,
+    args.depth,
+    async (w) => {
+      // Permission first: a caller who may not create learns nothing about existing ids.
+      const createWhere = await requireAccess(coll, 'create', caller)
+      if (!draft) await requireAccess(coll, 'publish', caller)
+      if (w.doc)
+        throw new ConflictError(
+          `A '${coll.slug}' document with id '${id}' already exists.`,
+          (await mayReadDrafts(coll, caller)) ? w.doc.latestRev : null,
+        )
+      const data = await prepare(coll, w, intent.data, {
+        draft,
+        operation: 'create',
+        original: null,
+        caller,
+      })
+      assertMatches(createWhere, { id, data }, `create this '${coll.slug}' document`)
+      return { action: 'create', variant: draft ? 'draft' : 'published', data, hook: 'create' }
+    },
+    fresh,
+  )
 }

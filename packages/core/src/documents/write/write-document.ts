@@ -21,6 +21,8 @@ import type { Planner, WritePlan, WriteState } from './write-plan'
  * The one write path: lock the document, let `plan` decide the revision, apply it to
  * the heads with `applyRevision`, store heads, history and document row, prune, run
  * after-hooks — all in one transaction. Then populate the result as the caller may read.
+ * `fresh`: the id was just generated for this write, so no document has it and nothing is
+ * read (were one to have it, the insert of its head would fail on the primary key).
  */
 export async function writeDocument<R>(
   s: EngineState,
@@ -29,13 +31,16 @@ export async function writeDocument<R>(
   caller: Caller,
   depth: number | undefined,
   plan: Planner,
+  fresh = false,
 ): Promise<GalleyDoc<R>> {
   requireValidId(coll, id, isValidId(id))
   const d = parseDepth(depth, s.config.defaultDepth, s.config.maxDepth)
   let row: HeadRow
   try {
     row = await inTransaction(s, async (tx, inner) => {
-      const { doc, heads: headRows } = await tx.openDocument(coll.storageKey, id)
+      const { doc, heads: headRows } = fresh
+        ? { doc: undefined, heads: [] }
+        : await tx.openDocument(coll.storageKey, id)
       const heads = headMapOf(headRows)
       const w: WriteState = { tx, state: inner, id, doc, heads }
       const p = await plan(w)
