@@ -208,6 +208,7 @@ for (const store of STORES) {
       const adds = await related.getByRole('button', { name: /^Add / }).allTextContents()
       expect(adds.length).toBeGreaterThan(0)
       expect(adds.every((t) => /draft/i.test(t))).toBe(true)
+      expect(adds).not.toContain('Add Hello, draft world') // not the document itself
       await related.getByRole('button', { name: adds[0] }).click()
       await related.getByRole('searchbox').fill('')
       const second = related.getByRole('button', { name: /^Add / }).first()

@@ -59,7 +59,9 @@ export function RelationshipField({ field, path }: { field: FieldSchema; path: s
       ;[next[i], next[i + by]] = [next[i + by]!, next[i]!]
       set(next)
     }
-    const open = docs.filter((d) => !ids.includes(d.id))
+    // Not the document itself, when it relates to its own collection.
+    const self = session.getState().id
+    const open = docs.filter((d) => !ids.includes(d.id) && d.id !== self)
     return (
       <FieldSet field={field} path={path}>
         <div className="picker">
@@ -72,18 +74,26 @@ export function RelationshipField({ field, path }: { field: FieldSchema; path: s
                   <span>{titleOfId(id)}</span>
                   {!readOnly && (
                     <span className="row-actions">
-                      <button type="button" disabled={i === 0} onClick={() => move(i, -1)}>
-                        Move {titleOfId(id)} up
+                      <button
+                        type="button"
+                        title="Move up"
+                        disabled={i === 0}
+                        onClick={() => move(i, -1)}
+                      >
+                        <span aria-hidden="true">↑</span>
+                        <span className="visually-hidden">Move {titleOfId(id)} up</span>
                       </button>
                       <button
                         type="button"
+                        title="Move down"
                         disabled={i === ids.length - 1}
                         onClick={() => move(i, 1)}
                       >
-                        Move {titleOfId(id)} down
+                        <span aria-hidden="true">↓</span>
+                        <span className="visually-hidden">Move {titleOfId(id)} down</span>
                       </button>
                       <button type="button" onClick={() => set(ids.filter((x) => x !== id))}>
-                        Remove {titleOfId(id)}
+                        Remove <span className="visually-hidden">{titleOfId(id)}</span>
                       </button>
                     </span>
                   )}
