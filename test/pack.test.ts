@@ -408,6 +408,8 @@ describe('a project from the template (npm create galley)', () => {
     expect(existsSync(join(site, 'collections', 'posts.ts'))).toBe(true)
     // The registry has no 0.x of ours yet: install the same packages from the tarballs.
     await installTarballs(site)
+    // The template type-checks against the published types (its own typescript, tsconfig).
+    await ok('npm', ['run', 'typecheck'], site)
 
     dev = await start('npm', ['run', 'dev'], site, /^API: (http:\S+)\/api$/m, { PORT: '0' })
     const base = dev.match[1]!
