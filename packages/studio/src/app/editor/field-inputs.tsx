@@ -297,7 +297,6 @@ function RichTextInput({ field, path }: Props) {
         >
           <RichTextEditor
             id={a.id}
-            label={field.label}
             labelId={`${a.id}-label`}
             describedBy={a.describedBy}
             invalid={a.invalid}

@@ -40,7 +40,6 @@ import { type RichText } from './rich-text-format'
 /** What the field input gives the editor: the value, where to write it, and its label's ids. */
 export interface RichTextEditorProps {
   id: string
-  label: string
   labelId: string
   describedBy: string | undefined
   invalid: boolean
@@ -75,7 +74,7 @@ export function RichTextEditor(props: RichTextEditorProps) {
       }}
     >
       <div className={`rich-text${props.invalid ? ' invalid' : ''}`}>
-        {!props.readOnly && <Toolbar id={props.id} label={props.label} />}
+        {!props.readOnly && <Toolbar id={props.id} />}
         <RichTextPlugin
           contentEditable={
             <ContentEditable
@@ -167,7 +166,7 @@ interface ToolbarState {
   link: string | null
 }
 
-function Toolbar({ id, label }: { id: string; label: string }) {
+function Toolbar({ id }: { id: string }) {
   const [editor] = useLexicalComposerContext()
   const [state, setState] = useState<ToolbarState>({
     block: 'paragraph',
@@ -233,11 +232,11 @@ function Toolbar({ id, label }: { id: string; label: string }) {
     <div
       className="rich-text-toolbar"
       role="toolbar"
-      aria-label={`${label} formatting`}
+      aria-label="Text formatting"
       aria-controls={id}
     >
       <label className="visually-hidden" htmlFor={`${id}-block`}>
-        Block type of {label}
+        Text style
       </label>
       <select
         id={`${id}-block`}
