@@ -28,6 +28,7 @@ export class JobRunner {
   #timer: ReturnType<typeof setTimeout> | undefined
   #running: Promise<void> | undefined
   #stopped = true
+  #failures = 0
   /** Jobs this runner ran, and when it last looked. */
   ran = 0
   lastPollAt: string | null = null
@@ -79,8 +80,12 @@ export class JobRunner {
           delay = 0
         } else delay = Math.min(delay, wait)
       }
+      this.#failures = 0
     } catch (err) {
-      this.#logger.error('[galley] job runner failed', err)
+      // The store is down (or closed): say so once, then retry less and less often, up to
+      // every 30 s, instead of filling the log every poll.
+      if (this.#failures++ === 0) this.#logger.error('[galley] job runner failed', err)
+      delay = Math.min(30_000, this.#pollMs * 2 ** Math.min(this.#failures, 16))
     }
     if (this.#stopped) return
     // After running jobs, look again at once for the next time (cheap: one read).
