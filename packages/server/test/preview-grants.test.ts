@@ -258,4 +258,38 @@ describe.skipIf(pg.skip)('preview grants across engines on one PostgreSQL', () =
     expect(await until(async () => (await read()).status === 403, 2000)).toBe(true)
     expect(performance.now() - revokedAt).toBeLessThan(1000)
   })
+
+  it('NOTIFY of the revocation drops the grant here before grantCacheMs runs out', async () => {
+    const slow = createServer({
+      galley,
+      logger: { error() {}, warn() {} },
+      preview: { grantCacheMs: 1000 },
+    })
+    try {
+      const req = requester(slow)
+      const token = (await new AuthStore(galley).createToken({ name: 'g', scope: 'read:drafts' }))
+        .token
+      const { secret, share } = await new PreviewStore(galley).createShare({
+        name: 'y',
+        createdBy: { id: null, label: 'test' },
+      })
+      const valid = await req('POST', '/api/preview/validate', { token, body: { secret } })
+      const read = () =>
+        req('GET', '/api/posts?perspective=drafts', {
+          token,
+          headers: { [GRANT]: valid.json.grant },
+        })
+      await new Promise((r) => setTimeout(r, 200)) // the LISTEN connection is up
+      const lookedUp = performance.now()
+      expect((await read()).status).toBe(200) // live, now trusted for 1000 ms
+      await new PreviewStore(other).revokeShare(share.id)
+      await new Promise((r) => setTimeout(r, 250))
+      const ended = await read()
+      // Still inside the cache's second: only the notification can have ended it.
+      expect(performance.now() - lookedUp).toBeLessThan(1000)
+      expect(ended.status).toBe(403)
+    } finally {
+      await slow.close()
+    }
+  })
 })

@@ -25,8 +25,9 @@ const MAX_DEAD = 10_000
 export interface PreviewGrantOptions {
   /**
    * How long a grant found live is trusted without a new look-up when the store cannot say
-   * whether anything was committed (PostgreSQL: another server process may have revoked it).
-   * Default 500 ms. Revocations through this process end sessions at once regardless.
+   * whether anything was committed (PostgreSQL: another server process may have revoked it,
+   * and its notification of the commit did not arrive). Default 500 ms. Revocations through
+   * this process, and through others when the store notifies (`NOTIFY`), end sessions at once.
    */
   cacheMs?: number
 }
@@ -58,6 +59,7 @@ export class PreviewGrants {
   /** Bumped by every change to a grant: a look-up that started before it is not kept. */
   #generation = 0
   readonly #unsubscribe: () => void
+  readonly #unwatch: () => void
 
   constructor(galley: Galley, store: PreviewStore, options: PreviewGrantOptions = {}) {
     this.#galley = galley
@@ -68,6 +70,13 @@ export class PreviewGrants {
       this.#generation++
       this.#live.delete(event.id)
     })
+    // Where the store wakes readers of its change feed when another process commits
+    // (PostgreSQL NOTIFY), a revocation anywhere drops what this process trusted at once.
+    this.#unwatch =
+      galley.config.storage.changeFeed?.watch?.(() => {
+        this.#generation++
+        this.#live.clear()
+      }) ?? (() => {})
   }
 
   /** Whether the grant `id` still holds (exists, not revoked, not expired). */
@@ -101,6 +110,7 @@ export class PreviewGrants {
   /** Stop listening to the engine's changes. */
   close(): void {
     this.#unsubscribe()
+    this.#unwatch()
   }
 
   #stillBefore(id: string, expiresAtMs: number | null, now: number): boolean {
