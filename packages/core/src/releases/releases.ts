@@ -150,7 +150,9 @@ export class Releases {
 
   /**
    * Delete a release: its record, schedules and items, and every document's variant in it
-   * (the documents themselves stay). A published release keeps its history: archive it.
+   * (the documents themselves stay, with their revision history). Deleting a published
+   * release also forgets what it replaced, so it can no longer be reverted: archive it to
+   * keep that.
    */
   async delete(args: IdArgs): Promise<{ id: string }> {
     const { galley, caller } = callOf(this.galley, args)
