@@ -75,10 +75,21 @@ for (const store of STORES) {
         blog.tokens.drafts,
       )
       expect(viewer.json.errors[0].extensions.code).toBe('FORBIDDEN')
-      await blog.req('DELETE', `/api/releases/${rel.id}/documents/posts/pub2`, { token: w })
+      const out = await gql(
+        `mutation { removeFromContentRelease(id: "${rel.id}", collection: "posts", docId: "pub2") { id } }`,
+        w,
+      )
+      expect(out.json.data.removeFromContentRelease.id).toBe(rel.id)
+      const un = await gql(
+        `mutation { unpublishWithContentRelease(id: "${rel.id}", collection: "posts", docId: "changed") { id } }`,
+        w,
+      )
+      expect(un.json.data.unpublishWithContentRelease.id).toBe(rel.id)
       const ok = await gql(`mutation { publishContentRelease(id: "${rel.id}") }`, w)
       expect(ok.json.data.publishContentRelease.release.state).toBe('published')
       expect((await blog.req('GET', '/api/posts/pub')).json.title).toBe('GQL title')
+      expect((await blog.req('GET', '/api/posts/changed')).status).toBe(404)
+      expect((await blog.req('GET', '/api/posts/pub2')).json.title).toBe('Second Post')
     })
 
     it('schedules and archives in mutation documents (one transaction each)', async () => {

@@ -23,7 +23,8 @@ const OWNER = 'content releases'
  * validation), mutations `createContentRelease`, `updateContentRelease`,
  * `deleteContentRelease`, `publishContentRelease` (a result per document),
  * `scheduleContentRelease(id, publishAt)`, `unscheduleContentRelease`,
- * `archiveContentRelease`, `revertContentRelease`. Access as over REST.
+ * `archiveContentRelease`, `revertContentRelease`, `unpublishWithContentRelease(id,
+ * collection, docId)`, `removeFromContentRelease(id, collection, docId)`. Access as over REST.
  */
 export function addReleaseFields(roots: RootFields, claim: ClaimName): void {
   const Release = new GraphQLObjectType({
@@ -94,6 +95,29 @@ export function addReleaseFields(roots: RootFields, claim: ClaimName): void {
     args: { ...id, publishAt: { type: new GraphQLNonNull(GraphQLString) } },
     resolve: (_s, a, ctx) =>
       api(ctx).schedule({ id: a.id, publishAt: a.publishAt, ...callerArgs(ctx.auth, true) }),
+  })
+  const target = {
+    ...id,
+    collection: { type: new GraphQLNonNull(GraphQLString) },
+    docId: { type: new GraphQLNonNull(GraphQLID) },
+  }
+  roots.addMutation('unpublishWithContentRelease', OWNER, {
+    type: new GraphQLNonNull(Release),
+    description: 'Add "unpublish this document" to the release.',
+    args: target,
+    resolve: (_s, a, ctx) => {
+      ctx.ops.collection(a.collection)
+      return api(ctx).addUnpublish({ ...a, ...callerArgs(ctx.auth, true) })
+    },
+  })
+  roots.addMutation('removeFromContentRelease', OWNER, {
+    type: new GraphQLNonNull(Release),
+    description: 'Take a document out of the release (its content or its unpublish request).',
+    args: target,
+    resolve: (_s, a, ctx) => {
+      ctx.ops.collection(a.collection)
+      return api(ctx).removeDocument({ ...a, ...callerArgs(ctx.auth, true) })
+    },
   })
   for (const name of ['unschedule', 'archive', 'revert'] as const)
     roots.addMutation(`${name}ContentRelease`, OWNER, {
