@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -268,6 +269,39 @@ describe('the packed packages in a project outside the repository', () => {
     expect(readFileSync(join(server, 'index.html'), 'utf8')).toMatch(
       /<script[^>]+\/admin\/assets\//,
     )
+  })
+
+  it('every package declares what its built files import', () => {
+    const builtins = new Set(builtinModules)
+    for (const { manifest } of packages) {
+      const dir = join(app, 'node_modules', ...manifest.name.split('/'))
+      const declared = new Set([
+        manifest.name,
+        ...Object.keys(manifest.dependencies ?? {}),
+        ...Object.keys(manifest.peerDependencies ?? {}),
+      ])
+      const imported = new Set<string>()
+      for (const file of readdirSync(join(dir, 'dist'), { recursive: true }).map(String)) {
+        if (!file.endsWith('.js')) continue
+        const code = readFileSync(join(dir, 'dist', file), 'utf8')
+        // esbuild writes every specifier in double quotes (strings in the code, such as
+        // create-galley's template, keep their single quotes).
+        for (const m of code.matchAll(/(?:\bfrom|\bimport\(?)\s*"([^"./][^"]*)"/g)) {
+          const spec = m[1]!
+          if (spec.startsWith('node:') || builtins.has(spec)) continue
+          imported.add(
+            spec
+              .split('/')
+              .slice(0, spec.startsWith('@') ? 2 : 1)
+              .join('/'),
+          )
+        }
+      }
+      expect(
+        [...imported].filter((p) => !declared.has(p)),
+        manifest.name,
+      ).toEqual([])
+    }
   })
 
   it('runs a Local API script with plain node: a draft beside a published document', async () => {
