@@ -37,6 +37,9 @@ describe('channel protocol', () => {
     expect(
       readStudioMessage(envelope({ type: 'navigate', path: 'https://evil.example/' })),
     ).toBeUndefined()
+    for (const path of ['//evil.example/x', '/\\evil.example', '/a\nb'])
+      expect(readStudioMessage(envelope({ type: 'navigate', path })), path).toBeUndefined()
+    expect(readStudioMessage(envelope({ type: 'navigate', path: '/posts/x?y=1' }))).toBeDefined()
     expect(
       readStudioMessage(envelope({ type: 'edit', document: 'a/b', path: 'x' })),
     ).toBeUndefined()

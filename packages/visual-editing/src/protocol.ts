@@ -46,7 +46,13 @@ export function readStudioMessage(data: unknown): StudioMessage | undefined {
   if (data.type === 'draft') {
     if (typeof data.document !== 'string' || !isRecord(data.values)) return undefined
   }
-  if (data.type === 'navigate' && (typeof data.path !== 'string' || !data.path.startsWith('/')))
+  // A path on this site only: not `//host`, `/\host` or anything with a scheme.
+  if (
+    data.type === 'navigate' &&
+    (typeof data.path !== 'string' ||
+      !/^\/(?![/\\])/.test(data.path) ||
+      /[\u0000-\u001f]/.test(data.path))
+  )
     return undefined
   return data as unknown as StudioMessage
 }

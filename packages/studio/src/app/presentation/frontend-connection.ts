@@ -85,7 +85,7 @@ export class FrontendConnection {
     this.#lastHeard = Date.now()
     switch (data.type) {
       case 'hello':
-        if (typeof data.url !== 'string') return
+        if (!sameOrigin(data.url, event.origin)) return
         this.#origin = event.origin
         this.send({ type: 'welcome' })
         this.#handlers.onStatus('connected')
@@ -95,7 +95,7 @@ export class FrontendConnection {
         if (event.origin === this.#origin) this.send({ type: 'pong' })
         return
       case 'navigated':
-        if (event.origin === this.#origin && typeof data.url === 'string')
+        if (event.origin === this.#origin && sameOrigin(data.url, event.origin))
           this.#handlers.onEvent({
             type: 'navigated',
             url: data.url,
@@ -125,6 +125,16 @@ export class FrontendConnection {
       return
     }
     this.send({ type: 'ping' })
+  }
+}
+
+/** Whether `url` is an address on `origin` (what a page says about itself must be true). */
+function sameOrigin(url: unknown, origin: string): url is string {
+  if (typeof url !== 'string') return false
+  try {
+    return new URL(url).origin === origin
+  } catch {
+    return false
   }
 }
 
