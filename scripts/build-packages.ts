@@ -13,8 +13,9 @@
  *   npm run build -- core preview      # these packages only (folder names)
  *   npm run build -- --warn-only       # report a package that fails, do not exit 1 (prepare, dev)
  *
- * Inside this repository nothing reads dist/: the `@galley/source` export condition sends
- * TypeScript, Vite, vitest, tsx and Next.js to the sources. dist/ is what `npm pack` ships.
+ * Inside this repository only the `galley` bin link (node_modules/.bin) runs dist/: the
+ * `@galley/source` export condition sends TypeScript, Vite, vitest, tsx and Next.js to the
+ * sources. dist/ is what `npm pack` ships.
  */
 import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
