@@ -8,7 +8,7 @@
 // GALLEY_BENCH_SKIP_UNCACHED=1 (no run of SQLite without its read cache),
 // GALLEY_BENCH_SKIP_RELEASES=1 (no release publish at the end), GALLEY_BENCH_SKIP_EVENTS=1
 // (no live-events delivery to 500 listeners), GALLEY_BENCH_SKIP_STUDIO=1
-// (no Studio in Chromium at the end).
+// (no Studio in Chromium at the end), GALLEY_BENCH_SKIP_VISUAL_EDITING=1 (no live preview).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -257,6 +257,11 @@ async function main(): Promise<void> {
     process.stdout.write('\n### Studio (bench/studio.ts)\n\n')
     const { runStudioBench, renderStudio } = await import('./studio')
     process.stdout.write(renderStudio(await runStudioBench(log)) + '\n')
+  }
+  if (!process.env.GALLEY_BENCH_SKIP_VISUAL_EDITING) {
+    process.stdout.write('\n### Live preview (bench/visual-editing.ts)\n\n')
+    const { runVisualEditingBench, renderVisualEditing } = await import('./visual-editing')
+    process.stdout.write(renderVisualEditing(await runVisualEditingBench(log)) + '\n')
   }
   // Raw figures for BENCHMARKS.md and later comparison; .data/ is gitignored.
   writeFileSync(
