@@ -1,14 +1,33 @@
 'use client'
 
 import { useRouter } from 'next/navigation'
+import { useEffect } from 'react'
 import { VisualEditing } from '@galley/visual-editing/react'
 
 /**
- * Click-to-edit overlays and live preview, rendered by the layout in draft mode only (the
- * public pages never load this code). `studioOrigin` is where the Galley Studio runs.
+ * Click-to-edit overlays, live preview and live refresh on saved changes, rendered by the
+ * layout in draft mode only (the public pages never load this code). `studioOrigin` is where
+ * the Galley Studio runs.
  */
 export function DraftVisualEditing({ studioOrigin }: { studioOrigin: string }) {
   const router = useRouter()
+  // Saved changes (this editor's or anyone's) re-render the page in place: the Galley change
+  // feed, proxied with the site's token by /api/galley-events, names what changed.
+  useEffect(() => {
+    const events = new EventSource('/api/galley-events')
+    let timer: ReturnType<typeof setTimeout> | undefined
+    // For tests and diagnostics: whether saved changes are being listened to.
+    events.onopen = () => document.documentElement.setAttribute('data-galley-events', 'open')
+    events.onmessage = () => {
+      clearTimeout(timer)
+      timer = setTimeout(() => router.refresh(), 150)
+    }
+    return () => {
+      clearTimeout(timer)
+      events.close()
+      document.documentElement.removeAttribute('data-galley-events')
+    }
+  }, [router])
   return (
     <VisualEditing
       studioOrigins={[studioOrigin]}

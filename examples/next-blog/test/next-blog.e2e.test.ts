@@ -439,6 +439,28 @@ describe.skipIf(missingChromium)(
             path: ['title'],
           })
           await expect.poll(() => page.locator('html[data-galley-visual-editing]').count()).toBe(1)
+          // A saved change re-renders the page in place (the change feed, no reload).
+          await expect
+            .poll(() => page.locator('html[data-galley-events="open"]').count(), {
+              timeout: 15_000,
+            })
+            .toBe(1)
+          await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1))
+          await rest(api, 'PATCH', '/api/posts/hello-world?draft=true', {
+            title: `${draftTitle} (live)`,
+          })
+          try {
+            await expect
+              .poll(async () => titleOf(page), { timeout: 15_000 })
+              .toBe(`${draftTitle} (live)`)
+            expect(
+              await page.evaluate(() => (window as unknown as { marker: number }).marker),
+            ).toBe(1)
+          } finally {
+            await rest(api, 'PATCH', '/api/posts/hello-world?draft=true', { title: draftTitle })
+          }
+          // The change feed is for draft mode only.
+          expect((await fetch(`${siteUrl}/api/galley-events`)).status).toBe(401)
           const cookies = await editor.cookies(siteUrl)
           const galleyCookie = cookies.find((c) => c.name === '__galley_draft')
           expect(galleyCookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'None' })
