@@ -6,7 +6,8 @@
  */
 import { createServer as createHttpServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,6 +19,24 @@ import { createGalley, type Galley } from '@galley/core'
 import { AuthStore, createServer, serveNode, type PresentationOptions } from '@galley/server'
 import { ensureStudioBuilt } from '@galley/studio'
 import { startDraftSite, type DraftSite } from './helpers/draft-site'
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+)
+
+/** axe-core on the Studio page (not the framed site): no serious or critical violation. */
+async function expectAccessible(target: Page, screen: string) {
+  if (!(await target.evaluate(() => 'axe' in window))) await target.evaluate(axeSource)
+  const violations = await target.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: object, o: object) => Promise<any> } }).axe
+    const res = await axe.run({ exclude: [['iframe']] }, { resultTypes: ['violations'] })
+    return res.violations
+      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: { id: string; help: string }) => `${v.id}: ${v.help}`)
+  })
+  expect(violations, `axe on ${screen}`).toEqual([])
+}
 
 const CHROMIUM = process.env.GALLEY_CHROMIUM ?? '/usr/bin/chromium'
 const artifacts = join(
@@ -158,6 +177,7 @@ describe.skipIf(!process.env.CI && !(await import('node:fs')).existsSync(CHROMIU
       await openPresentation('main')
       await eventually(frameTitle).toBe(DRAFT)
       await page.screenshot({ path: join(artifacts, 'presentation-open.png') })
+      await expectAccessible(page, 'presentation')
       // The page shown selects its document.
       await eventually(() => page.getByLabel('Document', { exact: true }).inputValue()).toBe(
         'posts/hello-world',
@@ -321,8 +341,10 @@ describe.skipIf(!process.env.CI && !(await import('node:fs')).existsSync(CHROMIU
       const alert = page.getByRole('alert').filter({ hasText: 'Cannot connect to the frontend' })
       await eventually(() => alert.textContent(), 4500).toMatch(reason)
       expect(Date.now() - started).toBeLessThan(4000)
-      if (name === 'locked')
+      if (name === 'locked') {
         await page.screenshot({ path: join(artifacts, 'presentation-error-framing.png') })
+        await expectAccessible(page, 'presentation error')
+      }
     })
 
     it('shared access: a link that works until switched off, which ends its sessions at once', async () => {
