@@ -113,6 +113,34 @@ for (const store of STORES) {
       expect((await blog.req('GET', '/api/posts/pub2')).json.title).toBe('Second Post')
     })
 
+    it('creates a new document inside a release with POST ?release=', async () => {
+      const w = blog.tokens.write
+      const { json: rel } = await blog.req('POST', '/api/releases', {
+        token: w,
+        body: { title: 'New page' },
+      })
+      const made = await blog.req('POST', `/api/posts?release=${rel.id}`, {
+        token: w,
+        body: { id: 'launch-post', title: 'Launch post', slug: 'launch-post' },
+      })
+      expect(made.status).toBe(201)
+      expect(made.json._variant).toBe(`release:${rel.id}`)
+      expect((await blog.req('GET', '/api/posts/launch-post')).status).toBe(404)
+      const drafts = await blog.req('GET', '/api/posts/launch-post?draft=true', {
+        token: blog.tokens.drafts,
+      })
+      expect(drafts.status).toBe(404)
+      const gone = await blog.req('POST', '/api/posts?release=rmissing', {
+        token: w,
+        body: { title: 'x' },
+      })
+      expect(gone.status).toBe(404)
+      expect((await blog.req('POST', `/api/releases/${rel.id}/publish`, { token: w })).status).toBe(
+        200,
+      )
+      expect((await blog.req('GET', '/api/posts/launch-post')).json.title).toBe('Launch post')
+    })
+
     it('refuses bad input with a message naming the field', async () => {
       const w = blog.tokens.write
       const r1 = await blog.req('POST', '/api/releases', { token: w, body: { title: '' } })

@@ -160,6 +160,60 @@ for (const store of STORES) {
       expect(heads?._variant).toBe('published')
     })
 
+    it('creates a document inside a release: nobody sees it until the release is published', async () => {
+      const r = await releases.create({ title: 'Launch' })
+      const made = await g.create({
+        collection: 'posts',
+        data: { title: 'Brand new', slug: 'brand-new' },
+        release: r.id,
+      })
+      expect(made).toMatchObject({ _variant: `release:${r.id}`, title: 'Brand new' })
+      expect(await g.findById({ collection: 'posts', id: made.id })).toBeNull()
+      expect(await g.findById({ collection: 'posts', id: made.id, draft: true })).toBeNull()
+      expect((await g.find({ collection: 'posts', draft: true })).totalDocs).toBe(0)
+      const seen = await g.findById({
+        collection: 'posts',
+        id: made.id,
+        perspective: `${r.id},drafts`,
+      })
+      expect(seen?.title).toBe('Brand new')
+      await g.update({
+        collection: 'posts',
+        id: made.id,
+        release: r.id,
+        data: { title: 'Brand new!' },
+      })
+      const doc = (await releases.get({ id: r.id })).documents[0]!
+      expect(doc).toMatchObject({ id: made.id, published: null, valid: true })
+      expect(doc.changes.map((c) => c.field).sort()).toEqual(['slug', 'title'])
+      await releases.publish({ id: r.id })
+      expect(await g.findById({ collection: 'posts', id: made.id })).toMatchObject({
+        title: 'Brand new!',
+        _status: 'published',
+      })
+      // Its revert unpublishes it again.
+      const back = await releases.revert({ id: r.id })
+      expect((await releases.get({ id: back.id })).documents[0]).toMatchObject({
+        id: made.id,
+        action: 'unpublish',
+      })
+    })
+
+    it('a document that exists only in a release goes with it when taken out', async () => {
+      const r = await releases.create({ title: 'Launch' })
+      const a = await g.create({ collection: 'posts', data: { title: 'Only here' }, release: r.id })
+      const b = await g.create({ collection: 'posts', data: { title: 'Also here' }, release: r.id })
+      await expect(
+        releases.addUnpublish({ id: r.id, collection: 'posts', docId: a.id }),
+      ).rejects.toMatchObject({ status: 400 })
+      await releases.removeDocument({ id: r.id, collection: 'posts', docId: a.id })
+      // Its id is free again: nothing is left of it.
+      await g.create({ collection: 'posts', id: a.id, data: { title: 'Reused id' } })
+      await releases.delete({ id: r.id })
+      await g.create({ collection: 'posts', id: b.id, data: { title: 'Reused too' } })
+      expect((await g.find({ collection: 'posts' })).totalDocs).toBe(2)
+    })
+
     it('keeps releases apart: publishing one leaves another release of the same document', async () => {
       const a = await post('A', 'a')
       const r1 = await releases.create({ title: 'One' })

@@ -31,6 +31,11 @@ export interface CreateArgs extends CallerArgs {
   draft?: boolean
   /** Optional id (url-safe, ≤ 64 chars); generated when omitted. */
   id?: string
+  /**
+   * Create the document inside this release only (its `release:<id>` variant, validated as a
+   * draft): it exists for nobody else until the release is published.
+   */
+  release?: string
   depth?: number
 }
 

@@ -12,6 +12,7 @@ import {
 } from './release-access'
 import { callOf, readsOf, requireOpen, requireRelease, writesOf } from './release-context'
 import { type ReleaseDocument, releaseDocuments, releaseHeads } from './release-documents'
+import { dropReleaseVariant } from './release-variants'
 import {
   type ReleaseInput,
   descriptionOf,
@@ -36,6 +37,9 @@ import {
 export type ReleaseWithDocuments = ReleaseRow & { documents: ReleaseDocument[] }
 
 type IdArgs = CallerArgs & { id: string }
+
+/** Trusted server code: what deleting a release runs its clean-up as. */
+const SERVER = { user: undefined, overrideAccess: true }
 
 /**
  * The releases API of an engine: records that group documents' `release:<id>` variants
@@ -162,7 +166,7 @@ export class Releases {
       const release = await requireRelease(w, args.id)
       for (const coll of g.config.collections.values())
         for (const row of await releaseHeads(tx, coll, release.id))
-          await g.discardDraft({ collection: coll.slug, id: row.id, release: release.id })
+          await dropReleaseVariant(g, tx, coll, row.id, release.id, SERVER)
       await w.deleteRelease(release.id)
       return { id: release.id }
     })
@@ -183,13 +187,11 @@ export class Releases {
         throw new NotFoundError(
           `'${coll.slug}' ${JSON.stringify(args.docId).slice(0, 80)} does not exist.`,
         )
-      if (heads.some((h) => h.variant === `release:${release.id}`))
-        await g.discardDraft({
-          collection: coll.slug,
-          id: args.docId,
-          release: release.id,
-          ...caller,
-        })
+      if (heads.length === 1 && heads[0]!.variant === `release:${release.id}`)
+        throw new InputError(
+          `'${coll.slug}' ${args.docId} exists only in this release: remove it from the release instead.`,
+        )
+      await dropReleaseVariant(g, tx, coll, args.docId, release.id, caller)
       await w.putItems([
         {
           releaseId: release.id,
@@ -218,14 +220,7 @@ export class Releases {
           `'${coll.slug}' ${JSON.stringify(String(args.docId)).slice(0, 80)} is not in this release.`,
         )
       await w.deleteItem(release.id, coll.slug, args.docId)
-      const heads = await tx.getHeads(coll.storageKey, args.docId)
-      if (heads.some((h) => h.variant === `release:${release.id}`))
-        await g.discardDraft({
-          collection: coll.slug,
-          id: args.docId,
-          release: release.id,
-          ...caller,
-        })
+      await dropReleaseVariant(g, tx, coll, args.docId, release.id, caller)
       return release
     })
   }

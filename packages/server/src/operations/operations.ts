@@ -141,10 +141,12 @@ export class Operations {
     auth: RequestAuth,
     slug: string,
     data: Data,
-    args: { draft?: boolean; depth?: number; id?: string },
+    args: { draft?: boolean; depth?: number; id?: string; release?: string },
   ): Promise<GalleyDoc> {
     this.collection(slug)
     this.#assertMayWrite(auth)
+    if (args.release !== undefined)
+      await new Releases(this.#galley).requireOpen({ id: args.release, user: auth.user })
     let doc: GalleyDoc
     if (slug === USERS && this.#store) {
       const { password, ...rest } = data

@@ -46,7 +46,11 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
 
   app.post('/:collection', async (c) => {
     const slug = c.req.param('collection')
-    const { params } = parseQuery(searchOf(c), ['draft', 'depth'], 'POST /api/:collection')
+    const { params } = parseQuery(
+      searchOf(c),
+      ['draft', 'depth', 'release'],
+      'POST /api/:collection',
+    )
     await ops.assertMayCreate(c.get('auth'), slug)
     const body = await readJsonObject(c.req.raw, max)
     const { id, ...data } = body
@@ -56,6 +60,7 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
       draft: booleanParam(params, 'draft'),
       depth: intParam(params, 'depth'),
       id,
+      release: params.get('release'),
     })
     return sendPrivate(c, doc, 201)
   })

@@ -8,6 +8,7 @@ import { assertMatches, draftFlag, mayReadDrafts } from '../write/preconditions'
 import { prepare } from '../write/prepare'
 import { statusIntent } from '../write/status-intent'
 import { writeDocument } from '../write/write-document'
+import { releaseArg } from './publish'
 
 /**
  * A new document: a never-published draft with `draft: true` or `_status: 'draft'`
@@ -20,7 +21,8 @@ export async function createOperation<R>(
 ): Promise<GalleyDoc<R>> {
   const id = args.id ?? newId()
   if (!isValidId(id)) throw new InputError(`id must be 1–64 letters, digits, '-' or '_'.`)
-  const intent = statusIntent(coll, args.data, args.draft)
+  const release = releaseArg(args.release)
+  const intent = statusIntent(coll, args.data, args.draft || release !== undefined)
   const draft = draftFlag(coll, intent.draft)
   const caller = callerOf(args)
   // An id made here is new: the write need not read the document first.
@@ -47,7 +49,8 @@ export async function createOperation<R>(
         caller,
       })
       assertMatches(createWhere, { id, data }, `create this '${coll.slug}' document`)
-      return { action: 'create', variant: draft ? 'draft' : 'published', data, hook: 'create' }
+      const variant = release ? (`release:${release}` as const) : draft ? 'draft' : 'published'
+      return { action: 'create', variant, data, hook: 'create' }
     },
     fresh,
   )

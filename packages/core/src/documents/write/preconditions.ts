@@ -69,9 +69,12 @@ export async function mayReadDrafts(coll: SanitizedCollection, caller: Caller): 
   return (await decideAccess(coll, 'readDrafts', caller)).allowed
 }
 
-/** The newest content of the locked document, or a `NotFoundError`. */
+/**
+ * The newest content of the locked document, or a `NotFoundError`. A document made inside a
+ * release has only that release's variant until the release is published: its content.
+ */
 export function requireExisting(coll: SanitizedCollection, w: WriteState): { data: Data } {
-  const row = w.heads.get('draft') ?? w.heads.get('published')
+  const row = w.heads.get('draft') ?? w.heads.get('published') ?? w.heads.values().next().value
   if (!w.doc || !row)
     throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(w.id)} does not exist.`)
   return { data: row.data }
