@@ -133,6 +133,44 @@ async function buildPackage(dir: string, manifest: Manifest): Promise<void> {
       options.sourcesContent = true
     },
   })
+  restoreUseClient(dir, entry)
+}
+
+const USE_CLIENT = /^\s*(['"])use client\1/
+
+/**
+ * Whether an entry is a React client boundary: its module, or a module it re-exports from,
+ * starts with 'use client'.
+ */
+function isClientEntry(source: string): boolean {
+  const text = readFileSync(source, 'utf8')
+  if (USE_CLIENT.test(text)) return true
+  for (const m of text.matchAll(/^export\s[^'"]*from\s*['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+    const base = join(dirname(source), m[1]!)
+    const file = ['.ts', '.tsx', '/index.ts', '/index.tsx']
+      .map((ext) => base + ext)
+      .find((f) => existsSync(f))
+    if (file && USE_CLIENT.test(readFileSync(file, 'utf8'))) return true
+  }
+  return false
+}
+
+/**
+ * esbuild drops module directives when it bundles; put 'use client' back at the top of each
+ * client entry (React Server Components look for it at the boundary), moving its source map
+ * down one line.
+ */
+function restoreUseClient(dir: string, entries: Record<string, string>): void {
+  for (const [name, source] of Object.entries(entries)) {
+    if (!isClientEntry(source)) continue
+    const js = join(dir, 'dist', `${name}.js`)
+    writeFileSync(js, `'use client';\n${readFileSync(js, 'utf8')}`)
+    const mapFile = `${js}.map`
+    if (!existsSync(mapFile)) continue
+    const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { mappings: string }
+    map.mappings = `;${map.mappings}`
+    writeFileSync(mapFile, JSON.stringify(map))
+  }
 }
 
 /** The Studio's Vite build, copied into @galley/server's dist/studio, the folder it serves. */

@@ -265,6 +265,12 @@ describe('the packed packages in a project outside the repository', () => {
       expect(files).toContain(join('dist', 'index.js.map'))
       expect(files).toContain(join('dist', 'index.d.ts'))
     }
+    // A React client entry keeps its 'use client' through the bundle; the others get none.
+    const visual = join(app, 'node_modules', '@galley', 'visual-editing', 'dist')
+    if (existsSync(visual)) {
+      expect(readFileSync(join(visual, 'react', 'index.js'), 'utf8')).toMatch(/^'use client';\n/)
+      expect(readFileSync(join(visual, 'index.js'), 'utf8')).not.toMatch(/use client/)
+    }
     const server = join(app, 'node_modules', '@galley', 'server', 'dist', 'studio')
     expect(readFileSync(join(server, 'index.html'), 'utf8')).toMatch(
       /<script[^>]+\/admin\/assets\//,
