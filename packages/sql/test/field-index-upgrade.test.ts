@@ -21,10 +21,15 @@ describe('field index upgrade [sqlite]', () => {
       const first = await createGalley({ storage: sqlite({ file }), collections: [items] })
       await first.create({ collection: 'items', data: { code: 'a' } })
       await first.close()
-      // What an earlier version left: the value index without the creation time.
+      // What earlier versions left: the value index without the creation time, and the one
+      // without `keys`.
       const raw = new Database(file)
       const old = `galley_ix_${hash('text:code')}`
       raw.exec(`CREATE INDEX ${old} ON galley_heads (collection, json_extract(keys, '$.code'))`)
+      const listed = `galley_ix_${hash('text:code:listed')}`
+      raw.exec(
+        `CREATE INDEX IF NOT EXISTS ${listed} ON galley_heads (collection, json_extract(keys, '$.code'), created_at, in_drafts)`,
+      )
       raw.close()
       const again = await createGalley({ storage: sqlite({ file }), collections: [items] })
       await again.close()
@@ -36,10 +41,46 @@ describe('field index upgrade [sqlite]', () => {
         .all() as Array<{ name: string; sql: string }>
       check.close()
       expect(indexes.map((i) => i.name)).not.toContain(old)
+      expect(indexes.map((i) => i.name)).not.toContain(listed)
       expect(indexes).toHaveLength(1)
       expect(indexes[0]!.sql).toMatch(
-        /\(collection, json_extract\(keys, '\$\.code'\), created_at, in_drafts\)/,
+        /\(collection, json_extract\(keys, '\$\.code'\), created_at, in_drafts, keys\)/,
       )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('field index lookups read the index alone [sqlite]', () => {
+  it('counts and pages the matches of a value without seeking the table row of each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'galley-ix-covering-'))
+    const file = join(dir, 'data.db')
+    try {
+      const g = await createGalley({ storage: sqlite({ file }), collections: [items] })
+      for (let i = 0; i < 30; i++)
+        await g.create({ collection: 'items', data: { code: `c${i % 3}` } })
+      const page = await g.find({
+        collection: 'items',
+        where: { code: { equals: 'c1' } },
+        limit: 4,
+      })
+      expect([page.docs.length, page.totalDocs]).toEqual([4, 10])
+      await g.close()
+      const raw = new Database(file)
+      // The statements a lookup runs (see resolved-select.ts): they read `keys` only.
+      const statements = [
+        "SELECT count(*) AS n FROM (SELECT h0.* FROM galley_heads h0 WHERE h0.collection = 'items' AND h0.variant = 'published') h WHERE json_extract(h.keys, '$.code') = ?",
+        "SELECT h.id, h.variant FROM (SELECT h0.* FROM galley_heads h0 WHERE h0.collection = 'items' AND h0.in_drafts = 1) h WHERE json_extract(h.keys, '$.code') = ? ORDER BY h.created_at DESC, h.id ASC LIMIT 5",
+      ]
+      for (const text of statements) {
+        const ops = (raw.prepare(`EXPLAIN ${text}`).all('c1') as Array<{ opcode: string }>).map(
+          (r) => r.opcode,
+        )
+        expect(ops, text).not.toContain('NotFound')
+        expect(ops, text).not.toContain('DeferredSeek')
+      }
+      raw.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
