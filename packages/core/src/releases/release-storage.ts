@@ -60,7 +60,7 @@ export interface JobRow {
   state: JobState
   createdBy: string | null
   createdAt: string
-  /** When it ran (or failed), and which runner ran it. */
+  /** When a runner took it up (or it failed or was cancelled), and which runner. */
   ranAt: string | null
   ranBy: string | null
   error: string | null

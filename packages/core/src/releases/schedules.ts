@@ -134,6 +134,7 @@ export async function runDueJob(
       claimed = await w.claimDueJob(now, runner)
       if (!claimed) return undefined
       const job = claimed
+      const firedAt = isoNow()
       if (job.kind === 'release') {
         const release = await requireRelease(w, job.releaseId)
         requireOpen(release, 'be published')
@@ -148,7 +149,7 @@ export async function runDueJob(
         if (!heads.length)
           throw new NotFoundError(`'${args.collection}' ${args.id} no longer exists.`)
       }
-      const done: JobRow = { ...job, state: 'done', ranAt: isoNow(), ranBy: runner }
+      const done: JobRow = { ...job, state: 'done', ranAt: firedAt, ranBy: runner }
       await w.updateJob(done)
       return done
     })
