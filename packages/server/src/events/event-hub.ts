@@ -28,6 +28,8 @@ export const EVENT_DEFAULTS = Object.freeze({
 })
 
 const PAGE = 500
+/** How long a server keeps reading the feed after its last listener left. */
+const IDLE_MS = 30_000
 
 /**
  * Delivers the store's change feed to this server's listeners. One reader per server: it
@@ -47,6 +49,7 @@ export class EventHub {
   #running = false
   #again = false
   #stop: Array<() => void> = []
+  #idle: ReturnType<typeof setTimeout> | undefined
 
   constructor(galley: Galley, feed: ChangeFeed, opts: Required<EventStreamOptions>) {
     this.#galley = galley
@@ -60,7 +63,12 @@ export class EventHub {
 
   /** Add a listener resuming after `lastEventId` (or from now); its stream is the response body. */
   async connect(user: AuthUser | null, lastEventId: number | undefined): Promise<EventListener> {
-    await this.#start()
+    for (;;) {
+      const started = this.#start()
+      await started
+      if (this.#started === started) break // not halted meanwhile
+    }
+    clearTimeout(this.#idle)
     const resume = lastEventId !== undefined && lastEventId < this.#last
     const listener = new EventListener({
       user,
@@ -81,13 +89,26 @@ export class EventHub {
 
   /** Stop: every stream ends, timers and watches stop. */
   close(): void {
-    for (const stop of this.#stop.splice(0)) stop()
+    this.#halt()
     for (const l of [...this.#listeners]) l.close()
+  }
+
+  #halt(): void {
+    clearTimeout(this.#idle)
+    for (const stop of this.#stop.splice(0)) stop()
     this.#started = null
   }
 
   #remove(l: EventListener): void {
     this.#listeners.delete(l)
+    // Nobody listens: after a while stop polling and watching (the next listener starts again).
+    if (this.#listeners.size === 0 && this.#started) {
+      clearTimeout(this.#idle)
+      this.#idle = setTimeout(() => {
+        if (this.#listeners.size === 0) this.#halt()
+      }, IDLE_MS)
+      this.#idle.unref()
+    }
   }
 
   #start(): Promise<void> {
