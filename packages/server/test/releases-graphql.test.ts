@@ -31,6 +31,13 @@ for (const store of STORES) {
         title: 'GQL title',
         _variant: `release:${rel.id}`,
       })
+      const born = await gql(
+        'mutation($r: String) { createPosts(id: "gql-new", data: { title: "Born in a release" }, release: $r) { _variant } }',
+        w,
+        { r: rel.id },
+      )
+      expect(born.json.data.createPosts._variant).toBe(`release:${rel.id}`)
+      expect((await blog.req('GET', '/api/posts/gql-new')).status).toBe(404)
       const unknown = await gql(
         'mutation { updatePosts(id: "pub", data: { title: "x" }, release: "rnowhere") { title } }',
         w,
@@ -64,7 +71,7 @@ for (const store of STORES) {
         blog.tokens.drafts,
       )
       expect(one.json.data.contentReleases.map((r: { id: string }) => r.id)).toContain(rel.id)
-      expect(one.json.data.contentRelease.documents).toHaveLength(2)
+      expect(one.json.data.contentRelease.documents).toHaveLength(3)
       const refused = await gql(`mutation { publishContentRelease(id: "${rel.id}") }`, w)
       expect(refused.json.errors[0].extensions).toMatchObject({
         code: 'VALIDATION_FAILED',
@@ -89,6 +96,7 @@ for (const store of STORES) {
       expect(ok.json.data.publishContentRelease.release.state).toBe('published')
       expect((await blog.req('GET', '/api/posts/pub')).json.title).toBe('GQL title')
       expect((await blog.req('GET', '/api/posts/changed')).status).toBe(404)
+      expect((await blog.req('GET', '/api/posts/gql-new')).json.title).toBe('Born in a release')
       expect((await blog.req('GET', '/api/posts/pub2')).json.title).toBe('Second Post')
     })
 

@@ -36,14 +36,16 @@ export function addCollectionMutations(
       draft: { type: GraphQLBoolean },
       ...statusArg,
       id: { type: GraphQLID },
+      release: { type: GraphQLString, description: 'Create it inside this (open) release only.' },
     },
     resolve: async (_s, a, ctx) =>
       carry(
         await ctx.ops.create(ctx.auth, slug, dataWithStatus(a.data, a._status), {
           draft: a.draft ?? undefined,
           id: a.id ?? undefined,
+          release: a.release ?? undefined,
         }),
-        'drafts',
+        a.release ? `${a.release},drafts` : 'drafts',
       ),
   })
   roots.addMutation(`update${P}`, owner, {
