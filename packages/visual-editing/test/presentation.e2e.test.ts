@@ -330,6 +330,20 @@ describe.skipIf(!process.env.CI && !(await import('node:fs')).existsSync(CHROMIU
       await eventually(frameTitle).toBe('Typed live')
     })
 
+    it('follows the perspective switcher (a fresh secret) and device widths', async () => {
+      const minted = page.waitForRequest('**/api/preview/secrets')
+      await page.getByLabel('Perspective', { exact: true }).selectOption('published')
+      expect((await minted).postDataJSON()).toMatchObject({ perspective: 'published' })
+      await eventually(frameTitle).toBe(PUBLISHED)
+      await page.getByLabel('Perspective', { exact: true }).selectOption('drafts')
+      await eventually(frameTitle).toBe('Typed live')
+      await page.getByRole('button', { name: 'Mobile' }).click()
+      const frameBox = () => page.locator('iframe[title="Frontend preview"]').boundingBox()
+      await eventually(async () => (await frameBox())?.width).toBe(375)
+      await page.getByRole('button', { name: 'Full width' }).click()
+      await eventually(async () => (await frameBox())!.width > 375).toBe(true)
+    })
+
     it.each([
       ['notAllowed', /origin http:\/\/localhost:\d+ is not in allowOrigins/],
       ['locked', /refuses to be framed: it sends X-Frame-Options: DENY/],
