@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely'
-import { CHANGE_FEED_MIGRATION } from './events/change-log'
+import { CHANGE_FEED_MIGRATION, CHANGE_FEED_ROWID_MIGRATION } from './events/change-log'
 import { RELEASES_MIGRATION } from './releases/release-migration'
 import type { SqlDialect } from './sql-dialect'
 
@@ -151,6 +151,7 @@ export const MIGRATIONS: Migration[] = [
   },
   RELEASES_MIGRATION,
   CHANGE_FEED_MIGRATION,
+  CHANGE_FEED_ROWID_MIGRATION,
 ]
 
 /** Apply pending migrations in order, each in its own transaction. Returns what ran. */

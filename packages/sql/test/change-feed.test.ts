@@ -101,3 +101,35 @@ for (const store of STORES) {
     })
   })
 }
+
+describe('change feed window (sqlite)', () => {
+  it('keeps the newest 10,000 changes, numbers never reused, large transactions in chunks', async () => {
+    const galley = await createGalley(
+      defineConfig({
+        storage: STORES[0]!.make(),
+        collections: [{ slug: 'posts', fields: [{ name: 'title', type: 'text', required: true }] }],
+      }),
+    )
+    const feed = galley.config.storage.changeFeed!
+    // 21 transactions of 500 changes: more rows per statement than SQLite takes parameters
+    // for in one go (8 each), and 10,500 changes in all.
+    for (let t = 0; t < 21; t++)
+      await galley.transaction(async (g) => {
+        for (let i = 0; i < 500; i++)
+          await g.create({ collection: 'posts', id: `t${t}-${i}`, data: { title: 'x' } })
+      })
+    const latest = await feed.latest()
+    const oldest = await feed.oldest()
+    expect(latest).toBe(10_500)
+    expect(oldest).toBeGreaterThan(1)
+    expect(latest - oldest + 1).toBeLessThanOrEqual(10_000)
+    expect(latest - oldest + 1).toBeGreaterThan(9_000)
+    expect((await feed.read(oldest - 1, 10)).map((e) => e.seq)).toEqual(
+      Array.from({ length: 10 }, (_, i) => oldest + i),
+    )
+    // After a trim the next number still follows the newest: none comes back.
+    await galley.create({ collection: 'posts', id: 'after', data: { title: 'y' } })
+    expect(await feed.latest()).toBe(10_501)
+    await galley.close()
+  }, 60_000)
+})

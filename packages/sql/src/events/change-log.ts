@@ -35,11 +35,47 @@ export const CHANGE_FEED_MIGRATION = {
 }
 
 /**
+ * Migration 7 (SQLite only): the feed's numbers without `AUTOINCREMENT`, which rewrote the
+ * `sqlite_sequence` page on every commit. A plain `INTEGER PRIMARY KEY` takes the largest
+ * number plus one, and the trim always keeps the newest rows, so no number comes back.
+ */
+export const CHANGE_FEED_ROWID_MIGRATION = {
+  version: 7,
+  name: 'change feed without autoincrement',
+  async up(db: Kysely<any>, d: SqlDialect): Promise<void> {
+    if (d.name !== 'sqlite') return
+    await sql`CREATE TABLE galley_changes_next (
+      seq INTEGER PRIMARY KEY,
+      kind text NOT NULL,
+      collection text NOT NULL,
+      doc_id text NOT NULL,
+      operation text NOT NULL,
+      status text,
+      published ${sql.raw(d.types.bool)} NOT NULL,
+      rev text,
+      at text NOT NULL
+    )`.execute(db)
+    await sql`INSERT INTO galley_changes_next SELECT seq, kind, collection, doc_id, operation, status, published, rev, at FROM galley_changes`.execute(
+      db,
+    )
+    await sql`DROP TABLE galley_changes`.execute(db)
+    await sql`ALTER TABLE galley_changes_next RENAME TO galley_changes`.execute(db)
+  },
+}
+
+/** Rows appended by this process since it last trimmed the feed. */
+let sinceTrim = 0
+
+/** Rows per INSERT: 8 parameters each stays far below either store's parameter limit. */
+const CHUNK = 500
+
+/**
  * Append a transaction's changes to the feed, inside that transaction. PostgreSQL numbers
  * rows when they are inserted, not when they commit, so appends are serialised with a
  * transaction-scoped lock (held from here to the commit, the transaction's last moments):
  * numbers then commit in order and a reader never skips one that commits late. `NOTIFY`
  * is transactional too: listeners hear of the change once it committed, never before.
+ * SQLite serialises writers already and notifies nobody (readers watch the data version).
  */
 export async function appendChanges(
   all: Query,
@@ -49,31 +85,39 @@ export async function appendChanges(
   if (d.name === 'postgres')
     await all(`SELECT pg_advisory_xact_lock(hashtext('galley:changes'))`, [])
   const at = new Date().toISOString()
-  const values: string[] = []
-  const params: unknown[] = []
-  for (const c of changes) {
-    values.push('(?, ?, ?, ?, ?, ?, ?, ?)')
-    params.push(
-      c.kind,
-      c.collection,
-      c.id,
-      c.operation,
-      c.status,
-      d.bool(c.published),
-      c.rev ?? null,
-      at,
+  let last = 0
+  for (let from = 0; from < changes.length; from += CHUNK) {
+    const chunk = changes.slice(from, from + CHUNK)
+    const params: unknown[] = []
+    for (const c of chunk)
+      params.push(
+        c.kind,
+        c.collection,
+        c.id,
+        c.operation,
+        c.status,
+        d.bool(c.published),
+        c.rev ?? null,
+        at,
+      )
+    const insert = `INSERT INTO galley_changes (kind, collection, doc_id, operation, status, published, rev, at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`
+    if (d.name !== 'postgres') {
+      // SQLite needs no number back (nobody is notified): a plain insert is the cheapest.
+      await all(insert, params)
+      continue
+    }
+    for (const r of await all<{ seq: number | string }>(`${insert} RETURNING seq`, params))
+      last = Math.max(last, Number(r.seq))
+  }
+  // Every 64 rows or so, keep only the newest CHANGE_FEED_RETAIN (never the newest row).
+  sinceTrim += changes.length
+  if (sinceTrim >= 64) {
+    sinceTrim = 0
+    await all(
+      `DELETE FROM galley_changes WHERE seq <= (SELECT MAX(seq) FROM galley_changes) - ${CHANGE_FEED_RETAIN}`,
+      [],
     )
   }
-  const rows = await all<{ seq: number | string }>(
-    `INSERT INTO galley_changes (kind, collection, doc_id, operation, status, published, rev, at) VALUES ${values.join(', ')} RETURNING seq`,
-    params,
-  )
-  let last = 0
-  for (const r of rows) last = Math.max(last, Number(r.seq))
-  // Trim now and then: every 64th number, keep the newest CHANGE_FEED_RETAIN.
-  const first = last - rows.length + 1
-  if (Math.floor(last / 64) !== Math.floor((first - 1) / 64))
-    await all('DELETE FROM galley_changes WHERE seq <= ?', [last - CHANGE_FEED_RETAIN])
   if (d.name === 'postgres')
     await all(`SELECT pg_notify('${CHANGE_CHANNEL}', current_schema() || ' ' || ?)`, [String(last)])
 }
