@@ -121,6 +121,9 @@ async function buildPackage(dir: string, manifest: Manifest): Promise<void> {
     // Code can tell its build from its sources (`typeof __GALLEY_BUILT__ !== 'undefined'`);
     // esbuild then drops the sources-only branch.
     define: { __GALLEY_BUILT__: 'true' },
+    // Folds those branches away (with their top-level await, so CommonJS callers on Node
+    // 20.19+ can require() the server); names and layout stay as written.
+    minifySyntax: true,
     clean: true,
     splitting: true,
     silent: true,

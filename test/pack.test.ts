@@ -339,6 +339,19 @@ describe('the packed packages in a project outside the repository', () => {
     ])
   })
 
+  // Node loads ES modules with require() from 20.19 and 22.12 on.
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number]
+  const requiresEsm = major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19)
+  it.skipIf(!requiresEsm)(
+    'CommonJS code can require() every package (no top-level await)',
+    async () => {
+      const names = packages.map((p) => p.manifest.name).filter((n) => n.startsWith('@galley/'))
+      const script = `for (const n of ${JSON.stringify(names)}) require(n); console.log('ok')`
+      expect((await ok('node', ['--no-warnings', '-e', script], app)).trim()).toBe('ok')
+    },
+    120_000,
+  )
+
   it('types: a strict nodenext TypeScript project type-checks against the .d.ts files', async () => {
     writeFileSync(join(app, 'types-check.ts'), TYPES_CHECK)
     writeFileSync(
