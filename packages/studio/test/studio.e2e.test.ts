@@ -283,6 +283,55 @@ for (const store of STORES) {
       await eventually(() => status().textContent()).toMatch(/^Saved /)
     })
 
+    it('asks before Back or Forward leaves unsaved changes, and stays when told no', async () => {
+      await page.goto(`${studio.url}/admin/collections/authors`)
+      await page.getByRole('link', { name: 'Ada Lovelace' }).click()
+      await field('Bio').waitFor()
+      const authorUrl = page.url()
+      await field('Bio').fill('Kept after Back')
+      const asked: string[] = []
+      let answer = false
+      page.on('dialog', (d) => {
+        asked.push(d.message())
+        void (answer ? d.accept() : d.dismiss())
+      })
+      const question = 'This document has unsaved changes. Leave without saving them?'
+      // Back, refused: the address returns to the document and the form keeps the text.
+      await page.evaluate(() => history.back())
+      await eventually(() => asked).toEqual([question])
+      await eventually(() => page.url()).toBe(authorUrl)
+      expect(await field('Bio').inputValue()).toBe('Kept after Back')
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Ada Lovelace')
+      // Back again, accepted: the router shows the list.
+      answer = true
+      await page.evaluate(() => history.back())
+      await eventually(() => asked.length).toBe(2)
+      await page.waitForURL(/\/admin\/collections\/authors$/)
+      await page.getByRole('heading', { name: 'Authors', level: 1 }).waitFor()
+      // Forward to a document without changes asks nothing.
+      await page.evaluate(() => history.forward())
+      await page.waitForURL(authorUrl)
+      await eventually(() => field('Bio').inputValue()).not.toBe('Kept after Back')
+      // Forward away from unsaved changes, refused.
+      await page.getByRole('link', { name: 'History' }).click()
+      await page.waitForURL(/\/history$/)
+      await page.evaluate(() => history.back())
+      await page.waitForURL(authorUrl)
+      await field('Bio').fill('Kept after Forward')
+      answer = false
+      await page.evaluate(() => history.forward())
+      await eventually(() => asked.length).toBe(3)
+      await eventually(() => page.url()).toBe(authorUrl)
+      expect(await field('Bio').inputValue()).toBe('Kept after Forward')
+      await page.getByRole('button', { name: 'Save draft' }).click()
+      await eventually(() => status().textContent()).toMatch(/^Saved /)
+      // Saved: Back leaves without asking.
+      await page.evaluate(() => history.back())
+      await page.waitForURL(/\/admin\/collections\/authors$/)
+      expect(asked).toHaveLength(3)
+      page.removeAllListeners('dialog')
+    })
+
     it('edits a global and deletes the post after confirmation', async () => {
       await page.goto(`${studio.url}/admin/globals/settings`)
       await field('Site name').waitFor()

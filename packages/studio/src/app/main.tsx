@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app'
+import { installHistoryGuard } from './editor/leave-guard'
 import './styles.css'
 
 const queryClient = new QueryClient({
@@ -14,6 +15,9 @@ const queryClient = new QueryClient({
     },
   },
 })
+
+// Before the router listens: Back/Forward away from unsaved changes can then be refused.
+installHistoryGuard()
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -13,6 +13,7 @@ import { openEditorOf, registerEditor } from './editor-bridge'
 import { EditorContext } from './editor-context'
 import { PreviewPanel } from './preview-panel'
 import { FieldInput } from './field-inputs'
+import { guardLeaving } from './leave-guard'
 import { useFieldValue } from './form-store'
 import { SaveStatus } from './save-status'
 
@@ -143,26 +144,18 @@ function LoadedEditor({
     return () => window.removeEventListener('keydown', onKey)
   }, [session])
 
-  // Following a link inside the Studio with changes that will not be saved on the way out
-  // (no autosave, or the last save failed) asks first.
-  useEffect(() => {
-    const onClick = (e: MouseEvent) => {
-      const link = (e.target as Element | null)?.closest?.('a[href]')
-      if (!link || e.defaultPrevented) return
-      const phase = session.getState().phase
-      const atRisk =
-        session.dirty && (!session.target.autosave || phase === 'error' || phase === 'conflict')
-      if (
-        atRisk &&
-        !window.confirm('This document has unsaved changes. Leave without saving them?')
-      ) {
-        e.preventDefault()
-        e.stopPropagation()
-      }
-    }
-    document.addEventListener('click', onClick, true)
-    return () => document.removeEventListener('click', onClick, true)
-  }, [session])
+  // Following a link inside the Studio, or the browser's Back or Forward, with changes that
+  // will not be saved on the way out (no autosave, or the last save failed) asks first.
+  useEffect(
+    () =>
+      guardLeaving(() => {
+        const phase = session.getState().phase
+        return (
+          session.dirty && (!session.target.autosave || phase === 'error' || phase === 'conflict')
+        )
+      }),
+    [session],
+  )
 
   // Leaving the page with changes the server does not have asks first.
   useEffect(() => {
