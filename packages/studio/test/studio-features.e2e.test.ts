@@ -151,6 +151,42 @@ for (const store of STORES) {
       expect(await page.getByRole('status').textContent()).not.toMatch(/^Saving/)
     })
 
+    it('the rich text toolbar is one Tab stop, with arrow keys between its controls', async () => {
+      const toolbar = page.getByRole('toolbar', { name: 'Text formatting' })
+      const focused = () =>
+        page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null
+          if (!el?.closest('[role="toolbar"]')) return `outside: ${el?.getAttribute('role')}`
+          return el.tagName === 'SELECT' ? 'Text style' : el.textContent
+        })
+      await page.getByRole('textbox', { name: 'Body' }).click()
+      await page.keyboard.press('Control+Home')
+      await page.keyboard.press('Shift+Tab')
+      expect(await focused()).toBe('Text style')
+      expect(await toolbar.locator('[tabindex="0"]').count()).toBe(1)
+      await page.keyboard.press('ArrowRight')
+      expect(await focused()).toBe('Bold')
+      await page.keyboard.press('ArrowRight')
+      expect(await focused()).toBe('Italic')
+      await page.keyboard.press('End')
+      expect(await focused()).toBe('Link')
+      await page.keyboard.press('ArrowRight') // wraps around
+      expect(await focused()).toBe('Text style')
+      await page.keyboard.press('ArrowLeft')
+      expect(await focused()).toBe('Link')
+      await page.keyboard.press('Home')
+      expect(await focused()).toBe('Text style')
+      await page.keyboard.press('ArrowRight')
+      // Tab leaves the toolbar for the text; Shift+Tab comes back to the control used last.
+      await page.keyboard.press('Tab')
+      expect(await focused()).toBe('outside: textbox')
+      await page.keyboard.press('Shift+Tab')
+      expect(await focused()).toBe('Bold')
+      expect(await toolbar.locator('[tabindex="0"]').count()).toBe(1)
+      expect(await toolbar.getByRole('button', { name: 'Bold' }).getAttribute('tabindex')).toBe('0')
+      await expectAccessible(page, 'rich text toolbar')
+    })
+
     it('"Open preview" opens the draft on the site; the public still sees what is published', async () => {
       await field('Title').fill('Hello, draft world')
       await saved()
@@ -198,6 +234,18 @@ for (const store of STORES) {
       const again = await (await reviewer.newPage()).goto(url)
       expect(again!.status()).toBeGreaterThanOrEqual(400)
       await reviewer.close()
+    })
+
+    it('a relationship field answers to its label; its search box has a name of its own', async () => {
+      await openPost('Hello, draft world')
+      // Even a loose lookup by the label finds only the field's own control.
+      const author = page.getByLabel('Author')
+      expect(await author.count()).toBe(1)
+      expect(await author.evaluate((el) => el.tagName)).toBe('SELECT')
+      const search = page.getByRole('searchbox', { name: 'Search Authors for Author' })
+      await search.fill('Ada')
+      await eventually(() => author.locator('option').allTextContents()).toContain('Ada Lovelace')
+      await search.fill('')
     })
 
     it('picks many related documents: search, add, reorder, remove', async () => {

@@ -37,11 +37,14 @@ export function RelationshipField({ field, path }: { field: FieldSchema; path: s
     return d ? titleOf(d, titleField) : id
   }
   const docs = options.data?.docs ?? []
+  // Named by its placeholder, which stays visible until something is typed, not by a label
+  // or aria-label: then only the field's own control answers to the field's label (even to a
+  // loose lookup such as getByLabel('Author')), while assistive technology still hears
+  // "Search Authors for Author". (axe reports a name from `title` alone as a hidden label.)
   const searchBox = titleField && !readOnly && (
     <input
       type="search"
-      aria-label={`Search ${target?.labels.plural ?? field.relationTo} for ${field.label}`}
-      placeholder={`Search ${target?.labels.plural.toLowerCase() ?? ''}…`}
+      placeholder={`Search ${target?.labels.plural ?? field.relationTo} for ${field.label}`}
       value={search}
       onChange={(e) => setSearch(e.target.value)}
     />

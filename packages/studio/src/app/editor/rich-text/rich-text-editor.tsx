@@ -36,6 +36,7 @@ import {
 import { useEffect, useRef, useState } from 'react'
 import { fromLexical, toLexical, type SerializedState } from './lexical-json'
 import { type RichText } from './rich-text-format'
+import { useRovingToolbar } from '../../ui/roving-toolbar'
 
 /** What the field input gives the editor: the value, where to write it, and its label's ids. */
 export interface RichTextEditorProps {
@@ -228,64 +229,78 @@ function Toolbar({ id }: { id: string }) {
     editor.focus()
   }
 
+  const roving = useRovingToolbar([
+    'block',
+    ...FORMATS.map((f) => f.format),
+    'link',
+    ...(state.link !== null ? ['unlink'] : []),
+  ])
   return (
-    <div
-      className="rich-text-toolbar"
-      role="toolbar"
-      aria-label="Text formatting"
-      aria-controls={id}
-    >
-      <label className="visually-hidden" htmlFor={`${id}-block`}>
-        Text style
-      </label>
-      <select
-        id={`${id}-block`}
-        value={state.block === 'other' ? 'paragraph' : state.block}
-        onChange={(e) => setBlock(e.target.value as BlockKind)}
+    <>
+      <div
+        className="rich-text-toolbar"
+        role="toolbar"
+        aria-label="Text formatting"
+        aria-controls={id}
+        {...roving.toolbar}
       >
-        {BLOCKS.map((b) => (
-          <option key={b.value} value={b.value}>
-            {b.label}
-          </option>
+        <label className="visually-hidden" htmlFor={`${id}-block`}>
+          Text style
+        </label>
+        <select
+          id={`${id}-block`}
+          {...roving.item('block')}
+          value={state.block === 'other' ? 'paragraph' : state.block}
+          onChange={(e) => setBlock(e.target.value as BlockKind)}
+        >
+          {BLOCKS.map((b) => (
+            <option key={b.value} value={b.value}>
+              {b.label}
+            </option>
+          ))}
+        </select>
+        {FORMATS.map((f) => (
+          <button
+            key={f.format}
+            type="button"
+            className={`format format-${f.format}`}
+            {...roving.item(f.format)}
+            aria-pressed={state.formats.has(f.format)}
+            title={f.key ? `${f.label} (${f.key})` : f.label}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => editor.dispatchCommand(FORMAT_TEXT_COMMAND, f.format)}
+          >
+            {f.label}
+          </button>
         ))}
-      </select>
-      {FORMATS.map((f) => (
-        <button
-          key={f.format}
-          type="button"
-          className={`format format-${f.format}`}
-          aria-pressed={state.formats.has(f.format)}
-          title={f.key ? `${f.label} (${f.key})` : f.label}
-          onMouseDown={(e) => e.preventDefault()}
-          onClick={() => editor.dispatchCommand(FORMAT_TEXT_COMMAND, f.format)}
-        >
-          {f.label}
-        </button>
-      ))}
-      <button
-        type="button"
-        aria-pressed={state.link !== null}
-        aria-expanded={linkOpen}
-        onMouseDown={(e) => e.preventDefault()}
-        onClick={() => {
-          setUrl(state.link ?? 'https://')
-          setUrlError(null)
-          setLinkOpen((o) => !o)
-        }}
-      >
-        Link
-      </button>
-      {state.link !== null && (
         <button
           type="button"
+          aria-pressed={state.link !== null}
+          aria-expanded={linkOpen}
+          aria-controls={linkOpen ? `${id}-link` : undefined}
+          {...roving.item('link')}
           onMouseDown={(e) => e.preventDefault()}
-          onClick={() => editor.dispatchCommand(TOGGLE_LINK_COMMAND, null)}
+          onClick={() => {
+            setUrl(state.link ?? 'https://')
+            setUrlError(null)
+            setLinkOpen((o) => !o)
+          }}
         >
-          Remove link
+          Link
         </button>
-      )}
+        {state.link !== null && (
+          <button
+            type="button"
+            {...roving.item('unlink')}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => editor.dispatchCommand(TOGGLE_LINK_COMMAND, null)}
+          >
+            Remove link
+          </button>
+        )}
+      </div>
       {linkOpen && (
-        <div className="link-form" role="group" aria-label="Link">
+        <div className="link-form" id={`${id}-link`} role="group" aria-label="Link">
           <label htmlFor={`${id}-url`}>Link address</label>
           <input
             id={`${id}-url`}
@@ -311,7 +326,7 @@ function Toolbar({ id }: { id: string }) {
           )}
         </div>
       )}
-    </div>
+    </>
   )
 }
 
