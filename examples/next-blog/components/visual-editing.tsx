@@ -33,7 +33,8 @@ export function DraftVisualEditing({ studioOrigin }: { studioOrigin: string }) {
       studioOrigins={[studioOrigin]}
       studioUrl={`${studioOrigin}/admin`}
       refresh={() => router.refresh()}
-      navigate={(path) => router.push(path)}
+      // A full load: the client router may hold a prefetched static copy of the page.
+      navigate={(path) => window.location.assign(path)}
     />
   )
 }

@@ -26,6 +26,7 @@ import { loadProject, runCli, type CliIo } from '@galley/cli'
 import { stegaClean, stegaDecode } from '@galley/client'
 import { createGalley, type Galley } from '@galley/core'
 import { AuthStore, createServer, serveNode, signWebhook, type GalleyServer } from '@galley/server'
+import { ensureStudioBuilt } from '@galley/studio'
 
 const siteDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const repoRoot = resolve(siteDir, '..', '..')
@@ -468,6 +469,54 @@ describe.skipIf(missingChromium)(
           await page.screenshot({ path: join(artifacts, `${store}-draft.png`), fullPage: true })
           await page.close()
 
+          expect(await publicPage(post())).toMatchObject({ status: 200, title: published })
+        })
+
+        it('shows the post in the Studio presentation view, with overlays and live edits', async () => {
+          await ensureStudioBuilt({ quiet: true })
+          const person = {
+            email: `editor-${store}@example.com`,
+            password: 'correct horse battery staple',
+          }
+          await new AuthStore(api.galley).createUser({ ...person, role: 'editor', name: 'Eddie' })
+          const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+          const studio = await context.newPage()
+          await studio.goto(`${api.url}/admin/presentation`)
+          await studio.getByLabel('Email').fill(person.email)
+          await studio.getByLabel('Password').fill(person.password)
+          await studio.getByRole('button', { name: 'Log in' }).click()
+          await studio
+            .getByRole('status')
+            .filter({ hasText: 'Connected' })
+            .waitFor({ timeout: 20_000 })
+          await studio.getByLabel('Document', { exact: true }).selectOption('posts/hello-world')
+          const frame = studio.frameLocator('iframe[title="Frontend preview"]')
+          const headline = frame.locator('h1').first()
+          await expect
+            .poll(async () => stegaClean((await headline.textContent()) ?? ''), { timeout: 15_000 })
+            .toBe(draftTitle)
+          await headline.hover()
+          await expect
+            .poll(() => frame.locator('galley-overlay .label').textContent())
+            .toBe('Title — posts · hello-world')
+          if (store === 'sqlite') {
+            mkdirSync(join(repoRoot, 'artifacts', 'visual-editing'), { recursive: true })
+            await studio.screenshot({
+              path: join(repoRoot, 'artifacts', 'visual-editing', 'next-blog-presentation.png'),
+            })
+          }
+          await headline.click()
+          const title = studio
+            .getByRole('region', { name: 'Document editor' })
+            .getByLabel('Title', { exact: true })
+            .first()
+          await expect.poll(() => title.evaluate((el) => el === document.activeElement)).toBe(true)
+          await title.fill(`${draftTitle} typed`)
+          await expect
+            .poll(async () => stegaClean((await headline.textContent()) ?? ''), { timeout: 15_000 })
+            .toBe(`${draftTitle} typed`)
+          await context.close()
+          await rest(api, 'PATCH', '/api/posts/hello-world?draft=true', { title: draftTitle })
           expect(await publicPage(post())).toMatchObject({ status: 200, title: published })
         })
 

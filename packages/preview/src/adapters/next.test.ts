@@ -4,14 +4,24 @@ import { createNextDraftModeHandlers, type NextHeadersModule } from './next'
 
 /** A stand-in for `next/headers`: a cookie jar and Next's own draft-mode flag. */
 function fakeNextHeaders() {
-  const state = { nextDraftMode: false, cookies: [] as { name: string; value: string }[] }
+  const state = {
+    nextDraftMode: false,
+    cookies: [] as { name: string; value: string }[],
+    set: [] as Record<string, unknown>[],
+  }
   const mod: NextHeadersModule = {
     // Next 15 returns promises; the adapter must await them.
     draftMode: async () => ({
-      enable: () => void (state.nextDraftMode = true),
+      enable: () => {
+        state.nextDraftMode = true
+        state.cookies.push({ name: '__prerender_bypass', value: 'b1' })
+      },
       disable: () => void (state.nextDraftMode = false),
     }),
-    cookies: async () => ({ getAll: () => state.cookies }),
+    cookies: async () => ({
+      getAll: () => state.cookies,
+      set: (cookie: Record<string, unknown>) => void state.set.push(cookie),
+    }),
   }
   return { state, load: async () => mod }
 }
@@ -47,6 +57,30 @@ describe('createNextDraftModeHandlers', () => {
       { name, value },
     ]
     expect(await handlers.getDraftMode()).toMatchObject({ isEnabled: true, perspective: 'drafts' })
+  })
+
+  it("partitions Next's own draft-mode cookie inside a frame, and only there", async () => {
+    const top = setup()
+    await top.handlers.enable.GET(enable('s'))
+    expect(top.next.state.set).toEqual([])
+    const framed = setup()
+    const request = enable('s')
+    const res = await framed.handlers.enable.GET(
+      new Request(request.url, { headers: { 'Sec-Fetch-Dest': 'iframe' } }),
+    )
+    expect(res.status).toBe(307)
+    expect(framed.next.state.set).toEqual([
+      {
+        name: '__prerender_bypass',
+        value: 'b1',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'none',
+        path: '/',
+        partitioned: true,
+      },
+    ])
+    expect(res.headers.getSetCookie()[0]).toMatch(/Partitioned/i)
   })
 
   it("leaves Next's draft mode off for a bad secret", async () => {

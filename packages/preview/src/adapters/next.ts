@@ -18,10 +18,22 @@ export interface NextDraftMode {
   disable(): void
 }
 
-/** Next's request cookies, from `cookies()`. */
+/** Next's request cookies, from `cookies()` (`set` exists in route handlers). */
 export interface NextCookies {
   getAll(): { name: string; value: string }[]
+  set?(cookie: {
+    name: string
+    value: string
+    httpOnly: boolean
+    secure: boolean
+    sameSite: 'none'
+    path: string
+    partitioned: boolean
+  }): unknown
 }
+
+/** The cookie Next's `draftMode().enable()` sets. */
+const NEXT_BYPASS_COOKIE = '__prerender_bypass'
 
 /** Options of {@link createNextDraftModeHandlers}. */
 export interface NextDraftModeOptions extends DraftModeOptions {
@@ -65,7 +77,24 @@ export function createNextDraftModeHandlers(options: NextDraftModeOptions): Next
     enable: {
       async GET(request) {
         const response = await draftMode.enable(request)
-        if (response.status === 307) (await nextDraftMode()).enable()
+        if (response.status !== 307) return response
+        ;(await nextDraftMode()).enable()
+        // Inside a cross-site frame (the Studio's presentation view) the browser keeps only
+        // partitioned cookies: Galley's is; Next's own draft-mode cookie is made so too.
+        if (isIframeRequest(request)) {
+          const jar = await (await loadNextHeaders()).cookies()
+          const bypass = jar.getAll().find((c) => c.name === NEXT_BYPASS_COOKIE)
+          if (bypass && jar.set)
+            jar.set({
+              name: NEXT_BYPASS_COOKIE,
+              value: bypass.value,
+              httpOnly: true,
+              secure: true,
+              sameSite: 'none',
+              path: '/',
+              partitioned: true,
+            })
+        }
         return response
       },
     },
