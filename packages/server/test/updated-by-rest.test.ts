@@ -5,7 +5,7 @@ import { STORES } from './helpers/stores'
 // `updatedBy` (who wrote the content shown) is for people who read drafts: it comes with
 // drafts, raw and release reads, and never with a published read, which is public and cached.
 for (const store of STORES) {
-  describe.skipIf(store.skip)(`REST updatedBy (${store.name})`, () => {
+  describe.skipIf(store.skip)(`REST and GraphQL updatedBy (${store.name})`, () => {
     let blog: Blog
     let editorId: string
     beforeAll(async () => {
@@ -37,6 +37,19 @@ for (const store of STORES) {
         token: blog.tokens.drafts,
       })
       expect(changed.json.updatedBy).toBeNull()
+    })
+
+    it('answers the updatedBy field in GraphQL drafts reads, null in published ones', async () => {
+      const query =
+        '{ d: postsById(id: "pub", draft: true) { title updatedBy } p: postsById(id: "pub") { title updatedBy } l: posts(perspective: "drafts", where: { id: { equals: "pub" } }) { docs { updatedBy } } }'
+      const res = await blog.req('POST', '/api/graphql', {
+        body: { query },
+        token: blog.tokens.drafts,
+      })
+      expect(res.json.errors).toBeUndefined()
+      expect(res.json.data.d).toEqual({ title: 'Edited by the editor', updatedBy: editorId })
+      expect(res.json.data.p).toEqual({ title: 'Published Post', updatedBy: null })
+      expect(res.json.data.l.docs).toEqual([{ updatedBy: editorId }])
     })
 
     it('is absent from every published answer, anonymous or not', async () => {

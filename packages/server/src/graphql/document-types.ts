@@ -50,6 +50,11 @@ export class DocumentTypes {
         _rev: { type: GraphQLString },
         createdAt: { type: GraphQLString },
         updatedAt: { type: GraphQLString },
+        updatedBy: {
+          type: GraphQLString,
+          description:
+            'Who wrote the content shown (a user id) in reads of drafts, raw and releases; null in published reads.',
+        },
         ...this.#fieldsOf(entity.fields, name),
       }),
     })
