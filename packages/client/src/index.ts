@@ -30,6 +30,8 @@ export {
   stegaSplit,
 } from './stega/stega-decode'
 export type { StegaMark } from './stega/stega-decode'
+export { proxyChangeStream } from './events/proxy-change-stream'
+export type { ProxyChangeStreamOptions } from './events/proxy-change-stream'
 export { subscribeToChanges } from './events/subscribe-changes'
 export type {
   ChangeOperation,

@@ -2,7 +2,7 @@
 // itself with Last-Event-ID after the API server restarts), and @galley/client's
 // subscribeToChanges with a read:drafts token (test-only import of the client).
 import { serve, type ServerType } from '@hono/node-server'
-import { subscribeToChanges, type GalleyChange } from '@galley/client'
+import { proxyChangeStream, subscribeToChanges, type GalleyChange } from '@galley/client'
 import { createGalley, type Galley } from '@galley/core'
 import { sqlite } from '@galley/storage-sqlite'
 import { existsSync } from 'node:fs'
@@ -11,6 +11,7 @@ import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AuthStore, createServer, serveNode, withAuth } from '../src/index'
 import { blogConfig } from './helpers/blog'
+import { sseReader } from './helpers/sse'
 
 const CHROMIUM = process.env.GALLEY_CHROMIUM ?? '/usr/bin/chromium'
 const missing = !existsSync(CHROMIUM)
@@ -122,5 +123,46 @@ describe('live events over HTTP', () => {
     await expect.poll(() => got.length, { timeout: 10_000 }).toBe(2)
     expect(got[1]).toMatchObject({ operation: 'publish', status: 'published' })
     sub.close()
+  })
+
+  it('proxyChangeStream answers a browser from the frontend with the token’s events', async () => {
+    const browserRequest = () => {
+      const abort = new AbortController()
+      return {
+        abort,
+        request: (lastEventId?: string) =>
+          new Request('http://site.example/api/galley-events', {
+            headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+            signal: abort.signal,
+          }),
+      }
+    }
+    const first = browserRequest()
+    const res = await proxyChangeStream(first.request(), { url: api.url, token: draftsToken })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
+    const sse = sseReader(res.body!)
+    expect((await sse.next(5000))?.event).toBe('ready')
+    await galley.update({ collection: 'posts', id: 'a', data: { title: 'draft 3' }, draft: true })
+    const draftSave = await sse.next(5000)
+    expect(draftSave?.data).toMatchObject({ id: 'a', operation: 'update', status: 'changed' })
+    first.abort.abort()
+    sse.close()
+    // The browser comes back with the last id it saw: it gets what it missed.
+    await galley.publish({ collection: 'posts', id: 'a' })
+    const again = browserRequest()
+    const resumed = sseReader(
+      (await proxyChangeStream(again.request(draftSave!.id), { url: api.url, token: draftsToken }))
+        .body!,
+    )
+    expect((await resumed.next(5000))?.data).toMatchObject({ operation: 'publish' })
+    again.abort.abort()
+    resumed.close()
+    // A bad Last-Event-ID is the browser's 400; a bad token is this route's 502.
+    const bad = browserRequest()
+    const badId = await proxyChangeStream(bad.request('x'), { url: api.url, token: draftsToken })
+    expect(badId.status).toBe(400)
+    const badToken = await proxyChangeStream(bad.request(), { url: api.url, token: 'gly_nope' })
+    expect(badToken.status).toBe(502)
   })
 })

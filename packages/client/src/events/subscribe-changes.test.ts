@@ -134,5 +134,16 @@ describe('subscribeToChanges', () => {
   it('refuses a missing url or callback, saying what is needed', () => {
     expect(() => subscribeToChanges({} as never)).toThrow(/`url` and `onChange` are required/)
     expect(() => subscribeToChanges({ url: 'ftp://x', onChange() {} })).toThrow(/http\(s\)/)
+    expect(() =>
+      subscribeToChanges({ url: 'https://x', path: '//evil.example/e', onChange() {} }),
+    ).toThrow(/single \//)
+    const sub = subscribeToChanges({
+      url: 'https://site.example',
+      path: '/api/galley-events',
+      onChange() {},
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    })
+    expect(FakeEventSource.made.at(-1)!.url).toBe('https://site.example/api/galley-events')
+    sub.close()
   })
 })

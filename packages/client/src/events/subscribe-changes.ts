@@ -32,6 +32,11 @@ export type ChangeOperation =
 export interface SubscribeOptions {
   /** The Galley server, e.g. `https://cms.example` (the stream is `<url>/api/events`). */
   url: string
+  /**
+   * Where the stream is under `url`. Default `/api/events`; a frontend route answered by
+   * `proxyChangeStream` (e.g. `/api/galley-events`) for pages in draft mode.
+   */
+  path?: string
   /** Told of every change this caller may hear of. */
   onChange: (change: GalleyChange) => void
   /**
@@ -88,7 +93,10 @@ export function subscribeToChanges(options: SubscribeOptions): ChangeSubscriptio
   const base = new URL(options.url)
   if (base.protocol !== 'http:' && base.protocol !== 'https:')
     throw new TypeError('subscribeToChanges: `url` must be an http(s) URL.')
-  const endpoint = `${base.href.replace(/\/+$/, '')}/api/events`
+  const path = options.path ?? '/api/events'
+  if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//'))
+    throw new TypeError('subscribeToChanges: `path` must start with a single /.')
+  const endpoint = `${base.href.replace(/\/+$/, '')}${path}`
   const retry = { ...DEFAULT_RETRY, ...options.retry }
   const ES = options.EventSource ?? globalThis.EventSource
   let last = options.lastEventId
