@@ -520,6 +520,53 @@ describe.skipIf(missingChromium)(
           expect(await publicPage(post())).toMatchObject({ status: 200, title: published })
         })
 
+        it('opens the draft from the Studio editor with "Open preview"', async () => {
+          await ensureStudioBuilt({ quiet: true })
+          const person = {
+            email: `opener-${store}@example.com`,
+            password: 'correct horse battery staple',
+          }
+          await new AuthStore(api.galley).createUser({ ...person, role: 'editor', name: 'Olga' })
+          const context = await browser.newContext()
+          const studio = await context.newPage()
+          await studio.goto(`${api.url}/admin/collections/posts/hello-world`)
+          await studio.getByLabel('Email').fill(person.email)
+          await studio.getByLabel('Password').fill(person.password)
+          await studio.getByRole('button', { name: 'Log in' }).click()
+          const open = studio.getByRole('button', { name: 'Open preview' })
+          await open.waitFor({ timeout: 20_000 })
+          const popup = context.waitForEvent('page')
+          await open.click()
+          const preview = await popup
+          await expect.poll(async () => titleOf(preview), { timeout: 15_000 }).toBe(draftTitle)
+          expect(new URL(preview.url()).pathname).toBe('/posts/hello-world')
+          await context.close()
+        })
+
+        it('shows a release through a preview secret for it, the public keeps the published title', async () => {
+          const release = (await rest(api, 'POST', '/api/releases', {
+            title: `Spring (${store})`,
+          })) as { id: string }
+          await rest(
+            api,
+            'PATCH',
+            `/api/posts/hello-world?release=${encodeURIComponent(release.id)}`,
+            {
+              title: `Release title (${store})`,
+            },
+          )
+          const { previewUrl } = await previewSecret(api, {
+            perspective: `${release.id},drafts`,
+            pathname: '/posts/hello-world',
+          })
+          const context = await browser.newContext()
+          const page = await context.newPage()
+          await page.goto(previewUrl!)
+          expect(await titleOf(page)).toBe(`Release title (${store})`)
+          await context.close()
+          expect(await publicPage(post())).toMatchObject({ status: 200, title: published })
+        })
+
         it('404s a never-published post for the public and renders it in draft mode (link from `galley preview url`)', async () => {
           expect(await publicPage(`${siteUrl}/posts/coming-soon`)).toMatchObject({ status: 404 })
 
