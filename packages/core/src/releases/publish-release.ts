@@ -94,10 +94,14 @@ export async function publishInTransaction(
   const w = writesOf(tx)
   const items = await w.listItems(release.id)
   // Every document, whatever the caller may read: a release publishes all or nothing.
-  const docs = await releaseDocuments(g.config, tx, release, items, {
-    user: undefined,
-    overrideAccess: true,
-  })
+  const docs = await releaseDocuments(
+    g.config,
+    tx,
+    release,
+    items,
+    { user: undefined, overrideAccess: true },
+    true,
+  )
   await requirePublishAll(
     g.config,
     docs.map((d) => d.collection),

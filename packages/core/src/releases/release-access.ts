@@ -1,6 +1,9 @@
 import { type Caller, decideAccess } from '../access/access'
 import type { SanitizedConfig } from '../config/config-types'
 import { ForbiddenError } from '../errors'
+import { matchTarget } from '../documents/read/to-doc'
+import type { StorageReader } from '../storage/storage-adapter'
+import { matchWhere } from '../where/match-where'
 
 /**
  * Releases hold unpublished content, so only a caller who may read drafts of at least one
@@ -43,4 +46,31 @@ export async function requirePublishAll(
 export function userIdOf(user: unknown): string | null {
   if (user && typeof user === 'object' && 'id' in user) return String((user as { id: unknown }).id)
   return null
+}
+
+/**
+ * What a schedule checks before it hands a document to the job runner, which runs as the
+ * server: `publish` on the document's collection, and under a where rule every variant of
+ * it (the release content, the draft, the published content) must match, so a rule such as
+ * "editors publish their own posts" cannot be stepped round by scheduling someone else's.
+ */
+export async function requirePublishDocuments(
+  config: SanitizedConfig,
+  reader: StorageReader,
+  docs: Iterable<{ collection: string; id: string }>,
+  caller: Caller,
+): Promise<void> {
+  if (caller.overrideAccess) return
+  for (const doc of docs) {
+    const coll = config.collections.get(doc.collection)
+    const d = coll ? await decideAccess(coll, 'publish', caller) : { allowed: false as const }
+    if (!coll || !d.allowed)
+      throw new ForbiddenError(`You are not allowed to publish documents in '${doc.collection}'.`)
+    if (!d.where) continue
+    const heads = await reader.getHeads(coll.storageKey, doc.id)
+    if (heads.some((h) => !matchWhere(d.where!, matchTarget(h))))
+      throw new ForbiddenError(
+        `You are not allowed to publish '${doc.collection}' ${doc.id.slice(0, 64)}: your publish rule does not match it.`,
+      )
+  }
 }

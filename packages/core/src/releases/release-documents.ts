@@ -2,7 +2,7 @@ import { type Caller, decideAccess } from '../access/access'
 import type { SanitizedCollection, SanitizedConfig } from '../config/config-types'
 import { WHERE_LIMITS, andNodes, parseWhere } from '../where/parse-where'
 import { matchWhere } from '../where/match-where'
-import type { FieldError } from '../errors'
+import { type FieldError, InputError } from '../errors'
 import { validateFields } from '../fields/validate-fields'
 import { matchTarget } from '../documents/read/to-doc'
 import type { HeadRow, StorageReader } from '../storage/storage-adapter'
@@ -52,13 +52,16 @@ export async function releaseDocuments(
   release: ReleaseRow,
   items: ReleaseItemRow[],
   caller: Caller,
+  /** Publishing and scheduling: refuse a release over the limit rather than leave part out. */
+  strict = false,
 ): Promise<ReleaseDocument[]> {
   const out: ReleaseDocument[] = []
   for (const coll of config.collections.values()) {
     const access = await draftAccess(coll, caller)
     if (access === false) continue
     const mine = items.filter((i) => i.collection === coll.slug)
-    const rows = release.state === 'published' ? [] : await releaseHeads(reader, coll, release.id)
+    const rows =
+      release.state === 'published' ? [] : await releaseHeads(reader, coll, release.id, strict)
     const seen = new Set<string>()
     const visible = rows.filter((row) => !access || matchWhere(access, matchTarget(row)))
     const published = await publishedOf(
@@ -121,16 +124,21 @@ export async function releaseHeads(
   reader: StorageReader,
   coll: SanitizedCollection,
   id: string,
+  strict = false,
 ): Promise<HeadRow[]> {
   const { rows } = await reader.findResolved({
     collection: coll.storageKey,
     perspective: { kind: 'stack', layers: [`release:${id}`] },
     sort: [],
-    limit: MAX_RELEASE_DOCUMENTS,
+    limit: MAX_RELEASE_DOCUMENTS + 1,
     offset: 0,
     skipCount: true,
   })
-  return rows
+  if (rows.length > MAX_RELEASE_DOCUMENTS && strict)
+    throw new InputError(
+      `Release ${id} holds more than ${MAX_RELEASE_DOCUMENTS.toLocaleString('en')} '${coll.slug}' documents, more than one publish may take; move some into another release.`,
+    )
+  return rows.slice(0, MAX_RELEASE_DOCUMENTS)
 }
 
 async function describe(

@@ -40,7 +40,7 @@ export function timeOf(v: unknown, name: string, future: boolean, now = Date.now
   const ok =
     typeof v === 'string' &&
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(v)
-  const ms = ok ? Date.parse(v) : Number.NaN
+  const ms = ok && realDate(v) ? Date.parse(v) : Number.NaN
   if (!Number.isFinite(ms))
     throw new InputError(
       `${name} must be an ISO 8601 time with a time zone, such as '2030-05-01T09:00:00Z'.`,
@@ -50,6 +50,13 @@ export function timeOf(v: unknown, name: string, future: boolean, now = Date.now
       `${name} ${new Date(ms).toISOString()} is in the past (now ${new Date(now).toISOString()}); choose a later time.`,
     )
   return new Date(ms).toISOString()
+}
+
+/** Whether the calendar date and clock time of an ISO string exist (no 31 February, no 24:30). */
+function realDate(v: string): boolean {
+  const [y, mo, d, h, mi, sec] = v.split(/[-T:.Z+]/).map(Number) as number[]
+  const days = new Date(Date.UTC(y!, mo!, 0)).getUTCDate()
+  return mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= days && h! <= 23 && mi! <= 59 && (sec ?? 0) <= 59
 }
 
 /** An optional release id for `create`, or an `InputError`. */

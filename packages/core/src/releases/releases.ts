@@ -1,6 +1,7 @@
 import type { Galley } from '../documents/galley'
 import type { CallerArgs } from '../documents/galley-types'
-import { ConflictError, InputError, NotFoundError } from '../errors'
+import { type Caller, decideAccess } from '../access/access'
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../errors'
 import { isValidId, newId } from '../ids'
 import { isReleaseId } from '../perspectives/perspective'
 import { isoNow } from '../timestamps'
@@ -165,8 +166,10 @@ export class Releases {
       const w = writesOf(tx)
       const release = await requireRelease(w, args.id)
       for (const coll of g.config.collections.values())
-        for (const row of await releaseHeads(tx, coll, release.id))
-          await dropReleaseVariant(g, tx, coll, row.id, release.id, SERVER)
+        for (let rows = await releaseHeads(tx, coll, release.id); rows.length;) {
+          for (const row of rows) await dropReleaseVariant(g, tx, coll, row.id, release.id, SERVER)
+          rows = await releaseHeads(tx, coll, release.id)
+        }
       await w.deleteRelease(release.id)
       return { id: release.id }
     })
@@ -229,13 +232,16 @@ export class Releases {
    * The release, when it is open for content (active or scheduled) and the caller may change
    * releases: what a write into a release (`update({ release })`) checks first over HTTP.
    */
-  async requireOpen(args: IdArgs): Promise<ReleaseRow> {
+  async requireOpen(args: IdArgs & { collection?: string }): Promise<ReleaseRow> {
     const { galley, caller } = callOf(this.galley, args)
     await requireReleaseWrite(galley.config, caller)
     // In the caller's transaction when there is one (a GraphQL mutation document).
     return galley.transaction(async (_g, tx) => {
       const release = await requireRelease(writesOf(tx), args.id)
       requireOpen(release, 'take changes')
+      // A scheduled release is published by the server: only who may publish the content
+      // unconditionally may still change it (else: unschedule, change, schedule again).
+      if (release.state === 'scheduled') await requireScheduledWrite(galley, args, caller)
       return release
     })
   }
@@ -313,6 +319,21 @@ export class Releases {
   runDueJob(runner: string, now?: string): Promise<JobRow | undefined> {
     return runDueJob(this.galley, runner, now)
   }
+}
+
+async function requireScheduledWrite(
+  galley: Galley,
+  args: { id: string; collection?: string },
+  caller: Caller,
+): Promise<void> {
+  if (caller.overrideAccess) return
+  const coll =
+    args.collection === undefined ? undefined : galley.config.collections.get(args.collection)
+  const d = coll ? await decideAccess(coll, 'publish', caller) : undefined
+  if (!d?.allowed || d.where)
+    throw new ForbiddenError(
+      `Release ${args.id} is scheduled: changing it needs the publish permission on '${args.collection ?? 'its collections'}'. Unschedule it first.`,
+    )
 }
 
 async function unscheduleIfScheduled(galley: Galley, id: string): Promise<void> {

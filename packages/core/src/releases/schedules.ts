@@ -3,7 +3,7 @@ import type { Galley } from '../documents/galley'
 import { ConflictError, GalleyError, InputError, NotFoundError } from '../errors'
 import { isValidId, newId } from '../ids'
 import { isoNow } from '../timestamps'
-import { requirePublishAll, userIdOf } from './release-access'
+import { requirePublishDocuments, userIdOf } from './release-access'
 import { readsOf, requireOpen, requireRelease, writesOf } from './release-context'
 import { releaseDocuments } from './release-documents'
 import type { JobRow, ReleaseRow } from './release-storage'
@@ -23,15 +23,16 @@ export async function scheduleRelease(
     const w = writesOf(tx)
     const release = await requireRelease(w, id)
     requireOpen(release, 'be scheduled')
-    const docs = await releaseDocuments(galley.config, tx, release, await w.listItems(id), {
-      user: undefined,
-      overrideAccess: true,
-    })
-    await requirePublishAll(
+    const docs = await releaseDocuments(
       galley.config,
-      docs.map((d) => d.collection),
-      caller,
+      tx,
+      release,
+      await w.listItems(id),
+      { user: undefined, overrideAccess: true },
+      true,
     )
+    // The runner publishes as the server: check the caller's rule on each document now.
+    await requirePublishDocuments(galley.config, tx, docs, caller)
     const now = isoNow()
     await cancelPending(w, { releaseId: id }, now)
     await w.insertJob(newJob('release', { releaseId: release.id }, publishAt, caller, now))
@@ -71,14 +72,18 @@ export async function scheduleDocument(
   if (args.action !== 'publish' && args.action !== 'unpublish')
     throw new InputError("action must be 'publish' or 'unpublish'.")
   await requireAccess(coll, 'publish', caller)
-  if (
-    !isValidId(args.id) ||
-    !(await galley.config.storage.getHeads(coll.storageKey, args.id)).length
-  )
-    throw new NotFoundError(
-      `'${coll.slug}' ${JSON.stringify(args.id).slice(0, 80)} does not exist.`,
-    )
   return galley.transaction(async (_g, tx) => {
+    if (!isValidId(args.id) || !(await tx.getHeads(coll.storageKey, args.id)).length)
+      throw new NotFoundError(
+        `'${coll.slug}' ${JSON.stringify(args.id).slice(0, 80)} does not exist.`,
+      )
+    // The runner acts as the server: the caller's where rule must match the document now.
+    await requirePublishDocuments(
+      galley.config,
+      tx,
+      [{ collection: coll.slug, id: args.id }],
+      caller,
+    )
     const job = newJob(
       args.action as 'publish',
       { collection: coll.slug, docId: args.id },

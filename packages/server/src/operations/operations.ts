@@ -146,7 +146,11 @@ export class Operations {
     this.collection(slug)
     this.#assertMayWrite(auth)
     if (args.release !== undefined)
-      await new Releases(this.#galley).requireOpen({ id: args.release, user: auth.user })
+      await new Releases(this.#galley).requireOpen({
+        id: args.release,
+        collection: slug,
+        user: auth.user,
+      })
     let doc: GalleyDoc
     if (slug === USERS && this.#store) {
       const { password, ...rest } = data
@@ -185,7 +189,11 @@ export class Operations {
     this.#assertMayWrite(auth)
     // Only into a release that exists and is open, and only by who may change releases.
     if (args.release !== undefined)
-      await new Releases(this.#galley).requireOpen({ id: args.release, user: auth.user })
+      await new Releases(this.#galley).requireOpen({
+        id: args.release,
+        collection: slug,
+        user: auth.user,
+      })
     let doc: GalleyDoc
     if (slug === USERS && this.#store && 'password' in data) {
       const { password, ...rest } = data

@@ -175,7 +175,7 @@ export function scheduleRoutes(ctx: ServerContext, deps: ReleaseRouteDeps): Hono
       releaseId: params.get('release'),
       collection: params.get('collection'),
       docId: params.get('id'),
-      limit: params.has('limit') ? Number(params.get('limit')) || 100 : undefined,
+      limit: limitOf(params.get('limit')),
       ...callerArgs(c.get('auth')),
     })
     return sendPrivate(c, { docs, totalDocs: docs.length })
@@ -247,6 +247,15 @@ export function documentScheduleRoutes(
     return sendPrivate(c, await releases.cancelSchedule({ jobId, ...args }))
   })
   return app
+}
+
+/** `?limit=`: a whole number 1–1000, or a 400 saying so. */
+function limitOf(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (!/^\d+$/.test(v) || n < 1 || n > 1000)
+    throw new InputError(`limit must be a whole number from 1 to 1000; got '${v.slice(0, 40)}'.`)
+  return n
 }
 
 function onlyKeys(body: Record<string, unknown>, allowed: string[]): void {
