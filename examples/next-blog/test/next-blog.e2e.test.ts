@@ -515,8 +515,40 @@ describe.skipIf(missingChromium)(
           await expect
             .poll(async () => stegaClean((await headline.textContent()) ?? ''), { timeout: 15_000 })
             .toBe(`${draftTitle} typed`)
+          // Another author, picked before any save reaches the server: fetched in draft mode.
+          const before = (await rest(api, 'GET', '/api/posts/hello-world?draft=true')) as {
+            author: string | { id: string } | null
+          }
+          const held: Array<() => Promise<void>> = []
+          await studio.route('**/api/posts/**', (route) =>
+            route.request().method() === 'GET'
+              ? route.continue()
+              : void held.push(() => route.continue()),
+          )
+          await studio
+            .getByRole('region', { name: 'Document editor' })
+            .getByLabel('Author', { exact: true })
+            .selectOption('grace')
+          await expect
+            .poll(async () => stegaClean((await frame.locator('.meta').textContent()) ?? ''), {
+              timeout: 15_000,
+            })
+            .toContain('Grace Hopper')
+          expect(
+            (
+              (await rest(api, 'GET', '/api/posts/hello-world?draft=true&depth=0')) as {
+                author: unknown
+              }
+            ).author,
+          ).not.toBe('grace')
+          await studio.unrouteAll({ behavior: 'ignoreErrors' })
+          for (const go of held) await go().catch(() => {})
           await context.close()
-          await rest(api, 'PATCH', '/api/posts/hello-world?draft=true', { title: draftTitle })
+          const author = typeof before.author === 'object' ? before.author?.id : before.author
+          await rest(api, 'PATCH', '/api/posts/hello-world?draft=true', {
+            title: draftTitle,
+            author,
+          })
           expect(await publicPage(post())).toMatchObject({ status: 200, title: published })
         })
 
