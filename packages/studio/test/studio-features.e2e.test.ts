@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { AuthStore } from '@galley/server'
 import {
   ADMIN,
   ARTIFACTS,
@@ -252,10 +253,13 @@ for (const store of STORES) {
       await openPost('Hello, draft world')
       const related = page.getByRole('group', { name: 'Related' })
       await related.getByRole('searchbox').fill('draft')
-      await related.getByRole('button', { name: /^Add / }).first().waitFor()
-      const adds = await related.getByRole('button', { name: /^Add / }).allTextContents()
-      expect(adds.length).toBeGreaterThan(0)
-      expect(adds.every((t) => /draft/i.test(t))).toBe(true)
+      // The unfiltered list stays until the search's answer replaces it.
+      const addButtons = () => related.getByRole('button', { name: /^Add / }).allTextContents()
+      await eventually(async () => {
+        const adds = await addButtons()
+        return adds.length > 0 && adds.every((t) => /draft/i.test(t))
+      }).toBe(true)
+      const adds = await addButtons()
       expect(adds).not.toContain('Add Hello, draft world') // not the document itself
       await related.getByRole('button', { name: adds[0] }).click()
       await related.getByRole('searchbox').fill('')
@@ -364,8 +368,29 @@ for (const store of STORES) {
         body: JSON.stringify({ email: 'new.writer@example.com', password }),
       })
       expect(login.status).toBe(200)
+      // The same email again is said once, in words, and the form keeps what was typed.
+      await page.getByLabel('Email', { exact: true }).fill('New.Writer@example.com')
+      await page.getByRole('button', { name: 'Create user' }).click()
+      await eventually(() => page.getByRole('alert').first().textContent()).toBe(
+        'Not created: A user with this email already exists.',
+      )
+      expect(await page.getByLabel('Email', { exact: true }).inputValue()).toBe(
+        'New.Writer@example.com',
+      )
 
+      // Tokens made outside the Studio name their tool; one of a deleted user says so.
+      const auth = new AuthStore(studio.galley)
+      await auth.createToken({ name: 'dev-preview', scope: 'read:drafts', createdBy: 'galley dev' })
+      await auth.createToken({
+        name: 'orphan',
+        scope: 'read:published',
+        createdBy: '01m91nypzs0000805mvf',
+      })
       await page.getByRole('link', { name: 'API tokens' }).click()
+      const madeBy = (name: string) =>
+        page.getByRole('row').filter({ hasText: name }).getByRole('cell').nth(3).textContent()
+      await eventually(() => madeBy('dev-preview')).toBe('galley dev')
+      expect(await madeBy('orphan')).toBe('Deleted user')
       await page.getByLabel('Token name').fill('Build bot')
       await page.getByLabel('Scope').selectOption('read:drafts')
       await page.getByRole('button', { name: 'Create token' }).click()

@@ -111,6 +111,12 @@ for (const store of STORES) {
         const titles = await page.locator('tbody tr td:first-child').allTextContents()
         return titles.join('|') === [...titles].sort().join('|') && titles.length
       }).toBe(4)
+      // A page past the end (an old link) says so and leads to the last page.
+      await page.goto(`${studio.url}/admin/collections/posts?page=99`)
+      await page.getByText('There is no page 99: this list has 1 page.').waitFor()
+      await page.getByRole('button', { name: 'Go to the last page' }).click()
+      await page.getByRole('cell', { name: 'Hello, world' }).waitFor()
+      expect(new URL(page.url()).searchParams.get('page')).toBe('1')
     })
 
     it('creates a post: autosave reads "Saved", the text survives a reload', async () => {
@@ -175,6 +181,13 @@ for (const store of STORES) {
       expect(message).toBe('This field is required.')
       await expectAccessible(page, 'editor with a field error')
       await shot('05-field-error')
+      // A long title without spaces wraps: the page never scrolls sideways.
+      const title = await field('Title').inputValue()
+      await field('Title').fill('W'.repeat(190))
+      await eventually(() =>
+        page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      ).toBe(true)
+      await field('Title').fill(title)
       await field('Slug').fill('studio-end-to-end')
       await page.getByRole('button', { name: 'Publish', exact: true }).click()
       await eventually(() => page.locator('.meta .status').textContent()).toBe('Published')
@@ -270,6 +283,11 @@ for (const store of STORES) {
         asked.push(d.message())
         void d.dismiss()
       })
+      // A jump within the page asks nothing.
+      await page.getByRole('link', { name: 'Skip to content' }).focus()
+      await page.keyboard.press('Enter')
+      await eventually(() => new URL(page.url()).hash).toBe('#main')
+      expect(asked).toEqual([])
       await page
         .getByRole('navigation', { name: 'Content' })
         .getByRole('link', { name: 'Posts' })
@@ -352,6 +370,14 @@ for (const store of STORES) {
       await page.getByRole('button', { name: 'Delete' }).click()
       await confirmDialog('Delete')
       await page.waitForURL(/\/admin\/collections\/posts$/)
+      // The deleted document's address says so and leads back to the list.
+      await page.goto(postUrl)
+      await page.getByRole('heading', { name: 'Could not open this document' }).waitFor()
+      expect(await page.getByRole('alert').textContent()).toMatch(/does not exist/)
+      await page.getByRole('link', { name: 'Back to Posts' }).click()
+      await page.waitForURL(/\/admin\/collections\/posts$/)
+      await page.goto(`${studio.url}/admin/no/such/page`)
+      expect(await page.getByRole('main').textContent()).toContain('There is no such page here.')
       expect(
         await studio.galley.count({
           collection: 'posts',

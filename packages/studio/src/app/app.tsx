@@ -119,7 +119,7 @@ function Routes({ schema }: { schema: StudioSchema }) {
         <Home schema={schema} />
       </Route>
       <Route>
-        <NotFound what="this page" />
+        <NotFound what="such page" />
       </Route>
     </Switch>
   )

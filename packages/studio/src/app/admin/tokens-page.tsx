@@ -170,7 +170,7 @@ function TokenList() {
                 <td>
                   <code>{t.prefix}…</code>
                 </td>
-                <td>{t.createdByEmail ?? (t.createdBy ? 'Deleted user' : 'Command line')}</td>
+                <td>{madeBy(t)}</td>
                 <td>{formatTime(t.createdAt)}</td>
                 <td>
                   <button type="button" className="danger" onClick={() => void revoke(t)}>
@@ -186,3 +186,16 @@ function TokenList() {
     </>
   )
 }
+
+/**
+ * A token's maker: a user (by email), a user since deleted (an id without a user), or the
+ * tool that made it outside the Studio (`createdBy` is then its name: "galley dev", "cli").
+ */
+function madeBy(t: { createdBy: string | null; createdByEmail: string | null }): string {
+  if (t.createdByEmail) return t.createdByEmail
+  if (!t.createdBy) return 'Command line'
+  return USER_ID.test(t.createdBy) ? 'Deleted user' : t.createdBy
+}
+
+/** Galley's ids (core's newId): 20 characters of lower-case Crockford base32. */
+const USER_ID = /^[0-9a-hjkmnp-tv-z]{20}$/

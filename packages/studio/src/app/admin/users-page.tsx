@@ -71,8 +71,7 @@ function CreateUser() {
       setPassword(randomPassword())
       await client.invalidateQueries({ queryKey: ['users'] })
     } catch (err) {
-      const fields = err instanceof ApiError ? err.fields.map((f) => `${f.path}: ${f.message}`) : []
-      setError([(err as Error).message, ...fields].join(' '))
+      setError(userError(err))
     }
   }
 
@@ -221,4 +220,24 @@ function UserList({ me }: { me: string }) {
       )}
     </>
   )
+}
+
+/**
+ * What went wrong creating a user, said once: a field's error by the form's label ("Email:
+ * …"), a duplicate email as such; the server's message when no field is named.
+ */
+export function userError(err: unknown): string {
+  const fields = err instanceof ApiError ? err.fields : []
+  if (fields.length === 0) return (err as Error).message
+  const said = new Set<string>()
+  for (const f of fields) {
+    const label =
+      f.path === 'password' ? 'Temporary password' : f.path.replace(/^./, (c) => c.toUpperCase())
+    said.add(
+      f.path === 'email' && /unique|already/i.test(f.message)
+        ? 'A user with this email already exists.'
+        : `${label}: ${f.message}`,
+    )
+  }
+  return [...said].join(' ')
 }

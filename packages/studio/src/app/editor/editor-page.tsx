@@ -80,6 +80,13 @@ function DocumentEditor({
       <>
         <h1>Could not open this document</h1>
         <p role="alert">{(doc.error as Error).message}</p>
+        {kind === 'collection' && (
+          <p>
+            <Link href={`/collections/${entity.slug}`}>
+              Back to {(entity as CollectionSchema).labels.plural}
+            </Link>
+          </p>
+        )}
       </>
     )
   return <LoadedEditor entity={entity} kind={kind} doc={doc.data} onCreated={onCreated} />

@@ -40,8 +40,13 @@ export function guardLeaving(atRisk: Guard): () => void {
   const onClick = (e: MouseEvent) => {
     if (e.defaultPrevented || e.button !== 0) return
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return // a new tab or window
-    const link = (e.target as Element | null)?.closest?.('a[href]')
-    if (!link || link.getAttribute('target') === '_blank') return
+    const link = (e.target as Element | null)?.closest?.('a[href]') as HTMLAnchorElement | null
+    if (!link || link.target === '_blank') return
+    // Only links to another Studio page: a jump within this page ("Skip to content") leaves
+    // nothing, and leaving the Studio (another origin, /api/…) is the page's beforeunload.
+    const to = new URL(link.href, location.href)
+    if (to.origin !== location.origin || !to.pathname.startsWith('/admin')) return
+    if (to.pathname === location.pathname && to.search === location.search) return
     if (atRisk() && !window.confirm(LEAVE_QUESTION)) {
       e.preventDefault()
       e.stopPropagation()

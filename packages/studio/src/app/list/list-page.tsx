@@ -170,12 +170,22 @@ export function ListPage({ collection }: { collection: CollectionSchema }) {
               ))}
             </tbody>
           </table>
-          {data.docs.length === 0 && <p>No documents{q || status ? ' match' : ' yet'}.</p>}
+          {data.docs.length === 0 && page > data.totalPages && data.totalDocs > 0 ? (
+            <p>
+              There is no page {page}: this list has {data.totalPages}{' '}
+              {data.totalPages === 1 ? 'page' : 'pages'}.{' '}
+              <button type="button" onClick={() => update({ page: String(data.totalPages) })}>
+                Go to the last page
+              </button>
+            </p>
+          ) : (
+            data.docs.length === 0 && <p>No documents{q || status ? ' match' : ' yet'}.</p>
+          )}
           <nav className="pager" aria-label="Pages">
             <button
               type="button"
               disabled={!data.hasPrevPage}
-              onClick={() => update({ page: String(page - 1) })}
+              onClick={() => update({ page: String(Math.min(page - 1, data.totalPages)) })}
             >
               Previous page
             </button>
