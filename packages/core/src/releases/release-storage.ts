@@ -103,6 +103,12 @@ export interface ReleaseWrites extends ReleaseReads {
    * transaction, so a job fires once however many runners there are.
    */
   claimDueJob(now: string, runner: string): Promise<JobRow | undefined>
+  /**
+   * The release, locked for this transaction, without waiting: `'busy'` when another
+   * transaction holds it (the job runner then lets its job wait for the next poll, rather
+   * than lock job then release while others lock release then job), undefined when missing.
+   */
+  tryLockRelease(id: string): Promise<ReleaseRow | 'busy' | undefined>
   /** Mark a job failed with its reason, unless it is no longer pending. Returns whether it was. */
   failJob(id: string, at: string, runner: string, error: string): Promise<boolean>
 }

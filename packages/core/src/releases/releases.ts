@@ -115,6 +115,11 @@ export class Releases {
       const w = writesOf(tx)
       const release = await requireRelease(w, args.id)
       requireOpen(release, 'be changed')
+      if (release.state === 'scheduled' && data.publishAt !== undefined)
+        throw new ConflictError(
+          `Release ${release.id} is scheduled: to change its time, POST /api/releases/${release.id}/schedule with the new publishAt (or unschedule it).`,
+          null,
+        )
       const next: ReleaseRow = {
         ...release,
         title: data.title === undefined ? release.title : titleOf(data.title),
@@ -141,13 +146,17 @@ export class Releases {
   async archive(args: IdArgs): Promise<ReleaseRow> {
     const { galley, caller } = callOf(this.galley, args)
     await requireReleaseWrite(galley.config, caller)
-    await unscheduleIfScheduled(galley, args.id)
+    // One transaction (the release row locked): a schedule firing meanwhile either ran
+    // before, and the published release is archived, or finds it archived and does nothing.
     return galley.transaction(async (_g, tx) => {
       const w = writesOf(tx)
       const release = await requireRelease(w, args.id)
       if (release.state === 'archived')
         throw new ConflictError(`Release ${release.id} is archived already.`, null)
-      const next: ReleaseRow = { ...release, state: 'archived', updatedAt: isoNow() }
+      const now = isoNow()
+      for (const job of await w.listJobs({ releaseId: release.id, state: 'pending' }))
+        await w.updateJob({ ...job, state: 'cancelled', ranAt: now, error: 'release archived' })
+      const next: ReleaseRow = { ...release, state: 'archived', updatedAt: now }
       await w.updateRelease(next)
       return next
     })
@@ -334,9 +343,4 @@ async function requireScheduledWrite(
     throw new ForbiddenError(
       `Release ${args.id} is scheduled: changing it needs the publish permission on '${args.collection ?? 'its collections'}'. Unschedule it first.`,
     )
-}
-
-async function unscheduleIfScheduled(galley: Galley, id: string): Promise<void> {
-  const release = await galley.transaction((_g, tx) => writesOf(tx).getRelease(id))
-  if (release?.state === 'scheduled') await unscheduleRelease(galley, id)
 }

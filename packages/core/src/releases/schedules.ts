@@ -98,9 +98,12 @@ export async function scheduleDocument(
 
 /** Cancel a pending job; a job that already ran (or was cancelled) is a conflict. */
 export async function cancelJob(galley: Galley, jobId: string): Promise<JobRow> {
+  const seen = isValidId(jobId) ? await readsOf(galley).getJob(jobId) : undefined
   return galley.transaction(async (_g, tx) => {
     const w = writesOf(tx)
-    const job = isValidId(jobId) ? await w.getJob(jobId) : undefined
+    // Lock order everywhere: the release first, then its jobs.
+    if (seen?.releaseId) await w.getRelease(seen.releaseId)
+    const job = seen ? await w.getJob(seen.id) : undefined
     if (!job)
       throw new NotFoundError(
         `Schedule ${JSON.stringify(String(jobId)).slice(0, 80)} does not exist.`,
@@ -120,6 +123,8 @@ export async function cancelJob(galley: Galley, jobId: string): Promise<JobRow> 
     return next
   })
 }
+
+const BUSY = Symbol('release busy')
 
 /**
  * Run one due job, if any: claimed and carried out in one transaction, so it fires once
@@ -141,8 +146,22 @@ export async function runDueJob(
       const job = claimed
       const firedAt = isoNow()
       if (job.kind === 'release') {
-        const release = await requireRelease(w, job.releaseId)
-        requireOpen(release, 'be published')
+        const release = job.releaseId ? await w.tryLockRelease(job.releaseId) : undefined
+        if (release === 'busy') throw BUSY // rolled back: the job waits for the next poll
+        if (!release) throw new NotFoundError(`Release ${job.releaseId} no longer exists.`)
+        // A job left behind by a publish, archive, unschedule or reschedule that raced it
+        // (and skipped it while this runner held it) does nothing: it is cancelled.
+        if (release.state !== 'scheduled' || release.publishAt !== job.runAt) {
+          const stale: JobRow = {
+            ...job,
+            state: 'cancelled',
+            ranAt: firedAt,
+            ranBy: runner,
+            error: `release ${release.id} is ${release.state}, no longer scheduled for ${job.runAt}`,
+          }
+          await w.updateJob(stale)
+          return stale
+        }
         await publishInTransaction(g, tx, release, { user: undefined, overrideAccess: true })
       } else {
         const args = { collection: job.collection!, id: job.docId! }
@@ -159,6 +178,7 @@ export async function runDueJob(
       return done
     })
   } catch (err) {
+    if (err === BUSY) return undefined
     if (!claimed) throw err
     const reason =
       err instanceof GalleyError && err.expose

@@ -185,8 +185,59 @@ export function sqlReleaseReads(all: Query, d: SqlDialect): ReleaseReads {
 
 /** Reads and writes of releases and jobs inside a transaction. */
 export function sqlReleaseWrites(all: Query, d: SqlDialect): ReleaseWrites {
+  const reads = sqlReleaseReads(all, d)
+  // PostgreSQL: a transaction that reads a release or a job to change it locks that row, so
+  // concurrent publishes, schedules, archives and deletes of one release run one after the
+  // other (SQLite's write transaction already does). Pending jobs are listed for cancelling
+  // with SKIP LOCKED: one that a runner holds is left to the runner, which re-checks it.
+  const pg = d.name === 'postgres'
   return {
-    ...sqlReleaseReads(all, d),
+    ...reads,
+    async getRelease(id) {
+      if (!pg) return reads.getRelease(id)
+      const [r] = await all<RawRelease>(
+        `SELECT ${RELEASE_COLUMNS} FROM galley_releases WHERE id = ? FOR UPDATE`,
+        [id],
+      )
+      return r ? toRelease(r) : undefined
+    },
+    async tryLockRelease(id) {
+      if (!pg) return reads.getRelease(id)
+      const [r] = await all<RawRelease>(
+        `SELECT ${RELEASE_COLUMNS} FROM galley_releases WHERE id = ? FOR UPDATE SKIP LOCKED`,
+        [id],
+      )
+      if (r) return toRelease(r)
+      return (await reads.getRelease(id)) ? 'busy' : undefined
+    },
+    async getJob(id) {
+      if (!pg) return reads.getJob(id)
+      const [r] = await all<RawJob>(
+        `SELECT ${JOB_COLUMNS} FROM galley_jobs WHERE id = ? FOR UPDATE`,
+        [id],
+      )
+      return r ? toJob(r) : undefined
+    },
+    async listJobs(f) {
+      if (!pg || f.state !== 'pending') return reads.listJobs(f)
+      const conds = ["state = 'pending'"]
+      const params: unknown[] = []
+      for (const [col, v] of [
+        ['release_id', f.releaseId],
+        ['collection', f.collection],
+        ['doc_id', f.docId],
+      ] as const)
+        if (v !== undefined) {
+          conds.push(`${col} = ?`)
+          params.push(v)
+        }
+      const limit = Math.max(1, Math.min(1000, Math.floor(f.limit ?? 100)))
+      const rows = await all<RawJob>(
+        `SELECT ${JOB_COLUMNS} FROM galley_jobs WHERE ${conds.join(' AND ')} ORDER BY run_at DESC, id DESC LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+        params,
+      )
+      return rows.map(toJob)
+    },
     async insertRelease(r) {
       await all(
         `INSERT INTO galley_releases (${RELEASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
