@@ -229,3 +229,33 @@ for (const store of STORES) {
     })
   })
 }
+
+describe('a release over the document limit (sqlite)', () => {
+  it('is refused whole at publish and schedule, never published in part; delete drops it all', async () => {
+    const blog = await setupBlog(STORES[0]!, { jobs: false })
+    try {
+      const releases = new Releases(blog.galley)
+      const rel = await releases.create({ title: 'Huge' })
+      await blog.galley.transaction(async (g) => {
+        for (let i = 0; i <= 5000; i++)
+          await g.create({ collection: 'authors', release: rel.id, data: { name: `A${i}` } })
+      })
+      const w = blog.tokens.write
+      const pub = await blog.req('POST', `/api/releases/${rel.id}/publish`, { token: w })
+      expect(pub.status).toBe(400)
+      expect(pub.json.error.message).toMatch(/more than 5,000 'authors'/)
+      const sched = await blog.req('POST', `/api/releases/${rel.id}/schedule`, {
+        token: w,
+        body: { publishAt: later(60_000) },
+      })
+      expect(sched.status).toBe(400)
+      expect((await blog.req('GET', '/api/authors?limit=1')).json.totalDocs).toBe(1)
+      expect((await releases.get({ id: rel.id })).state).toBe('active')
+      expect((await blog.req('DELETE', `/api/releases/${rel.id}`, { token: w })).status).toBe(200)
+      const raw = await blog.galley.count({ collection: 'authors', perspective: 'raw' })
+      expect(raw.totalDocs).toBe(2)
+    } finally {
+      await blog.close()
+    }
+  }, 120_000)
+})
