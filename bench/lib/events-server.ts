@@ -29,7 +29,12 @@ const { token } = await new AuthStore(galley).createToken({
   name: `bench-${process.pid}`,
   scope: 'write',
 })
-const server = createServer({ galley, logger: { error: console.error, warn() {} } })
+// Every bench listener comes from 127.0.0.1: lift the per-client cap (default 100).
+const server = createServer({
+  galley,
+  logger: { error: console.error, warn() {} },
+  events: { maxListenersPerClient: 10_000 },
+})
 const served = await serveNode(server, { port: 0, hostname: '127.0.0.1' })
 console.log(`port ${served.port} token ${token}`)
 process.stdin.on('end', async () => {

@@ -13,6 +13,11 @@ export interface EventStreamOptions {
   /** Listeners this server accepts at once; more get 503. Default 10000. */
   maxListeners?: number
   /**
+   * Listeners one client address may hold at once; more get 429, so one client cannot take
+   * every slot. Default a tenth of `maxListeners`, at most 100.
+   */
+  maxListenersPerClient?: number
+  /**
    * How often to look for changes other processes committed: on SQLite the data version
    * (one `pread`) is checked this often; on PostgreSQL `LISTEN` wakes the server and the
    * feed is read this often only as a fallback (times 20). Default 50 ms.
@@ -24,6 +29,7 @@ export const EVENT_DEFAULTS = Object.freeze({
   heartbeatMs: 15_000,
   maxBufferBytes: 1024 * 1024,
   maxListeners: 10_000,
+  maxListenersPerClient: 100,
   pollMs: 50,
 })
 
@@ -62,7 +68,11 @@ export class EventHub {
   }
 
   /** Add a listener resuming after `lastEventId` (or from now); its stream is the response body. */
-  async connect(user: AuthUser | null, lastEventId: number | undefined): Promise<EventListener> {
+  async connect(
+    user: AuthUser | null,
+    lastEventId: number | undefined,
+    onClose?: () => void,
+  ): Promise<EventListener> {
     for (;;) {
       const started = this.#start()
       await started
@@ -74,7 +84,10 @@ export class EventHub {
       user,
       cursor: resume ? lastEventId : this.#last,
       maxBufferBytes: this.#opts.maxBufferBytes,
-      onClose: (l) => this.#remove(l),
+      onClose: (l) => {
+        this.#remove(l)
+        onClose?.()
+      },
     })
     this.#listeners.add(listener)
     listener.send(encodeRetry())

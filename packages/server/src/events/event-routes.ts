@@ -15,11 +15,19 @@ declare module '../server-options' {
 }
 
 function resolve(options: EventStreamOptions = {}): Required<EventStreamOptions> {
-  const o = { ...EVENT_DEFAULTS, ...options }
+  const maxListeners = options.maxListeners ?? EVENT_DEFAULTS.maxListeners
+  const o = {
+    ...EVENT_DEFAULTS,
+    ...options,
+    maxListenersPerClient:
+      options.maxListenersPerClient ??
+      Math.max(1, Math.min(EVENT_DEFAULTS.maxListenersPerClient, Math.floor(maxListeners / 10))),
+  }
   for (const [name, min] of [
     ['heartbeatMs', 10],
     ['maxBufferBytes', 1024],
     ['maxListeners', 1],
+    ['maxListenersPerClient', 1],
     ['pollMs', 5],
   ] as const) {
     const v = o[name]
@@ -55,6 +63,7 @@ export function eventRoutes(ctx: ServerContext, options: EventStreamOptions | un
   const feed = ctx.galley.config.storage.changeFeed
   const hub = feed ? new EventHub(ctx.galley, feed, opts) : null
   const app = new Hono<ServerEnv>()
+  const perClient = new Map<string, number>()
   app.get('/', async (c) => {
     const { params } = parseQuery(searchOf(c), ['lastEventId'], 'GET /api/events')
     const last = lastEventIdOf(c.req.header('last-event-id'), params.get('lastEventId'))
@@ -81,7 +90,34 @@ export function eventRoutes(ctx: ServerContext, options: EventStreamOptions | un
         503,
         { 'Retry-After': '5' },
       )
-    const listener = await hub.connect(c.get('auth').user, last)
+    // One client (by address) holds at most its share, so it cannot lock others out.
+    const address = c.get('client')?.address ?? 'unknown'
+    const held = perClient.get(address) ?? 0
+    if (held >= opts.maxListenersPerClient)
+      return sendPrivate(
+        c,
+        {
+          error: {
+            code: 'RATE_LIMITED',
+            message: `This client holds ${held} event streams already (at most ${opts.maxListenersPerClient}); close one or share it.`,
+          },
+        },
+        429,
+        { 'Retry-After': '5' },
+      )
+    perClient.set(address, held + 1)
+    const release = () => {
+      const n = (perClient.get(address) ?? 1) - 1
+      if (n > 0) perClient.set(address, n)
+      else perClient.delete(address)
+    }
+    let listener
+    try {
+      listener = await hub.connect(c.get('auth').user, last, release)
+    } catch (err) {
+      release()
+      throw err
+    }
     return new Response(listener.stream, {
       status: 200,
       headers: withCors(c, {
