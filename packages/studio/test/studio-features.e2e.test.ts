@@ -61,6 +61,7 @@ for (const store of STORES) {
                   fields: [
                     ...c.fields,
                     { name: 'related', type: 'relationship', relationTo: 'posts', hasMany: true },
+                    { name: 'rating', type: 'number', max: 5 },
                   ],
                 }
               : c,
@@ -247,6 +248,32 @@ for (const store of STORES) {
       await search.fill('Ada')
       await eventually(() => author.locator('option').allTextContents()).toContain('Ada Lovelace')
       await search.fill('')
+    })
+
+    it('a number the browser cannot read stays on screen, said so, and is never saved', async () => {
+      await openPost('Hello, draft world')
+      const id = page.url().split('/').pop()!
+      const rating = async () =>
+        (await studio.galley.findById({ collection: 'posts', id, draft: true }))!.rating
+      await field('Rating').fill('4')
+      await saved()
+      await eventually(rating).toBe(4)
+      // '4e' is no number: the browser reads it as '' (what an emptied field reads).
+      await field('Rating').press('End')
+      await page.keyboard.type('e')
+      await eventually(() => field('Rating').getAttribute('aria-invalid')).toBe('true')
+      expect(await page.locator('.field-number .field-error').textContent()).toBe(
+        'Not a number this field can hold; it is not saved until it is one.',
+      )
+      await page.keyboard.press('Control+s')
+      await saved()
+      expect(await rating()).toBe(4) // not emptied behind the editor's back
+      await expectAccessible(page, 'number field error')
+      await page.keyboard.press('Backspace')
+      await eventually(() => field('Rating').getAttribute('aria-invalid')).toBe(null)
+      await field('Rating').fill('5')
+      await saved()
+      await eventually(rating).toBe(5)
     })
 
     it('picks many related documents: search, add, reorder, remove', async () => {

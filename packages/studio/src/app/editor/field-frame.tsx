@@ -14,10 +14,13 @@ export interface ControlProps {
 export function FieldFrame({
   field,
   path,
+  localError,
   children,
 }: {
   field: FieldSchema
   path: string
+  /** What the input itself knows is wrong before any save (shown before the server's). */
+  localError?: string | null
   children: (props: {
     id: string
     describedBy: string | undefined
@@ -26,7 +29,8 @@ export function FieldFrame({
   }) => ReactNode
 }) {
   const id = fieldId(path)
-  const error = useFieldError(path)
+  const serverError = useFieldError(path)
+  const error = localError || serverError
   const hint = hintOf(field)
   const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null]
     .filter(Boolean)

@@ -140,14 +140,20 @@ function NumberInput({ field, path }: Props) {
   const { session, readOnly } = useEditor()
   const value = useFieldValue(session.store, path)
   const [text, setText] = useState(typeof value === 'number' ? String(value) : '')
+  // What the browser cannot read as a number ("1e999", "1e"): kept on screen, never stored.
+  const [bad, setBad] = useState(false)
   const stored = typeof value === 'number' ? value : null
   const parsed = text.trim() === '' ? null : Number(text)
-  if (parsed !== stored && !(parsed !== null && Number.isNaN(parsed)) && text !== '-') {
+  if (!bad && parsed !== stored && !(parsed !== null && Number.isNaN(parsed)) && text !== '-') {
     // Changed from outside (a revert, their version): show it.
     setText(stored === null ? '' : String(stored))
   }
   return (
-    <FieldFrame field={field} path={path}>
+    <FieldFrame
+      field={field}
+      path={path}
+      localError={bad ? 'Not a number this field can hold; it is not saved until it is one.' : null}
+    >
       {(a) => (
         <input
           {...a.control}
@@ -158,10 +164,15 @@ function NumberInput({ field, path }: Props) {
           max={field.max}
           step={field.integer ? 1 : 'any'}
           onChange={(e) => {
-            setText(e.target.value)
             const t = e.target.value.trim()
+            // A number input reads "" both when emptied and when what is typed is no number.
+            const unreadable =
+              e.target.validity.badInput || (t !== '' && !Number.isFinite(Number(t)))
+            setBad(unreadable)
+            setText(e.target.value)
+            if (unreadable) return
             if (t === '') session.store.set(path, null)
-            else if (Number.isFinite(Number(t))) session.store.set(path, Number(t))
+            else session.store.set(path, Number(t))
           }}
           readOnly={readOnly}
         />
