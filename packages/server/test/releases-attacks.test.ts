@@ -259,3 +259,57 @@ describe('a release over the document limit (sqlite)', () => {
     }
   }, 120_000)
 })
+
+for (const store of STORES) {
+  describe.skipIf(store.skip)(`schedules of hidden documents (${store.name})`, () => {
+    it('lists no schedule or failure of a document the caller may not read drafts of', async () => {
+      const adminOnly = ({ user }: { user: unknown }) =>
+        (user as { role?: string } | null)?.role === 'admin'
+      const collections = blogConfig(undefined as never).collections!.map((c) =>
+        c.slug === 'authors'
+          ? { ...c, access: { readDrafts: adminOnly } }
+          : c.slug === 'posts'
+            ? { ...c, access: { readDrafts: () => ({ featured: { equals: true } }) } }
+            : c,
+      ) as CollectionConfig[]
+      const blog = await setupBlog(store, { jobs: false }, { collections })
+      try {
+        const releases = new Releases(blog.galley)
+        await releases.scheduleDocument({
+          collection: 'authors',
+          id: 'ghost',
+          action: 'publish',
+          at: later(60_000),
+        })
+        await releases.scheduleDocument({
+          collection: 'posts',
+          id: 'pub2',
+          action: 'unpublish',
+          at: later(60_000),
+        })
+        await releases.scheduleDocument({
+          collection: 'posts',
+          id: 'pub',
+          action: 'unpublish',
+          at: later(60_000),
+        })
+        const viewer = await blog.login('viewer@example.com')
+        const listed = await blog.req('GET', '/api/schedules', { cookie: viewer.cookie })
+        expect(listed.status).toBe(200)
+        expect(listed.json.docs.map((j: { docId: string }) => j.docId)).toEqual(['pub'])
+        expect(listed.text).not.toContain('ghost')
+        const one = await blog.req('GET', '/api/posts/pub2/schedule', { cookie: viewer.cookie })
+        expect(one.json.docs ?? []).toEqual([])
+        const admin = await blog.login('admin@example.com')
+        const all = await blog.req('GET', '/api/schedules', { cookie: admin.cookie })
+        // The admin reads every author's drafts; the posts rule holds for it too.
+        expect(all.json.docs.map((j: { docId: string }) => j.docId).sort()).toEqual([
+          'ghost',
+          'pub',
+        ])
+      } finally {
+        await blog.close()
+      }
+    })
+  })
+}

@@ -306,7 +306,8 @@ export class Releases {
       (collection !== undefined && !galley.config.collections.has(collection))
     )
       return []
-    return readsOf(galley).listJobs({ state, releaseId, collection, docId, limit })
+    const jobs = await readsOf(galley).listJobs({ state, releaseId, collection, docId, limit })
+    return visibleJobs(galley, jobs, caller)
   }
 
   async cancelSchedule(args: CallerArgs & { jobId: string }): Promise<JobRow> {
@@ -321,13 +322,54 @@ export class Releases {
   async health(args: CallerArgs = {}): Promise<ScheduleHealth> {
     const { galley, caller } = callOf(this.galley, args)
     await requireReleaseRead(galley.config, caller)
-    return scheduleHealth(galley)
+    const health = await scheduleHealth(galley)
+    const shown = new Set(
+      (
+        await visibleJobs(
+          galley,
+          health.failures.map((f) => ({ id: f.jobId, collection: f.collection, docId: f.docId })),
+          caller,
+        )
+      ).map((j) => j.id),
+    )
+    return { ...health, failures: health.failures.filter((f) => shown.has(f.jobId)) }
   }
 
   /** Run one due job as `runner` (what `JobRunner` calls); undefined when none is due. */
   runDueJob(runner: string, now?: string): Promise<JobRow | undefined> {
     return runDueJob(this.galley, runner, now)
   }
+}
+
+/**
+ * The jobs a caller may know of: release jobs (releases are for whoever reads drafts), and
+ * document jobs of documents it may read drafts of (under a where rule: that still match).
+ */
+async function visibleJobs<J extends { collection: string | null; docId: string | null }>(
+  galley: Galley,
+  jobs: J[],
+  caller: Caller,
+): Promise<J[]> {
+  if (caller.overrideAccess) return jobs
+  const out: J[] = []
+  for (const job of jobs) {
+    if (job.collection === null || job.docId === null) {
+      out.push(job)
+      continue
+    }
+    const coll = galley.config.collections.get(job.collection)
+    const drafts = coll ? await decideAccess(coll, 'readDrafts', caller) : undefined
+    const read = coll ? await decideAccess(coll, 'read', caller) : undefined
+    if (!coll || !drafts?.allowed || !read?.allowed) continue
+    if (!drafts.where && !read.where) {
+      out.push(job)
+      continue
+    }
+    const { user } = caller
+    const doc = await galley.findById({ collection: coll.slug, id: job.docId, draft: true, user })
+    if (doc) out.push(job)
+  }
+  return out
 }
 
 async function requireScheduledWrite(
