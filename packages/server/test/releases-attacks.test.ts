@@ -313,3 +313,40 @@ for (const store of STORES) {
     })
   })
 }
+
+for (const store of STORES) {
+  describe.skipIf(store.skip)(`deleting or unscheduling others' content (${store.name})`, () => {
+    it('refuses an editor deleting, unscheduling or archiving a release of content it may not change', async () => {
+      const isAdmin = ({ user }: { user: unknown }) =>
+        (user as { role?: string } | null)?.role === 'admin'
+      const collections = blogConfig(undefined as never).collections!.map((c) =>
+        c.slug === 'authors' ? { ...c, access: { update: isAdmin, publish: isAdmin } } : c,
+      ) as CollectionConfig[]
+      const blog = await setupBlog(store, { jobs: false }, { collections })
+      try {
+        const releases = new Releases(blog.galley)
+        const rel = await releases.create({ title: 'Admin work' })
+        await blog.galley.update({
+          collection: 'authors',
+          id: 'ada',
+          release: rel.id,
+          data: { bio: 'New' },
+        })
+        const w = blog.tokens.write // an editor: may change posts, not authors
+        const del = await blog.req('DELETE', `/api/releases/${rel.id}`, { token: w })
+        expect(del.status).toBe(403)
+        expect(del.json.error.message).toMatch(/authors/)
+        await releases.schedule({ id: rel.id, publishAt: later(60_000) })
+        for (const action of ['unschedule', 'archive'])
+          expect(
+            (await blog.req('POST', `/api/releases/${rel.id}/${action}`, { token: w })).status,
+          ).toBe(403)
+        const after = await releases.get({ id: rel.id })
+        expect(after.state).toBe('scheduled')
+        expect(after.documents.map((d) => d.id)).toEqual(['ada'])
+      } finally {
+        await blog.close()
+      }
+    })
+  })
+}

@@ -33,12 +33,13 @@ export async function requirePublishAll(
   config: SanitizedConfig,
   slugs: Iterable<string>,
   caller: Caller,
+  op: 'publish' | 'update' = 'publish',
 ): Promise<void> {
   if (caller.overrideAccess) return
   for (const slug of new Set(slugs)) {
     const coll = config.collections.get(slug)
-    if (!coll || !(await decideAccess(coll, 'publish', caller)).allowed)
-      throw new ForbiddenError(`You are not allowed to publish documents in '${slug}'.`)
+    if (!coll || !(await decideAccess(coll, op, caller)).allowed)
+      throw new ForbiddenError(`You are not allowed to ${op} documents in '${slug}'.`)
   }
 }
 

@@ -1,7 +1,6 @@
 import type { Galley } from '../documents/galley'
 import type { CallerArgs } from '../documents/galley-types'
-import { type Caller, decideAccess } from '../access/access'
-import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../errors'
+import { ConflictError, InputError, NotFoundError } from '../errors'
 import { isValidId, newId } from '../ids'
 import { isReleaseId } from '../perspectives/perspective'
 import { isoNow } from '../timestamps'
@@ -14,6 +13,7 @@ import {
 import { callOf, readsOf, requireOpen, requireRelease, writesOf } from './release-context'
 import { type ReleaseDocument, releaseDocuments, releaseHeads } from './release-documents'
 import { dropReleaseVariant } from './release-variants'
+import { requireOnTouched, requireScheduledWrite, visibleJobs } from './release-guards'
 import {
   type ReleaseInput,
   descriptionOf,
@@ -153,6 +153,7 @@ export class Releases {
       const release = await requireRelease(w, args.id)
       if (release.state === 'archived')
         throw new ConflictError(`Release ${release.id} is archived already.`, null)
+      if (release.state === 'scheduled') await requireOnTouched(galley, tx, release, caller)
       const now = isoNow()
       for (const job of await w.listJobs({ releaseId: release.id, state: 'pending' }))
         await w.updateJob({ ...job, state: 'cancelled', ranAt: now, error: 'release archived' })
@@ -174,6 +175,9 @@ export class Releases {
     return galley.transaction(async (g, tx) => {
       const w = writesOf(tx)
       const release = await requireRelease(w, args.id)
+      // Deleting drops content: only who may change (and, once scheduled, publish) every
+      // collection the release holds content of.
+      await requireOnTouched(g, tx, release, caller)
       for (const coll of g.config.collections.values())
         for (let rows = await releaseHeads(tx, coll, release.id); rows.length;) {
           for (const row of rows) await dropReleaseVariant(g, tx, coll, row.id, release.id, SERVER)
@@ -279,6 +283,11 @@ export class Releases {
   async unschedule(args: IdArgs): Promise<ReleaseRow> {
     const { galley, caller } = callOf(this.galley, args)
     await requireReleaseWrite(galley.config, caller)
+    const release = await galley.transaction(async (_g, tx) =>
+      requireRelease(writesOf(tx), args.id),
+    )
+    if (release.state === 'scheduled')
+      await galley.transaction((_g, tx) => requireOnTouched(galley, tx, release, caller))
     return unscheduleRelease(galley, args.id)
   }
 
@@ -339,50 +348,4 @@ export class Releases {
   runDueJob(runner: string, now?: string): Promise<JobRow | undefined> {
     return runDueJob(this.galley, runner, now)
   }
-}
-
-/**
- * The jobs a caller may know of: release jobs (releases are for whoever reads drafts), and
- * document jobs of documents it may read drafts of (under a where rule: that still match).
- */
-async function visibleJobs<J extends { collection: string | null; docId: string | null }>(
-  galley: Galley,
-  jobs: J[],
-  caller: Caller,
-): Promise<J[]> {
-  if (caller.overrideAccess) return jobs
-  const out: J[] = []
-  for (const job of jobs) {
-    if (job.collection === null || job.docId === null) {
-      out.push(job)
-      continue
-    }
-    const coll = galley.config.collections.get(job.collection)
-    const drafts = coll ? await decideAccess(coll, 'readDrafts', caller) : undefined
-    const read = coll ? await decideAccess(coll, 'read', caller) : undefined
-    if (!coll || !drafts?.allowed || !read?.allowed) continue
-    if (!drafts.where && !read.where) {
-      out.push(job)
-      continue
-    }
-    const { user } = caller
-    const doc = await galley.findById({ collection: coll.slug, id: job.docId, draft: true, user })
-    if (doc) out.push(job)
-  }
-  return out
-}
-
-async function requireScheduledWrite(
-  galley: Galley,
-  args: { id: string; collection?: string },
-  caller: Caller,
-): Promise<void> {
-  if (caller.overrideAccess) return
-  const coll =
-    args.collection === undefined ? undefined : galley.config.collections.get(args.collection)
-  const d = coll ? await decideAccess(coll, 'publish', caller) : undefined
-  if (!d?.allowed || d.where)
-    throw new ForbiddenError(
-      `Release ${args.id} is scheduled: changing it needs the publish permission on '${args.collection ?? 'its collections'}'. Unschedule it first.`,
-    )
 }
