@@ -126,3 +126,39 @@ for (const store of STORES) {
     })
   })
 }
+
+for (const store of STORES) {
+  describe.skipIf(store.skip)(`release writes racing its publish (${store.name})`, () => {
+    it('leaves no content behind a release that was published meanwhile', async () => {
+      const blog = await setupBlog(store, { jobs: false })
+      try {
+        const w = blog.tokens.write
+        for (let round = 0; round < 3; round++) {
+          const { json: rel } = await blog.req('POST', '/api/releases', {
+            token: w,
+            body: { title: `Round ${round}` },
+          })
+          const writes = ['pub', 'pub2', 'changed'].map((id) =>
+            blog.req('PATCH', `/api/posts/${id}?release=${rel.id}`, {
+              token: w,
+              body: { views: 100 + round },
+            }),
+          )
+          const publish = blog.req('POST', `/api/releases/${rel.id}/publish`, { token: w })
+          const done = await Promise.all([...writes, publish])
+          for (const res of done) expect([200, 409, 422]).toContain(res.status)
+          const state = (await blog.req('GET', `/api/releases/${rel.id}`, { token: w })).json.state
+          const raw = await blog.galley.find({
+            collection: 'posts',
+            perspective: 'raw',
+            limit: 100,
+          })
+          const left = raw.docs.filter((d) => d._variant === `release:${rel.id}`)
+          if (state === 'published') expect(left.map((d) => d.id)).toEqual([])
+        }
+      } finally {
+        await blog.close()
+      }
+    })
+  })
+}

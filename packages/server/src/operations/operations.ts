@@ -145,11 +145,14 @@ export class Operations {
   ): Promise<GalleyDoc> {
     this.collection(slug)
     this.#assertMayWrite(auth)
-    if (args.release !== undefined)
-      await new Releases(this.#galley).requireOpen({
-        id: args.release,
-        collection: slug,
-        user: auth.user,
+    // Checked in the create's own transaction (see update).
+    const release = args.release
+    const authUsers = slug === USERS && this.#store !== null
+    if (release !== undefined && authUsers) throw new InputError(`'users' takes no release.`)
+    if (release !== undefined)
+      return this.#galley.transaction(async (g) => {
+        await new Releases(g).requireOpen({ id: release, collection: slug, user: auth.user })
+        return g.create({ collection: slug, data, ...args, user: auth.user })
       })
     let doc: GalleyDoc
     if (slug === USERS && this.#store) {
@@ -187,12 +190,14 @@ export class Operations {
   ): Promise<GalleyDoc> {
     this.#document(slug, id)
     this.#assertMayWrite(auth)
-    // Only into a release that exists and is open, and only by who may change releases.
-    if (args.release !== undefined)
-      await new Releases(this.#galley).requireOpen({
-        id: args.release,
-        collection: slug,
-        user: auth.user,
+    // Only into a release that exists and is open, and only by who may change releases:
+    // checked in the write's transaction (the release row locked on PostgreSQL), so a
+    // publish cannot slip in between and leave this content behind a published release.
+    const release = args.release
+    if (release !== undefined)
+      return this.#galley.transaction(async (g) => {
+        await new Releases(g).requireOpen({ id: release, collection: slug, user: auth.user })
+        return g.update({ collection: slug, id, data, ...args, user: auth.user })
       })
     let doc: GalleyDoc
     if (slug === USERS && this.#store && 'password' in data) {
