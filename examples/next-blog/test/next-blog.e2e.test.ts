@@ -495,9 +495,14 @@ describe.skipIf(missingChromium)(
           await expect
             .poll(async () => stegaClean((await headline.textContent()) ?? ''), { timeout: 15_000 })
             .toBe(draftTitle)
+          // The overlay is a lazy chunk that may arrive after the channel says "Connected";
+          // a pointer that rested before it existed is only seen once it moves.
+          await expect
+            .poll(() => frame.locator('galley-overlay').count(), { timeout: 15_000 })
+            .toBe(1)
           await headline.hover()
           await expect
-            .poll(() => frame.locator('galley-overlay .label').textContent())
+            .poll(() => frame.locator('galley-overlay .label').textContent(), { timeout: 5_000 })
             .toBe('Title — posts · hello-world')
           if (store === 'sqlite') {
             mkdirSync(join(repoRoot, 'artifacts', 'visual-editing'), { recursive: true })

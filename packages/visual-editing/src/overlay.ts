@@ -44,6 +44,9 @@ export function createOverlay(options: OverlayOptions): Overlay {
   const label = shadow.querySelector('.label') as HTMLElement
   document.documentElement.append(host)
   let current: Element | null = null
+  // Where the pointer rests: content that appears or is re-rendered under it (the first scan,
+  // a live edit replacing the element) is outlined without waiting for the pointer to move.
+  let pointer: { x: number; y: number } | null = null
 
   const targetOf = (node: EventTarget | null): Element | null => {
     let element = node instanceof Element ? node : node instanceof Node ? node.parentElement : null
@@ -70,6 +73,7 @@ export function createOverlay(options: OverlayOptions): Overlay {
     label.textContent = `${fieldLabel(target.path)} — ${documentLabel(target.document)}`
   }
   const onOver = (event: MouseEvent) => {
+    pointer = event.altKey ? null : { x: event.clientX, y: event.clientY }
     const next = event.altKey ? null : targetOf(event.target)
     if (next === current) return
     current = next
@@ -83,7 +87,11 @@ export function createOverlay(options: OverlayOptions): Overlay {
     event.stopPropagation()
     options.onEdit(targets.get(element)!, element)
   }
+  const onMove = (event: MouseEvent) => {
+    pointer = event.altKey ? null : { x: event.clientX, y: event.clientY }
+  }
   const onLeave = () => {
+    pointer = null
     current = null
     draw()
   }
@@ -94,6 +102,7 @@ export function createOverlay(options: OverlayOptions): Overlay {
     targets = findEditTargets(document.body ?? document.documentElement)
     options.onScan?.(targets.size)
     if (current && !targets.has(current)) current = null
+    if (!current && pointer) current = targetOf(document.elementFromPoint(pointer.x, pointer.y))
     draw()
   }
   const schedule = () => {
@@ -111,6 +120,7 @@ export function createOverlay(options: OverlayOptions): Overlay {
     attributeFilter: ['alt', 'title', 'aria-label', 'data-galley-edit'],
   })
   document.addEventListener('mouseover', onOver, true)
+  document.addEventListener('mousemove', onMove, { capture: true, passive: true })
   document.addEventListener('click', onClick, true)
   document.documentElement.addEventListener('mouseleave', onLeave)
   window.addEventListener('scroll', draw, true)
@@ -126,6 +136,7 @@ export function createOverlay(options: OverlayOptions): Overlay {
       observer.disconnect()
       cancelAnimationFrame(pending)
       document.removeEventListener('mouseover', onOver, true)
+      document.removeEventListener('mousemove', onMove, true)
       document.removeEventListener('click', onClick, true)
       document.documentElement.removeEventListener('mouseleave', onLeave)
       window.removeEventListener('scroll', draw, true)

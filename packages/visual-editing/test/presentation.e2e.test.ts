@@ -203,6 +203,20 @@ describe.skipIf(!process.env.CI && !(await import('node:fs')).existsSync(CHROMIU
       await page.screenshot({ path: join(artifacts, 'presentation-overlay.png') })
     })
 
+    it('keeps the outline when the hovered headline is re-rendered under a resting pointer', async () => {
+      const site = page.frameLocator('iframe[title="Frontend preview"]')
+      const box = site.locator('galley-overlay .box')
+      await eventually(() => box.evaluate((el) => getComputedStyle(el).display)).toBe('block')
+      // What a live edit does: the page replaces the element; the pointer does not move.
+      await site.locator('h1').evaluate((h1) => {
+        h1.replaceWith(h1.cloneNode(true))
+      })
+      await eventually(() => box.evaluate((el) => getComputedStyle(el).display)).toBe('block')
+      await eventually(() => site.locator('galley-overlay .label').textContent()).toBe(
+        'Title — posts · hello-world',
+      )
+    })
+
     it('focuses "Title" in the Studio when the headline is clicked', async () => {
       await page.frameLocator('iframe[title="Frontend preview"]').locator('h1').click()
       const title = page
