@@ -81,19 +81,22 @@ export async function syncFieldIndexes(
       // WITHOUT ROWID table's row for every entry it visits (a count of a value shared by
       // many documents was mostly such seeks).
       const covering = d.name === 'sqlite'
-      const name = `galley_ix_${hash(`${field}:listed${covering ? ':keys' : ''}`)}`
+      const name = `galley_ix_${hash(`${field}:newest${covering ? ':keys' : ''}`)}`
       // A unique field's two partial unique indexes already serve published and drafts lookups.
       if (!unique && !done.has(name)) {
         done.add(name)
-        // After the value, what a page of its matches is sorted and filtered by (the default
-        // order, newest first, and the drafts flag; SQLite adds the key, id and variant), so
-        // a page is read from the index in order and only its own rows are fetched.
-        const rest = sql.raw(covering ? 'created_at, in_drafts, keys' : 'created_at, in_drafts')
+        // After the value, what a page of its matches is sorted and filtered by: the default
+        // order (newest first, then id) exactly as a page asks for it, so a page is the
+        // index's next twenty entries with no sort, then the drafts flag (and on SQLite `keys`).
+        const rest = sql.raw(
+          covering ? 'created_at DESC, id, in_drafts, keys' : 'created_at DESC, id, in_drafts',
+        )
         await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (collection, ${expr}, ${rest})`.execute(
           db,
         )
-        // The indexes of earlier versions: (collection, value), then without `keys` on SQLite.
-        const earlier = [field, ...(covering ? [`${field}:listed`] : [])]
+        // The indexes of earlier versions: (collection, value), then (…, created_at, in_drafts),
+        // with `keys` on SQLite.
+        const earlier = [field, `${field}:listed`, ...(covering ? [`${field}:listed:keys`] : [])]
         for (const e of earlier)
           await sql`DROP INDEX IF EXISTS ${sql.id(`galley_ix_${hash(e)}`)}`.execute(db)
       }

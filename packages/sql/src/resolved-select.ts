@@ -3,7 +3,7 @@ import type { ResolvedQuery, SortSpec } from '@galley/core/storage'
 import { compileWhere } from './compile-where'
 import { type KeyedFields, isKeyed, keysOf } from './keyed-fields'
 import { type SqlDialect, literal } from './sql-dialect'
-import { HEADS_WITH_CONTENT, authorOf, contentOf, limitLiteral } from './statements'
+import { HEADS_WITH_CONTENT, authorOf, contentOf, limitLiteral, packedHead } from './statements'
 
 /** A statement and its parameters. */
 export interface Statement {
@@ -23,23 +23,29 @@ export interface Statement {
  */
 export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFields): Statement {
   const params: unknown[] = []
-  const content =
-    q.perspective.kind === 'published' ? contentOf('h') : `${contentOf('h')}, ${authorOf('h')}`
+  const author = q.perspective.kind !== 'published'
   const scope = { keyed, content: false }
   const where = compileWhere(q.where, d, params, scope)
   params.push(q.offset)
   const page = `LIMIT ${limitLiteral(q.limit)} OFFSET ?`
+  // What rows of a source with content return: every column, or on SQLite the packed head.
+  const carried =
+    d.name === 'sqlite' ? `${packedHead('h')}, h.data${author ? ', h.author' : ''}` : 'h.*'
   // A single-row lookup needs no sort (SQLite would still build a sorter for it).
   if (q.single) {
     const source = resolvedSource(q.perspective, d, q.collection, true)
-    return { text: `SELECT h.* FROM ${source} WHERE ${where} ${page}`, params }
+    return { text: `SELECT ${carried} FROM ${source} WHERE ${where} ${page}`, params }
   }
   const order = orderBy(q.sort, q.perspective, d, scope)
   if (scope.content) {
     const source = resolvedSource(q.perspective, d, q.collection, true)
-    return { text: `SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`, params }
+    return {
+      text: `SELECT ${carried} FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`,
+      params,
+    }
   }
   const source = resolvedSource(q.perspective, d, q.collection, false)
+  const content = author ? `${contentOf('h')}, ${authorOf('h')}` : contentOf('h')
   // PostgreSQL reads each match's row anyway (an index-only scan needs a vacuumed table) and
   // would hash-join the page with a scan of the heads: it gets the page's rows directly.
   if (d.name === 'postgres')
@@ -49,7 +55,7 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
     }
   const chosen = `SELECT h.id, h.variant FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
   return {
-    text: `SELECT h.*, ${content} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ORDER BY ${order}`,
+    text: `SELECT ${packedHead('h')}, ${content} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ORDER BY ${order}`,
     params,
   }
 }

@@ -1,11 +1,19 @@
-import type { ReleaseReads, ResolvedQuery, StorageReader } from '@galley/core/storage'
+import type { HeadRow, ReleaseReads, ResolvedQuery, StorageReader } from '@galley/core/storage'
 import type { KeyedFields } from './keyed-fields'
 import type { Query } from './query'
 import { sqlReleaseReads } from './releases/release-store'
 import { resolvedCount, resolvedSelect } from './resolved-select'
-import type { SqlDialect } from './sql-dialect'
-import { COUNT_REVISIONS, GET_REVISION, HEADS_WITH_CONTENT, LIST_REVISIONS } from './statements'
-import { type RawHead, type RawRevision, toHead, toRevision } from './stored-rows'
+import { type SqlDialect, literal } from './sql-dialect'
+import {
+  COUNT_REVISIONS,
+  GET_REVISION,
+  HEADS_WITH_CONTENT,
+  LIST_REVISIONS,
+  authorOf,
+  contentOf,
+  packedHead,
+} from './statements'
+import { type PackedHead, type RawHead, type RawRevision, toHead, toRevision } from './stored-rows'
 
 /** The indexed fields of a collection, as the store last synchronised them. */
 export type KeyedOf = (collection: string) => KeyedFields
@@ -30,10 +38,14 @@ export class SqlReads implements StorageReader {
   }
 
   async getHeads(collection: string, id: string, opts?: { author?: boolean }) {
-    const text = `${HEADS_WITH_CONTENT(collection, opts?.author === true)} AND h0.id = ?`
-    const rows = await this.all<RawHead>(text, [id])
+    const author = opts?.author === true
+    const text =
+      this.d.name === 'sqlite'
+        ? `SELECT ${packedHead('h0')}, ${contentOf('h0')}${author ? `, ${authorOf('h0')}` : ''} FROM galley_heads h0 WHERE h0.collection = ${literal(collection)} AND h0.id = ?`
+        : `${HEADS_WITH_CONTENT(collection, author)} AND h0.id = ?`
+    const rows = await this.all<RawHead | PackedHead>(text, [id])
     const heads = new Array(rows.length)
-    for (let i = 0; i < rows.length; i++) heads[i] = toHead(rows[i]!, this.d)
+    for (let i = 0; i < rows.length; i++) heads[i] = toHead(rows[i]!, this.d, collection)
     return heads
   }
 
@@ -42,9 +54,11 @@ export class SqlReads implements StorageReader {
     const keyed = this.keyedOf(q.collection)
     // One row more than asked tells whether anything follows, so most pages need no count.
     const { text, params } = resolvedSelect({ ...q, limit: q.limit + 1 }, d, keyed)
-    const found = await all<RawHead>(text, params)
+    const found = await all<RawHead | PackedHead>(text, params)
+    const n = Math.min(found.length, q.limit)
+    const heads = new Array<HeadRow>(n)
+    for (let i = 0; i < n; i++) heads[i] = toHead(found[i]!, d, q.collection)
     const more = found.length > q.limit
-    const heads = (more ? found.slice(0, q.limit) : found).map((x) => toHead(x, d))
     let total = heads.length + q.offset
     if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0)))
       total = await countRows(all, d, keyed, q)

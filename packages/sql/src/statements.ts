@@ -25,6 +25,23 @@ export const contentOf = (alias: string) =>
 export const authorOf = (alias: string) =>
   `(SELECT r.author FROM galley_revisions r WHERE r.collection = ${alias}.collection AND r.doc_id = ${alias}.id AND r.id = ${alias}.rev) AS author`
 
+/**
+ * Separates a head's own columns in `packedHead`: a control character, which no id, variant,
+ * revision id, status or ISO time can hold (ids are `[A-Za-z0-9_-]`).
+ */
+export const HEAD_SEPARATOR = '\x1f'
+
+/**
+ * A head's own columns but `collection` (the caller knows it) and `keys` (reads never need
+ * it) as one text, in the order `unpackHead` (stored-rows.ts) reads them. On SQLite a read
+ * returns this and the content, two values a row instead of ten: better-sqlite3 spends
+ * about 0.1 µs on each value it hands to JavaScript, more than SQLite spends finding a row.
+ */
+export const packedHead = (alias: string) =>
+  ['id', 'variant', 'rev', 'status', 'in_drafts', 'created_at', 'updated_at']
+    .map((c) => `${alias}.${c}`)
+    .join(` || '${HEAD_SEPARATOR}' || `) + ' AS head'
+
 export const HEADS_WITH_CONTENT = (collection: string, author = false) =>
   `SELECT h0.*, ${contentOf('h0')}${author ? `, ${authorOf('h0')}` : ''} FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
 

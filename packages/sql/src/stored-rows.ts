@@ -1,6 +1,7 @@
 import type { Variant } from '@galley/core'
 import type { HeadRow, RevisionRow } from '@galley/core/storage'
 import type { SqlDialect } from './sql-dialect'
+import { HEAD_SEPARATOR } from './statements'
 
 /** A head as a statement returns it, with its content (`data`) from the head's revision. */
 export interface RawHead {
@@ -30,7 +31,16 @@ export interface RawRevision {
   created_at: string
 }
 
-export function toHead(r: RawHead, d: SqlDialect): HeadRow {
+/** A head as a SQLite read returns it: its own columns packed (see packedHead), then content. */
+export interface PackedHead {
+  head: string
+  data: unknown
+  author?: string | null
+}
+
+/** A head out of either row form; `collection` is the collection the read was made in. */
+export function toHead(r: RawHead | PackedHead, d: SqlDialect, collection?: string): HeadRow {
+  if ('head' in r) return unpackHead(r, d, collection)
   return {
     collection: r.collection,
     id: r.id,
@@ -41,6 +51,26 @@ export function toHead(r: RawHead, d: SqlDialect): HeadRow {
     data: d.parseJson(r.data) ?? {},
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    author: r.author,
+  }
+}
+
+function unpackHead(r: PackedHead, d: SqlDialect, collection: string | undefined): HeadRow {
+  const p = r.head.split(HEAD_SEPARATOR)
+  if (p.length !== 7 || collection === undefined)
+    throw new Error(
+      `A stored head of '${collection}' could not be read: its columns hold a control character.`,
+    )
+  return {
+    collection,
+    id: p[0]!,
+    variant: p[1] as Variant,
+    rev: p[2]!,
+    status: p[3] as HeadRow['status'],
+    inDrafts: p[4] === '1',
+    data: d.parseJson(r.data) ?? {},
+    createdAt: p[5]!,
+    updatedAt: p[6]!,
     author: r.author,
   }
 }

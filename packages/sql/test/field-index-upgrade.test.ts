@@ -21,14 +21,18 @@ describe('field index upgrade [sqlite]', () => {
       const first = await createGalley({ storage: sqlite({ file }), collections: [items] })
       await first.create({ collection: 'items', data: { code: 'a' } })
       await first.close()
-      // What earlier versions left: the value index without the creation time, and the one
-      // without `keys`.
+      // What earlier versions left: the value index without the creation time, the one
+      // without `keys`, and the one sorted oldest first.
       const raw = new Database(file)
       const old = `galley_ix_${hash('text:code')}`
       raw.exec(`CREATE INDEX ${old} ON galley_heads (collection, json_extract(keys, '$.code'))`)
       const listed = `galley_ix_${hash('text:code:listed')}`
       raw.exec(
         `CREATE INDEX IF NOT EXISTS ${listed} ON galley_heads (collection, json_extract(keys, '$.code'), created_at, in_drafts)`,
+      )
+      const keyed = `galley_ix_${hash('text:code:listed:keys')}`
+      raw.exec(
+        `CREATE INDEX IF NOT EXISTS ${keyed} ON galley_heads (collection, json_extract(keys, '$.code'), created_at, in_drafts, keys)`,
       )
       raw.close()
       const again = await createGalley({ storage: sqlite({ file }), collections: [items] })
@@ -42,9 +46,10 @@ describe('field index upgrade [sqlite]', () => {
       check.close()
       expect(indexes.map((i) => i.name)).not.toContain(old)
       expect(indexes.map((i) => i.name)).not.toContain(listed)
+      expect(indexes.map((i) => i.name)).not.toContain(keyed)
       expect(indexes).toHaveLength(1)
       expect(indexes[0]!.sql).toMatch(
-        /\(collection, json_extract\(keys, '\$\.code'\), created_at, in_drafts, keys\)/,
+        /\(collection, json_extract\(keys, '\$\.code'\), created_at DESC, id, in_drafts, keys\)/,
       )
     } finally {
       rmSync(dir, { recursive: true, force: true })
@@ -53,7 +58,7 @@ describe('field index upgrade [sqlite]', () => {
 })
 
 describe('field index lookups read the index alone [sqlite]', () => {
-  it('counts and pages the matches of a value without seeking the table row of each', async () => {
+  it('counts and pages the matches of a value without seeking the table row of each, in order', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'galley-ix-covering-'))
     const file = join(dir, 'data.db')
     try {
@@ -80,6 +85,17 @@ describe('field index lookups read the index alone [sqlite]', () => {
         expect(ops, text).not.toContain('NotFound')
         expect(ops, text).not.toContain('DeferredSeek')
       }
+      // A page in the default order is read from the index in order: no sorter, so it stops
+      // after the page instead of reading every match.
+      const ops = (
+        raw
+          .prepare(`EXPLAIN ${statements[1]!.replace('in_drafts = 1', "variant = 'published'")}`)
+          .all('c1') as Array<{
+          opcode: string
+        }>
+      ).map((r) => r.opcode)
+      expect(ops).not.toContain('SorterOpen')
+      expect(ops).not.toContain('OpenEphemeral')
       raw.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })
