@@ -36,7 +36,8 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
     const source = resolvedSource(q.perspective, d, q.collection, true)
     return { text: `SELECT ${carried} FROM ${source} WHERE ${where} ${page}`, params }
   }
-  const order = orderBy(q.sort, q.perspective, d, scope)
+  const terms = orderTerms(q.sort, q.perspective, d, scope)
+  const order = terms.map((t) => `${t.expr} ${t.dir}`).join(', ')
   if (scope.content) {
     const source = resolvedSource(q.perspective, d, q.collection, true)
     return {
@@ -53,9 +54,13 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
       text: `SELECT h.*, ${content} FROM (SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} ${page}) h ORDER BY ${order}`,
       params,
     }
-  const chosen = `SELECT h.id, h.variant FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
+  // The page's keys carry their sort values, and the outer query sorts by those: SQLite then
+  // knows the page arrives in order and joins it without sorting it again.
+  const sorted = terms.map((t, i) => `${t.expr} AS o${i}`).join(', ')
+  const chosen = `SELECT h.id, h.variant, ${sorted} FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
+  const again = terms.map((t, i) => `p.o${i} ${t.dir}`).join(', ')
   return {
-    text: `SELECT ${packedHead('h')}, ${content} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ORDER BY ${order}`,
+    text: `SELECT ${packedHead('h')}, ${content} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ORDER BY ${again}`,
     params,
   }
 }
@@ -109,14 +114,21 @@ function resolvedSource(
   }
 }
 
-/** ORDER BY over `h`; sets `scope.content` when it sorts by a field that is not keyed. */
-function orderBy(
+/** One term of an ORDER BY. */
+interface OrderTerm {
+  expr: string
+  dir: 'ASC' | 'DESC'
+}
+
+/** The ORDER BY terms over `h`; sets `scope.content` when it sorts by a field that is not keyed. */
+function orderTerms(
   sort: SortSpec[],
   p: ResolvedPerspective,
   d: SqlDialect,
   scope: { keyed: KeyedFields; content: boolean },
-): string {
-  const parts = sort.map(({ info, direction }) => {
+): OrderTerm[] {
+  const terms: OrderTerm[] = []
+  for (const { info, direction } of sort) {
     const col =
       info.column === 'createdAt'
         ? 'created_at'
@@ -125,15 +137,19 @@ function orderBy(
           : info.column
     const dir = direction === 'desc' ? 'DESC' : 'ASC'
     // Columns are never null and hold ASCII (ids, ISO times), so they sort as stored and can use an index.
-    if (col) return `h.${col} ${dir}`
+    if (col) {
+      terms.push({ expr: `h.${col}`, dir })
+      continue
+    }
     const keyed = isKeyed(scope.keyed, info.steps)
     if (!keyed) scope.content = true
     let expr = d.extract(keyed ? 'h.keys' : 'h.data', keysOf(info.steps), info.kind)
     if (info.kind === 'text') expr = d.sortText(expr)
     // Missing values sort last in both directions, on both stores.
-    return `(CASE WHEN ${expr} IS NULL THEN 1 ELSE 0 END), ${expr} ${dir}`
-  })
-  parts.push('h.id ASC')
-  if (p.kind === 'raw') parts.push('h.variant ASC')
-  return parts.join(', ')
+    terms.push({ expr: `(CASE WHEN ${expr} IS NULL THEN 1 ELSE 0 END)`, dir: 'ASC' })
+    terms.push({ expr, dir })
+  }
+  terms.push({ expr: 'h.id', dir: 'ASC' })
+  if (p.kind === 'raw') terms.push({ expr: 'h.variant', dir: 'ASC' })
+  return terms
 }

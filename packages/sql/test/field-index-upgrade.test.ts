@@ -62,15 +62,31 @@ describe('field index lookups read the index alone [sqlite]', () => {
     const dir = mkdtempSync(join(tmpdir(), 'galley-ix-covering-'))
     const file = join(dir, 'data.db')
     try {
-      const g = await createGalley({ storage: sqlite({ file }), collections: [items] })
+      const g = await createGalley({
+        storage: sqlite({ file, readCache: false }),
+        collections: [items],
+      })
       for (let i = 0; i < 30; i++)
         await g.create({ collection: 'items', data: { code: `c${i % 3}` } })
+      // The statements the engine runs for a page, as better-sqlite3 is handed them.
+      const ran: string[] = []
+      const proto = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1')) as {
+        all: (...a: unknown[]) => unknown
+      }
+      const all = proto.all
+      proto.all = function (this: { source: string }, ...a: unknown[]) {
+        ran.push(this.source)
+        return all.apply(this, a)
+      }
       const page = await g.find({
         collection: 'items',
         where: { code: { equals: 'c1' } },
         limit: 4,
       })
+      proto.all = all
       expect([page.docs.length, page.totalDocs]).toEqual([4, 10])
+      const created = page.docs.map((d) => d.createdAt)
+      expect(created).toEqual([...created].sort().reverse())
       await g.close()
       const raw = new Database(file)
       // The statements a lookup runs (see resolved-select.ts): they read `keys` only.
@@ -85,6 +101,14 @@ describe('field index lookups read the index alone [sqlite]', () => {
         expect(ops, text).not.toContain('NotFound')
         expect(ops, text).not.toContain('DeferredSeek')
       }
+      // The page the engine read (its rows joined with their content) sorts nothing either:
+      // the outer query orders by the page's own sort values, which arrive in order.
+      const pageText = ran.find((t) => t.includes('JOIN galley_heads'))!
+      const pageOps = (
+        raw.prepare(`EXPLAIN ${pageText}`).all('c1', 0) as Array<{ opcode: string }>
+      ).map((r) => r.opcode)
+      expect(pageOps).not.toContain('SorterOpen')
+      expect(pageOps).not.toContain('OpenEphemeral')
       // A page in the default order is read from the index in order: no sorter, so it stops
       // after the page instead of reading every match.
       const ops = (
