@@ -3,7 +3,14 @@ import type { ResolvedQuery, SortSpec } from '@galley/core/storage'
 import { compileWhere } from './compile-where'
 import { type KeyedFields, isKeyed, keysOf } from './keyed-fields'
 import { type SqlDialect, literal } from './sql-dialect'
-import { HEADS_WITH_CONTENT, authorOf, contentOf, limitLiteral, packedHead } from './statements'
+import {
+  HEADS_WITH_CONTENT,
+  authorOf,
+  contentOf,
+  limitLiteral,
+  packedHead,
+  revisionOf,
+} from './statements'
 
 /** A statement and its parameters. */
 export interface Statement {
@@ -33,6 +40,14 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
     d.name === 'sqlite' ? `${packedHead('h')}, h.data${author ? ', h.author' : ''}` : 'h.*'
   // A single-row lookup needs no sort (SQLite would still build a sorter for it).
   if (q.single) {
+    // On SQLite, when the filter reads no content, the one row's revision is joined to it.
+    if (d.name === 'sqlite' && !scope.content) {
+      const source = resolvedSource(q.perspective, d, q.collection, false)
+      return {
+        text: `SELECT ${packedHead('h')}, r.data${author ? ', r.author' : ''} FROM ${source} ${revisionOf('h')} WHERE ${where} ${page}`,
+        params,
+      }
+    }
     const source = resolvedSource(q.perspective, d, q.collection, true)
     return { text: `SELECT ${carried} FROM ${source} WHERE ${where} ${page}`, params }
   }
@@ -46,21 +61,22 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
     }
   }
   const source = resolvedSource(q.perspective, d, q.collection, false)
-  const content = author ? `${contentOf('h')}, ${authorOf('h')}` : contentOf('h')
   // PostgreSQL reads each match's row anyway (an index-only scan needs a vacuumed table) and
   // would hash-join the page with a scan of the heads: it gets the page's rows directly.
-  if (d.name === 'postgres')
+  if (d.name === 'postgres') {
+    const content = author ? `${contentOf('h')}, ${authorOf('h')}` : contentOf('h')
     return {
       text: `SELECT h.*, ${content} FROM (SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} ${page}) h ORDER BY ${order}`,
       params,
     }
+  }
   // The page's keys carry their sort values, and the outer query sorts by those: SQLite then
   // knows the page arrives in order and joins it without sorting it again.
   const sorted = terms.map((t, i) => `${t.expr} AS o${i}`).join(', ')
   const chosen = `SELECT h.id, h.variant, ${sorted} FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
   const again = terms.map((t, i) => `p.o${i} ${t.dir}`).join(', ')
   return {
-    text: `SELECT ${packedHead('h')}, ${content} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ORDER BY ${again}`,
+    text: `SELECT ${packedHead('h')}, r.data${author ? ', r.author' : ''} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ${revisionOf('h')} ORDER BY ${again}`,
     params,
   }
 }

@@ -9,9 +9,8 @@ import {
   GET_REVISION,
   HEADS_WITH_CONTENT,
   LIST_REVISIONS,
-  authorOf,
-  contentOf,
   packedHead,
+  revisionOf,
 } from './statements'
 import { type PackedHead, type RawHead, type RawRevision, toHead, toRevision } from './stored-rows'
 
@@ -41,7 +40,7 @@ export class SqlReads implements StorageReader {
     const author = opts?.author === true
     const text =
       this.d.name === 'sqlite'
-        ? `SELECT ${packedHead('h0')}, ${contentOf('h0')}${author ? `, ${authorOf('h0')}` : ''} FROM galley_heads h0 WHERE h0.collection = ${literal(collection)} AND h0.id = ?`
+        ? `SELECT ${packedHead('h0')}, r.data${author ? ', r.author' : ''} FROM galley_heads h0 ${revisionOf('h0')} WHERE h0.collection = ${literal(collection)} AND h0.id = ?`
         : `${HEADS_WITH_CONTENT(collection, author)} AND h0.id = ?`
     const rows = await this.all<RawHead | PackedHead>(text, [id])
     const heads = new Array(rows.length)

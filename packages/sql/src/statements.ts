@@ -42,6 +42,14 @@ export const packedHead = (alias: string) =>
     .map((c) => `${alias}.${c}`)
     .join(` || '${HEAD_SEPARATOR}' || `) + ' AS head'
 
+/**
+ * The revision row of head `alias`, as `r`, for statements whose heads are already chosen
+ * (a page, one document): a LEFT JOIN keeps the heads as the outer loop, and one lookup
+ * gives both the content and its author, cheaper than a scalar subquery for each.
+ */
+export const revisionOf = (alias: string) =>
+  `LEFT JOIN galley_revisions r ON r.collection = ${alias}.collection AND r.doc_id = ${alias}.id AND r.id = ${alias}.rev`
+
 export const HEADS_WITH_CONTENT = (collection: string, author = false) =>
   `SELECT h0.*, ${contentOf('h0')}${author ? `, ${authorOf('h0')}` : ''} FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
 
