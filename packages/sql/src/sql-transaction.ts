@@ -39,7 +39,7 @@ class SqlWrites extends SqlReads implements StorageTransaction {
     // History state and heads in one statement: always one row for the history, joined
     // with each head (none: the head columns are NULL).
     const rows = await all<RawHead & { doc_latest: string | null; doc_revisions: number | string }>(
-      OPEN_DOCUMENT(collection),
+      openDocumentText(collection),
       [collection, id, id],
     )
     const r = rows[0]
@@ -79,37 +79,32 @@ class SqlWrites extends SqlReads implements StorageTransaction {
       return
     }
     // Only changed columns: an index is rewritten only when a column it covers is set.
-    const set: string[] = []
+    let set = 0
     const params: unknown[] = []
     if (prev.rev !== h.rev) {
-      set.push('rev = ?', 'updated_at = ?')
+      set |= SET_REV
       params.push(h.rev, h.updatedAt)
       const keys = this.#keysText(h)
       if (keys !== this.#keysText(prev)) {
-        set.push('keys = ?')
+        set |= SET_KEYS
         params.push(keys)
       }
     }
     if (prev.status !== h.status) {
-      set.push('status = ?')
+      set |= SET_STATUS
       params.push(h.status)
     }
     if (prev.inDrafts !== h.inDrafts) {
-      set.push('in_drafts = ?')
+      set |= SET_IN_DRAFTS
       params.push(d.bool(h.inDrafts))
     }
-    if (set.length === 0) return
-    await this.all(
-      `UPDATE galley_heads SET ${set.join(', ')} WHERE collection = ${literal(h.collection)} AND variant = ${literal(h.variant)} AND id = ?`,
-      [...params, h.id],
-    )
+    if (set === 0) return
+    params.push(h.id)
+    await this.all(updateHeadText(h.collection, h.variant, set), params)
   }
 
   async deleteHead(collection: string, id: string, variant: Variant) {
-    await this.all(
-      `DELETE FROM ${headsOf(collection)} AND variant = ${literal(variant)} AND id = ?`,
-      [id],
-    )
+    await this.all(deleteHeadText(collection, variant), [id])
   }
 
   async insertRevision(r: RevisionRow) {
@@ -156,4 +151,48 @@ class SqlWrites extends SqlReads implements StorageTransaction {
   appendChanges(changes: readonly ChangeRecord[]) {
     return appendChanges(this.all, this.d, changes)
   }
+}
+
+/** Columns an UPDATE of a head sets, in the order of its parameters. */
+const SET_REV = 1 // rev and updated_at
+const SET_KEYS = 2
+const SET_STATUS = 4
+const SET_IN_DRAFTS = 8
+
+/**
+ * Statement texts by collection and shape, each made once: a text built afresh on every
+ * write is a new string, whose hash the statement cache then computes over its whole length.
+ * Shapes are few (collections × variants × column sets); the bound is for release variants.
+ */
+const texts = new Map<string, Map<string, string>>()
+function memo(collection: string, key: string, make: () => string): string {
+  let byShape = texts.get(collection)
+  if (byShape === undefined) texts.set(collection, (byShape = new Map()))
+  let text = byShape.get(key)
+  if (text === undefined) {
+    if (byShape.size >= 1000) byShape.clear()
+    byShape.set(key, (text = make()))
+  }
+  return text
+}
+
+const openDocumentText = (collection: string) =>
+  memo(collection, 'open', () => OPEN_DOCUMENT(collection))
+
+const deleteHeadText = (collection: string, variant: string) =>
+  memo(
+    collection,
+    `delete ${variant}`,
+    () => `DELETE FROM ${headsOf(collection)} AND variant = ${literal(variant)} AND id = ?`,
+  )
+
+function updateHeadText(collection: string, variant: string, set: number): string {
+  return memo(collection, `${set} ${variant}`, () => {
+    const cols: string[] = []
+    if (set & SET_REV) cols.push('rev = ?', 'updated_at = ?')
+    if (set & SET_KEYS) cols.push('keys = ?')
+    if (set & SET_STATUS) cols.push('status = ?')
+    if (set & SET_IN_DRAFTS) cols.push('in_drafts = ?')
+    return `UPDATE galley_heads SET ${cols.join(', ')} WHERE collection = ${literal(collection)} AND variant = ${literal(variant)} AND id = ?`
+  })
 }

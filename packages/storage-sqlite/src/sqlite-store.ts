@@ -117,14 +117,19 @@ function transactions(
     changes += stmt.run(params).changes
     return []
   }
+  // The executor's own connection lock, without the Kysely instance `db.connection()`
+  // builds around the connection on every call (a frozen copy of its props, a provider).
+  const executor = db.getExecutor()
+  const begin = prepare('BEGIN IMMEDIATE')
+  const commit = prepare('COMMIT')
   return <T>(fn: (query: Query) => Promise<T>): Promise<T> =>
-    db.connection().execute(async () => {
-      prepare('BEGIN IMMEDIATE').run()
+    executor.provideConnection(async () => {
+      begin.run()
       changes = 0
       try {
         checkSchema() // no schema change can land while this transaction holds the write lock
         const result = await fn(query)
-        prepare('COMMIT').run()
+        commit.run()
         stats.changed(changes)
         return result
       } catch (err) {

@@ -87,7 +87,8 @@ export async function appendChanges(
   const at = new Date().toISOString()
   let last = 0
   for (let from = 0; from < changes.length; from += CHUNK) {
-    const chunk = changes.slice(from, from + CHUNK)
+    const chunk =
+      from === 0 && changes.length <= CHUNK ? changes : changes.slice(from, from + CHUNK)
     const params: unknown[] = []
     for (const c of chunk)
       params.push(
@@ -100,7 +101,7 @@ export async function appendChanges(
         c.rev ?? null,
         at,
       )
-    const insert = `INSERT INTO galley_changes (kind, collection, doc_id, operation, status, published, rev, at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`
+    const insert = insertText(chunk.length)
     if (d.name !== 'postgres') {
       // SQLite needs no number back (nobody is notified): a plain insert is the cheapest.
       await all(insert, params)
@@ -120,6 +121,16 @@ export async function appendChanges(
   }
   if (d.name === 'postgres')
     await all(`SELECT pg_notify('${CHANGE_CHANNEL}', current_schema() || ' ' || ?)`, [String(last)])
+}
+
+/** The INSERT of `rows` feed rows; the one-row text (nearly every commit's) is made once. */
+const ONE_ROW = insertOf(1)
+function insertText(rows: number): string {
+  return rows === 1 ? ONE_ROW : insertOf(rows)
+}
+function insertOf(rows: number): string {
+  const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')
+  return `INSERT INTO galley_changes (kind, collection, doc_id, operation, status, published, rev, at) VALUES ${values}`
 }
 
 interface RawEntry {
