@@ -105,6 +105,25 @@ function resolvedSource(
   collection: string,
   content: boolean,
 ): string {
+  // Every read builds its statement's text; the sources of the fixed perspectives are kept.
+  if (p.kind === 'stack') return sourceText(p, d, collection, content)
+  const key = `${d.name}\u0000${collection}\u0000${p.kind}\u0000${content}`
+  let text = sources.get(key)
+  if (text === undefined) {
+    text = sourceText(p, d, collection, content)
+    if (sources.size >= 1000) sources.clear()
+    sources.set(key, text)
+  }
+  return text
+}
+const sources = new Map<string, string>()
+
+function sourceText(
+  p: ResolvedPerspective,
+  d: SqlDialect,
+  collection: string,
+  content: boolean,
+): string {
   // The collection as a literal (see headsOf in statements.ts). Content comes with its
   // author, except in published reads.
   const author = content && p.kind !== 'published'
