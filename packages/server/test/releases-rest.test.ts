@@ -153,6 +153,59 @@ for (const store of STORES) {
       expect(r3.status).toBe(404)
     })
 
+    it('pages GET /api/releases like collection lists, newest first', async () => {
+      const w = blog.tokens.write
+      for (const title of ['Page A', 'Page B', 'Page C'])
+        expect(
+          (await blog.req('POST', '/api/releases', { token: w, body: { title } })).status,
+        ).toBe(201)
+      const all = await blog.req('GET', '/api/releases?limit=1000', { token: w })
+      expect(all.status).toBe(200)
+      const total: number = all.json.totalDocs
+      expect(total).toBeGreaterThanOrEqual(3)
+      expect(all.json.docs).toHaveLength(total)
+      expect(all.json.docs.slice(0, 3).map((r: { title: string }) => r.title)).toEqual([
+        'Page C',
+        'Page B',
+        'Page A',
+      ])
+      // Without parameters: the first 10, as GET /api/:collection answers.
+      const first = await blog.req('GET', '/api/releases', { token: w })
+      expect(first.json).toMatchObject({ limit: 10, page: 1, totalDocs: total, hasPrevPage: false })
+      expect(first.json.docs).toHaveLength(Math.min(10, total))
+      const p2 = await blog.req('GET', '/api/releases?limit=2&page=2', { token: w })
+      expect(p2.status).toBe(200)
+      expect(p2.json).toEqual({
+        docs: all.json.docs.slice(2, 4),
+        totalDocs: total,
+        limit: 2,
+        page: 2,
+        totalPages: Math.ceil(total / 2),
+        hasNextPage: total > 4,
+        hasPrevPage: true,
+      })
+      const past = await blog.req('GET', `/api/releases?limit=2&page=${total}`, { token: w })
+      expect(past.json).toMatchObject({ docs: [], hasNextPage: false, hasPrevPage: true })
+      const count = await blog.req('GET', '/api/releases?limit=0', { token: w })
+      expect(count.json).toMatchObject({ docs: [], totalDocs: total, totalPages: 0 })
+      // Bad values: the 400 of collection lists, naming the parameter.
+      for (const [q, name] of [
+        ['limit=1001', 'limit'],
+        ['limit=-1', 'limit'],
+        ['limit=ten', 'limit'],
+        ['page=0', 'page'],
+        ['page=1.5', 'page'],
+        ['sort=title', 'sort'],
+      ] as const) {
+        const bad = await blog.req('GET', `/api/releases?${q}`, { token: w })
+        const list = await blog.req('GET', `/api/posts?${q}`, { token: w })
+        expect(bad.status, q).toBe(400)
+        expect(bad.json.error.code, q).toBe('QUERY_INVALID')
+        expect(bad.json.error.message, q).toMatch(new RegExp(name))
+        if (name !== 'sort') expect(bad.json.error.message, q).toBe(list.json.error.message)
+      }
+    })
+
     it('schedules a release and a document, refuses past times, and reports health', async () => {
       const w = blog.tokens.write
       const { json: rel } = await blog.req('POST', '/api/releases', {

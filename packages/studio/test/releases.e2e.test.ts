@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { Releases } from '@galley/core'
 import {
   EDITOR,
   expectAccessible,
@@ -123,4 +124,28 @@ describe.skipIf(missingChromium)('Studio releases in Chromium (sqlite)', () => {
     await expectAccessible(page, 'published release')
     await screenshot(page, 'releases-published')
   }, 120_000)
+
+  it('pages through the releases, 20 a page, newest first', async () => {
+    const releases = new Releases(studio.galley)
+    const before = (await releases.list()).length
+    for (let i = 1; i <= 21 - before; i++) await releases.create({ title: `Batch ${i}` })
+    const newest = (await releases.list())[0]!.title
+    await page.goto(`${studio.url}/admin/releases`)
+    await page.getByRole('link', { name: newest, exact: true }).waitFor()
+    await expect(page.getByRole('row').count()).resolves.toBe(21) // a header and 20 releases
+    const pages = page.getByRole('navigation', { name: 'Pages' })
+    await expect(pages.textContent()).resolves.toContain('Page 1 of 2 · 21 releases')
+    await expect(pages.getByRole('button', { name: 'Previous page' }).isDisabled()).resolves.toBe(
+      true,
+    )
+    await pages.getByRole('button', { name: 'Next page' }).click()
+    await eventually(() => pages.textContent()).toContain('Page 2 of 2')
+    expect(new URL(page.url()).searchParams.get('page')).toBe('2')
+    await eventually(() => page.getByRole('row').count()).toBe(2)
+    await page.getByRole('link', { name: 'Spring launch', exact: true }).waitFor()
+    await expectAccessible(page, 'releases list, second page')
+    await pages.getByRole('button', { name: 'Previous page' }).click()
+    await page.getByRole('link', { name: newest, exact: true }).waitFor()
+    expect(new URL(page.url()).searchParams.get('page')).toBeNull()
+  }, 60_000)
 })

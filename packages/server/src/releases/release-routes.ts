@@ -8,12 +8,13 @@ import {
   type Releases,
 } from '@galley/core'
 import { toErrorBody } from '../http/http-errors'
-import { parseQuery } from '../http/query-params'
+import { intParam, parseQuery } from '../http/query-params'
 import { readJsonBody, readJsonObject } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
 import { searchOf } from '../http/search-of'
 import type { RequestAuth } from '../auth/request-auth'
 import type { ServerContext, ServerEnv } from '../server-context'
+import { pageOfReleases, releasePaging } from './release-paging'
 
 /** What the release and schedule routes share: the releases API and the job runner to wake. */
 export interface ReleaseRouteDeps {
@@ -32,7 +33,8 @@ export function callerArgs(auth: RequestAuth, write = false) {
 }
 
 /**
- * `/api/releases`: `GET|POST /`, `GET|PATCH|DELETE /:id`,
+ * `/api/releases`: `GET /` (`limit`, `page`: the paginated shape of collection lists),
+ * `POST /`, `GET|PATCH|DELETE /:id`,
  * `POST /:id/{publish,schedule,unschedule,archive,revert}`, `POST /:id/documents`
  * (`{ collection, id, action: 'unpublish' }`), `DELETE /:id/documents/:collection/:docId`.
  */
@@ -43,9 +45,10 @@ export function releaseRoutes(ctx: ServerContext, deps: ReleaseRouteDeps): Hono<
   const noQuery = (c: Context<ServerEnv>, route: string) => parseQuery(searchOf(c), [], route)
 
   app.get('/', async (c) => {
-    noQuery(c, 'GET /api/releases')
-    const docs = await releases.list(callerArgs(c.get('auth')))
-    return sendPrivate(c, { docs, totalDocs: docs.length })
+    const { params } = parseQuery(searchOf(c), ['limit', 'page'], 'GET /api/releases')
+    const paging = releasePaging(intParam(params, 'limit'), intParam(params, 'page'))
+    const all = await releases.list(callerArgs(c.get('auth')))
+    return sendPrivate(c, pageOfReleases(all, paging))
   })
 
   app.post('/', async (c) => {

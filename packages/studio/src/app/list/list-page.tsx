@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'wouter'
 import { api, qs } from '../api/api-client'
 import { STATUS_TEXT, type DocList } from '../api/documents'
 import { formatTime, titleOf } from '../ui/format'
+import { Pager, beyondLastPage } from '../ui/pager'
 import { usePeople } from '../ui/use-people'
 import type { CollectionSchema } from '../../schema-types'
 
@@ -170,37 +171,15 @@ export function ListPage({ collection }: { collection: CollectionSchema }) {
               ))}
             </tbody>
           </table>
-          {data.docs.length === 0 && page > data.totalPages && data.totalDocs > 0 ? (
-            <p>
-              There is no page {page}: this list has {data.totalPages}{' '}
-              {data.totalPages === 1 ? 'page' : 'pages'}.{' '}
-              <button type="button" onClick={() => update({ page: String(data.totalPages) })}>
-                Go to the last page
-              </button>
-            </p>
-          ) : (
-            data.docs.length === 0 && <p>No documents{q || status ? ' match' : ' yet'}.</p>
+          {data.docs.length === 0 && !beyondLastPage(data, page) && (
+            <p>No documents{q || status ? ' match' : ' yet'}.</p>
           )}
-          <nav className="pager" aria-label="Pages">
-            <button
-              type="button"
-              disabled={!data.hasPrevPage}
-              onClick={() => update({ page: String(Math.min(page - 1, data.totalPages)) })}
-            >
-              Previous page
-            </button>
-            <span>
-              Page {data.page} of {Math.max(1, data.totalPages)} · {data.totalDocs}{' '}
-              {data.totalDocs === 1 ? 'document' : 'documents'}
-            </span>
-            <button
-              type="button"
-              disabled={!data.hasNextPage}
-              onClick={() => update({ page: String(page + 1) })}
-            >
-              Next page
-            </button>
-          </nav>
+          <Pager
+            data={data}
+            page={page}
+            noun={['document', 'documents']}
+            onPage={(n) => update({ page: String(n) })}
+          />
         </>
       )}
     </>

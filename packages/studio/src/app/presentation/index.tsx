@@ -5,6 +5,7 @@ import type { Doc, DocList } from '../api/documents'
 import { useOpenEditor } from '../editor/editor-bridge'
 import { EditorPage } from '../editor/editor-page'
 import type { StudioSchema } from '../../schema-types'
+import { listAllReleases } from '../releases/release-api'
 import {
   decodeFieldPath,
   documentKey,
@@ -58,7 +59,7 @@ function Presentation({ config, schema }: { config: PresentationConfig; schema: 
   const [overlays, setOverlays] = useState<number | null>(null)
   const releases = useQuery({
     queryKey: ['releases-for-presentation'],
-    queryFn: () => api<{ docs: Array<{ id: string; title?: string }> }>('/releases'),
+    queryFn: listAllReleases,
     retry: false,
   })
   const wire = perspective.startsWith('release:') ? [perspective.slice(8), 'drafts'] : perspective

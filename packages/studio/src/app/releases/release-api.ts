@@ -1,4 +1,5 @@
-import { api } from '../api/api-client'
+import { api, qs } from '../api/api-client'
+import type { PageInfo } from '../ui/pager'
 
 /** A release as `/api/releases` answers it. */
 export interface Release {
@@ -35,7 +36,24 @@ export interface ScheduleHealth {
   overdue: number
 }
 
-export const listReleases = () => api<{ docs: Release[] }>('/releases')
+/** A page of releases, newest first, as `GET /api/releases` answers it. */
+export interface ReleasePage extends PageInfo {
+  docs: Release[]
+  limit: number
+}
+
+/** How many releases the releases screen shows a page. */
+export const RELEASES_PAGE_SIZE = 20
+
+/** One page of releases, newest first (the releases screen). */
+export const listReleases = (page: number) =>
+  api<ReleasePage>(`/releases${qs({ limit: RELEASES_PAGE_SIZE, page })}`)
+
+/**
+ * The newest 1,000 releases (the API's largest page), for pickers that choose among the
+ * open ones: the editor's "Add to release" and the presentation's perspective menu.
+ */
+export const listAllReleases = () => api<ReleasePage>(`/releases${qs({ limit: 1000 })}`)
 export const getRelease = (id: string) =>
   api<Release & { documents: ReleaseDocument[] }>(`/releases/${encodeURIComponent(id)}`)
 export const releaseAction = (id: string, action: string, body?: unknown) =>

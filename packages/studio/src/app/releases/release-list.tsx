@@ -1,8 +1,9 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useId, useState, type FormEvent } from 'react'
-import { Link, useLocation } from 'wouter'
+import { Link, useLocation, useSearchParams } from 'wouter'
 import { api } from '../api/api-client'
 import type { StudioSchema } from '../../schema-types'
+import { Pager } from '../ui/pager'
 import {
   type Release,
   STATE_LABELS,
@@ -14,9 +15,25 @@ import {
 } from './release-api'
 import { ScheduleHealthPanel } from './schedule-health'
 
-/** The releases, newest first, a form to create one, and the scheduler's health. */
+/**
+ * The releases, newest first, 20 a page (`?page=` in the URL; "Previous page" and "Next
+ * page" once there is more than one), a form to create one, and the scheduler's health.
+ */
 export function ReleaseList({ schema }: { schema: StudioSchema }) {
-  const releases = useQuery({ queryKey: ['releases'], queryFn: listReleases })
+  const [params, setParams] = useSearchParams()
+  const page = Math.max(1, Number(params.get('page')) || 1)
+  const releases = useQuery({
+    queryKey: ['releases', { page }],
+    queryFn: () => listReleases(page),
+    placeholderData: keepPreviousData,
+  })
+  const goTo = (n: number) =>
+    setParams((p) => {
+      const out = new URLSearchParams(p)
+      if (n > 1) out.set('page', String(n))
+      else out.delete('page')
+      return out
+    })
   const mayWrite = schema.collections.some((c) => c.permissions.update)
   return (
     <>
@@ -28,32 +45,37 @@ export function ReleaseList({ schema }: { schema: StudioSchema }) {
         <p className="error" role="alert">
           {(releases.error as Error).message}
         </p>
-      ) : releases.data.docs.length === 0 ? (
+      ) : releases.data.totalDocs === 0 ? (
         <p className="muted">No releases yet.</p>
       ) : (
-        <table className="docs">
-          <caption className="visually-hidden">Releases</caption>
-          <thead>
-            <tr>
-              <th scope="col">Title</th>
-              <th scope="col">When</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {releases.data.docs.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <Link href={`/${encodeURIComponent(r.id)}`}>{r.title}</Link>
-                </td>
-                <td>{r.publishAt ? inTimeZone(r.publishAt) : TYPE_LABELS[r.type]}</td>
-                <td>{STATE_LABELS[r.state]}</td>
-                <td>{inTimeZone(r.createdAt)}</td>
+        <>
+          <table className="docs">
+            <caption className="visually-hidden">Releases</caption>
+            <thead>
+              <tr>
+                <th scope="col">Title</th>
+                <th scope="col">When</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {releases.data.docs.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <Link href={`/${encodeURIComponent(r.id)}`}>{r.title}</Link>
+                  </td>
+                  <td>{r.publishAt ? inTimeZone(r.publishAt) : TYPE_LABELS[r.type]}</td>
+                  <td>{STATE_LABELS[r.state]}</td>
+                  <td>{inTimeZone(r.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {(releases.data.totalPages > 1 || page > 1) && (
+            <Pager data={releases.data} page={page} noun={['release', 'releases']} onPage={goTo} />
+          )}
+        </>
       )}
       <ScheduleHealthPanel />
     </>
