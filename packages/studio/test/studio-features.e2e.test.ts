@@ -432,11 +432,36 @@ for (const store of STORES) {
       await shot('15-tokens')
       await page.reload()
       expect(await page.getByText(token).count()).toBe(0) // shown once
+      // Cancel keeps it; a failed DELETE says why, refetches the list, and keeps the token.
+      await page.getByRole('button', { name: 'Revoke Build bot' }).click()
+      await expect(page.getByRole('dialog').getByRole('heading').textContent()).resolves.toBe(
+        'Revoke “Build bot”?',
+      )
+      await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click()
+      expect(await page.getByRole('dialog').count()).toBe(0)
+      let lists = 0
+      await page.route('**/api/auth/tokens**', (route) => {
+        if (route.request().method() === 'GET') lists++
+        if (route.request().method() !== 'DELETE') return route.continue()
+        return route.fulfill({
+          status: 503,
+          json: { error: { code: 'UNAVAILABLE', message: 'The store is down.' } },
+        })
+      })
+      await page.getByRole('button', { name: 'Revoke Build bot' }).click()
+      await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click()
+      await eventually(() => page.getByRole('alert').textContent()).toBe(
+        'Not revoked: The store is down.',
+      )
+      await eventually(() => lists).toBeGreaterThan(0)
+      expect((await read()).status).toBe(200)
+      await page.unroute('**/api/auth/tokens**')
       await page.getByRole('button', { name: 'Revoke Build bot' }).click()
       await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click()
       await eventually(() =>
         page.getByRole('cell', { name: 'Build bot', exact: true }).count(),
       ).toBe(0)
+      expect(await page.getByRole('alert').count()).toBe(0) // a success clears the failure
       expect((await read()).status).toBe(401)
     })
 

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useId, useState, type FormEvent } from 'react'
 import { api } from '../api/api-client'
-import { useConfirm } from '../editor/confirm-dialog'
+import { useConfirmedRevoke } from '../use-confirmed-revoke'
 import { formatTime } from '../ui/format'
 import type { StudioSchema } from '../../schema-types'
 import { AdminOnly, ShownOnce } from './admin-parts'
@@ -108,28 +108,16 @@ function CreateToken() {
 }
 
 function TokenList() {
-  const client = useQueryClient()
-  const [confirm, dialog] = useConfirm()
-  const [error, setError] = useState<string | null>(null)
+  const { button, alert, dialog } = useConfirmedRevoke<Token>({
+    queryKey: ['tokens'],
+    path: (t) => `/auth/tokens/${encodeURIComponent(t.id)}`,
+    consequence: 'Everything using this token loses access at once. This cannot be undone.',
+    failure: 'Not revoked',
+  })
   const tokens = useQuery({
     queryKey: ['tokens'],
     queryFn: () => api<{ tokens: Token[] }>('/auth/tokens'),
   })
-  async function revoke(t: Token) {
-    const ok = await confirm({
-      title: `Revoke “${t.name}”?`,
-      body: 'Everything using this token loses access at once. This cannot be undone.',
-      action: 'Revoke',
-    })
-    if (!ok) return
-    setError(null)
-    try {
-      await api(`/auth/tokens/${encodeURIComponent(t.id)}`, { method: 'DELETE' })
-    } catch (err) {
-      setError((err as Error).message)
-    }
-    await client.invalidateQueries({ queryKey: ['tokens'] })
-  }
   if (tokens.isPending) return <p aria-busy="true">Loading tokens…</p>
   if (tokens.isError)
     return (
@@ -140,11 +128,7 @@ function TokenList() {
   const list = tokens.data.tokens
   return (
     <>
-      {error && (
-        <p className="error" role="alert">
-          Not revoked: {error}
-        </p>
-      )}
+      {alert}
       {list.length === 0 ? (
         <p className="muted">No API tokens yet.</p>
       ) : (
@@ -172,11 +156,7 @@ function TokenList() {
                 </td>
                 <td>{madeBy(t)}</td>
                 <td>{formatTime(t.createdAt)}</td>
-                <td>
-                  <button type="button" className="danger" onClick={() => void revoke(t)}>
-                    Revoke <span className="visually-hidden">{t.name}</span>
-                  </button>
-                </td>
+                <td>{button(t)}</td>
               </tr>
             ))}
           </tbody>

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useId, useState, type FormEvent } from 'react'
 import { api, qs } from '../api/api-client'
 import { formatTime } from '../ui/format'
-import { useConfirm } from './confirm-dialog'
+import { useConfirmedRevoke } from '../use-confirmed-revoke'
 import type { DocumentSession } from './document-session'
 
 /** A shared preview link as `GET /api/preview/shares` lists it. */
@@ -214,29 +214,17 @@ function ShareForm({ pathname }: { pathname: () => Promise<string | null> }) {
 }
 
 function ShareList() {
-  const client = useQueryClient()
-  const [confirm, dialog] = useConfirm()
-  const [error, setError] = useState<string | null>(null)
+  const { button, alert, dialog } = useConfirmedRevoke<Share>({
+    queryKey: ['preview-shares'],
+    path: (share) => `/preview/shares/${encodeURIComponent(share.id)}`,
+    consequence: 'Whoever has this link loses the preview at once.',
+    failure: 'Could not revoke',
+  })
   const shares = useQuery({
     queryKey: ['preview-shares'],
     queryFn: () => api<{ shares: Share[] }>('/preview/shares'),
     staleTime: 0,
   })
-  async function revoke(share: Share) {
-    const ok = await confirm({
-      title: `Revoke “${share.name}”?`,
-      body: 'Whoever has this link loses the preview at once.',
-      action: 'Revoke',
-    })
-    if (!ok) return
-    setError(null)
-    try {
-      await api(`/preview/shares/${encodeURIComponent(share.id)}`, { method: 'DELETE' })
-    } catch (err) {
-      setError((err as Error).message)
-    }
-    await client.invalidateQueries({ queryKey: ['preview-shares'] })
-  }
   if (shares.isPending) return <p aria-busy="true">Loading links…</p>
   if (shares.isError)
     return (
@@ -247,11 +235,7 @@ function ShareList() {
   const list = shares.data.shares
   return (
     <>
-      {error && (
-        <p className="error" role="alert">
-          Could not revoke: {error}
-        </p>
-      )}
+      {alert}
       {list.length === 0 ? (
         <p className="muted">No live shared links.</p>
       ) : (
@@ -277,11 +261,7 @@ function ShareList() {
                 <td>{formatTime(s.createdAt)}</td>
                 <td>{s.expiresAt ? formatTime(s.expiresAt) : 'Never'}</td>
                 <td>{s.lastUsedAt ? formatTime(s.lastUsedAt) : 'Not yet'}</td>
-                <td>
-                  <button type="button" className="danger" onClick={() => void revoke(s)}>
-                    Revoke <span className="visually-hidden">{s.name}</span>
-                  </button>
-                </td>
+                <td>{button(s)}</td>
               </tr>
             ))}
           </tbody>
