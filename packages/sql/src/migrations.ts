@@ -154,7 +154,14 @@ export const MIGRATIONS: Migration[] = [
   CHANGE_FEED_ROWID_MIGRATION,
 ]
 
-/** Apply pending migrations in order, each in its own transaction. Returns what ran. */
+/**
+ * Apply pending migrations in order, each in its own transaction. Returns what ran.
+ * Several processes may open one database at once (PostgreSQL serialises them with an
+ * advisory lock, see withInitLock; SQLite does not): each migration is therefore checked
+ * again inside its transaction, which on SQLite takes the write lock before it reads
+ * (`BEGIN IMMEDIATE`, waiting out the busy timeout), so a migration another process
+ * applied meanwhile is skipped instead of run twice.
+ */
 export async function runMigrations(
   db: Kysely<any>,
   d: SqlDialect,
@@ -171,13 +178,43 @@ export async function runMigrations(
   const ran: Array<{ version: number; name: string }> = []
   for (const m of migrations) {
     if (applied.has(m.version)) continue
-    await db.transaction().execute(async (trx) => {
+    const done = await inWriteTransaction(db, d, async (trx) => {
+      const { rows } =
+        await sql`SELECT 1 AS applied FROM galley_migrations WHERE version = ${m.version}`.execute(
+          trx,
+        )
+      if (rows.length > 0) return false
       await m.up(trx, d)
       await sql`INSERT INTO galley_migrations (version, name, applied_at) VALUES (${m.version}, ${m.name}, ${new Date().toISOString()})`.execute(
         trx,
       )
+      return true
     })
-    ran.push({ version: m.version, name: m.name })
+    if (done) ran.push({ version: m.version, name: m.name })
   }
   return ran
+}
+
+/**
+ * A transaction that writes: on SQLite one that holds the write lock from its start (Kysely
+ * begins SQLite transactions DEFERRED, and a deferred transaction that read before another
+ * connection committed fails at its first write with SQLITE_BUSY, without waiting).
+ */
+async function inWriteTransaction<T>(
+  db: Kysely<any>,
+  d: SqlDialect,
+  fn: (trx: Kysely<any>) => Promise<T>,
+): Promise<T> {
+  if (d.name !== 'sqlite') return db.transaction().execute(fn)
+  return db.connection().execute(async (conn) => {
+    await sql`BEGIN IMMEDIATE`.execute(conn)
+    try {
+      const result = await fn(conn)
+      await sql`COMMIT`.execute(conn)
+      return result
+    } catch (err) {
+      await sql`ROLLBACK`.execute(conn).catch(() => {}) // none left if COMMIT ended it
+      throw err
+    }
+  })
 }

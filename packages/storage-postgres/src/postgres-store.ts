@@ -73,9 +73,11 @@ export function postgres(options: PostgresOptions): SqlStore {
     async withInitLock(fn) {
       const client = await pool.connect()
       try {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+        // The lock first: CREATE SCHEMA IF NOT EXISTS run by two sessions at once fails in
+        // one of them (a unique violation on pg_namespace), so openers create it in turn.
         await client.query('SELECT pg_advisory_lock(hashtext($1))', [`galley:${schema}`])
         try {
+          await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
           return await fn()
         } finally {
           await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`galley:${schema}`])

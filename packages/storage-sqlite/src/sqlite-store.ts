@@ -48,7 +48,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
   if (!memory) mkdirSync(dirname(options.file), { recursive: true })
   // Waits up to BUSY_TIMEOUT_MS for another writer or the checkpoint worker (SQLite's own busy handler).
   const raw = new Database(options.file, { timeout: BUSY_TIMEOUT_MS })
-  raw.pragma('journal_mode = WAL')
+  if (!memory) useWal(raw)
   raw.pragma('synchronous = NORMAL')
   // Reads come memory-mapped from the database file; the page cache holds written pages and
   // pages still in the WAL. Kept small: a commit whose B-tree balance renumbered pages scans
@@ -92,6 +92,28 @@ export function sqlite(options: SqliteOptions): SqlStore {
       await checkpointer?.stop()
     },
   })
+}
+
+/**
+ * Switch the file to WAL. On a new file that other processes open at the same moment, the
+ * switch (it needs the file to itself for a moment) can fail with SQLITE_BUSY without
+ * waiting for the busy timeout, or leave the mode as it was: try again, for up to the busy
+ * timeout on SQLITE_BUSY, and briefly when another mode is answered (a file system without
+ * WAL support answers so every time, and the store then goes on in that mode, as before).
+ */
+function useWal(raw: Database.Database): void {
+  const start = Date.now()
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (raw.pragma('journal_mode = WAL', { simple: true }) === 'wal') return
+      if (Date.now() - start >= 250) return
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? ''
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() - start >= BUSY_TIMEOUT_MS) throw err
+    }
+    Atomics.wait(pause, 0, 0, Math.min(50, 1 + attempt * 5)) // a synchronous sleep
+  }
 }
 
 /**
