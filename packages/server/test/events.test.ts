@@ -284,6 +284,20 @@ for (const store of STORES) {
                   { name: 'visibility', type: 'select', options: ['public', 'members', 'secret'] },
                 ],
               },
+              {
+                slug: 'memos',
+                versions: { drafts: true },
+                access: {
+                  // Users read every memo; drafts but secret ones; the public, public ones.
+                  read: ({ user }) => (user ? true : { visibility: { equals: 'public' } }),
+                  readDrafts: ({ user }) =>
+                    user ? { visibility: { not_equals: 'secret' } } : false,
+                },
+                fields: [
+                  { name: 'title', type: 'text' },
+                  { name: 'visibility', type: 'select', options: ['public', 'members', 'secret'] },
+                ],
+              },
             ],
           }),
         ),
@@ -346,12 +360,112 @@ for (const store of STORES) {
         galley.update({ collection: 'notes', id: 'open', data: { title: 'd' }, draft: true }),
       )
       await step(() => galley.unpublish({ collection: 'notes', id: 'members' }))
-      // 'members' once public, then unpublished: under a where rule a removal is not announced.
-      expect(heard.anon).toEqual(['open update', 'members update'])
+      // 'members' was public when it was unpublished: the public hears that it is gone.
+      expect(heard.anon).toEqual(['open update', 'members update', 'members unpublish'])
       // Drafts are read under both rules: public, and not secret.
       expect(heard.viewer).toEqual(['open update', 'members update', 'members unpublish'])
       anon.close()
       viewer.close()
+    })
+
+    it('a listener that could read a document hears its unpublish and delete; no one else does', async () => {
+      const open = async (headers: Record<string, string> = {}, lastEventId?: string) => {
+        const res = await server.app.request('http://localhost/api/events', {
+          headers: { ...headers, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+        })
+        const sse = sseReader(res.body!)
+        if (!lastEventId) await sse.next()
+        return sse
+      }
+      const viewerAuth = { authorization: `Bearer ${viewerToken}` }
+      const anon = await open()
+      const viewer = await open(viewerAuth)
+      const heard = { anon: [] as SseEvent[], viewer: [] as SseEvent[] }
+      const step = async (write: () => Promise<unknown>) => {
+        await write()
+        heard.anon.push(...(await anon.drain(150)))
+        heard.viewer.push(...(await viewer.drain(150)))
+      }
+      const said = (events: SseEvent[]) => events.map((e) => `${e.data.id} ${e.data.operation}`)
+      const notes = { collection: 'notes' } as const
+      // Only public documents can be read, by either listener.
+      for (const visibility of ['public', 'members', 'secret'])
+        await step(() =>
+          galley.create({ ...notes, id: `w-${visibility}`, data: { title: 't', visibility } }),
+        )
+      for (const visibility of ['public', 'members', 'secret'])
+        await step(() => galley.unpublish({ ...notes, id: `w-${visibility}` }))
+      for (const visibility of ['public', 'members', 'secret'])
+        await step(() => galley.publish({ ...notes, id: `w-${visibility}` }))
+      for (const visibility of ['public', 'members', 'secret'])
+        await step(() => galley.delete({ ...notes, id: `w-${visibility}` }))
+      expect(said(heard.anon)).toEqual([
+        'w-public create',
+        'w-public unpublish',
+        'w-public publish',
+        'w-public delete',
+      ])
+      // What the public hears of a removal tells nothing of drafts.
+      expect(heard.anon[1]!.data).toMatchObject({ status: null, published: true })
+      expect(heard.anon[1]!.data.rev).toBeUndefined()
+      expect(heard.anon[3]!.data).toMatchObject({ status: null, published: true })
+      // The viewer reads drafts under both rules (public, and not secret): the same
+      // documents, with their real status.
+      expect(said(heard.viewer)).toEqual(said(heard.anon))
+      expect(heard.viewer[1]!.data).toMatchObject({ status: 'draft', published: true })
+      expect(heard.viewer[3]!.data).toMatchObject({ status: null, published: true })
+
+      // A document that stopped being readable before its delete: no one hears the delete.
+      await step(() =>
+        galley.create({ ...notes, id: 'moved', data: { title: 't', visibility: 'public' } }),
+      )
+      await step(() => galley.update({ ...notes, id: 'moved', data: { visibility: 'secret' } }))
+      await step(() => galley.delete({ ...notes, id: 'moved' }))
+      expect(said(heard.anon).slice(4)).toEqual(['moved create'])
+      expect(said(heard.viewer).slice(4)).toEqual(['moved create'])
+
+      // Where only the drafts rule is a where (memos): the viewer hears the members memo's
+      // removals, the public does not.
+      const memos = { collection: 'memos' } as const
+      const before = { anon: heard.anon.length, viewer: heard.viewer.length }
+      for (const visibility of ['public', 'members', 'secret'])
+        await step(() =>
+          galley.create({ ...memos, id: `m-${visibility}`, data: { title: 't', visibility } }),
+        )
+      for (const visibility of ['public', 'members', 'secret']) {
+        await step(() => galley.unpublish({ ...memos, id: `m-${visibility}` }))
+        await step(() => galley.delete({ ...memos, id: `m-${visibility}` }))
+      }
+      // (Once unpublished, a memo is not public content: its delete is not the public's.)
+      expect(said(heard.anon.slice(before.anon))).toEqual(['m-public create', 'm-public unpublish'])
+      expect(said(heard.viewer.slice(before.viewer))).toEqual([
+        'm-public create',
+        'm-members create',
+        'm-public unpublish',
+        'm-public delete',
+        'm-members unpublish',
+        'm-members delete',
+      ])
+
+      // A listener that connects after the publish: the unpublish is checked against the
+      // published content the document had (its history), so it is heard; a document
+      // that was never public is not.
+      for (const visibility of ['public', 'secret'])
+        await galley.create({
+          ...notes,
+          id: `late-${visibility}`,
+          data: { title: 'l', visibility },
+        })
+      const late = await open()
+      for (const visibility of ['public', 'secret'])
+        await galley.unpublish({ ...notes, id: `late-${visibility}` })
+      const lateHeard = await late.drain(300)
+      expect(said(lateHeard)).toEqual(['late-public unpublish'])
+      // So does one that resumes from before it (the backlog is decided the same way).
+      const resumed = await open({}, String(Number(lateHeard[0]!.id) - 1))
+      expect(said(await resumed.drain(300))).toEqual(['late-public unpublish'])
+      resumed.close()
+      for (const sse of [anon, viewer, late]) sse.close()
     })
   })
 }

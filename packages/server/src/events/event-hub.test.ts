@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Galley } from '@galley/core'
 import type { ChangeFeed, FeedEntry } from '@galley/core/storage'
 import { EVENT_DEFAULTS, EventHub } from './event-hub'
+import { EventListener, MAX_SEEN } from './event-listener'
 
 const entry = (seq: number): FeedEntry => ({
   seq,
@@ -107,5 +108,32 @@ describe('EventHub', () => {
     expect(hub.size).toBe(1)
     again.close()
     hub.close()
+  })
+})
+
+describe('EventListener.viewOf', () => {
+  const listener = () =>
+    new EventListener({ user: null, cursor: 0, maxBufferBytes: 1024, onClose: () => {} })
+
+  it('announces a removal only to a listener that could read the document last', () => {
+    const l = listener()
+    const removal = { view: null, after: null, ifSeen: 'published' } as const
+    expect(l.viewOf('d', removal)).toBeNull() // never seen
+    expect(l.viewOf('d', { view: 'published', after: 'published' })).toBe('published')
+    expect(l.viewOf('d', { view: null })).toBeNull() // a draft save: nothing learnt
+    expect(l.viewOf('d', removal)).toBe('published')
+    expect(l.viewOf('d', removal)).toBeNull() // forgotten with the removal
+    l.viewOf('e', { view: 'published', after: 'published' })
+    l.viewOf('e', { view: null, after: null }) // no longer readable
+    expect(l.viewOf('e', removal)).toBeNull()
+  })
+
+  it(`remembers at most ${MAX_SEEN} documents, the least recently changed dropped first`, () => {
+    const l = listener()
+    for (let i = 0; i <= MAX_SEEN; i++) l.viewOf(`d${i}`, { view: 'drafts', after: 'drafts' })
+    const removal = { view: null, after: null, ifSeen: 'drafts' } as const
+    expect(l.viewOf('d0', removal)).toBeNull()
+    expect(l.viewOf('d1', removal)).toBe('drafts')
+    expect(l.viewOf(`d${MAX_SEEN}`, removal)).toBe('drafts')
   })
 })

@@ -2,7 +2,7 @@ import type { Galley } from '@galley/core'
 import type { ChangeFeed, FeedEntry } from '@galley/core/storage'
 import type { AuthUser } from '../auth/roles'
 import { EventListener, HEARTBEAT, frame } from './event-listener'
-import { messageOf, viewOf, type View } from './event-visibility'
+import { type EntryCache, messageOf, type Verdict, type View, viewOf } from './event-visibility'
 
 /** Options of the live event stream, `createServer({ events })`. */
 export interface EventStreamOptions {
@@ -183,15 +183,17 @@ export class EventHub {
   }
 
   async #deliver(entry: FeedEntry, listeners: readonly EventListener[]): Promise<void> {
-    const views = new Map<string, Promise<View>>()
+    const verdicts = new Map<string, Promise<Verdict>>()
+    const cache: EntryCache = new Map()
     const bytes = new Map<View, Uint8Array | null>()
+    const doc = docKeyOf(entry)
     for (const l of listeners) {
-      let view = views.get(l.key)
-      if (!view) {
-        view = viewOf(this.#galley, entry, l.user).catch(() => null)
-        views.set(l.key, view)
+      let verdict = verdicts.get(l.key)
+      if (!verdict) {
+        verdict = viewOf(this.#galley, entry, l.user, cache).catch(() => NOTHING)
+        verdicts.set(l.key, verdict)
       }
-      const v = await view
+      const v = l.viewOf(doc, await verdict)
       let b = bytes.get(v)
       if (b === undefined) {
         b = v === null ? null : frame({ id: entry.seq, data: messageOf(entry, v) })
@@ -216,7 +218,8 @@ export class EventHub {
     while (!l.closed) {
       const entries = await this.#feed.read(l.cursor, PAGE)
       for (const e of entries) {
-        const v = await viewOf(this.#galley, e, l.user).catch(() => null)
+        const verdict = await viewOf(this.#galley, e, l.user).catch(() => NOTHING)
+        const v = l.viewOf(docKeyOf(e), verdict)
         if (v !== null) l.send(frame({ id: e.seq, data: messageOf(e, v) }))
         l.cursor = e.seq
       }
@@ -224,6 +227,14 @@ export class EventHub {
     }
     l.release()
   }
+}
+
+/** What a listener hears when its verdict could not be reached (the store failed): nothing. */
+const NOTHING: Verdict = { view: null }
+
+/** The document a change is about, as listeners remember it. */
+function docKeyOf(entry: FeedEntry): string {
+  return `${entry.kind} ${entry.collection} ${entry.id}`
 }
 
 function encodeRetry(): Uint8Array {

@@ -1,4 +1,5 @@
 import type { AuthUser } from '../auth/roles'
+import type { Verdict, View } from './event-visibility'
 
 const encoder = new TextEncoder()
 
@@ -10,6 +11,9 @@ export function frame(fields: { id?: number; event?: string; data?: unknown }): 
   text += `data: ${JSON.stringify(fields.data ?? {})}\n\n`
   return encoder.encode(text)
 }
+
+/** Documents a listener remembers it could read (for their delete), at the most. */
+export const MAX_SEEN = 10_000
 
 /** A comment line: keeps proxies from closing an idle stream, and shows a dead one. */
 export const HEARTBEAT = encoder.encode(': heartbeat\n\n')
@@ -31,6 +35,12 @@ export class EventListener {
   /** While the backlog after `Last-Event-ID` is read, live events wait here. */
   held: Array<{ seq: number; bytes: Uint8Array }> | null = null
   closed = false
+  /**
+   * Documents under a where rule that this listener could read after their last change it
+   * was given (and in which view), so that their delete is announced to it and to no one
+   * else. At most `MAX_SEEN`, the least recently changed dropped first.
+   */
+  readonly #seen = new Map<string, View>()
   #controller!: ReadableStreamDefaultController<Uint8Array>
   readonly #onClose: (l: EventListener) => void
 
@@ -64,6 +74,24 @@ export class EventListener {
       this.#controller.error(new Error('The listener fell too far behind.'))
       this.#end()
     }
+  }
+
+  /**
+   * The view this listener hears a change of document `doc` in, by its group's verdict:
+   * a removal marked `ifSeen` only if it could read the document after its last change;
+   * and it remembers what it can read after this one.
+   */
+  viewOf(doc: string, verdict: Verdict): View {
+    const seen = this.#seen.get(doc)
+    const view = verdict.ifSeen ? (seen ? verdict.ifSeen : null) : verdict.view
+    if (verdict.after !== undefined || verdict.ifSeen) {
+      this.#seen.delete(doc)
+      if (verdict.after) {
+        this.#seen.set(doc, verdict.after)
+        if (this.#seen.size > MAX_SEEN) this.#seen.delete(this.#seen.keys().next().value!)
+      }
+    }
+    return view
   }
 
   /** Give this listener the event `seq` (or hold it while the backlog is read). */

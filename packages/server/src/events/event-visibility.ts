@@ -1,5 +1,5 @@
 import { decideAccess, type Galley, type SanitizedCollection } from '@galley/core'
-import type { FeedEntry } from '@galley/core/storage'
+import { type FeedEntry, matchWhere } from '@galley/core/storage'
 import type { AuthUser } from '../auth/roles'
 import { INTERNAL_PREFIX } from '../auth/with-auth'
 
@@ -8,6 +8,9 @@ import { INTERNAL_PREFIX } from '../auth/with-auth'
  * drafts), only what the public sees (`published`), or nothing.
  */
 export type View = 'drafts' | 'published' | null
+
+/** A document as where rules match it (`@galley/core/storage`'s `matchWhere`). */
+type MatchTarget = Parameters<typeof matchWhere>[1]
 
 /** The event as sent: ids and status, never content. */
 export interface ChangeMessage {
@@ -23,52 +26,128 @@ export interface ChangeMessage {
 }
 
 /**
+ * What one listener group (one user) hears of a change. `view` goes to every listener of
+ * the group; under a where rule, `after` says whether the group can read the document once
+ * the change is made (each listener remembers it), and `ifSeen` marks a removal that goes,
+ * in that view, only to the listeners that could read the document before it.
+ */
+export interface Verdict {
+  view: View
+  /** Under a where rule: the view the document can be read in after the change, or null. */
+  after?: View
+  /** A removal under a where rule: announced in this view to listeners that had seen it. */
+  ifSeen?: 'drafts' | 'published'
+}
+
+/** Work shared by the groups a change is decided for (one history read per removal). */
+export type EntryCache = Map<string, Promise<MatchTarget | null>>
+
+/**
  * Decide what `user` hears of `entry`, the way reads decide what it sees:
  * - the server's own `galley-*` collections: nothing, ever;
  * - a caller whose `readDrafts` rule allows it hears every change it could read in the
- *   drafts perspective (with a where rule: only a document that still resolves for it);
+ *   drafts perspective (with a where rule: only a document that still resolves for it,
+ *   or, for a delete, one it could read before: `ifSeen`);
  * - anyone else hears only changes to published content, and only of a document it may
  *   read: under a where rule, one that resolves for it in the published perspective after
- *   the change. A removal (unpublish, delete) under a where rule is not announced: the
- *   content that decided it is gone, and announcing it could name a document the listener
- *   never could read.
+ *   the change. A removal under a where rule is checked against what came before it: an
+ *   unpublish against the published content it took down (from the document's history),
+ *   a delete (whose history goes with it) against what each listener last could read.
+ *   So a removal is never announced to a listener that could not read the document.
  */
 export async function viewOf(
   galley: Galley,
   entry: FeedEntry,
   user: AuthUser | null,
-): Promise<View> {
-  if (entry.collection.startsWith(INTERNAL_PREFIX)) return null
+  cache: EntryCache = new Map(),
+): Promise<Verdict> {
+  if (entry.collection.startsWith(INTERNAL_PREFIX)) return { view: null }
   const coll: SanitizedCollection | undefined =
     entry.kind === 'global'
       ? galley.config.globals.get(entry.collection)
       : galley.config.collections.get(entry.collection)
-  if (!coll) return null
+  if (!coll) return { view: null }
   const caller = { user, overrideAccess: false }
   const drafts = await decideAccess(coll, 'readDrafts', caller)
   if (drafts.allowed) {
-    if (!drafts.where || entry.kind === 'global') return 'drafts'
-    if (entry.status === null) return null
-    const doc = await galley.findById({
-      collection: entry.collection,
-      id: entry.id,
-      perspective: 'drafts',
-      user,
-    })
-    return doc ? 'drafts' : null
+    if (!drafts.where || entry.kind === 'global') return { view: 'drafts' }
+    if (entry.status === null) return { view: null, after: null, ifSeen: 'drafts' }
+    const view = (await resolves(galley, entry, user, 'drafts')) ? 'drafts' : null
+    return { view, after: view }
   }
-  if (!entry.published) return null
+  if (!entry.published) return { view: null }
   const read = await decideAccess(coll, 'read', caller)
-  if (!read.allowed) return null
-  if (!read.where || entry.kind === 'global') return 'published'
-  if (entry.status === null || entry.status === 'draft') return null
+  if (!read.allowed) return { view: null }
+  if (!read.where || entry.kind === 'global') return { view: 'published' }
+  if (entry.status === null) return { view: null, after: null, ifSeen: 'published' }
+  if (entry.operation === 'unpublish') {
+    let before = cache.get('published-before')
+    if (!before) cache.set('published-before', (before = publishedBefore(galley, entry)))
+    const target = await before.catch(() => null)
+    if (target && matchWhere(read.where, target)) return { view: 'published', after: null }
+    return { view: null, after: null, ifSeen: 'published' }
+  }
+  if (entry.status === 'draft') return { view: null, after: null }
+  const view = (await resolves(galley, entry, user, 'published')) ? 'published' : null
+  return { view, after: view }
+}
+
+/** Whether the document of `entry` resolves for `user` in `perspective` now. */
+async function resolves(
+  galley: Galley,
+  entry: FeedEntry,
+  user: AuthUser | null,
+  perspective: 'drafts' | 'published',
+): Promise<boolean> {
   const doc = await galley.findById({
     collection: entry.collection,
     id: entry.id,
-    perspective: 'published',
+    perspective,
+    depth: 0,
     user,
   })
-  return doc ? 'published' : null
+  return doc !== null
+}
+
+/** Revisions read at the most to find what an unpublish took down. */
+const HISTORY_PAGES = 10
+
+/**
+ * The published content that the unpublish `entry` took down, as where rules match it:
+ * the newest revision before the unpublish that wrote the published variant. Revisions
+ * are pruned oldest first and never while they are live, so if that one is gone, every
+ * older one is too: then (or when the document is gone) null, and nothing is announced.
+ */
+async function publishedBefore(galley: Galley, entry: FeedEntry): Promise<MatchTarget | null> {
+  if (!entry.rev) return null
+  const collection = entry.collection
+  let past = false
+  for (let page = 1; page <= HISTORY_PAGES; page++) {
+    const res = await galley.listRevisions({ collection, id: entry.id, limit: 1000, page })
+    for (const r of res.docs) {
+      if (!past) {
+        past = r.id === entry.rev
+        continue
+      }
+      const writes =
+        r.action === 'publish' ||
+        (r.variant === 'published' && r.action !== 'unpublish' && r.action !== 'discardDraft')
+      if (!writes && !(r.action === 'unpublish' || r.variant === 'published')) continue
+      if (!writes || !r.data) return null // took the published content down: none before
+      const doc = await galley.findById({ collection, id: entry.id, draft: true, depth: 0 })
+      if (!doc) return null
+      return {
+        id: entry.id,
+        createdAt: doc.createdAt,
+        updatedAt: r.createdAt,
+        status: 'published',
+        variant: 'published',
+        data: r.data,
+      }
+    }
+    if (!res.hasNextPage) break
+  }
+  return null
 }
 
 /**
