@@ -201,6 +201,10 @@ function cachingDatabase(raw: Database.Database, size: number, beforeClose: () =
       raw.close()
     },
     prepare(sqlText: string) {
+      // Kysely begins its transactions DEFERRED: one that reads and then writes fails at once
+      // (SQLITE_BUSY, no busy wait) if another connection committed in between. Taking the
+      // write lock up front makes it wait instead (start-up's migrations and field indexes).
+      if (sqlText === 'begin') sqlText = 'BEGIN IMMEDIATE'
       const hit = cache.get(sqlText)
       if (hit) {
         hit.used = true
