@@ -30,10 +30,50 @@ export interface Statement {
  */
 export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFields): Statement {
   const params: unknown[] = []
-  const author = q.perspective.kind !== 'published'
   const scope = { keyed, content: false }
   const where = compileWhere(q.where, d, params, scope)
   params.push(q.offset)
+  const terms = q.single ? [] : orderTerms(q.sort, q.perspective, d, scope)
+  // Only the filter and the order are built per read; the statement's text is looked up by
+  // them (see `canonical`).
+  let order = ''
+  for (const t of terms) order += `${t.expr} ${t.dir},`
+  const key = `${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${q.limit}\u0001${q.single === true}\u0001${scope.content}\u0001${where}\u0001${order}`
+  let text = selects.get(key)
+  if (text === undefined) {
+    text = selectText(q, d, where, terms, scope.content)
+    remember(selects, key, text)
+  }
+  return { text, params }
+}
+
+/**
+ * Statement texts by what they were built from. Every read builds its statement's text
+ * afresh, and the statement cache, the read cache and the driver all look statements up by
+ * their text: a fresh string of ~1,000 characters is hashed whole at each lookup (~2 µs in
+ * V8, as much as SQLite takes to answer a lookup by id). The same string instance, made
+ * once, carries its hash. Keyed by the small parts built per read (filter, order).
+ */
+const selects = new Map<string, string>()
+const counts = new Map<string, string>()
+
+function remember(memo: Map<string, string>, key: string, text: string): void {
+  if (memo.size >= 2000) memo.clear()
+  memo.set(key, text)
+}
+
+function perspectiveKey(p: ResolvedPerspective): string {
+  return p.kind === 'stack' ? `stack:${p.layers.join(',')}` : p.kind
+}
+
+function selectText(
+  q: ResolvedQuery,
+  d: SqlDialect,
+  where: string,
+  terms: OrderTerm[],
+  content: boolean,
+): string {
+  const author = q.perspective.kind !== 'published'
   const page = `LIMIT ${limitLiteral(q.limit)} OFFSET ?`
   // What rows of a source with content return: every column, or on SQLite the packed head.
   const carried =
@@ -41,44 +81,31 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
   // A single-row lookup needs no sort (SQLite would still build a sorter for it).
   if (q.single) {
     // On SQLite, when the filter reads no content, the one row's revision is joined to it.
-    if (d.name === 'sqlite' && !scope.content) {
+    if (d.name === 'sqlite' && !content) {
       const source = resolvedSource(q.perspective, d, q.collection, false)
-      return {
-        text: `SELECT ${packedHead('h')}, r.data${author ? ', r.author' : ''} FROM ${source} ${revisionOf('h')} WHERE ${where} ${page}`,
-        params,
-      }
+      return `SELECT ${packedHead('h')}, r.data${author ? ', r.author' : ''} FROM ${source} ${revisionOf('h')} WHERE ${where} ${page}`
     }
     const source = resolvedSource(q.perspective, d, q.collection, true)
-    return { text: `SELECT ${carried} FROM ${source} WHERE ${where} ${page}`, params }
+    return `SELECT ${carried} FROM ${source} WHERE ${where} ${page}`
   }
-  const terms = orderTerms(q.sort, q.perspective, d, scope)
   const order = terms.map((t) => `${t.expr} ${t.dir}`).join(', ')
-  if (scope.content) {
+  if (content) {
     const source = resolvedSource(q.perspective, d, q.collection, true)
-    return {
-      text: `SELECT ${carried} FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`,
-      params,
-    }
+    return `SELECT ${carried} FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
   }
   const source = resolvedSource(q.perspective, d, q.collection, false)
   // PostgreSQL reads each match's row anyway (an index-only scan needs a vacuumed table) and
   // would hash-join the page with a scan of the heads: it gets the page's rows directly.
   if (d.name === 'postgres') {
     const content = author ? `${contentOf('h')}, ${authorOf('h')}` : contentOf('h')
-    return {
-      text: `SELECT h.*, ${content} FROM (SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} ${page}) h ORDER BY ${order}`,
-      params,
-    }
+    return `SELECT h.*, ${content} FROM (SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} ${page}) h ORDER BY ${order}`
   }
   // The page's keys carry their sort values, and the outer query sorts by those: SQLite then
   // knows the page arrives in order and joins it without sorting it again.
   const sorted = terms.map((t, i) => `${t.expr} AS o${i}`).join(', ')
   const chosen = `SELECT h.id, h.variant, ${sorted} FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
   const again = terms.map((t, i) => `p.o${i} ${t.dir}`).join(', ')
-  return {
-    text: `SELECT ${packedHead('h')}, r.data${author ? ', r.author' : ''} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ${revisionOf('h')} ORDER BY ${again}`,
-    params,
-  }
+  return `SELECT ${packedHead('h')}, r.data${author ? ', r.author' : ''} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ${revisionOf('h')} ORDER BY ${again}`
 }
 
 /** The statement counting the rows of a resolved read (no order, no page). */
@@ -90,9 +117,15 @@ export function resolvedCount(
   const params: unknown[] = []
   const scope = { keyed, content: false }
   const where = compileWhere(q.where, d, params, scope)
-  // A count needs the content only when the filter reads a field that is not keyed.
-  const source = resolvedSource(q.perspective, d, q.collection, scope.content)
-  return { text: `SELECT count(*) AS n FROM ${source} WHERE ${where}`, params }
+  const key = `${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${scope.content}\u0001${where}`
+  let text = counts.get(key)
+  if (text === undefined) {
+    // A count needs the content only when the filter reads a field that is not keyed.
+    const source = resolvedSource(q.perspective, d, q.collection, scope.content)
+    text = `SELECT count(*) AS n FROM ${source} WHERE ${where}`
+    remember(counts, key, text)
+  }
+  return { text, params }
 }
 
 /**

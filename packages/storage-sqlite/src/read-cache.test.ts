@@ -148,6 +148,26 @@ describe('read cache', () => {
     reads.close()
     raw.close()
   })
+
+  it('keys results by statement and values: other texts with the same values never share rows', () => {
+    const raw = new Database(join(dir, 'texts.db'))
+    raw.pragma('journal_mode = WAL')
+    raw.exec("CREATE TABLE t (k, v); INSERT INTO t VALUES (1, 'a')")
+    const reads = new ReadCache(raw, join(dir, 'texts.db'), (s) => raw.prepare(s), 1 << 20)
+    // More distinct texts than the stand-in ids kept (10,000): the ids start again, and no
+    // text may then find another's rows.
+    for (let i = 0; i < 10_050; i++) {
+      const text = `SELECT v || '${i}' AS v FROM t WHERE k = ?`
+      expect(reads.read(text, [1])).toEqual([{ v: `a${i}` }])
+      if (i % 1000 === 0) expect(reads.read(text, [1])).toEqual([{ v: `a${i}` }])
+    }
+    expect(reads.read(`SELECT v || '3' AS v FROM t WHERE k = ?`, [1])).toEqual([{ v: 'a3' }])
+    expect(reads.read(`SELECT v || '10049' AS v FROM t WHERE k = ?`, [1])).toEqual([
+      { v: 'a10049' },
+    ])
+    reads.close()
+    raw.close()
+  })
 })
 
 describe('dataVersion', () => {

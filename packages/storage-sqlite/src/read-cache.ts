@@ -39,6 +39,8 @@ export class ReadCache {
   /** In the order results were kept (or given a second chance); see #evict. */
   readonly #cache = new Map<string, { rows: unknown[]; bytes: number; used: boolean }>()
   #bytes = 0
+  readonly #textIds = new Map<string, number>()
+  #nextTextId = 0
   /** Counts invalidations: changes whenever the cached results had to go. */
   #generation = 0
 
@@ -67,7 +69,7 @@ export class ReadCache {
     if (this.#raw.inTransaction || !this.#raw.open) return undefined
     if (this.#maxBytes === 0) return allRows(this.#prepare(text), params)
     this.#checkOthers()
-    const key = `${text}\u0000${JSON.stringify(params)}`
+    const key = `${this.#textId(text)}\u0000${JSON.stringify(params)}`
     const hit = this.#cache.get(key)
     if (hit) {
       // Only marked: moving it to the back on every hit (delete + set) cost a cached read
@@ -84,6 +86,26 @@ export class ReadCache {
       this.#bytes += bytes
     }
     return rows
+  }
+
+  /**
+   * A short stand-in for a statement's text in cache keys: keys are built per read, and a
+   * key holding the whole text (~1,000 characters) would be hashed whole on every lookup,
+   * while the text itself is one string instance per statement (resolved-select.ts) whose
+   * hash V8 keeps.
+   */
+  #textId(text: string): number {
+    let id = this.#textIds.get(text)
+    if (id === undefined) {
+      if (this.#textIds.size >= 10_000) {
+        // Forget every text and its results (ids are never reused, so nothing stale is found).
+        this.#textIds.clear()
+        this.invalidate()
+      }
+      id = this.#nextTextId++
+      this.#textIds.set(text, id)
+    }
+    return id
   }
 
   /**
