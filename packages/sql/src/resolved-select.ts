@@ -19,9 +19,9 @@ export interface Statement {
 }
 
 /**
- * The statement for a resolved read: source, filter, order and page, rows `h.*` with their
- * content as `data`. When neither the filter nor the order reads content, the page is
- * chosen by key (id, variant) from the heads alone, which an index can answer without
+ * The statement for a resolved read: source, filter, order and page, rows with their
+ * content as `data` (on SQLite the head's own columns packed into `head`, see packedHead).
+ * When neither the filter nor the order reads content, the page is chosen by key (id, variant) from the heads alone, which an index can answer without
  * reading the rows (the list index, or a field index followed by the creation time), and
  * only the page's rows are then read with their content: a database computes the select
  * list before it sorts, so a lookup matching many documents would otherwise read every
@@ -35,7 +35,7 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
   params.push(q.offset)
   const terms = q.single ? [] : orderTerms(q.sort, q.perspective, d, scope)
   // Only the filter and the order are built per read; the statement's text is looked up by
-  // them (see `canonical`).
+  // them (see `selects`).
   let order = ''
   for (const t of terms) order += `${t.expr} ${t.dir},`
   const key = `${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${q.limit}\u0001${q.single === true}\u0001${scope.content}\u0001${where}\u0001${order}`
@@ -133,25 +133,6 @@ export function resolvedCount(
  * raw), with their content as `h.data` when `content` is set.
  */
 function resolvedSource(
-  p: ResolvedPerspective,
-  d: SqlDialect,
-  collection: string,
-  content: boolean,
-): string {
-  // Every read builds its statement's text; the sources of the fixed perspectives are kept.
-  if (p.kind === 'stack') return sourceText(p, d, collection, content)
-  const key = `${d.name}\u0000${collection}\u0000${p.kind}\u0000${content}`
-  let text = sources.get(key)
-  if (text === undefined) {
-    text = sourceText(p, d, collection, content)
-    if (sources.size >= 1000) sources.clear()
-    sources.set(key, text)
-  }
-  return text
-}
-const sources = new Map<string, string>()
-
-function sourceText(
   p: ResolvedPerspective,
   d: SqlDialect,
   collection: string,
