@@ -3,6 +3,7 @@ import type { ResolvedQuery, SortSpec } from '@galley/core/storage'
 import { compileWhere } from './compile-where'
 import { type KeyedFields, isKeyed, keysOf } from './keyed-fields'
 import { type SqlDialect, literal } from './sql-dialect'
+import { statementText } from './statement-texts'
 import {
   HEADS_WITH_CONTENT,
   authorOf,
@@ -34,32 +35,12 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
   const where = compileWhere(q.where, d, params, scope)
   params.push(q.offset)
   const terms = q.single ? [] : orderTerms(q.sort, q.perspective, d, scope)
-  // Only the filter and the order are built per read; the statement's text is looked up by
-  // them (see `selects`).
+  // Only the filter and the order are built per read; the text is made once per shape.
   let order = ''
   for (const t of terms) order += `${t.expr} ${t.dir},`
-  const key = `${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${q.limit}\u0001${q.single === true}\u0001${scope.content}\u0001${where}\u0001${order}`
-  let text = selects.get(key)
-  if (text === undefined) {
-    text = selectText(q, d, where, terms, scope.content)
-    remember(selects, key, text)
-  }
+  const key = `select\u0001${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${q.limit}\u0001${q.single === true}\u0001${scope.content}\u0001${where}\u0001${order}`
+  const text = statementText(key, () => selectText(q, d, where, terms, scope.content))
   return { text, params }
-}
-
-/**
- * Statement texts by what they were built from. Every read builds its statement's text
- * afresh, and the statement cache, the read cache and the driver all look statements up by
- * their text: a fresh string of ~1,000 characters is hashed whole at each lookup (~2 µs in
- * V8, as much as SQLite takes to answer a lookup by id). The same string instance, made
- * once, carries its hash. Keyed by the small parts built per read (filter, order).
- */
-const selects = new Map<string, string>()
-const counts = new Map<string, string>()
-
-function remember(memo: Map<string, string>, key: string, text: string): void {
-  if (memo.size >= 2000) memo.clear()
-  memo.set(key, text)
 }
 
 function perspectiveKey(p: ResolvedPerspective): string {
@@ -117,14 +98,13 @@ export function resolvedCount(
   const params: unknown[] = []
   const scope = { keyed, content: false }
   const where = compileWhere(q.where, d, params, scope)
-  const key = `${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${scope.content}\u0001${where}`
-  let text = counts.get(key)
-  if (text === undefined) {
-    // A count needs the content only when the filter reads a field that is not keyed.
-    const source = resolvedSource(q.perspective, d, q.collection, scope.content)
-    text = `SELECT count(*) AS n FROM ${source} WHERE ${where}`
-    remember(counts, key, text)
-  }
+  const key = `count\u0001${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${scope.content}\u0001${where}`
+  // A count needs the content only when the filter reads a field that is not keyed.
+  const text = statementText(
+    key,
+    () =>
+      `SELECT count(*) AS n FROM ${resolvedSource(q.perspective, d, q.collection, scope.content)} WHERE ${where}`,
+  )
   return { text, params }
 }
 

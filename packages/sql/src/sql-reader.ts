@@ -4,6 +4,7 @@ import type { Query } from './query'
 import { sqlReleaseReads } from './releases/release-store'
 import { resolvedCount, resolvedSelect } from './resolved-select'
 import { type SqlDialect, literal } from './sql-dialect'
+import { statementText } from './statement-texts'
 import {
   COUNT_REVISIONS,
   GET_REVISION,
@@ -13,8 +14,6 @@ import {
   revisionOf,
 } from './statements'
 import { type PackedHead, type RawHead, type RawRevision, toHead, toRevision } from './stored-rows'
-
-const headTexts = new Map<string, string>()
 
 /** The indexed fields of a collection, as the store last synchronised them. */
 export type KeyedOf = (collection: string) => KeyedFields
@@ -40,17 +39,11 @@ export class SqlReads implements StorageReader {
 
   async getHeads(collection: string, id: string, opts?: { author?: boolean }) {
     const author = opts?.author === true
-    // One text per collection, made once (see `selects` in resolved-select.ts for why).
-    const key = `${this.d.name}\u0001${collection}\u0001${author}`
-    let text = headTexts.get(key)
-    if (text === undefined) {
-      text =
-        this.d.name === 'sqlite'
-          ? `SELECT ${packedHead('h0')}, r.data${author ? ', r.author' : ''} FROM galley_heads h0 ${revisionOf('h0')} WHERE h0.collection = ${literal(collection)} AND h0.id = ?`
-          : `${HEADS_WITH_CONTENT(collection, author)} AND h0.id = ?`
-      if (headTexts.size >= 1000) headTexts.clear()
-      headTexts.set(key, text)
-    }
+    const text = statementText(`heads\u0001${this.d.name}\u0001${collection}\u0001${author}`, () =>
+      this.d.name === 'sqlite'
+        ? `SELECT ${packedHead('h0')}, r.data${author ? ', r.author' : ''} FROM galley_heads h0 ${revisionOf('h0')} WHERE h0.collection = ${literal(collection)} AND h0.id = ?`
+        : `${HEADS_WITH_CONTENT(collection, author)} AND h0.id = ?`,
+    )
     const rows = await this.all<RawHead | PackedHead>(text, [id])
     const heads = new Array(rows.length)
     for (let i = 0; i < rows.length; i++) heads[i] = toHead(rows[i]!, this.d, collection)

@@ -11,6 +11,7 @@ import { projectKeys } from './keyed-fields'
 import type { Query } from './query'
 import { sqlReleaseWrites } from './releases/release-store'
 import { type SqlDialect, literal } from './sql-dialect'
+import { statementText } from './statement-texts'
 import { type KeyedOf, SqlReads } from './sql-reader'
 import { OPEN_DOCUMENT, contentOf, headsOf, limitLiteral, packedHead } from './statements'
 import { type PackedHead, type RawHead, toHead } from './stored-rows'
@@ -160,28 +161,11 @@ const SET_STATUS = 4
 const SET_IN_DRAFTS = 8
 
 /**
- * Statement texts by collection and shape, each made once: a text built afresh on every
- * write is a new string, whose hash the statement cache then computes over its whole length.
- * Shapes are few (collections × variants × column sets); the bound is for release variants.
- */
-const texts = new Map<string, Map<string, string>>()
-function memo(collection: string, key: string, make: () => string): string {
-  let byShape = texts.get(collection)
-  if (byShape === undefined) texts.set(collection, (byShape = new Map()))
-  let text = byShape.get(key)
-  if (text === undefined) {
-    if (byShape.size >= 1000) byShape.clear()
-    byShape.set(key, (text = make()))
-  }
-  return text
-}
-
-/**
  * The write's first read. On SQLite with each head's own columns packed into one value (see
  * packedHead): four values a row for better-sqlite3 to hand over instead of thirteen.
  */
 const openDocumentText = (collection: string, d: SqlDialect) =>
-  memo(collection, `open ${d.name}`, () =>
+  statementText(`open\u0001${d.name}\u0001${collection}`, () =>
     d.name === 'sqlite'
       ? `SELECT dr.latest AS doc_latest, dr.n AS doc_revisions, ${packedHead('h0')}, ${contentOf('h0')}
    FROM (SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?) dr
@@ -190,14 +174,13 @@ const openDocumentText = (collection: string, d: SqlDialect) =>
   )
 
 const deleteHeadText = (collection: string, variant: string) =>
-  memo(
-    collection,
-    `delete ${variant}`,
+  statementText(
+    `delete head\u0001${collection}\u0001${variant}`,
     () => `DELETE FROM ${headsOf(collection)} AND variant = ${literal(variant)} AND id = ?`,
   )
 
 function updateHeadText(collection: string, variant: string, set: number): string {
-  return memo(collection, `${set} ${variant}`, () => {
+  return statementText(`update head\u0001${collection}\u0001${variant}\u0001${set}`, () => {
     const cols: string[] = []
     if (set & SET_REV) cols.push('rev = ?', 'updated_at = ?')
     if (set & SET_KEYS) cols.push('keys = ?')
