@@ -135,6 +135,7 @@ describe.skipIf(missingChromium)('Studio releases in Chromium (sqlite)', () => {
     await expect(page.getByRole('row').count()).resolves.toBe(21) // a header and 20 releases
     const pages = page.getByRole('navigation', { name: 'Pages' })
     await expect(pages.textContent()).resolves.toContain('Page 1 of 2 · 21 releases')
+    await screenshot(page, 'releases-paged')
     await expect(pages.getByRole('button', { name: 'Previous page' }).isDisabled()).resolves.toBe(
       true,
     )
