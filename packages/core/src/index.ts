@@ -30,6 +30,9 @@ export type {
 export { createGalley, Galley } from './documents/galley'
 export type { ChangeEvent, ChangeListener } from './documents/galley'
 export type * from './documents/galley-types'
+// The bounds and shape of every list answer, for servers that list other things (releases).
+export { parsePaging } from './documents/query-args'
+export { pageOf } from './documents/read/find'
 export {
   GalleyError,
   ConfigError,

@@ -4,6 +4,8 @@ import {
   InputError,
   type JobRow,
   NotFoundError,
+  pageOf,
+  parsePaging,
   ReleasePublishError,
   type Releases,
 } from '@galley/core'
@@ -14,7 +16,6 @@ import { sendPrivate } from '../http/respond'
 import { searchOf } from '../http/search-of'
 import type { RequestAuth } from '../auth/request-auth'
 import type { ServerContext, ServerEnv } from '../server-context'
-import { pageOfReleases, releasePaging } from './release-paging'
 
 /** What the release and schedule routes share: the releases API and the job runner to wake. */
 export interface ReleaseRouteDeps {
@@ -46,9 +47,12 @@ export function releaseRoutes(ctx: ServerContext, deps: ReleaseRouteDeps): Hono<
 
   app.get('/', async (c) => {
     const { params } = parseQuery(searchOf(c), ['limit', 'page'], 'GET /api/releases')
-    const paging = releasePaging(intParam(params, 'limit'), intParam(params, 'page'))
+    // Paged like collection lists (same bounds, messages and shape). Releases.list answers
+    // every release in one small query (a few columns, no documents), so the page is cut here.
+    const { limit, page } = parsePaging(intParam(params, 'limit'), intParam(params, 'page'))
     const all = await releases.list(callerArgs(c.get('auth')))
-    return sendPrivate(c, pageOfReleases(all, paging))
+    const docs = limit === 0 ? [] : all.slice((page - 1) * limit, page * limit)
+    return sendPrivate(c, pageOf(docs, all.length, limit, page))
   })
 
   app.post('/', async (c) => {
