@@ -21,7 +21,7 @@ import { collectionRoutes } from './rest/collection-routes'
 import { globalRoutes } from './rest/global-routes'
 import { tokenRoutes } from './rest/token-routes'
 import type { ServerContext, ServerEnv } from './server-context'
-import { resolveOptions, type ServerOptions } from './server-options'
+import { SERVER_DEFAULTS, resolveOptions, type ServerOptions } from './server-options'
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher'
 import { webhookRoutes } from './webhooks/webhook-routes'
 import { schemaRoute, studioRoutes } from './studio/studio-routes'
@@ -85,6 +85,14 @@ export function createServer(options: ServerOptions): GalleyServer {
     logger: opts.logger,
   })
   const { maxAttempts, windowMs, maxAttemptsPerEmail } = opts.loginRateLimit
+  for (const [name, value] of Object.entries(opts.graphql)) {
+    if (!(name in SERVER_DEFAULTS.graphql))
+      throw new ConfigError(
+        `graphql.${name} is not an option; known: ${Object.keys(SERVER_DEFAULTS.graphql).join(', ')}.`,
+      )
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new ConfigError(`graphql.${name} must be a whole number ≥ 1, not ${String(value)}.`)
+  }
   if (!Number.isSafeInteger(opts.trustedProxyHops) || opts.trustedProxyHops < 1)
     throw new ConfigError('trustedProxyHops must be a whole number ≥ 1.')
   const cacheBytes = opts.responseCache === false ? 0 : opts.responseCache.maxBytes

@@ -241,3 +241,45 @@ describe('breaksFragmentRules', () => {
     expect(checkQueryLimits(parse(vars(5)), limits)?.message).toMatch(/uses variables more than 10/)
   })
 })
+
+describe('checkDocument', () => {
+  it('refuses exactly what graphql-js validate refuses, directives at every location', async () => {
+    const { createGalley } = await import('@galley/core')
+    const { sqlite } = await import('@galley/storage-sqlite')
+    const { validate, specifiedRules } = await import('graphql')
+    const { Operations } = await import('../src/operations/operations')
+    const { buildGraphQLSchema } = await import('../src/graphql/build-schema')
+    const { checkDocument } = await import('../src/graphql/check-document')
+    const { blogConfig } = await import('./helpers/blog')
+    const galley = await createGalley(blogConfig(sqlite({ file: ':memory:' })))
+    const schema = buildGraphQLSchema(new Operations(galley, null))
+    const limits = { maxDepth: 12, maxFields: 2000, maxTokens: 1000 }
+    // Zero to two directives at each place an executable document may carry them.
+    const dirs = fc
+      .array(fc.constantFrom('@skip(if: false)', '@include(if: true)', '@nope'), { maxLength: 2 })
+      .map((d) => d.join(' '))
+    const doc = fc
+      .tuple(dirs, dirs, dirs, dirs, dirs, dirs)
+      .map(
+        ([op, varDef, field, spread, inline, frag]) =>
+          `query Q($v: Int ${varDef}) ${op} { posts(limit: $v) ${field} { totalDocs ...F ${spread} ... on PostsPage ${inline} { limit } } } fragment F on PostsPage ${frag} { page }`,
+      )
+    fc.assert(
+      fc.property(doc, (source) => {
+        const theirs = validate(schema, parse(source), specifiedRules).map((e) => e.message)
+        const ours = (checkDocument(schema, source, limits).errors ?? [])
+          .map((e) => e.message)
+          .filter((m) => !m.startsWith('Too many validation errors'))
+        // Refused by both or neither; each error ours reports (up to 5) is one of theirs.
+        expect(ours.length > 0, source).toBe(theirs.length > 0)
+        for (const m of ours) expect(theirs, source).toContain(m)
+        if (theirs.some((m) => m.includes('can only be used once')))
+          expect(ours.some((m) => m.includes('can only be used once')) || ours.length === 5).toBe(
+            true,
+          )
+      }),
+      { numRuns: 300 },
+    )
+    await galley.close()
+  })
+})

@@ -124,12 +124,13 @@ describe.skipIf(STORES[0]!.skip)('GraphQL document limits', () => {
 
   it('aliases count as fields; colliding aliases are refused cheaply', async () => {
     await refused(
-      `{ ${rep(2100, (i) => `a${i}: __typename`)} }`,
+      `{ ${rep(400, (i) => `a${i}: __typename`)} }`,
       'QUERY_TOO_COMPLEX',
-      /more than 2500 tokens/,
+      /more than 1000 tokens/,
     )
+    // Fragments counted each time they are used: 3 uses of 700 fields.
     await refused(
-      `{ ${rep(2010, () => `__typename`)} }`,
+      `{ ...F ...G ...H } fragment F on Query { ...A } fragment G on Query { ...A } fragment H on Query { ...A } fragment A on Query { ${rep(700, () => `__typename`)} }`,
       'QUERY_TOO_COMPLEX',
       /more than 2000 fields/,
     )
@@ -154,12 +155,12 @@ describe.skipIf(STORES[0]!.skip)('GraphQL document limits', () => {
     // Within every limit, so graphql-js validates all of it; the field-merging check comes
     // after the one typed pass and is linear (graphql-js's own rule compares pairs).
     await refused(
-      `{ posts { docs { ${rep(820, (i) => (i % 2 ? 'x: id' : 'x: title'))} nope } } }`,
+      `{ posts { docs { ${rep(325, (i) => (i % 2 ? 'x: id' : 'x: title'))} nope } } }`,
       'GRAPHQL_VALIDATION_FAILED',
       /Cannot query field "nope"/,
     )
     await refused(
-      `{ posts { docs { ${rep(820, (i) => (i === 819 ? 'x: title' : 'x: id'))} } } }`,
+      `{ posts { docs { ${rep(325, (i) => (i === 324 ? 'x: title' : 'x: id'))} } } }`,
       'GRAPHQL_VALIDATION_FAILED',
       /Fields "x" conflict because "id" and "title" are different fields/,
     )
@@ -168,8 +169,8 @@ describe.skipIf(STORES[0]!.skip)('GraphQL document limits', () => {
   it('many fragments in one selection are cheap to validate and to refuse', async () => {
     const frags = (n: number, extra: string) =>
       `{ posts { docs { ${rep(n, (i) => `...F${i}`)} ${extra} } } } ${rep(n, (i) => `fragment F${i} on Posts { id seo { title } }`)}`
-    await refused(frags(99, 'nope'), 'GRAPHQL_VALIDATION_FAILED', /Cannot query field "nope"/)
-    const { res, cpuMs } = await timed(frags(99, ''))
+    await refused(frags(60, 'nope'), 'GRAPHQL_VALIDATION_FAILED', /Cannot query field "nope"/)
+    const { res, cpuMs } = await timed(frags(60, ''))
     expect(res.status).toBe(200)
     expect(res.json.data.posts.docs).toHaveLength(3)
     expect(cpuMs).toBeLessThan(MAX_CPU_MS * 2) // this one also runs
@@ -188,6 +189,37 @@ describe.skipIf(STORES[0]!.skip)('GraphQL document limits', () => {
       'QUERY_TOO_COMPLEX',
       /uses fragments \(named or inline\) more than 2000 times/,
     )
-    await refused(`{ ${rep(12_000, () => 'a')} }`, 'QUERY_TOO_COMPLEX', /more than 2500 tokens/)
+    await refused(`{ ${rep(12_000, () => 'a')} }`, 'QUERY_TOO_COMPLEX', /more than 1000 tokens/)
+    await refused(
+      `{ ${rep(2, () => 'n'.repeat(257))} }`,
+      'QUERY_TOO_COMPLEX',
+      /a name longer than 256 characters/,
+    )
+  })
+
+  it('graphql limits are options, checked when the server is made', async () => {
+    const { createServer } = await import('../src/index')
+    const galley = blog.galley
+    expect(() => createServer({ galley, graphql: { maxTokens: 0 } })).toThrow(
+      /graphql.maxTokens must be a whole number ≥ 1, not 0/,
+    )
+    expect(() => createServer({ galley, graphql: { maxDepth: 2.5 } })).toThrow(/graphql.maxDepth/)
+    expect(() => createServer({ galley, graphql: { maxToken: 5000 } as never })).toThrow(
+      /graphql.maxToken is not an option; known: maxDepth, maxFields, maxTokens/,
+    )
+    // A raised token limit lets a larger document through to validation.
+    const big = `{ posts { docs { ${rep(1200, (i) => (i === 1199 ? 'nope' : 'id'))} } } }`
+    const raised = createServer({ galley, graphql: { maxTokens: 2000 } })
+    const res = await raised.fetch(
+      new Request('http://localhost/api/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: big }),
+      }),
+    )
+    const body = (await res.json()) as { errors: { message: string }[] }
+    expect(body.errors[0]!.message).toMatch(/Cannot query field "nope"/)
+    await raised.close()
+    await refused(big, 'QUERY_TOO_COMPLEX', /more than 1000 tokens/)
   })
 })

@@ -1,6 +1,7 @@
 import {
   ExecutableDefinitionsRule,
   GraphQLError,
+  Kind,
   KnownFragmentNamesRule,
   Lexer,
   NoFragmentCyclesRule,
@@ -10,6 +11,7 @@ import {
   Source,
   TokenKind,
   TypeInfo,
+  UniqueDirectivesPerLocationRule,
   UniqueFragmentNamesRule,
   ValidationContext,
   VariablesInAllowedPositionRule,
@@ -19,6 +21,8 @@ import {
   validate,
   visit,
   visitInParallel,
+  type ASTNode,
+  type ASTVisitFn,
   type ASTVisitor,
   type DocumentNode,
   type GraphQLSchema,
@@ -29,8 +33,12 @@ import { breaksFragmentRules } from './fragment-graph'
 import { MergeableFieldsRule } from './mergeable-fields-rule'
 import { checkQueryLimits, type QueryLimits } from './query-limits'
 
-/** Lexical tokens a document may have: every later step is linear in them. */
-export const MAX_TOKENS = 2_500
+/**
+ * Characters a name (field, alias, argument, fragment, variable, type) may have. graphql-js
+ * compares an unknown name with every known one to suggest a spelling, in time that grows
+ * with its length; no schema has names this long.
+ */
+export const MAX_NAME_LENGTH = 256
 
 /** Lines a document may have: graphql-js scans lines to place a syntax error. */
 export const MAX_LINES = 10_000
@@ -62,15 +70,23 @@ function countLines(source: string): number {
  * comments lexed as the parser would), before the recursive parser could overflow the stack
  * on a deeply nested document. Also says whether the document uses variables at all.
  */
-function lex(source: Source): { error: GraphQLError } | { variables: boolean } {
+function lex(source: Source, maxTokens: number): { error: GraphQLError } | { variables: boolean } {
   const lexer = new Lexer(source)
   let depth = 0
   let variables = false
   for (let tokens = 1; ; tokens++) {
     const token = lexer.advance()
     if (token.kind === TokenKind.EOF) return { variables }
-    if (tokens > MAX_TOKENS)
-      return { error: tooComplex(`The document has more than ${MAX_TOKENS} tokens.`) }
+    if (tokens > maxTokens)
+      return {
+        error: tooComplex(
+          `The document has more than ${maxTokens} tokens; send only the operation to run and the fragments it uses, or raise graphql.maxTokens.`,
+        ),
+      }
+    if (token.kind === TokenKind.NAME && token.end - token.start > MAX_NAME_LENGTH)
+      return {
+        error: tooComplex(`The document has a name longer than ${MAX_NAME_LENGTH} characters.`),
+      }
     if (
       token.kind === TokenKind.BRACE_L ||
       token.kind === TokenKind.PAREN_L ||
@@ -114,17 +130,42 @@ interface RuleSets {
 
 const ruleSetsBySchema = new WeakMap<GraphQLSchema, RuleSets>()
 
+/** The kinds of an executable document whose nodes carry directives. */
+const DIRECTED_KINDS = [
+  Kind.OPERATION_DEFINITION,
+  Kind.VARIABLE_DEFINITION,
+  Kind.FIELD,
+  Kind.FRAGMENT_SPREAD,
+  Kind.INLINE_FRAGMENT,
+  Kind.FRAGMENT_DEFINITION,
+] as const
+
+/**
+ * graphql-js's rule, entered only at nodes that can carry directives. It listens on every
+ * node (names, types, values too), and a rule that does makes the parallel visitor loop
+ * over all rules at every node: about a tenth of a refusal's cost. The typed pass only
+ * meets executable documents (a type definition fails `ExecutableDefinitionsRule` first).
+ */
+const UniqueDirectivesOnExecutableNodes: ValidationRule = (context) => {
+  const { enter } = UniqueDirectivesPerLocationRule(context) as { enter: ASTVisitFn<ASTNode> }
+  return Object.fromEntries(DIRECTED_KINDS.map((kind) => [kind, enter])) as ASTVisitor
+}
+
 function ruleSets(schema: GraphQLSchema): RuleSets {
   let sets = ruleSetsBySchema.get(schema)
   if (!sets) {
     const abstract = Object.values(schema.getTypeMap()).some(isAbstractType)
     sets = {
-      typed: specifiedRules.filter(
-        (r) =>
-          !FRAGMENT_RULES.includes(r) &&
-          !VARIABLE_RULES.includes(r) &&
-          (abstract || r !== OverlappingFieldsCanBeMergedRule),
-      ),
+      typed: specifiedRules
+        .filter(
+          (r) =>
+            !FRAGMENT_RULES.includes(r) &&
+            !VARIABLE_RULES.includes(r) &&
+            (abstract || r !== OverlappingFieldsCanBeMergedRule),
+        )
+        .map((r) =>
+          r === UniqueDirectivesPerLocationRule ? UniqueDirectivesOnExecutableNodes : r,
+        ),
       overlap: abstract ? null : MergeableFieldsRule,
     }
     ruleSetsBySchema.set(schema, sets)
@@ -167,8 +208,9 @@ function validateUntyped(
 /**
  * Parse and validate a GraphQL document so that refusing it stays cheap whatever it holds.
  * Cheapest first, each step bounded by the ones before it: more than `MAX_LINES` lines; a
- * lexer pass refuses more than `MAX_TOKENS` tokens or brackets nested deeper than
- * `MAX_NESTING` (a syntax error is the parser's to report); more than `MAX_DEFINITIONS`
+ * lexer pass refuses more than `limits.maxTokens` tokens, names longer than
+ * `MAX_NAME_LENGTH` or brackets nested deeper than `MAX_NESTING` (a syntax error is the
+ * parser's to report); more than `MAX_DEFINITIONS`
  * operations and fragments; unknown, duplicate and cyclic fragments (found in one pass,
  * then reported by graphql-js's rules); the size limits, measured without expanding
  * fragments; then one typed pass of graphql-js's rules; and only a document that passed it
@@ -180,7 +222,7 @@ function validateUntyped(
 export function checkDocument(
   schema: GraphQLSchema,
   text: string,
-  limits: QueryLimits,
+  limits: QueryLimits & { maxTokens: number },
 ): { document: DocumentNode; errors?: undefined } | { errors: readonly GraphQLError[] } {
   if (countLines(text) > MAX_LINES)
     return { errors: [tooComplex(`The document has more than ${MAX_LINES} lines.`)] }
@@ -188,10 +230,10 @@ export function checkDocument(
   let document: DocumentNode
   let variables: boolean
   try {
-    const lexed = lex(source)
+    const lexed = lex(source, limits.maxTokens)
     if ('error' in lexed) return { errors: [lexed.error] }
     variables = lexed.variables
-    document = parse(source, { maxTokens: MAX_TOKENS })
+    document = parse(source, { maxTokens: limits.maxTokens })
   } catch (err) {
     if (err instanceof GraphQLError) return { errors: [err] }
     throw err
