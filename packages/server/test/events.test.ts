@@ -360,10 +360,22 @@ for (const store of STORES) {
         galley.update({ collection: 'notes', id: 'open', data: { title: 'd' }, draft: true }),
       )
       await step(() => galley.unpublish({ collection: 'notes', id: 'members' }))
-      // 'members' was public when it was unpublished: the public hears that it is gone.
-      expect(heard.anon).toEqual(['open update', 'members update', 'members unpublish'])
+      // 'open' stopped being public: who could read it hears it leave (status null, see
+      // below), the draft save after that is nobody's; 'members' was public when it was
+      // unpublished: the public hears that it is gone.
+      expect(heard.anon).toEqual([
+        'open update',
+        'members update',
+        'open update',
+        'members unpublish',
+      ])
       // Drafts are read under both rules: public, and not secret.
-      expect(heard.viewer).toEqual(['open update', 'members update', 'members unpublish'])
+      expect(heard.viewer).toEqual([
+        'open update',
+        'members update',
+        'open update',
+        'members unpublish',
+      ])
       anon.close()
       viewer.close()
     })
@@ -415,14 +427,19 @@ for (const store of STORES) {
       expect(heard.viewer[1]!.data).toMatchObject({ status: 'draft', published: true })
       expect(heard.viewer[3]!.data).toMatchObject({ status: null, published: true })
 
-      // A document that stopped being readable before its delete: no one hears the delete.
+      // A document that stopped being readable: who could read it hears it leave, with
+      // nothing of its new state (no revision, status null); no one hears its delete.
       await step(() =>
         galley.create({ ...notes, id: 'moved', data: { title: 't', visibility: 'public' } }),
       )
       await step(() => galley.update({ ...notes, id: 'moved', data: { visibility: 'secret' } }))
       await step(() => galley.delete({ ...notes, id: 'moved' }))
-      expect(said(heard.anon).slice(4)).toEqual(['moved create'])
-      expect(said(heard.viewer).slice(4)).toEqual(['moved create'])
+      expect(said(heard.anon).slice(4)).toEqual(['moved create', 'moved update'])
+      expect(said(heard.viewer).slice(4)).toEqual(['moved create', 'moved update'])
+      for (const left of [heard.anon[5]!, heard.viewer[5]!]) {
+        expect(left.data).toMatchObject({ id: 'moved', operation: 'update', status: null })
+        expect(left.data.rev).toBeUndefined()
+      }
 
       // Where only the drafts rule is a where (memos): the viewer hears the members memo's
       // removals, the public does not.

@@ -124,7 +124,9 @@ describe('EventListener.viewOf', () => {
     expect(l.viewOf('d', removal)).toBe('published')
     expect(l.viewOf('d', removal)).toBeNull() // forgotten with the removal
     l.viewOf('e', { view: 'published', after: 'published' })
-    l.viewOf('e', { view: null, after: null }) // no longer readable
+    // No longer readable: it hears the document leave its view, once.
+    expect(l.viewOf('e', { view: null, after: null })).toBe('left:published')
+    expect(l.viewOf('e', { view: null, after: null })).toBeNull()
     expect(l.viewOf('e', removal)).toBeNull()
   })
 

@@ -2,7 +2,7 @@ import type { Galley } from '@galley/core'
 import type { ChangeFeed, FeedEntry } from '@galley/core/storage'
 import type { AuthUser } from '../auth/roles'
 import { EventListener, HEARTBEAT, frame } from './event-listener'
-import { type EntryCache, messageOf, type Verdict, type View, viewOf } from './event-visibility'
+import { type EntryCache, type Heard, messageOf, type Verdict, viewOf } from './event-visibility'
 
 /** Options of the live event stream, `createServer({ events })`. */
 export interface EventStreamOptions {
@@ -185,7 +185,7 @@ export class EventHub {
   async #deliver(entry: FeedEntry, listeners: readonly EventListener[]): Promise<void> {
     const verdicts = new Map<string, Promise<Verdict>>()
     const cache: EntryCache = new Map()
-    const bytes = new Map<View, Uint8Array | null>()
+    const bytes = new Map<Heard, Uint8Array | null>()
     const doc = docKeyOf(entry)
     for (const l of listeners) {
       let verdict = verdicts.get(l.key)

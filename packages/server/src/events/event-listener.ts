@@ -1,5 +1,5 @@
 import type { AuthUser } from '../auth/roles'
-import type { Verdict, View } from './event-visibility'
+import type { Heard, Verdict, View } from './event-visibility'
 
 const encoder = new TextEncoder()
 
@@ -77,13 +77,15 @@ export class EventListener {
   }
 
   /**
-   * The view this listener hears a change of document `doc` in, by its group's verdict:
-   * a removal marked `ifSeen` only if it could read the document after its last change;
-   * and it remembers what it can read after this one.
+   * What this listener hears of a change of document `doc`, by its group's verdict: a
+   * removal marked `ifSeen` only if it could read the document after its last change; a
+   * change after which it can no longer read a document it could (`after` null) as the
+   * document leaving its view; and it remembers what it can read after this one.
    */
-  viewOf(doc: string, verdict: Verdict): View {
+  viewOf(doc: string, verdict: Verdict): Heard {
     const seen = this.#seen.get(doc)
-    const view = verdict.ifSeen ? (seen ? verdict.ifSeen : null) : verdict.view
+    let view: Heard = verdict.ifSeen ? (seen ? verdict.ifSeen : null) : verdict.view
+    if (view === null && verdict.after === null && !verdict.ifSeen && seen) view = `left:${seen}`
     if (verdict.after !== undefined || verdict.ifSeen) {
       this.#seen.delete(doc)
       if (verdict.after) {

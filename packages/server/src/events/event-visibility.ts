@@ -9,6 +9,12 @@ import { INTERNAL_PREFIX } from '../auth/with-auth'
  */
 export type View = 'drafts' | 'published' | null
 
+/**
+ * What one listener is sent of a change: the change in a view, or (`left`) that the
+ * document it could read in that view is no longer readable to it after this change.
+ */
+export type Heard = View | 'left:drafts' | 'left:published'
+
 /** A document as where rules match it (`@galley/core/storage`'s `matchWhere`). */
 type MatchTarget = Parameters<typeof matchWhere>[1]
 
@@ -153,9 +159,19 @@ async function publishedBefore(galley: Galley, entry: FeedEntry): Promise<MatchT
 /**
  * The message a view allows. The published view tells nothing of drafts: its status is
  * `published` while public content exists and `null` once it is gone, and it names a
- * revision only when that revision is the published content.
+ * revision only when that revision is the published content. A listener the change took
+ * the document away from hears it with status `null` and no revision, like a removal.
  */
-export function messageOf(entry: FeedEntry, view: 'drafts' | 'published'): ChangeMessage {
+export function messageOf(entry: FeedEntry, heard: Exclude<Heard, null>): ChangeMessage {
+  if (heard === 'left:drafts' || heard === 'left:published') {
+    // Gone from what this listener may read: a removal as its view tells one, no revision.
+    const { rev: _rev, ...message } = messageOf(
+      entry,
+      heard === 'left:drafts' ? 'drafts' : 'published',
+    )
+    return { ...message, status: null }
+  }
+  const view = heard
   const where =
     entry.kind === 'global'
       ? { kind: 'global' as const, global: entry.collection }
