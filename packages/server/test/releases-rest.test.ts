@@ -206,6 +206,44 @@ for (const store of STORES) {
       }
     })
 
+    it('GET /api/releases?state= keeps releases in those states, filtered by the store', async () => {
+      const w = blog.tokens.write
+      const made: string[] = []
+      for (const title of ['State A', 'State B', 'State C']) {
+        const res = await blog.req('POST', '/api/releases', { token: w, body: { title } })
+        made.push(res.json.id)
+      }
+      // B is archived: no longer open, still listed without a filter.
+      expect(
+        (await blog.req('POST', `/api/releases/${made[1]}/archive`, { token: w })).status,
+      ).toBe(200)
+      const all = (await blog.req('GET', '/api/releases?limit=1000', { token: w })).json
+      const open = await blog.req('GET', '/api/releases?state=active,scheduled&limit=1000', {
+        token: w,
+      })
+      expect(open.status).toBe(200)
+      const want = all.docs.filter(
+        (r: { state: string }) => r.state === 'active' || r.state === 'scheduled',
+      )
+      expect(open.json.docs).toEqual(want)
+      expect(open.json.totalDocs).toBe(want.length)
+      expect(open.json.docs.map((r: { id: string }) => r.id)).not.toContain(made[1])
+      const archived = await blog.req('GET', '/api/releases?state=archived&limit=1', { token: w })
+      expect(archived.json).toMatchObject({ limit: 1, page: 1 })
+      expect(archived.json.docs.map((r: { id: string }) => r.id)).toEqual([made[1]])
+      expect(archived.json.totalDocs).toBe(
+        all.docs.filter((r: { state: string }) => r.state === 'archived').length,
+      )
+      for (const q of ['state=open', 'state=', 'state=active,,scheduled', 'state=ACTIVE']) {
+        const bad = await blog.req('GET', `/api/releases?${q}`, { token: w })
+        expect(bad.status, q).toBe(400)
+        expect(bad.json.error.code, q).toBe('QUERY_INVALID')
+        expect(bad.json.error.message, q).toMatch(/state/)
+      }
+      // Anonymous callers may not list releases at all, filtered or not.
+      expect((await blog.req('GET', '/api/releases?state=active')).status).toBe(401)
+    })
+
     it('schedules a release and a document, refuses past times, and reports health', async () => {
       const w = blog.tokens.write
       const { json: rel } = await blog.req('POST', '/api/releases', {

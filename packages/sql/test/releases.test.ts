@@ -17,6 +17,33 @@ for (const store of STORES) {
     const post = (title: string, slug: string, draft = false) =>
       g.create({ collection: 'posts', data: { title, slug }, draft })
 
+    it('finds releases a page at a time, newest first, by state', async () => {
+      const made = []
+      for (let i = 0; i < 5; i++) made.push(await releases.create({ title: `R${i}` }))
+      await releases.archive({ id: made[1]!.id })
+      await releases.archive({ id: made[3]!.id })
+      const newest = [...made].reverse().map((r) => r.id)
+      const page = await releases.find({ limit: 2, page: 2 })
+      expect(page).toMatchObject({ totalDocs: 5, limit: 2, page: 2, totalPages: 3 })
+      expect(page.docs.map((r) => r.id)).toEqual(newest.slice(2, 4))
+      const open = await releases.find({ state: ['active', 'scheduled'], limit: 100 })
+      expect(open.docs.map((r) => r.id)).toEqual([made[4]!.id, made[2]!.id, made[0]!.id])
+      expect(open.totalDocs).toBe(3)
+      const archived = await releases.find({ state: 'archived', limit: 1 })
+      expect(archived.docs.map((r) => r.id)).toEqual([made[3]!.id])
+      expect(archived).toMatchObject({ totalDocs: 2, hasNextPage: true })
+      expect(await releases.find({ state: 'published', limit: 0 })).toMatchObject({
+        docs: [],
+        totalDocs: 0,
+      })
+      expect((await releases.find()).docs).toHaveLength(5)
+      await expect(releases.find({ state: [] })).rejects.toThrow(/state must name 1 to 4/)
+      await expect(releases.find({ state: 'open' })).rejects.toThrow(
+        /"open" is not a release state/,
+      )
+      await expect(releases.find({ limit: 5000 })).rejects.toThrow(/limit must be between/)
+    })
+
     it('stores a release record and lists its documents with changes and validation', async () => {
       const a = await post('A live', 'a')
       const b = await post('B draft', 'b', true)

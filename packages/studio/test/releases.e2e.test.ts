@@ -53,11 +53,22 @@ describe.skipIf(missingChromium)('Studio releases in Chromium (sqlite)', () => {
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!)
 
     // From the editor: "Add to release" with the edited title, and a schedule made and cancelled.
+    // The picker offers open releases only (the API filters them): not an archived one.
+    const local = new Releases(studio.galley)
+    const old = await local.create({ title: 'Archived launch' })
+    await local.archive({ id: old.id })
     const { docs } = await studio.galley.find({ collection: 'posts', limit: 1 })
     const post = docs[0]!
     await page.goto(`${studio.url}/admin/collections/posts/${encodeURIComponent(post.id)}`)
     await page.getByLabel('Title', { exact: true }).first().fill('Spring title')
     await page.getByText('Release and schedule').click()
+    const offered = await page
+      .getByLabel('Release', { exact: true })
+      .locator('option')
+      .allTextContents()
+    expect(offered.some((o) => o.includes('Spring launch'))).toBe(true)
+    expect(offered.some((o) => o.includes('Archived launch'))).toBe(false)
+    await screenshot(page, 'editor-release-picker')
     await page.getByLabel('Release', { exact: true }).selectOption(id)
     await page.getByRole('button', { name: 'Add to release' }).click()
     await eventually(() => page.getByText('Added to “Spring launch”.').count()).toBe(1)

@@ -74,10 +74,20 @@ export interface JobFilter {
   limit?: number
 }
 
+/** A page of releases as a store reads it. */
+export interface ReleaseQuery {
+  /** Only releases in these states; every release when absent. */
+  states?: readonly ReleaseState[]
+  limit: number
+  offset: number
+}
+
 /** Reads of releases and jobs, inside or outside a transaction. */
 export interface ReleaseReads {
   getRelease(id: string): Promise<ReleaseRow | undefined>
   listReleases(): Promise<ReleaseRow[]>
+  /** One page of releases, newest first, only those in `states` when given, and how many match. */
+  findReleases(q: ReleaseQuery): Promise<{ rows: ReleaseRow[]; total: number }>
   listItems(releaseId: string): Promise<ReleaseItemRow[]>
   getJob(id: string): Promise<JobRow | undefined>
   listJobs(filter: JobFilter): Promise<JobRow[]>

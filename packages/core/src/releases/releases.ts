@@ -1,6 +1,9 @@
 import type { Galley } from '../documents/galley'
 import type { CallerArgs } from '../documents/galley-types'
-import { ConflictError, InputError, NotFoundError } from '../errors'
+import { ConflictError, InputError, NotFoundError, QueryError } from '../errors'
+import { parsePaging } from '../documents/query-args'
+import type { PaginatedDocs } from '../documents/galley-types'
+import { pageOf } from '../documents/read/find'
 import { isValidId, newId } from '../ids'
 import { isReleaseId } from '../perspectives/perspective'
 import { isoNow } from '../timestamps'
@@ -22,7 +25,7 @@ import {
   titleOf,
   typeOf,
 } from './release-input'
-import type { JobFilter, JobRow, ReleaseId, ReleaseRow } from './release-storage'
+import type { JobFilter, JobRow, ReleaseId, ReleaseRow, ReleaseState } from './release-storage'
 import { type PublishReleaseResult, publishRelease, revertRelease } from './publish-release'
 import {
   type ScheduleHealth,
@@ -82,11 +85,32 @@ export class Releases {
     })
   }
 
-  /** Every release, newest first. */
+  /** Every release, newest first. For a page, or only open ones, see `find`. */
   async list(args: CallerArgs = {}): Promise<ReleaseRow[]> {
     const { galley, caller } = callOf(this.galley, args)
     await requireReleaseRead(galley.config, caller)
     return readsOf(galley).listReleases()
+  }
+
+  /**
+   * One page of releases, newest first, paged like collection lists (`limit` 10 by default,
+   * 0 counts only), read a page at a time from the store. `state` keeps only releases in
+   * that state or those states (`['active', 'scheduled']`: the open ones).
+   * @example await releases.find({ state: ['active', 'scheduled'], limit: 100 })
+   */
+  async find(
+    args: CallerArgs & { state?: unknown; limit?: unknown; page?: unknown } = {},
+  ): Promise<PaginatedDocs<ReleaseRow>> {
+    const { galley, caller } = callOf(this.galley, args)
+    await requireReleaseRead(galley.config, caller)
+    const { limit, page } = parsePaging(args.limit, args.page)
+    const states = statesOf(args.state)
+    const { rows, total } = await readsOf(galley).findReleases({
+      ...(states ? { states } : {}),
+      limit,
+      offset: (page - 1) * limit,
+    })
+    return pageOf(rows, total, limit, page)
   }
 
   /** A release with its documents: each one's change against published and its validation. */
@@ -348,4 +372,20 @@ export class Releases {
   runDueJob(runner: string, now?: string): Promise<JobRow | undefined> {
     return runDueJob(this.galley, runner, now)
   }
+}
+
+const RELEASE_STATES: readonly ReleaseState[] = ['active', 'scheduled', 'published', 'archived']
+
+/** A `state` filter: one state or a list of them; undefined for none. */
+function statesOf(state: unknown): ReleaseState[] | undefined {
+  if (state === undefined) return undefined
+  const list = Array.isArray(state) ? state : [state]
+  if (list.length === 0 || list.length > RELEASE_STATES.length)
+    throw new QueryError(`state must name 1 to 4 of: ${RELEASE_STATES.join(', ')}.`)
+  for (const s of list)
+    if (!RELEASE_STATES.includes(s as ReleaseState))
+      throw new QueryError(
+        `state ${JSON.stringify(s)?.slice(0, 40)} is not a release state; use ${RELEASE_STATES.join(', ')}.`,
+      )
+  return [...new Set(list as ReleaseState[])]
 }

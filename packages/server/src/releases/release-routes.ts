@@ -4,8 +4,6 @@ import {
   InputError,
   type JobRow,
   NotFoundError,
-  pageOf,
-  parsePaging,
   ReleasePublishError,
   type Releases,
 } from '@galley/core'
@@ -46,13 +44,19 @@ export function releaseRoutes(ctx: ServerContext, deps: ReleaseRouteDeps): Hono<
   const noQuery = (c: Context<ServerEnv>, route: string) => parseQuery(searchOf(c), [], route)
 
   app.get('/', async (c) => {
-    const { params } = parseQuery(searchOf(c), ['limit', 'page'], 'GET /api/releases')
-    // Paged like collection lists (same bounds, messages and shape). Releases.list answers
-    // every release in one small query (a few columns, no documents), so the page is cut here.
-    const { limit, page } = parsePaging(intParam(params, 'limit'), intParam(params, 'page'))
-    const all = await releases.list(callerArgs(c.get('auth')))
-    const docs = limit === 0 ? [] : all.slice((page - 1) * limit, page * limit)
-    return sendPrivate(c, pageOf(docs, all.length, limit, page))
+    const { params } = parseQuery(searchOf(c), ['limit', 'page', 'state'], 'GET /api/releases')
+    // Paged like collection lists (same bounds, messages and shape), a page read at a time;
+    // `state=active,scheduled` keeps the open ones (what pickers offer).
+    const state = params.get('state')
+    return sendPrivate(
+      c,
+      await releases.find({
+        ...callerArgs(c.get('auth')),
+        limit: intParam(params, 'limit'),
+        page: intParam(params, 'page'),
+        ...(state !== undefined ? { state: state.split(',') } : {}),
+      }),
+    )
   })
 
   app.post('/', async (c) => {

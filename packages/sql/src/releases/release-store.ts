@@ -135,6 +135,24 @@ export function sqlReleaseReads(all: Query, d: SqlDialect): ReleaseReads {
       )
       return rows.map(toRelease)
     },
+    async findReleases({ states, limit, offset }) {
+      if (states?.length === 0) return { rows: [], total: 0 }
+      // States are a fixed set the core validated; bound as parameters all the same.
+      const filter = states ? `WHERE state IN (${states.map(() => '?').join(', ')})` : ''
+      const args = states ? [...states] : []
+      const rows =
+        limit === 0
+          ? []
+          : await all<RawRelease>(
+              `SELECT ${RELEASE_COLUMNS} FROM galley_releases ${filter} ORDER BY created_at DESC, id DESC LIMIT ${Math.trunc(limit)} OFFSET ?`,
+              [...args, offset],
+            )
+      const [c] = await all<{ n: number | string }>(
+        `SELECT count(*) AS n FROM galley_releases ${filter}`,
+        args,
+      )
+      return { rows: rows.map(toRelease), total: Number(c!.n) }
+    },
     async listItems(releaseId) {
       const rows = await all<RawItem>(
         'SELECT release_id, collection, doc_id, action, before_data, done FROM galley_release_items WHERE release_id = ? ORDER BY collection, doc_id',

@@ -5,7 +5,7 @@ import type { Doc, DocList } from '../api/documents'
 import { useOpenEditor } from '../editor/editor-bridge'
 import { EditorPage } from '../editor/editor-page'
 import type { StudioSchema } from '../../schema-types'
-import { listAllReleases } from '../releases/release-api'
+import { listOpenReleases } from '../releases/release-api'
 import {
   decodeFieldPath,
   documentKey,
@@ -59,7 +59,7 @@ function Presentation({ config, schema }: { config: PresentationConfig; schema: 
   const [overlays, setOverlays] = useState<number | null>(null)
   const releases = useQuery({
     queryKey: ['releases-for-presentation'],
-    queryFn: listAllReleases,
+    queryFn: listOpenReleases,
     retry: false,
   })
   const wire = perspective.startsWith('release:') ? [perspective.slice(8), 'drafts'] : perspective

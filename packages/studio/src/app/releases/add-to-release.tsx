@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { useId, useState } from 'react'
 import { api } from '../api/api-client'
-import { listAllReleases } from './release-api'
+import { listOpenReleases } from './release-api'
 
 /**
  * "Add to release" for the document editor: saves the editor's current values as the
@@ -16,7 +16,7 @@ export function AddToRelease(props: {
   const hid = useId()
   const [release, setRelease] = useState('')
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null)
-  const releases = useQuery({ queryKey: ['releases', 'all'], queryFn: listAllReleases })
+  const releases = useQuery({ queryKey: ['releases', 'open'], queryFn: listOpenReleases })
   const open = (releases.data?.docs ?? []).filter(
     (r) => r.state === 'active' || r.state === 'scheduled',
   )

@@ -50,10 +50,13 @@ export const listReleases = (page: number) =>
   api<ReleasePage>(`/releases${qs({ limit: RELEASES_PAGE_SIZE, page })}`)
 
 /**
- * The newest 1,000 releases (the API's largest page), for pickers that choose among the
- * open ones: the editor's "Add to release" and the presentation's perspective menu.
+ * The open releases (active or scheduled), newest 1,000 of them (the API's largest page),
+ * for the pickers that choose among them: the editor's "Add to release" and the
+ * presentation's perspective menu. Filtered by the store, so any number of published and
+ * archived releases leaves them all in reach.
  */
-export const listAllReleases = () => api<ReleasePage>(`/releases${qs({ limit: 1000 })}`)
+export const listOpenReleases = () =>
+  api<ReleasePage>(`/releases${qs({ state: 'active,scheduled', limit: 1000 })}`)
 export const getRelease = (id: string) =>
   api<Release & { documents: ReleaseDocument[] }>(`/releases/${encodeURIComponent(id)}`)
 export const releaseAction = (id: string, action: string, body?: unknown) =>
