@@ -285,6 +285,17 @@ for (const store of STORES) {
                 ],
               },
               {
+                // Only a where-based read rule: readDrafts is withAuth's default (signed-in
+                // callers), so a drafts reader is still bound by the read rule.
+                slug: 'tenant',
+                versions: { drafts: true },
+                access: { read: () => ({ visibility: { equals: 'public' } }) },
+                fields: [
+                  { name: 'title', type: 'text' },
+                  { name: 'visibility', type: 'select', options: ['public', 'members', 'secret'] },
+                ],
+              },
+              {
                 slug: 'memos',
                 versions: { drafts: true },
                 access: {
@@ -378,6 +389,35 @@ for (const store of STORES) {
       ])
       anon.close()
       viewer.close()
+    })
+
+    it('a drafts reader hears only what the read rule lets it read, as its reads do', async () => {
+      const sse = sseReader(
+        (
+          await server.app.request('http://localhost/api/events', {
+            headers: { authorization: `Bearer ${viewerToken}` },
+          })
+        ).body!,
+      )
+      await sse.next()
+      const tenant = { collection: 'tenant' } as const
+      await galley.create({
+        ...tenant,
+        id: 't-secret',
+        data: { visibility: 'secret' },
+        draft: true,
+      })
+      await galley.create({ ...tenant, id: 't-open', data: { visibility: 'public' }, draft: true })
+      await galley.update({ ...tenant, id: 't-secret', data: { title: 'x' }, draft: true })
+      await galley.publish({ ...tenant, id: 't-secret' })
+      const heard = (await sse.drain(300)).map((e) => `${e.data.id} ${e.data.operation}`)
+      expect(heard).toEqual(['t-open create'])
+      // The same caller's reads agree: the secret document is not in its drafts either.
+      const auth = { headers: { authorization: `Bearer ${viewerToken}` } }
+      const list = await server.app.request('http://localhost/api/tenant?draft=true', auth)
+      const body = (await list.json()) as { docs: { id: string }[] }
+      expect(body.docs.map((d) => d.id)).toEqual(['t-open'])
+      sse.close()
     })
 
     it('a listener that could read a document hears its unpublish and delete; no one else does', async () => {

@@ -51,9 +51,10 @@ export type EntryCache = Map<string, Promise<MatchTarget | null>>
 /**
  * Decide what `user` hears of `entry`, the way reads decide what it sees:
  * - the server's own `galley-*` collections: nothing, ever;
- * - a caller whose `readDrafts` rule allows it hears every change it could read in the
- *   drafts perspective (with a where rule: only a document that still resolves for it,
- *   or, for a delete, one it could read before: `ifSeen`);
+ * - a caller whose `read` rule does not allow it hears nothing;
+ * - a caller whose `readDrafts` rule allows it too hears every change it could read in the
+ *   drafts perspective (when either rule is a where: only a document that still resolves
+ *   for it under both, or, for a delete, one it could read before: `ifSeen`);
  * - anyone else hears only changes to published content, and only of a document it may
  *   read: under a where rule, one that resolves for it in the published perspective after
  *   the change. A removal under a where rule is checked against what came before it: an
@@ -74,16 +75,18 @@ export async function viewOf(
       : galley.config.collections.get(entry.collection)
   if (!coll) return { view: null }
   const caller = { user, overrideAccess: false }
+  // As reads decide (readAccess): nothing without `read`; the drafts perspective needs
+  // `readDrafts` too, under both rules' where constraints.
+  const read = await decideAccess(coll, 'read', caller)
+  if (!read.allowed) return { view: null }
   const drafts = await decideAccess(coll, 'readDrafts', caller)
   if (drafts.allowed) {
-    if (!drafts.where || entry.kind === 'global') return { view: 'drafts' }
+    if ((!drafts.where && !read.where) || entry.kind === 'global') return { view: 'drafts' }
     if (entry.status === null) return { view: null, after: null, ifSeen: 'drafts' }
     const view = (await resolves(galley, entry, user, 'drafts')) ? 'drafts' : null
     return { view, after: view }
   }
   if (!entry.published) return { view: null }
-  const read = await decideAccess(coll, 'read', caller)
-  if (!read.allowed) return { view: null }
   if (!read.where || entry.kind === 'global') return { view: 'published' }
   if (entry.status === null) return { view: null, after: null, ifSeen: 'published' }
   if (entry.operation === 'unpublish') {
