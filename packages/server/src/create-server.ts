@@ -86,12 +86,14 @@ export function createServer(options: ServerOptions): GalleyServer {
   })
   const { maxAttempts, windowMs, maxAttemptsPerEmail } = opts.loginRateLimit
   for (const [name, value] of Object.entries(opts.graphql)) {
-    if (!(name in SERVER_DEFAULTS.graphql))
+    if (!Object.hasOwn(SERVER_DEFAULTS.graphql, name))
       throw new ConfigError(
         `graphql.${name} is not an option; known: ${Object.keys(SERVER_DEFAULTS.graphql).join(', ')}.`,
       )
     if (!Number.isSafeInteger(value) || value < 1)
-      throw new ConfigError(`graphql.${name} must be a whole number ≥ 1, not ${String(value)}.`)
+      throw new ConfigError(
+        `graphql.${name} must be a whole number ≥ 1, not ${JSON.stringify(value) ?? String(value)}.`,
+      )
   }
   if (!Number.isSafeInteger(opts.trustedProxyHops) || opts.trustedProxyHops < 1)
     throw new ConfigError('trustedProxyHops must be a whole number ≥ 1.')

@@ -207,6 +207,12 @@ describe.skipIf(STORES[0]!.skip)('GraphQL document limits', () => {
     expect(() => createServer({ galley, graphql: { maxToken: 5000 } as never })).toThrow(
       /graphql.maxToken is not an option; known: maxDepth, maxFields, maxTokens/,
     )
+    expect(() => createServer({ galley, graphql: { toString: 5 } as never })).toThrow(
+      /graphql.toString is not an option/,
+    )
+    expect(() => createServer({ galley, graphql: { maxTokens: '1000' } as never })).toThrow(
+      /not "1000"/,
+    )
     // A raised token limit lets a larger document through to validation.
     const big = `{ posts { docs { ${rep(1200, (i) => (i === 1199 ? 'nope' : 'id'))} } } }`
     const raised = createServer({ galley, graphql: { maxTokens: 2000 } })

@@ -37,6 +37,22 @@ for (const store of STORES) {
         totalDocs: 0,
       })
       expect((await releases.find()).docs).toHaveLength(5)
+      // Repeated states count once.
+      expect((await releases.find({ state: Array(6).fill('archived'), limit: 10 })).totalDocs).toBe(
+        2,
+      )
+      // A store without findReleases (written before it) is paged from listReleases.
+      const reads = g.config.storage.releases! as { findReleases?: unknown }
+      const own = reads.findReleases
+      const q = { state: ['active', 'scheduled'], limit: 2, page: 2 }
+      const stored = await releases.find(q)
+      expect(stored.docs.map((r) => r.id)).toEqual([made[0]!.id])
+      reads.findReleases = undefined
+      try {
+        expect(await releases.find(q)).toEqual(stored)
+      } finally {
+        reads.findReleases = own
+      }
       await expect(releases.find({ state: [] })).rejects.toThrow(/state must name 1 to 4/)
       await expect(releases.find({ state: 'open' })).rejects.toThrow(
         /"open" is not a release state/,

@@ -86,8 +86,11 @@ export interface ReleaseQuery {
 export interface ReleaseReads {
   getRelease(id: string): Promise<ReleaseRow | undefined>
   listReleases(): Promise<ReleaseRow[]>
-  /** One page of releases, newest first, only those in `states` when given, and how many match. */
-  findReleases(q: ReleaseQuery): Promise<{ rows: ReleaseRow[]; total: number }>
+  /**
+   * One page of releases, newest first, only those in `states` when given, and how many
+   * match. Optional for stores written before it: `Releases.find` then pages `listReleases`.
+   */
+  findReleases?(q: ReleaseQuery): Promise<{ rows: ReleaseRow[]; total: number }>
   listItems(releaseId: string): Promise<ReleaseItemRow[]>
   getJob(id: string): Promise<JobRow | undefined>
   listJobs(filter: JobFilter): Promise<JobRow[]>

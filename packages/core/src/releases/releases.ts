@@ -105,12 +105,18 @@ export class Releases {
     await requireReleaseRead(galley.config, caller)
     const { limit, page } = parsePaging(args.limit, args.page)
     const states = statesOf(args.state)
-    const { rows, total } = await readsOf(galley).findReleases({
-      ...(states ? { states } : {}),
-      limit,
-      offset: (page - 1) * limit,
-    })
-    return pageOf(rows, total, limit, page)
+    const reads = readsOf(galley)
+    const offset = (page - 1) * limit
+    if (reads.findReleases) {
+      const { rows, total } = await reads.findReleases({
+        ...(states ? { states } : {}),
+        limit,
+        offset,
+      })
+      return pageOf(rows, total, limit, page)
+    }
+    const all = (await reads.listReleases()).filter((r) => !states || states.includes(r.state))
+    return pageOf(all.slice(offset, offset + limit), all.length, limit, page)
   }
 
   /** A release with its documents: each one's change against published and its validation. */
@@ -379,7 +385,7 @@ const RELEASE_STATES: readonly ReleaseState[] = ['active', 'scheduled', 'publish
 /** A `state` filter: one state or a list of them; undefined for none. */
 function statesOf(state: unknown): ReleaseState[] | undefined {
   if (state === undefined) return undefined
-  const list = Array.isArray(state) ? state : [state]
+  const list = Array.isArray(state) ? [...new Set(state as unknown[])] : [state]
   if (list.length === 0 || list.length > RELEASE_STATES.length)
     throw new QueryError(`state must name 1 to 4 of: ${RELEASE_STATES.join(', ')}.`)
   for (const s of list)
@@ -387,5 +393,5 @@ function statesOf(state: unknown): ReleaseState[] | undefined {
       throw new QueryError(
         `state ${JSON.stringify(s)?.slice(0, 40)} is not a release state; use ${RELEASE_STATES.join(', ')}.`,
       )
-  return [...new Set(list as ReleaseState[])]
+  return list as ReleaseState[]
 }
