@@ -1,7 +1,7 @@
 import { type Caller, decideAccess } from '../access/access'
 import type { SanitizedCollection, SanitizedConfig } from '../config/config-types'
 import { WHERE_LIMITS, andNodes, parseWhere } from '../where/parse-where'
-import { matchWhere } from '../where/match-where'
+import { type MatchTarget, matchWhere } from '../where/match-where'
 import { type FieldError, InputError } from '../errors'
 import { validateFields } from '../fields/validate-fields'
 import { matchTarget } from '../documents/read/to-doc'
@@ -59,6 +59,14 @@ export async function releaseDocuments(
   for (const coll of config.collections.values()) {
     const access = await draftAccess(coll, caller)
     if (access === false) continue
+    // Published content (now, or before the release) is shown only where the caller's
+    // `read` rule lets it read that content: a release copy it may read does not open the
+    // published one.
+    // (draftAccess above already refused a caller whose `read` rule denies everything.)
+    const read = await decideAccess(coll, 'read', caller)
+    const where = read.allowed ? read.where : undefined
+    const readable = (row: MatchTarget | undefined): boolean =>
+      read.allowed && row !== undefined && (!where || matchWhere(where, row))
     const mine = items.filter((i) => i.collection === coll.slug)
     const rows =
       release.state === 'published' ? [] : await releaseHeads(reader, coll, release.id, strict)
@@ -71,14 +79,21 @@ export async function releaseDocuments(
     )
     for (const row of visible) {
       seen.add(row.id)
-      out.push(await describe(coll, row.id, 'publish', row.data, published.get(row.id) ?? null))
+      const live = published.get(row.id)
+      const shownLive = live && readable(matchTarget(live)) ? live.data : null
+      out.push(await describe(coll, row.id, 'publish', row.data, shownLive))
     }
-    for (const item of mine) {
+    for (let item of mine) {
       if (seen.has(item.docId)) continue
       const heads = await reader.getHeads(coll.storageKey, item.docId)
       const shown = heads.find((h) => h.inDrafts) ?? heads[0]
       if (access && shown && !matchWhere(access, matchTarget(shown))) continue
-      const published = heads.find((h) => h.variant === 'published')?.data ?? null
+      const live = heads.find((h) => h.variant === 'published')
+      const published = live && readable(matchTarget(live)) ? live.data : null
+      // What was published before the release, judged as published content of its time.
+      const base = live ?? shown
+      if (item.before && base && !readable({ ...matchTarget(base), data: item.before }))
+        item = { ...item, before: null }
       // Once published: what the release changed, from what was before to what it published.
       const doc = item.done
         ? await describe(
@@ -96,13 +111,13 @@ export async function releaseDocuments(
   return out
 }
 
-/** The published content of documents `ids`, read 500 at a time (one statement each). */
+/** The published heads of documents `ids`, read 500 at a time (one statement each). */
 async function publishedOf(
   reader: StorageReader,
   coll: SanitizedCollection,
   ids: string[],
-): Promise<Map<string, Data>> {
-  const out = new Map<string, Data>()
+): Promise<Map<string, HeadRow>> {
+  const out = new Map<string, HeadRow>()
   for (let i = 0; i < ids.length; i += WHERE_LIMITS.listValues) {
     const chunk = ids.slice(i, i + WHERE_LIMITS.listValues)
     const { rows } = await reader.findResolved({
@@ -114,7 +129,7 @@ async function publishedOf(
       offset: 0,
       skipCount: true,
     })
-    for (const row of rows) out.set(row.id, row.data)
+    for (const row of rows) out.set(row.id, row)
   }
   return out
 }

@@ -7,6 +7,7 @@ import type { CallerArgs, PaginatedDocs, Revision } from '../galley-types'
 import { parsePaging } from '../query-args'
 import { findDocuments, pageOf } from './find'
 import { readAccess } from './read-access'
+import { matchWhere } from '../../where/match-where'
 
 /** A document's history, newest first, for a caller who may read it in the drafts perspective. */
 export async function listDocumentRevisions(
@@ -16,7 +17,9 @@ export async function listDocumentRevisions(
   args: CallerArgs & { limit?: number; page?: number },
 ): Promise<PaginatedDocs<Revision>> {
   // History holds draft content, so it needs readDrafts as well as read.
-  await readAccess(coll, { kind: 'drafts' }, callerOf(args))
+  const caller = callerOf(args)
+  const drafts = await readAccess(coll, { kind: 'drafts' }, caller)
+  const published = await readAccess(coll, { kind: 'published' }, caller)
   const { limit, page } = parsePaging(args.limit, args.page)
   if (!isValidId(id))
     throw new NotFoundError(
@@ -40,8 +43,27 @@ export async function listDocumentRevisions(
     limit,
     offset: (page - 1) * limit,
   })
+  const doc = visible.docs[0]
+  // Each revision's content as a read of its variant would judge it: published content
+  // under the `read` rule, any other under `read` and `readDrafts`. Content the rules hide
+  // (it was private then, say) is left out (`data: null`); the entry stays.
+  const shown = (r: (typeof rows)[number]): boolean => {
+    const access = r.variant === 'published' ? published : drafts
+    if (access === undefined || r.data === null) return true
+    if (access === false) return false
+    return matchWhere(access, {
+      id,
+      createdAt: doc.createdAt,
+      updatedAt: r.createdAt,
+      status: r.variant === 'published' ? 'published' : 'draft',
+      variant: r.variant,
+      data: r.data,
+    })
+  }
   return pageOf(
-    rows.map(({ collection: _c, ...r }) => r),
+    rows.map(({ collection: _c, ...r }) =>
+      shown({ collection: _c, ...r }) ? r : { ...r, data: null },
+    ),
     total,
     limit,
     page,
