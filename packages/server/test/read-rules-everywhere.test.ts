@@ -44,7 +44,15 @@ describe('read rules hold beyond find and findById', () => {
               fields: [
                 { name: 'title', type: 'text', required: true },
                 { name: 'visibility', type: 'text' },
+                { name: 'memo', type: 'relationship', relationTo: 'memos' },
               ],
+            },
+            {
+              // Drafts of memos are for admins only.
+              slug: 'memos',
+              versions: { drafts: true },
+              access: { readDrafts: ({ user }) => (user as { role?: string })?.role === 'admin' },
+              fields: [{ name: 'title', type: 'text' }],
             },
           ],
           globals: [
@@ -191,5 +199,24 @@ describe('read rules hold beyond find and findById', () => {
     await releases.publish({ id: rel2.id })
     const r2 = await req('GET', `/api/releases/${rel2.id}`, viewerTok)
     expect(r.text + r2.text).not.toContain(PRIV)
+  })
+
+  it('a drafts read or write with depth leaves related documents it may not read as ids', async () => {
+    await galley.create({ collection: 'memos', id: 'm1', data: { title: 'memo' } })
+    await galley.create({
+      collection: 'notes',
+      id: 'n5',
+      data: { title: 'open n5', visibility: 'public' },
+    })
+    const write = await req('PATCH', '/api/notes/n5?draft=true&depth=1', writeTok, { memo: 'm1' })
+    expect(write.status).toBe(200)
+    expect(JSON.parse(write.text).memo).toBe('m1')
+    const read = await req('GET', '/api/notes/n5?draft=true&depth=1', viewerTok)
+    expect(read.status).toBe(200)
+    expect(JSON.parse(read.text).memo).toBe('m1')
+    // Published reads populate it as before.
+    await galley.publish({ collection: 'notes', id: 'n5' })
+    const live = await req('GET', '/api/notes/n5?depth=1', viewerTok)
+    expect(JSON.parse(live.text).memo).toMatchObject({ id: 'm1', title: 'memo' })
   })
 })

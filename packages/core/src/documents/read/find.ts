@@ -1,3 +1,4 @@
+import { ForbiddenError } from '../../errors'
 import { type Caller, callerOf } from '../../access/access'
 import type { SanitizedCollection } from '../../config/config-types'
 import { type ResolvedPerspective, resolvePerspective } from '../../perspectives/perspective'
@@ -101,7 +102,16 @@ export async function documentsOf(
         },
         undefined,
         budget,
-      ).then((r) => r.docs),
+      ).then(
+        (r) => r.docs,
+        // A related collection whose drafts the caller may not read: its ids stay bare, as
+        // for any related document the caller may not see (not a failed read, or a write
+        // that committed and then answered 403).
+        (err: unknown) => {
+          if (err instanceof ForbiddenError) return []
+          throw err
+        },
+      ),
     )
   }
   return docs
