@@ -1,7 +1,8 @@
 import { type Caller, decideAccess } from '../access/access'
 import type { SanitizedCollection, SanitizedConfig } from '../config/config-types'
 import { WHERE_LIMITS, andNodes, parseWhere } from '../where/parse-where'
-import { type MatchTarget, matchWhere } from '../where/match-where'
+import { matchWhere } from '../where/match-where'
+import { allows, readAccess } from '../documents/read/read-access'
 import { type FieldError, InputError } from '../errors'
 import { validateFields } from '../fields/validate-fields'
 import { matchTarget } from '../documents/read/to-doc'
@@ -59,14 +60,10 @@ export async function releaseDocuments(
   for (const coll of config.collections.values()) {
     const access = await draftAccess(coll, caller)
     if (access === false) continue
-    // Published content (now, or before the release) is shown only where the caller's
-    // `read` rule lets it read that content: a release copy it may read does not open the
-    // published one.
-    // (draftAccess above already refused a caller whose `read` rule denies everything.)
-    const read = await decideAccess(coll, 'read', caller)
-    const where = read.allowed ? read.where : undefined
-    const readable = (row: MatchTarget | undefined): boolean =>
-      read.allowed && row !== undefined && (!where || matchWhere(where, row))
+    // Published content (now, or before the release) is shown only where the caller may
+    // read it as published content: a release copy it may read does not open the published
+    // one. (draftAccess above already refused a caller whose `read` rule denies everything.)
+    const live = await readAccess(coll, { kind: 'published' }, caller)
     const mine = items.filter((i) => i.collection === coll.slug)
     const rows =
       release.state === 'published' ? [] : await releaseHeads(reader, coll, release.id, strict)
@@ -79,21 +76,23 @@ export async function releaseDocuments(
     )
     for (const row of visible) {
       seen.add(row.id)
-      const live = published.get(row.id)
-      const shownLive = live && readable(matchTarget(live)) ? live.data : null
+      const head = published.get(row.id)
+      const shownLive = head && allows(live, matchTarget(head)) ? head.data : null
       out.push(await describe(coll, row.id, 'publish', row.data, shownLive))
     }
-    for (let item of mine) {
+    for (const item of mine) {
       if (seen.has(item.docId)) continue
       const heads = await reader.getHeads(coll.storageKey, item.docId)
       const shown = heads.find((h) => h.inDrafts) ?? heads[0]
       if (access && shown && !matchWhere(access, matchTarget(shown))) continue
-      const live = heads.find((h) => h.variant === 'published')
-      const published = live && readable(matchTarget(live)) ? live.data : null
+      const head = heads.find((h) => h.variant === 'published')
+      const published = head && allows(live, matchTarget(head)) ? head.data : null
       // What was published before the release, judged as published content of its time.
-      const base = live ?? shown
-      if (item.before && base && !readable({ ...matchTarget(base), data: item.before }))
-        item = { ...item, before: null }
+      const base = head ?? shown
+      const before =
+        item.before && base && allows(live, { ...matchTarget(base), data: item.before })
+          ? item.before
+          : null
       // Once published: what the release changed, from what was before to what it published.
       const doc = item.done
         ? await describe(
@@ -101,10 +100,10 @@ export async function releaseDocuments(
             item.docId,
             item.action,
             item.action === 'publish' ? published : null,
-            item.before,
+            before,
           )
         : await describe(coll, item.docId, item.action, null, published)
-      if (item.done) Object.assign(doc, { published, before: item.before })
+      if (item.done) Object.assign(doc, { published, before })
       out.push(doc)
     }
   }

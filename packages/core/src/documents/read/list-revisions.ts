@@ -6,8 +6,7 @@ import { type EngineState, readerOf } from '../engine-state'
 import type { CallerArgs, PaginatedDocs, Revision } from '../galley-types'
 import { parsePaging } from '../query-args'
 import { findDocuments, pageOf } from './find'
-import { readAccess } from './read-access'
-import { matchWhere } from '../../where/match-where'
+import { allows, readAccess } from './read-access'
 
 /** A document's history, newest first, for a caller who may read it in the drafts perspective. */
 export async function listDocumentRevisions(
@@ -47,11 +46,9 @@ export async function listDocumentRevisions(
   // Each revision's content as a read of its variant would judge it: published content
   // under the `read` rule, any other under `read` and `readDrafts`. Content the rules hide
   // (it was private then, say) is left out (`data: null`); the entry stays.
-  const shown = (r: (typeof rows)[number]): boolean => {
-    const access = r.variant === 'published' ? published : drafts
-    if (access === undefined || r.data === null) return true
-    if (access === false) return false
-    return matchWhere(access, {
+  const shown = (r: (typeof rows)[number]): boolean =>
+    r.data === null ||
+    allows(r.variant === 'published' ? published : drafts, {
       id,
       createdAt: doc.createdAt,
       updatedAt: r.createdAt,
@@ -59,11 +56,11 @@ export async function listDocumentRevisions(
       variant: r.variant,
       data: r.data,
     })
-  }
   return pageOf(
-    rows.map(({ collection: _c, ...r }) =>
-      shown({ collection: _c, ...r }) ? r : { ...r, data: null },
-    ),
+    rows.map((row) => {
+      const { collection: _c, ...r } = row
+      return shown(row) ? r : { ...r, data: null }
+    }),
     total,
     limit,
     page,

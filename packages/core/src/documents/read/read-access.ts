@@ -3,6 +3,9 @@ import type { SanitizedCollection } from '../../config/config-types'
 import { ForbiddenError } from '../../errors'
 import type { ResolvedPerspective } from '../../perspectives/perspective'
 import { andNodes } from '../../where/parse-where'
+import { type MatchTarget, matchWhere } from '../../where/match-where'
+import type { HeadRow } from '../../storage/storage-adapter'
+import { matchTarget } from './to-doc'
 import type { WhereNode } from '../../where/where-types'
 
 /**
@@ -25,4 +28,29 @@ export async function readAccess(
     )
   }
   return andNodes(read.where, drafts.where) ?? undefined
+}
+
+/** Whether content `target` is readable under `access` (what readAccess answered). */
+export function allows(access: WhereNode | undefined | false, target: MatchTarget): boolean {
+  return access !== false && (access === undefined || matchWhere(access, target))
+}
+
+/**
+ * Whether `caller` may read `row` as a read would answer it: the published variant under
+ * the `read` rule, any other variant in a drafts perspective (`read` and `readDrafts`).
+ */
+export async function mayReadRow(
+  coll: SanitizedCollection,
+  row: HeadRow,
+  caller: Caller,
+): Promise<boolean> {
+  if (caller.overrideAccess) return true
+  const perspective: ResolvedPerspective =
+    row.variant === 'published' ? { kind: 'published' } : { kind: 'drafts' }
+  try {
+    return allows(await readAccess(coll, perspective, caller), matchTarget(row))
+  } catch (err) {
+    if (err instanceof ForbiddenError) return false
+    throw err
+  }
 }

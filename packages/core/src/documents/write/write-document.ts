@@ -1,6 +1,6 @@
 import type { Caller } from '../../access/access'
 import type { SanitizedCollection } from '../../config/config-types'
-import { ForbiddenError, NotFoundError, ValidationError } from '../../errors'
+import { NotFoundError, ValidationError } from '../../errors'
 import { hookList } from '../../hooks/hook-types'
 import { isValidId, newIdAfter } from '../../ids'
 import type { ResolvedPerspective, Variant } from '../../perspectives/perspective'
@@ -12,9 +12,8 @@ import type { GalleyDoc } from '../galley-types'
 import { type HeadMap, applyRevision, statusOf } from '../heads'
 import { parseDepth } from '../query-args'
 import { documentsOf } from '../read/find'
-import { matchTarget, toDoc } from '../read/to-doc'
-import { readAccess } from '../read/read-access'
-import { matchWhere } from '../../where/match-where'
+import { toDoc } from '../read/to-doc'
+import { mayReadRow } from '../read/read-access'
 import { mayReadDrafts, requireValidId } from './preconditions'
 import { headMapOf, storeHeads } from './store-heads'
 import type { Planner, WritePlan, WriteState } from './write-plan'
@@ -197,26 +196,4 @@ function uniqueError(coll: SanitizedCollection, err: UniqueViolation): Validatio
 function authorOf(user: unknown): string | null {
   if (user && typeof user === 'object' && 'id' in user) return String((user as { id: unknown }).id)
   return null
-}
-
-/**
- * Whether `caller` may read `row` as a read would answer it: the published variant under
- * the `read` rule, any other variant in a drafts perspective (`read` and `readDrafts`).
- */
-export async function mayReadRow(
-  coll: SanitizedCollection,
-  row: HeadRow,
-  caller: Caller,
-): Promise<boolean> {
-  if (caller.overrideAccess) return true
-  const perspective: ResolvedPerspective =
-    row.variant === 'published' ? { kind: 'published' } : { kind: 'drafts' }
-  let access: Awaited<ReturnType<typeof readAccess>>
-  try {
-    access = await readAccess(coll, perspective, caller)
-  } catch (err) {
-    if (err instanceof ForbiddenError) return false
-    throw err
-  }
-  return access !== false && (access === undefined || matchWhere(access, matchTarget(row)))
 }
