@@ -173,6 +173,52 @@ describe('read rules hold beyond find and findById', () => {
     ).toBe(`${PRIV} published n3`)
   })
 
+  it('a stale revision or a taken id names the current revision only to a caller who may read it', async () => {
+    await galley.create({
+      collection: 'notes',
+      id: 'n9',
+      data: { title: `${PRIV} published n9`, visibility: 'private' },
+    })
+    const n9 = await galley.findById({ collection: 'notes', id: 'n9', draft: true })
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${writeTok}` }
+    const write = (method: string, path: string, h: Record<string, string>, body?: unknown) =>
+      server.app.request(`http://localhost${path}`, {
+        method,
+        headers: { ...headers, ...h },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    // Hidden by the read rule: the conflict is reported without the revision.
+    for (const [method, path] of [
+      ['PATCH', '/api/notes/n9?draft=true'],
+      ['POST', '/api/notes/n9/publish'],
+      ['DELETE', '/api/notes/n9'],
+    ] as const) {
+      const r = await write(
+        method,
+        path,
+        { 'if-match': '"stale"' },
+        method === 'PATCH' ? {} : undefined,
+      )
+      const text = await r.text()
+      expect(r.status, `${method} ${path}`).toBe(409)
+      expect(text).not.toContain(n9!._rev)
+      expect(JSON.parse(text).error.currentRevision).toBeNull()
+    }
+    const taken = await write(
+      'POST',
+      '/api/notes',
+      {},
+      { id: 'n9', title: 'again', visibility: 'public' },
+    )
+    expect(taken.status).toBe(409)
+    expect(await taken.text()).not.toContain(n9!._rev)
+    // n2's draft is public: the same conflict names its revision.
+    const n2 = await galley.findById({ collection: 'notes', id: 'n2', draft: true })
+    const shown = await write('PATCH', '/api/notes/n2?draft=true', { 'if-match': '"stale"' }, {})
+    expect(shown.status).toBe(409)
+    expect(JSON.parse(await shown.text()).error.currentRevision).toBe(n2!._rev)
+  })
+
   it('releases.get shows no hidden published content for unpublish requests or `before`', async () => {
     const releases = new Releases(galley)
     await galley.create({

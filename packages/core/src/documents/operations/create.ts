@@ -4,7 +4,7 @@ import { ConflictError, InputError } from '../../errors'
 import { isValidId, newId } from '../../ids'
 import type { EngineState } from '../engine-state'
 import type { CreateArgs, GalleyDoc } from '../galley-types'
-import { assertMatches, draftFlag, mayReadDrafts } from '../write/preconditions'
+import { assertMatches, draftFlag, mayReadNewest } from '../write/preconditions'
 import { prepare } from '../write/prepare'
 import { statusIntent } from '../write/status-intent'
 import { writeDocument } from '../write/write-document'
@@ -40,7 +40,7 @@ export async function createOperation<R>(
       if (w.doc)
         throw new ConflictError(
           `A '${coll.slug}' document with id '${id}' already exists.`,
-          (await mayReadDrafts(coll, caller)) ? w.doc.latestRev : null,
+          (await mayReadNewest(coll, w, caller)) ? w.doc.latestRev : null,
         )
       const data = await prepare(coll, w, intent.data, {
         draft,

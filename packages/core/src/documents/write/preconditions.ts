@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../
 import { matchWhere } from '../../where/match-where'
 import type { WhereNode } from '../../where/where-types'
 import { statusOf } from '../heads'
+import { allows, readAccess } from '../read/read-access'
 import type { WriteState } from './write-plan'
 
 type Data = Record<string, unknown>
@@ -57,11 +58,43 @@ export async function checkRevision(
   const latest = w.doc?.latestRev ?? null
   if (ifRevision === latest || (headRev !== null && ifRevision === headRev)) return
   const current = headRev ?? latest
-  const shown = (await mayReadDrafts(coll, caller)) ? current : null
+  const shown = (await mayReadNewest(coll, w, caller)) ? current : null
   throw new ConflictError(
     `The document changed since revision ${ifRevision}; reload it${shown ? ` (current revision ${shown})` : ''} and reapply your change.`,
     shown,
   )
+}
+
+/**
+ * Whether the caller may read the document's newest content as a drafts read returns it:
+ * only then may an error name its revision ids (a `read` rule that hides the document hides
+ * them too, whatever the write permission).
+ */
+export async function mayReadNewest(
+  coll: SanitizedCollection,
+  w: WriteState,
+  caller: Caller,
+): Promise<boolean> {
+  const variant = w.heads.has('draft')
+    ? 'draft'
+    : w.heads.has('published')
+      ? 'published'
+      : w.heads.keys().next().value
+  const row = variant && w.heads.get(variant)
+  if (!variant || !row) return false
+  if (caller.overrideAccess) return true
+  // As writes match their constraints (see assertMatches): the creation time is not known here.
+  const target = { id: w.id, createdAt: '', updatedAt: row.updatedAt, status: statusOf(w.heads) }
+  try {
+    return allows(await readAccess(coll, { kind: 'drafts' }, caller), {
+      ...target,
+      variant,
+      data: row.data,
+    })
+  } catch (err) {
+    if (err instanceof ForbiddenError) return false
+    throw err
+  }
 }
 
 /** Whether the caller may see draft content (and so revision ids) of `coll`. */
