@@ -87,6 +87,7 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
     opts.runTransaction ??
     (<T>(fn: (q: Query) => Promise<T>) =>
       db.transaction().execute((trx) => fn((text, params) => all(trx, d, text, params))))
+  const unique = (err: unknown) => mapUnique(err, d, state.uniques)
   const lock = opts.withInitLock ?? (<T>(fn: () => Promise<T>) => fn())
   return {
     name: opts.name,
@@ -118,9 +119,9 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
     },
     async transaction(fn) {
       try {
-        return await runTransaction((q) => fn(sqlTransaction(q, d, keyedOf)))
+        return await runTransaction((q) => fn(sqlTransaction(q, d, keyedOf, unique)))
       } catch (err) {
-        throw mapUnique(err, d, state.uniques)
+        throw unique(err)
       } finally {
         written()
       }

@@ -16,14 +16,34 @@ import { type KeyedOf, SqlReads } from './sql-reader'
 import { OPEN_DOCUMENT, contentOf, headsOf, limitLiteral, packedHead } from './statements'
 import { type PackedHead, type RawHead, toHead } from './stored-rows'
 
-/** The writes of the storage contract, with the reads, each statement run through `all`. */
-export function sqlTransaction(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageTransaction {
-  return new SqlWrites(all, d, keyedOf)
+/**
+ * The writes of the storage contract, with the reads, each statement run through `all`.
+ * `uniqueError` turns a driver's unique-index error into a `UniqueViolation` (or returns
+ * the error as it is): a head write reports it at once, so that an engine write inside a
+ * larger transaction (a GraphQL mutation document, `galley.transaction`) answers which
+ * field clashed, not a database error.
+ */
+export function sqlTransaction(
+  all: Query,
+  d: SqlDialect,
+  keyedOf: KeyedOf,
+  uniqueError: (err: unknown) => unknown = (err) => err,
+): StorageTransaction {
+  return new SqlWrites(all, d, keyedOf, uniqueError)
 }
 
 /** One per transaction; its methods are the class's (see SqlReads). */
 class SqlWrites extends SqlReads implements StorageTransaction {
   #releases: ReleaseWrites | undefined
+
+  constructor(
+    all: Query,
+    d: SqlDialect,
+    keyedOf: KeyedOf,
+    private readonly uniqueError: (err: unknown) => unknown,
+  ) {
+    super(all, d, keyedOf)
+  }
 
   override get releases(): ReleaseWrites {
     return (this.#releases ??= sqlReleaseWrites(this.all, this.d))
@@ -60,6 +80,14 @@ class SqlWrites extends SqlReads implements StorageTransaction {
   }
 
   async putHead(h: HeadRow, prev?: HeadRow) {
+    try {
+      await this.#putHead(h, prev)
+    } catch (err) {
+      throw this.uniqueError(err)
+    }
+  }
+
+  async #putHead(h: HeadRow, prev?: HeadRow) {
     const d = this.d
     // The content itself is stored once, with the revision `rev` (see insertRevision).
     if (!prev) {

@@ -79,6 +79,8 @@ export class AuthStore {
   async createUser(
     input: { email: string; password: string; role?: Role; name?: string; id?: string },
     caller?: { user: unknown },
+    /** `hash`: `input.password` already hashed (see `PasswordHashes`), so no scrypt runs here. */
+    opts: { hash?: string } = {},
   ): Promise<UserDoc> {
     // Access first: a caller who may not create users learns nothing from the input's checks,
     // and cannot spend scrypt time.
@@ -91,7 +93,7 @@ export class AuthStore {
     if (problem) throw new InputError(problem)
     if (input.role !== undefined && !isRole(input.role))
       throw new InputError(`role must be admin, editor or viewer.`)
-    const hash = await hashPassword(input.password)
+    const hash = opts.hash ?? (await hashPassword(input.password))
     const data: Record<string, unknown> = { email: input.email, role: input.role ?? 'viewer' }
     if (input.name !== undefined) data.name = input.name
     const user = (await this.galley.create({

@@ -48,10 +48,14 @@ describe('passwords (scrypt)', () => {
     expect(await passwordProblem('\uFB03\uFB03\uFB03')).toBeNull()
   })
 
-  it('refuses a password that is only whitespace, of any kind', async () => {
-    for (const ws of [' ', '\t', '\u3000', '\u00A0', '\u2003', '\n'])
+  it('refuses a password that is only whitespace or invisible characters, of any kind', async () => {
+    // NEL is Unicode whitespace that trim() keeps; the others render as nothing.
+    const blanks = [' ', '\t', '\u3000', '\u00A0', '\u2003', '\n', '\u0085', '\u200B']
+    for (const ws of [...blanks, '\u3164', '\u2800', '\u180E', '\u2060', '\uFEFF', '\u00AD'])
       expect(await passwordProblem(ws.repeat(12)), JSON.stringify(ws)).toMatch(/only whitespace/)
+    expect(await passwordProblem('\u200B \u0085\u3164'.repeat(4))).toMatch(/only whitespace/)
     expect(await passwordProblem('  a  b  c  ')).toBeNull()
+    expect(await passwordProblem('\u200Bvisible words')).toBeNull()
   })
 
   it('refuses commonly used passwords, whatever their case or Unicode form', async () => {

@@ -69,7 +69,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /**
  * Why a password is unacceptable, or null, by NIST SP 800-63B: after NFKC normalisation (as
- * it is hashed), at least 8 characters counted as Unicode code points, not only whitespace,
+ * it is hashed), at least 8 characters counted as Unicode code points, not only whitespace
+ * or invisible characters,
  * at most 1024, and not one of the commonly used passwords that attackers try first
  * (compared ignoring case). Each message names the rule that failed.
  * @example await passwordProblem('password1') // 'password is one of the most commonly used…'
@@ -82,11 +83,20 @@ export async function passwordProblem(password: unknown): Promise<string | null>
     return `password must be at least ${MIN_PASSWORD_LENGTH} characters (it has ${length} after Unicode NFKC normalisation).`
   if (length > MAX_PASSWORD_LENGTH)
     return `password must be at most ${MAX_PASSWORD_LENGTH} characters.`
-  if (normalized.trim() === '') return 'password must not be only whitespace.'
+  if (INVISIBLE_ONLY.test(normalized))
+    return 'password must not be only whitespace or invisible characters.'
   if (await isCommonPassword(normalized))
     return 'password is one of the most commonly used passwords, which attackers try first: choose another (several unrelated words work well).'
   return null
 }
+
+/**
+ * Only whitespace (all of Unicode's, NEL and ideographic space too, not just what `trim`
+ * removes) and characters that render as nothing (zero-width spaces, fillers, blank
+ * patterns): a password a person cannot see to type, or that is no secret.
+ */
+const INVISIBLE_ONLY =
+  /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800\u3164\uFFA0\u115F\u1160]*$/u
 
 function codePoints(s: string): number {
   let n = 0

@@ -3,6 +3,7 @@ import { AuthStore } from '../auth/auth-store'
 import { Operations } from '../operations/operations'
 import type { RequestAuth, ServerContext } from '../server-context'
 import type { GraphQLContext } from './graphql-context'
+import { hashMutationPasswords } from './mutation-passwords'
 
 /** The operation to run, as the route checked it. */
 export interface OperationRequest {
@@ -44,9 +45,18 @@ export async function executeOperation(
     })
   }
   if (req.operation !== 'mutation') return run(ctx.ops)
+  const prehashed = await hashMutationPasswords(
+    ctx,
+    auth,
+    req.schema,
+    req.document,
+    req.variables,
+    req.operationName,
+  )
   try {
     return await ctx.galley.transaction(async (tx) => {
-      const result = await run(new Operations(tx, ctx.store ? new AuthStore(tx) : null))
+      const store = ctx.store ? new AuthStore(tx) : null
+      const result = await run(new Operations(tx, store, prehashed))
       if (result.errors?.length) throw new RolledBack(result)
       return result
     })

@@ -17,6 +17,7 @@ import { AuthStore } from '../auth/auth-store'
 import { hashPassword, passwordProblem } from '../auth/passwords'
 import { INTERNAL_PREFIX, USERS } from '../auth/with-auth'
 import type { RequestAuth } from '../auth/request-auth'
+import type { PasswordHashes } from '../graphql/mutation-passwords'
 
 type Data = Record<string, unknown>
 
@@ -43,10 +44,13 @@ export interface FindArgs extends ReadArgs {
 export class Operations {
   readonly #galley: Galley
   readonly #store: AuthStore | null
+  readonly #prehashed: PasswordHashes | undefined
 
-  constructor(galley: Galley, store: AuthStore | null) {
+  /** `prehashed`: passwords hashed before the transaction these writes run in opened. */
+  constructor(galley: Galley, store: AuthStore | null, prehashed?: PasswordHashes) {
     this.#galley = galley
     this.#store = store
+    this.#prehashed = prehashed
   }
 
   /** A collection the API exposes, or a 404 naming the ones it does. */
@@ -167,6 +171,7 @@ export class Operations {
           id: args.id,
         },
         { user: auth.user },
+        { hash: this.#prehashed?.take(password as string) },
       )
     } else {
       doc = await this.#galley.create({ collection: slug, data, ...args, user: auth.user })
@@ -202,15 +207,17 @@ export class Operations {
     let doc: GalleyDoc
     if (slug === USERS && this.#store && 'password' in data) {
       const { password, ...rest } = data
-      // Checked before anything is written: a bad password must not leave the other fields saved.
-      const problem = await passwordProblem(password)
-      if (problem) throw new InputError(problem)
-      // Refuse before hashing, so unauthorised requests cannot spend scrypt time.
+      // Access first: a caller who may not update users learns nothing from the password's
+      // checks, and cannot spend scrypt time.
       await requireAccess(this.#galley.collection(USERS), 'update', {
         user: auth.user ?? null,
         overrideAccess: false,
       })
-      const hash = await hashPassword(password as string)
+      // Checked before anything is written: a bad password must not leave the other fields saved.
+      const problem = await passwordProblem(password)
+      if (problem) throw new InputError(problem)
+      const hash =
+        this.#prehashed?.take(password as string) ?? (await hashPassword(password as string))
       // The fields and the password are one change: both are kept, or neither.
       doc = await this.#galley.transaction(async (tx) => {
         const updated = await tx.update({
