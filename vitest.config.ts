@@ -28,6 +28,7 @@ const TIMED = [
   'packages/server/test/graphql-reject-cost.test.ts',
   'packages/server/test/graphql-limits.test.ts',
   'packages/server/test/preview-revocation.e2e.test.ts',
+  'packages/server/src/http/read-json-body.test.ts',
 ]
 
 export default defineConfig({
