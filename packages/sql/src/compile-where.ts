@@ -150,14 +150,17 @@ function predicate(
       return `(${x} IS NOT NULL AND ${x} < ${bind(value, c, d, params)})`
     case 'lte':
       return `(${x} IS NOT NULL AND ${x} <= ${bind(value, c, d, params)})`
-    case 'contains':
-      params.push(`%${escapeLike(String(value).toLowerCase())}%`)
-      return `(${x} IS NOT NULL AND ${d.ilike(x)})`
+    case 'contains': {
+      const pattern = `%${escapeLike(String(value).toLowerCase())}%`
+      params.push(pattern)
+      return `(${x} IS NOT NULL AND ${d.ilike(x, pattern)})`
+    }
     case 'like': {
       const words = likeWords(String(value))
       if (words.length === 1) {
-        params.push(`%${escapeLike(words[0]!)}%`)
-        return `(${x} IS NOT NULL AND ${d.ilike(x)})`
+        const pattern = `%${escapeLike(words[0]!)}%`
+        params.push(pattern)
+        return `(${x} IS NOT NULL AND ${d.ilike(x, pattern)})`
       }
       // Every word is matched against one evaluation of the path, in a subquery the
       // planners keep apart (LIMIT stops SQLite's flattening and push-down, PostgreSQL's
@@ -165,8 +168,9 @@ function predicate(
       // (SQLite and PostgreSQL copy the content lookup into every reference).
       const terms: string[] = []
       for (const w of words) {
-        params.push(`%${escapeLike(w)}%`)
-        terms.push(d.ilike('s.v'))
+        const pattern = `%${escapeLike(w)}%`
+        params.push(pattern)
+        terms.push(d.ilike('s.v', pattern))
       }
       return `EXISTS (SELECT 1 FROM (SELECT ${x} AS v LIMIT 1) s WHERE s.v IS NOT NULL AND (${balanced(terms, ' AND ')}))`
     }

@@ -14,8 +14,11 @@ export interface SqlDialect {
   arrayElements(base: string, keys: string[], alias: string): string
   /** The element value of `arrayElements` as a JSON expression. */
   elementValue(alias: string): string
-  /** Case-insensitive `LIKE` of `expr` against one `?` pattern, `\` escaping. */
-  ilike(expr: string): string
+  /**
+   * Case-insensitive `LIKE` of `expr` against one `?` pattern (lower-cased by the caller),
+   * `\` escaping; `pattern` is the value bound, for a dialect that folds case by what it holds.
+   */
+  ilike(expr: string, pattern: string): string
   /** Sort expression for text (a byte-wise collation on both stores). */
   sortText(expr: string): string
   /** A bind parameter for a where value of this kind. */

@@ -15,7 +15,9 @@ export const postgresDialect: SqlDialect = {
         return `((${base} #>> ${path(keys)})::boolean)`
       case 'json':
       case 'raw':
-        return `(${base} #> ${path(keys)})`
+        // A stored JSON null is SQL NULL, as SQLite's json_extract and matchWhere see it
+        // (`exists` on a json, group or array field holding null is false on every store).
+        return `NULLIF(${base} #> ${path(keys)}, 'null'::jsonb)`
       default:
         return `(${base} #>> ${path(keys)})`
     }

@@ -1,5 +1,12 @@
 import { type SqlDialect, literal } from '@galley/sql'
 
+const NON_ASCII = /[^\x00-\x7f]/
+
+/** The SQL function `galley_fold(text)`: JavaScript's toLowerCase (see `ilike`). */
+export function foldCase(value: unknown): unknown {
+  return typeof value === 'string' ? value.toLowerCase() : value
+}
+
 const path = (keys: string[]) => literal(`$${keys.map((k) => `.${k}`).join('')}`)
 
 /** SQLite's JSON1 functions; paths are literals so an expression index can match them. */
@@ -11,7 +18,13 @@ export const sqliteDialect: SqlDialect = {
       ? `json_each(${base}) AS ${alias}`
       : `json_each(${base}, ${path(keys)}) AS ${alias}`,
   elementValue: (alias) => `${alias}.value`,
-  ilike: (expr) => `lower(${expr}) LIKE ? ESCAPE '\\'`,
+  // SQLite's lower() and LIKE fold A-Z only: a pattern with other letters is matched against
+  // the text as JavaScript lower-cases it (galley_fold, registered on every connection), as
+  // PostgreSQL's ILIKE and the in-memory matcher fold it. ASCII patterns keep the built-in.
+  ilike: (expr, pattern) =>
+    NON_ASCII.test(pattern)
+      ? `galley_fold(${expr}) LIKE ? ESCAPE '\\'`
+      : `lower(${expr}) LIKE ? ESCAPE '\\'`,
   sortText: (expr) => expr,
   param: (v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v),
   bool: (b) => (b ? 1 : 0),

@@ -8,7 +8,7 @@ import { startCheckpointWorker } from './checkpoint-worker'
 import { PlannerStatistics } from './planner-statistics'
 import { ReadCache, type ReadCacheOptions, readCacheBytes } from './read-cache'
 import { allRows, forgetRowShapes } from './rows'
-import { sqliteDialect } from './sqlite-dialect'
+import { foldCase, sqliteDialect } from './sqlite-dialect'
 
 export interface SqliteOptions {
   /** Database file, or `':memory:'` for tests. Parent folders are created. */
@@ -50,6 +50,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
   const raw = new Database(options.file, { timeout: BUSY_TIMEOUT_MS })
   if (!memory) useWal(raw)
   raw.pragma('synchronous = NORMAL')
+  raw.function('galley_fold', { deterministic: true }, foldCase)
   // Reads come memory-mapped from the database file; the page cache holds written pages and
   // pages still in the WAL. Kept small: a commit whose B-tree balance renumbered pages scans
   // the whole page cache when it ends, so a large cache makes every such commit slower.
