@@ -29,6 +29,7 @@ const TIMED = [
   'packages/server/test/graphql-limits.test.ts',
   'packages/server/test/preview-revocation.e2e.test.ts',
   'packages/server/src/http/read-json-body.test.ts',
+  'packages/sql/test/where-parity.test.ts',
 ]
 
 export default defineConfig({

@@ -164,6 +164,13 @@ describe.skipIf(STORES[0]!.skip)('caching options', () => {
       expect(
         (await blog.req('GET', '/api/posts?depth=1')).headers.get('cache-tag')!.split(',').sort(),
       ).toEqual(['authors', 'posts'])
+      // A read by id keeps its own collection's tag: a change to the post purges it.
+      expect(
+        (await blog.req('GET', '/api/posts/pub?depth=1')).headers
+          .get('cache-tag')!
+          .split(',')
+          .sort(),
+      ).toEqual(['authors', 'posts'])
     } finally {
       await blog.close()
     }

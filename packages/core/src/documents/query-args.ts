@@ -35,7 +35,8 @@ export function parsePaging(limit: unknown, page: unknown): { limit: number; pag
   const p = toInt(page, 'page', 1)
   if (l < 0 || l > MAX_LIMIT)
     throw new QueryError(`limit must be between 0 and ${MAX_LIMIT} (0 counts only).`)
-  if (p < 1 || p > 1_000_000) throw new QueryError('page must be a whole number from 1.')
+  if (p < 1 || p > 1_000_000)
+    throw new QueryError('page must be a whole number from 1 to 1,000,000.')
   return { limit: l, page: p }
 }
 

@@ -90,6 +90,23 @@ describe('parseWhere: dates', () => {
   })
 })
 
+describe('parseWhere: errors quote what was sent, cut', () => {
+  it('an unknown field or operator of 100,000 characters is quoted in 80', () => {
+    const long = 'x'.repeat(100_000)
+    for (const where of [{ [long]: { equals: 1 } }, { title: { [long]: 1 } }]) {
+      let message = ''
+      try {
+        parseWhere(where, paths, 'posts')
+      } catch (err) {
+        expect(err).toBeInstanceOf(QueryError)
+        message = (err as Error).message
+      }
+      expect(message).toMatch(/xxx…'/)
+      expect(message.length).toBeLessThan(400)
+    }
+  })
+})
+
 describe('parseWhere: _status', () => {
   it('takes the three statuses and refuses anything else', () => {
     for (const s of ['draft', 'published', 'changed'])

@@ -126,7 +126,7 @@ function parseGroup(
     if (!info) {
       const known = [...paths.keys()].slice(0, 20).join(', ')
       throw new QueryError(
-        `${at}: '${key}' is not a field of '${collection}'. Known paths: ${known}.`,
+        `${at}: '${cut(key)}' is not a field of '${collection}'. Known paths: ${known}.`,
       )
     }
     if (!isPlainObject(value)) {
@@ -136,7 +136,7 @@ function parseGroup(
       const raw = value[op]
       if (!OPS.has(op)) {
         throw new QueryError(
-          `${at}.${key}: unknown operator '${op}'. Use one of: ${WHERE_OPERATORS.join(', ')}.`,
+          `${at}.${key}: unknown operator '${cut(op)}'. Use one of: ${WHERE_OPERATORS.join(', ')}.`,
         )
       }
       if (++state.conditions > WHERE_LIMITS.conditions) {
@@ -330,4 +330,9 @@ export function andNodes(...nodes: Array<WhereNode | undefined>): WhereNode | un
   if (list.length === 0) return undefined
   if (list.length === 1) return list[0]
   return { type: 'and', children: list }
+}
+
+/** A name from the request as an error quotes it: at most 80 characters (a key may be 100 KB). */
+function cut(name: string): string {
+  return name.length > 80 ? `${name.slice(0, 77)}…` : name
 }

@@ -80,13 +80,19 @@ function relationVisitor(galley: Galley, tags: Set<string>) {
 }
 
 /**
- * The tag header value. Past `max` characters only the collection-wide tags are sent:
- * every purge also emits the collection tag, so nothing stays stale.
+ * The tag header value. Past `max` characters each document tag gives way to its
+ * collection's tag (a read by id carries no collection tag of its own): every purge also
+ * emits the collection tag, so nothing stays stale; the page is purged more often.
  */
 export function formatTagHeader(tags: string[], max: number): string {
   const full = tags.join(',')
   if (full.length <= max) return full
-  return tags.filter((t) => !t.includes(':') || t.startsWith('globals:')).join(',')
+  const cut = new Set<string>()
+  for (const t of tags) {
+    const colon = t.indexOf(':')
+    cut.add(colon === -1 || t.startsWith('globals:') ? t : t.slice(0, colon))
+  }
+  return [...cut].join(',')
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
