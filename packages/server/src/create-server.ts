@@ -162,7 +162,7 @@ export function createServer(options: ServerOptions): GalleyServer {
   const presentation = presentationRoutes(ctx)
   app.route('/api/presentation', presentation.app)
   app.use('/admin/*', presentation.framing)
-  const events = eventRoutes(ctx, options.events)
+  const events = eventRoutes(ctx, options.events, preview.grants)
   app.route('/api/events', events.app)
   const releases = mountReleases(app, ctx, options.jobs)
   app.route('/api', collectionRoutes(ctx))

@@ -9,6 +9,7 @@ import { PREVIEW_SECRETS } from '../src/preview/preview-collection'
 import { PreviewStore } from '../src/preview/preview-store'
 import { blogConfig, setupBlog, SECRET, type Blog } from './helpers/blog'
 import { ENABLE_URL, requester, shiftClock, until } from './helpers/preview'
+import { sseReader } from './helpers/sse'
 import { STORES } from './helpers/stores'
 
 const GRANT = 'galley-preview-grant'
@@ -118,6 +119,51 @@ for (const store of STORES) {
       const bad = await previewRead('not a grant')
       expect(bad.status).toBe(400)
       expect(bad.json.error.message).toMatch(/Galley-Preview-Grant must be/)
+    })
+
+    it('an event stream opened in a preview session ends with its grant', async () => {
+      const open = async (grant: string) => {
+        const res = await blog.server.app.request('http://localhost/api/events', {
+          headers: { authorization: `Bearer ${blog.tokens.drafts}`, [GRANT]: grant },
+        })
+        expect(res.status).toBe(200)
+        const sse = sseReader(res.body!)
+        expect((await sse.next())?.event).toBe('ready')
+        return sse
+      }
+      // Revoked, then a draft is saved: the stream says the preview ended, and nothing of the draft.
+      const first = await openShare()
+      const busy = await open(first.grant)
+      await revoke(first.id)
+      await blog.galley.update({
+        collection: 'posts',
+        id: 'changed',
+        data: { title: `${SECRET} after revoke` },
+        draft: true,
+      })
+      const heard = await busy.drain(1500)
+      expect(heard.map((e) => e.event)).toEqual(['ended'])
+      expect(heard[0]!.data).toMatchObject({ code: 'PREVIEW_ENDED' })
+      expect(busy.ended).toBe(true)
+      // Revoked while nothing happens: it ends within about a second all the same.
+      const second = await openShare()
+      const idle = await open(second.grant)
+      await revoke(second.id)
+      expect((await idle.next(2500))?.event).toBe('ended')
+      // A stream without a grant goes on.
+      const plain = await blog.server.app.request('http://localhost/api/events', {
+        headers: { authorization: `Bearer ${blog.tokens.drafts}` },
+      })
+      const sse = sseReader(plain.body!)
+      expect((await sse.next())?.event).toBe('ready')
+      await blog.galley.update({
+        collection: 'posts',
+        id: 'changed',
+        data: { views: 7 },
+        draft: true,
+      })
+      expect((await sse.next())?.data).toMatchObject({ id: 'changed' })
+      await sse.close()
     })
 
     it('a browser may send the header cross-origin: preflights allow it, refusals carry CORS', async () => {

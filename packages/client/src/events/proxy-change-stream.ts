@@ -1,9 +1,17 @@
+import { PREVIEW_GRANT_HEADER } from '../create-client'
+
 /** Options of {@link proxyChangeStream}. */
 export interface ProxyChangeStreamOptions {
   /** The Galley server, e.g. `https://cms.example`. */
   url: string
   /** The frontend's API token (a `read:drafts` token hears draft saves). Server code only. */
   token: string
+  /**
+   * The preview session's grant id (`getDraftMode().grant`): sent on, so the stream ends
+   * (`event: ended`) when the shared link is revoked; a reconnect then gets 204, which
+   * tells the browser's EventSource to stop.
+   */
+  previewGrant?: string
   /** The fetch to use (default: the global one). */
   fetch?: typeof globalThis.fetch
 }
@@ -36,10 +44,13 @@ export async function proxyChangeStream(
     authorization: `Bearer ${options.token}`,
   }
   if (last) headers['last-event-id'] = last
+  if (options.previewGrant) headers[PREVIEW_GRANT_HEADER] = options.previewGrant
   const upstream = await (options.fetch ?? globalThis.fetch)(
     `${base.href.replace(/\/+$/, '')}/api/events`,
     { headers, signal: request.signal },
   )
+  if (upstream.status === 403 && (await endedPreview(upstream)))
+    return new Response(null, { status: 204 })
   if (!upstream.ok || !upstream.body) {
     // A malformed Last-Event-ID is the browser's to hear; anything else is this route's fault.
     const status = upstream.status === 400 || upstream.status === 503 ? upstream.status : 502
@@ -53,4 +64,12 @@ export async function proxyChangeStream(
       'x-accel-buffering': 'no',
     },
   })
+}
+
+async function endedPreview(res: Response): Promise<boolean> {
+  try {
+    return ((await res.json()) as { error?: { code?: string } })?.error?.code === 'PREVIEW_ENDED'
+  } catch {
+    return false
+  }
 }

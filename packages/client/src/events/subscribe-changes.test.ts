@@ -131,6 +131,53 @@ describe('subscribeToChanges', () => {
     sub.close()
   })
 
+  it('a preview session sends its grant; the stream ending it (or a 403 PREVIEW_ENDED) stops it for good', async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        const enc = new TextEncoder()
+        c.enqueue(enc.encode('id: 3\nevent: ready\ndata: {"seq":3}\n\n'))
+        c.enqueue(enc.encode('event: ended\ndata: {"code":"PREVIEW_ENDED"}\n\n'))
+        c.close()
+      },
+    })
+    const fetch = vi.fn(async () => new Response(body, { status: 200 }))
+    const onEnded = vi.fn()
+    const onError = vi.fn()
+    subscribeToChanges({
+      url: 'http://127.0.0.1:4000',
+      previewGrant: 'grant_1',
+      onChange: () => {},
+      onEnded,
+      onError,
+      fetch: fetch as unknown as typeof globalThis.fetch,
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    })
+    await vi.waitFor(() => expect(onEnded).toHaveBeenCalledOnce())
+    const [, init] = fetch.mock.calls[0] as unknown as [string, RequestInit]
+    expect(init.headers).toMatchObject({ 'Galley-Preview-Grant': 'grant_1' })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(fetch).toHaveBeenCalledOnce()
+    expect(onError).not.toHaveBeenCalled()
+    // Ended before it connected: the 403 says so.
+    const refused = vi.fn(
+      async () =>
+        new Response(JSON.stringify({ error: { code: 'PREVIEW_ENDED', message: 'ended' } }), {
+          status: 403,
+        }),
+    )
+    const ended = vi.fn()
+    subscribeToChanges({
+      url: 'http://127.0.0.1:4000',
+      previewGrant: 'grant_1',
+      onChange: () => {},
+      onEnded: ended,
+      fetch: refused as unknown as typeof globalThis.fetch,
+    })
+    await vi.waitFor(() => expect(ended).toHaveBeenCalledOnce())
+    await new Promise((r) => setTimeout(r, 50))
+    expect(refused).toHaveBeenCalledOnce()
+  })
+
   it('refuses a missing url or callback, saying what is needed', () => {
     expect(() => subscribeToChanges({} as never)).toThrow(/`url` and `onChange` are required/)
     expect(() => subscribeToChanges({ url: 'ftp://x', onChange() {} })).toThrow(/http\(s\)/)

@@ -1,3 +1,4 @@
+import { PREVIEW_GRANT_HEADER } from '../create-client'
 /** A committed change as `GET /api/events` announces it: ids and status, never content. */
 export type GalleyChange =
   | {
@@ -53,6 +54,14 @@ export interface SubscribeOptions {
    * hears draft saves). EventSource cannot send headers, so a token uses `fetch`.
    */
   token?: string
+  /**
+   * The preview session's grant id (`getDraftMode().grant`), sent as `Galley-Preview-Grant`
+   * (through `fetch`): the stream ends when the shared link behind the session is revoked
+   * or expires, and `onEnded` is told.
+   */
+  previewGrant?: string
+  /** Told once when the server ends the stream because the preview session ended; no reconnect follows. */
+  onEnded?: () => void
   /** Send cookies to another origin (a signed-in Studio session). Default `false`. */
   withCredentials?: boolean
   /** Delay before reconnecting after the connection failed, doubling up to `maxMs`. */
@@ -105,8 +114,17 @@ export function subscribeToChanges(options: SubscribeOptions): ChangeSubscriptio
   let stopCurrent: () => void = () => {}
   let timer: ReturnType<typeof setTimeout> | undefined
 
+  const end = () => {
+    if (closed) return
+    closed = true
+    if (timer) clearTimeout(timer)
+    stopCurrent()
+    options.onEnded?.()
+  }
+
   const handle = (type: string, data: string, id: string | undefined) => {
     if (id) last = id
+    if (type === 'ended') return end()
     if (type === 'reset') options.onReset?.()
     if (type !== 'message' || !data) return
     let change: GalleyChange
@@ -129,7 +147,7 @@ export function subscribeToChanges(options: SubscribeOptions): ChangeSubscriptio
   const connect = () => {
     if (closed) return
     const url = last ? `${endpoint}?lastEventId=${encodeURIComponent(last)}` : endpoint
-    if (!options.token && ES) stopCurrent = viaEventSource(ES, url)
+    if (!options.token && !options.previewGrant && ES) stopCurrent = viaEventSource(ES, url)
     else stopCurrent = viaFetch(url)
   }
 
@@ -143,6 +161,7 @@ export function subscribeToChanges(options: SubscribeOptions): ChangeSubscriptio
     es.onmessage = on('message')
     es.addEventListener('ready', on('ready'))
     es.addEventListener('reset', on('reset'))
+    es.addEventListener('ended', on('ended'))
     es.onerror = (e) => {
       // CONNECTING: EventSource retries by itself, sending Last-Event-ID. CLOSED (an HTTP
       // error): it gave up, so start again, with the id in the query.
@@ -158,12 +177,15 @@ export function subscribeToChanges(options: SubscribeOptions): ChangeSubscriptio
     void (async () => {
       const headers: Record<string, string> = { accept: 'text/event-stream' }
       if (options.token) headers.authorization = `Bearer ${options.token}`
+      if (options.previewGrant) headers[PREVIEW_GRANT_HEADER] = options.previewGrant
       if (last) headers['last-event-id'] = last
       const res = await doFetch(url, {
         headers,
         signal: controller.signal,
         credentials: options.withCredentials ? 'include' : 'same-origin',
       })
+      // A session that ended before this (re)connection: 403 PREVIEW_ENDED, nothing to retry.
+      if (res.status === 403 && (await isPreviewEnded(res))) return end()
       if (!res.ok || !res.body) throw new Error(`GET /api/events answered ${res.status}`)
       failures = 0
       await readEvents(res.body, handle)
@@ -217,5 +239,13 @@ async function readEvents(
       }
       if (data.length || id !== undefined) on(type, data.join('\n'), id)
     }
+  }
+}
+
+async function isPreviewEnded(res: Response): Promise<boolean> {
+  try {
+    return ((await res.json()) as { error?: { code?: string } })?.error?.code === 'PREVIEW_ENDED'
+  } catch {
+    return false
   }
 }

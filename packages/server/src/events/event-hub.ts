@@ -72,6 +72,8 @@ export class EventHub {
     user: AuthUser | null,
     lastEventId: number | undefined,
     onClose?: () => void,
+    /** For a preview session's stream: whether its grant still holds (see `stillHeld`). */
+    live?: () => Promise<boolean>,
   ): Promise<EventListener> {
     for (;;) {
       const started = this.#start()
@@ -84,6 +86,7 @@ export class EventHub {
       user,
       cursor: resume ? lastEventId : this.#last,
       maxBufferBytes: this.#opts.maxBufferBytes,
+      live,
       onClose: (l) => {
         this.#remove(l)
         onClose?.()
@@ -188,6 +191,9 @@ export class EventHub {
     const bytes = new Map<Heard, Uint8Array | null>()
     const doc = docKeyOf(entry)
     for (const l of listeners) {
+      // A preview session whose grant ended hears nothing more (its grant is checked from
+      // memory: a revocation's commit has dropped it before this entry is read).
+      if (l.live && !(await l.stillHeld())) continue
       let verdict = verdicts.get(l.key)
       if (!verdict) {
         verdict = viewOf(this.#galley, entry, l.user, cache).catch(() => NOTHING)
@@ -218,6 +224,7 @@ export class EventHub {
     while (!l.closed) {
       const entries = await this.#feed.read(l.cursor, PAGE)
       for (const e of entries) {
+        if (l.live && !(await l.stillHeld())) return
         const verdict = await viewOf(this.#galley, e, l.user).catch(() => NOTHING)
         const v = l.viewOf(docKeyOf(e), verdict)
         if (v !== null) l.send(frame({ id: e.seq, data: messageOf(e, v) }))

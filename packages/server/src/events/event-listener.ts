@@ -43,13 +43,17 @@ export class EventListener {
   readonly #seen = new Map<string, View>()
   #controller!: ReadableStreamDefaultController<Uint8Array>
   readonly #onClose: (l: EventListener) => void
+  /** For a stream opened in a preview session: whether its grant still holds. */
+  readonly live: (() => Promise<boolean>) | undefined
 
   constructor(opts: {
     user: AuthUser | null
     cursor: number
     maxBufferBytes: number
     onClose: (l: EventListener) => void
+    live?: () => Promise<boolean>
   }) {
+    this.live = opts.live
     this.user = opts.user
     this.key = opts.user === null ? 'anonymous' : `${opts.user.kind}:${opts.user.id}`
     this.cursor = opts.cursor
@@ -63,6 +67,23 @@ export class EventListener {
       },
       new ByteLengthQueuingStrategy({ highWaterMark: opts.maxBufferBytes }),
     )
+  }
+
+  /**
+   * Whether this listener may go on hearing: a stream of a preview session whose grant was
+   * revoked or expired is told so (`event: ended`, code `PREVIEW_ENDED`) and closed.
+   */
+  async stillHeld(): Promise<boolean> {
+    if (this.closed) return false
+    if (!this.live || (await this.live().catch(() => false))) return !this.closed
+    this.send(
+      frame({
+        event: 'ended',
+        data: { code: 'PREVIEW_ENDED', message: 'The preview link was revoked or expired.' },
+      }),
+    )
+    this.close()
+    return false
   }
 
   /** Queue bytes; cuts the listener off when its unread bytes pass the bound. */

@@ -5,7 +5,12 @@ import { withCors } from '../http/cors'
 import { sendPrivate } from '../http/respond'
 import { searchOf } from '../http/search-of'
 import type { ServerContext, ServerEnv } from '../server-context'
+import { PREVIEW_GRANT_HEADER, type PreviewGrants } from '../preview/preview-grants'
 import { EVENT_DEFAULTS, EventHub, type EventStreamOptions } from './event-hub'
+import type { EventListener } from './event-listener'
+
+/** How often an idle preview-session stream checks that its grant still holds. */
+const GRANT_CHECK_MS = 1000
 
 declare module '../server-options' {
   interface ServerOptions {
@@ -58,7 +63,11 @@ function lastEventIdOf(header: string | undefined, query: string | undefined): n
  * global, operation, status, rev?, published, at }`; `event: ready` (on connect) and
  * `event: reset` (the feed no longer reaches back to `Last-Event-ID`) carry `{ seq }`.
  */
-export function eventRoutes(ctx: ServerContext, options: EventStreamOptions | undefined) {
+export function eventRoutes(
+  ctx: ServerContext,
+  options: EventStreamOptions | undefined,
+  grants: PreviewGrants | null = null,
+) {
   const opts = resolve(options)
   const feed = ctx.galley.config.storage.changeFeed
   const hub = feed ? new EventHub(ctx.galley, feed, opts) : null
@@ -111,12 +120,29 @@ export function eventRoutes(ctx: ServerContext, options: EventStreamOptions | un
       if (n > 0) perClient.set(address, n)
       else perClient.delete(address)
     }
-    let listener
+    // A stream opened in a preview session (the grant middleware let it through) ends when
+    // its grant does: checked before every event, and each second while nothing happens.
+    const grant = c.req.header(PREVIEW_GRANT_HEADER)
+    const live = grant !== undefined && grants ? () => grants.isLive(grant) : undefined
+    let timer: ReturnType<typeof setInterval> | undefined
+    let listener: EventListener
     try {
-      listener = await hub.connect(c.get('auth').user, last, release)
+      listener = await hub.connect(
+        c.get('auth').user,
+        last,
+        () => {
+          clearInterval(timer)
+          release()
+        },
+        live,
+      )
     } catch (err) {
       release()
       throw err
+    }
+    if (live) {
+      timer = setInterval(() => void listener.stillHeld(), GRANT_CHECK_MS)
+      timer.unref()
     }
     return new Response(listener.stream, {
       status: 200,

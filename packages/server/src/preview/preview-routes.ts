@@ -32,6 +32,8 @@ export interface PreviewRoutes {
    * response cache.
    */
   grantCheck: MiddlewareHandler<ServerEnv>
+  /** Whether grants still hold (null without `withAuth`); the event stream asks it too. */
+  grants: PreviewGrants | null
   /** Delete expired secrets now (the periodic sweep calls this). */
   sweep(): Promise<number>
   /** Stop the periodic sweep. */
@@ -236,6 +238,7 @@ export function createPreviewRoutes(ctx: ServerContext): PreviewRoutes {
       grants,
       corsPolicy(ctx.options.allowOrigins, ctx.options.cacheTagHeader),
     ),
+    grants,
     sweep,
     close() {
       if (timer) clearInterval(timer)
