@@ -30,7 +30,11 @@ for (const store of STORES) {
       const make = async (key: string, data: Record<string, unknown>) =>
         (ids[key] = (await g.create({ collection: 'posts', data })).id)
       await make('unicode', { title: 'École Ünïcode ΣΟΦΙΑ straße' })
-      await make('ascii', { title: 'Plain ecole unicode', extra: { a: 1 }, body: [{ type: 'paragraph', text: 'x' }] })
+      await make('ascii', {
+        title: 'Plain ecole unicode',
+        extra: { a: 1 },
+        body: [{ type: 'paragraph', text: 'x' }],
+      })
       await make('nulls', { title: 'Nulls', extra: null, body: null })
       let value: unknown = { t: 'deep' }
       for (let i = 0; i < 12; i++) value = { a: [value] }
