@@ -11,28 +11,10 @@ import { hashPassword, passwordProblem } from '../auth/passwords'
 import { USERS } from '../auth/with-auth'
 import type { RequestAuth, ServerContext } from '../server-context'
 import { pascal } from './names'
+import { PasswordHashes } from '../auth/password-hashes'
 
 /** Passwords hashed ahead of a mutation document: at most this many, the rest inline. */
 export const MAX_PREHASHED = 20
-
-/**
- * Hashes made before a transaction opened, taken by the writes inside it. Each hash is
- * used once (two users given one password still get two salts).
- */
-export class PasswordHashes {
-  readonly #ready = new Map<string, string[]>()
-
-  add(password: string, hash: string): void {
-    const list = this.#ready.get(password)
-    if (list) list.push(hash)
-    else this.#ready.set(password, [hash])
-  }
-
-  /** A hash of `password` made earlier, or undefined (the caller hashes it itself). */
-  take(password: string): string | undefined {
-    return this.#ready.get(password)?.shift()
-  }
-}
 
 /**
  * Hash the passwords that a mutation document's `createUsers` / `updateUsers` fields set,

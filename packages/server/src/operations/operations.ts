@@ -17,7 +17,7 @@ import { AuthStore } from '../auth/auth-store'
 import { hashPassword, passwordProblem } from '../auth/passwords'
 import { INTERNAL_PREFIX, USERS } from '../auth/with-auth'
 import type { RequestAuth } from '../auth/request-auth'
-import type { PasswordHashes } from '../graphql/mutation-passwords'
+import type { PasswordHashes } from '../auth/password-hashes'
 
 type Data = Record<string, unknown>
 
