@@ -143,13 +143,13 @@ function predicate(
       return `(${x} IS NOT NULL AND ${x} IN (${list.map((v) => bind(v, c, d, params)).join(', ')}))`
     }
     case 'gt':
-      return `(${x} IS NOT NULL AND ${x} > ${bind(value, c, d, params)})`
+      return `(${x} IS NOT NULL AND ${ordered(x, c, d)} > ${bind(value, c, d, params)})`
     case 'gte':
-      return `(${x} IS NOT NULL AND ${x} >= ${bind(value, c, d, params)})`
+      return `(${x} IS NOT NULL AND ${ordered(x, c, d)} >= ${bind(value, c, d, params)})`
     case 'lt':
-      return `(${x} IS NOT NULL AND ${x} < ${bind(value, c, d, params)})`
+      return `(${x} IS NOT NULL AND ${ordered(x, c, d)} < ${bind(value, c, d, params)})`
     case 'lte':
-      return `(${x} IS NOT NULL AND ${x} <= ${bind(value, c, d, params)})`
+      return `(${x} IS NOT NULL AND ${ordered(x, c, d)} <= ${bind(value, c, d, params)})`
     case 'contains': {
       const pattern = `%${escapeLike(String(value).toLowerCase())}%`
       params.push(pattern)
@@ -177,6 +177,16 @@ function predicate(
     default:
       throw new Error(`unreachable operator ${op}`)
   }
+}
+
+/**
+ * A text value as ranges compare it: byte by byte, as SQLite, sorting and matchWhere order
+ * text (PostgreSQL compares in the database's collation otherwise, where under en_US
+ * 'apple' < 'B'). Dates keep their expression: their one ISO format orders alike in every
+ * collation, and a range over an indexed date can use its index.
+ */
+function ordered(x: string, c: WhereCondition, d: SqlDialect): string {
+  return c.kind === 'text' && !c.date ? d.sortText(x) : x
 }
 
 /**

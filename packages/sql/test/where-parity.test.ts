@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CollectionConfig, Field, Galley, Where } from '@galley/core'
+import pg from 'pg'
+import {
+  createGalley,
+  type CollectionConfig,
+  type Field,
+  type Galley,
+  type Where,
+} from '@galley/core'
+import { postgres } from '@galley/storage-postgres'
 import { STORES, authors, dropTestSchemas, makeGalley, posts } from './stores'
 
 afterAll(dropTestSchemas)
@@ -81,3 +89,55 @@ for (const store of STORES) {
     })
   })
 }
+
+/**
+ * Text ranges compare bytes on every store, whatever the database's collation: in an ICU
+ * `en-US` database PostgreSQL would put 'apple' before 'B' (SQLite and matchWhere: after).
+ */
+describe.skipIf(!process.env.GALLEY_TEST_POSTGRES_URL)(
+  'text ranges in a database with a linguistic collation [postgres]',
+  () => {
+    const url = new URL(process.env.GALLEY_TEST_POSTGRES_URL ?? 'postgres://x@localhost/x')
+    const name = `galley_icu_${Math.random().toString(36).slice(2, 10)}`
+    let g: Galley | undefined
+    const admin = async (text: string) => {
+      const client = new pg.Client({ connectionString: url.href })
+      await client.connect()
+      try {
+        await client.query(text)
+      } finally {
+        await client.end()
+      }
+    }
+    beforeAll(async () => {
+      await admin(
+        `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`,
+      )
+      const at = new URL(url.href)
+      at.pathname = `/${name}`
+      g = await createGalley({
+        storage: postgres({ connectionString: at.href }),
+        collections: [authors, posts],
+      })
+      for (const title of ['apple', 'Banana', 'cherry'])
+        await g.create({
+          collection: 'posts',
+          data: { title, publishedAt: '2026-03-01T00:00:00.000Z' },
+        })
+    })
+    afterAll(async () => {
+      await g?.close()
+      await admin(`DROP DATABASE IF EXISTS ${name}`)
+    })
+
+    it('gt, lt and sort order text by bytes, dates by time', async () => {
+      const titles = async (where: Where, sort?: string) =>
+        (await g!.find({ collection: 'posts', where, sort, limit: 10 })).docs.map((d) => d.title)
+      expect((await titles({ title: { gt: 'B' } })).sort()).toEqual(['Banana', 'apple', 'cherry'])
+      expect(await titles({ title: { lt: 'B' } })).toEqual([])
+      expect((await titles({ title: { gte: 'a' } })).sort()).toEqual(['apple', 'cherry'])
+      expect(await titles({}, 'title')).toEqual(['Banana', 'apple', 'cherry'])
+      expect(await titles({ publishedAt: { gt: '2026-02-01T00:00:00.000Z' } })).toHaveLength(3)
+    })
+  },
+)

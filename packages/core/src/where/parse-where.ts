@@ -202,6 +202,7 @@ function parseCondition(
     operator,
     column: info.column,
     unique: !info.many && !!info.field.unique,
+    date: info.field.type === 'date',
     value: conditionValue(info, operator, raw, at),
   }
 }
