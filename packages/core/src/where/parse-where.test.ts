@@ -105,6 +105,12 @@ describe('parseWhere: errors quote what was sent, cut', () => {
       expect(message.length).toBeLessThan(400)
     }
   })
+
+  it('a number too large for JSON (1e400 parses to Infinity) is named as such', () => {
+    expect(() => parseWhere({ views: { equals: Infinity } }, paths, 'posts')).toThrow(
+      /number Infinity, beyond what JSON holds/,
+    )
+  })
 })
 
 describe('parseWhere: _status', () => {

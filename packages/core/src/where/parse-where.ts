@@ -317,6 +317,8 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list'
   if (v === null) return 'null'
   if (typeof v === 'object') return 'an object'
+  // JSON has no Infinity or NaN (`1e400` parses to Infinity; JSON.stringify says null).
+  if (typeof v === 'number' && !Number.isFinite(v)) return `the number ${v}, beyond what JSON holds`
   return `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`
 }
 
