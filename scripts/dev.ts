@@ -57,7 +57,7 @@ if (apiOnly) {
     io.out(
       `Site: ${siteUrl}  (examples/next-blog, Next.js; static for the public, drafts in preview)`,
     )
-    io.out(`Preview link: npx galley preview url --path /posts/drafts-and-previews`)
+    io.out(`Preview link: npm run galley -- preview url --path /posts/drafts-and-previews`)
     stopOnSignal(async () => {
       if (site.exitCode === null && site.pid) site.kill('SIGTERM')
       await dev.close()
@@ -73,7 +73,7 @@ async function runDev() {
     return null
   }
   io.out(
-    `Studio: ${dev.url}/admin  (sign in with the admin login; 'npx galley user create --email <email> --role editor' adds editors)`,
+    `Studio: ${dev.url}/admin  (sign in with the admin login; 'npm run galley -- user create --email <email> --role editor' adds editors)`,
   )
   if (apiOnly) stopOnSignal(() => dev.close())
   return dev
