@@ -150,6 +150,26 @@ for (const store of STORES) {
       const idle = await open(second.grant)
       await revoke(second.id)
       expect((await idle.next(2500))?.event).toBe('ended')
+      // The check fails (the store is unreachable): nothing is delivered, and the stream
+      // closes without saying the preview ended (the client reconnects; its check decides).
+      const third = await openShare()
+      const failing = await open(third.grant)
+      const grantState = PreviewStore.prototype.grantState
+      PreviewStore.prototype.grantState = async () => {
+        throw new Error('store down')
+      }
+      try {
+        await blog.galley.update({
+          collection: 'posts',
+          id: 'changed',
+          data: { title: `${SECRET} while down` },
+          draft: true,
+        })
+        expect(await failing.drain(1500)).toEqual([])
+        expect(failing.ended).toBe(true)
+      } finally {
+        PreviewStore.prototype.grantState = grantState
+      }
       // A stream without a grant goes on.
       const plain = await blog.server.app.request('http://localhost/api/events', {
         headers: { authorization: `Bearer ${blog.tokens.drafts}` },

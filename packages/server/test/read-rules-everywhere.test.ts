@@ -219,6 +219,43 @@ describe('read rules hold beyond find and findById', () => {
     expect(JSON.parse(await shown.text()).error.currentRevision).toBe(n2!._rev)
   })
 
+  it('a rule on createdAt hides the revision of a conflict too (matched on the real creation time)', async () => {
+    const g = await createGalley(
+      defineConfig({
+        storage: sqlite({ file: ':memory:' }),
+        collections: [
+          {
+            slug: 'old',
+            versions: { drafts: true },
+            // Only documents made before 2000: none.
+            access: { read: () => ({ createdAt: { lt: '2000-01-01T00:00:00.000Z' } }) },
+            fields: [{ name: 'title', type: 'text' }],
+          },
+        ],
+      }),
+    )
+    try {
+      const made = await g.create({ collection: 'old', id: 'o1', data: { title: 'x' } })
+      const user = { id: 'u1' }
+      expect(await g.findById({ collection: 'old', id: 'o1', user })).toBeNull()
+      const conflicts = [
+        g.update({ collection: 'old', id: 'o1', data: {}, ifRevision: 'stale', user }),
+        g.create({ collection: 'old', id: 'o1', data: { title: 'y' }, user }),
+        g.delete({ collection: 'old', id: 'o1', ifRevision: 'stale', user }),
+      ]
+      for (const c of conflicts) {
+        const err = await c.then(
+          () => null,
+          (e: unknown) => e as { currentRevision?: string | null; message: string },
+        )
+        expect(err?.currentRevision ?? null).toBeNull()
+        expect(err?.message).not.toContain(made._rev)
+      }
+    } finally {
+      await g.close()
+    }
+  })
+
   it('releases.get shows no hidden published content for unpublish requests or `before`', async () => {
     const releases = new Releases(galley)
     await galley.create({

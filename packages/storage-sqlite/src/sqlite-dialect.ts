@@ -24,7 +24,8 @@ export const sqliteDialect: SqlDialect = {
   ilike: (expr, pattern) =>
     NON_ASCII.test(pattern)
       ? `galley_fold(${expr}) LIKE ? ESCAPE '\\'`
-      : `lower(${expr}) LIKE ? ESCAPE '\\'`,
+      : // The two letters JavaScript lower-cases to ASCII: Kelvin sign → k, İ → i + dot above.
+        `lower(replace(replace(${expr}, char(8490), 'k'), char(304), 'i' || char(775))) LIKE ? ESCAPE '\\'`,
   sortText: (expr) => expr,
   param: (v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v),
   bool: (b) => (b ? 1 : 0),

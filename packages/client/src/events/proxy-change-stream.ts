@@ -8,8 +8,8 @@ export interface ProxyChangeStreamOptions {
   token: string
   /**
    * The preview session's grant id (`getDraftMode().grant`): sent on, so the stream ends
-   * (`event: ended`) when the shared link is revoked; a reconnect then gets 204, which
-   * tells the browser's EventSource to stop.
+   * (`event: ended`) when the shared link is revoked; a reconnect then gets that event
+   * again (with a one-minute `retry`), so a client stops for good.
    */
   previewGrant?: string
   /** The fetch to use (default: the global one). */
@@ -49,22 +49,27 @@ export async function proxyChangeStream(
     `${base.href.replace(/\/+$/, '')}/api/events`,
     { headers, signal: request.signal },
   )
+  // An ended session's reconnect: answered as the stream would have ended it, so a client
+  // (subscribeToChanges, or a page's own EventSource listening for `ended`) stops for good.
   if (upstream.status === 403 && (await endedPreview(upstream)))
-    return new Response(null, { status: 204 })
+    return new Response(ENDED, { status: 200, headers: STREAM_HEADERS })
   if (!upstream.ok || !upstream.body) {
     // A malformed Last-Event-ID is the browser's to hear; anything else is this route's fault.
     const status = upstream.status === 400 || upstream.status === 503 ? upstream.status : 502
     return new Response(null, { status })
   }
-  return new Response(upstream.body, {
-    status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'private, no-store, no-transform',
-      'x-accel-buffering': 'no',
-    },
-  })
+  return new Response(upstream.body, { status: 200, headers: STREAM_HEADERS })
 }
+
+const STREAM_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'private, no-store, no-transform',
+  'x-accel-buffering': 'no',
+}
+
+/** What the server sends when a preview session's grant ends (see `GET /api/events`). */
+const ENDED =
+  'retry: 60000\n\nevent: ended\ndata: {"code":"PREVIEW_ENDED","message":"The preview link was revoked or expired."}\n\n'
 
 async function endedPreview(res: Response): Promise<boolean> {
   try {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { proxyChangeStream } from './proxy-change-stream'
 import { subscribeToChanges, type GalleyChange } from './subscribe-changes'
 
 /** A stand-in EventSource: the test plays the server. */
@@ -176,6 +177,56 @@ describe('subscribeToChanges', () => {
     await vi.waitFor(() => expect(ended).toHaveBeenCalledOnce())
     await new Promise((r) => setTimeout(r, 50))
     expect(refused).toHaveBeenCalledOnce()
+  })
+
+  it('through EventSource (a proxied page), an ended event stops it with no reconnect', () => {
+    vi.useFakeTimers()
+    const onEnded = vi.fn()
+    subscribeToChanges({
+      url: 'https://site.example',
+      path: '/api/galley-events',
+      onChange: () => {},
+      onEnded,
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    })
+    const es = FakeEventSource.made[0]!
+    es.emit('ended', { code: 'PREVIEW_ENDED' })
+    expect(onEnded).toHaveBeenCalledOnce()
+    expect(es.closed).toBe(true)
+    es.fail(2)
+    vi.advanceTimersByTime(120_000)
+    expect(FakeEventSource.made).toHaveLength(1)
+  })
+
+  it('proxyChangeStream forwards the grant, and answers an ended session with the ended event', async () => {
+    const seen: Record<string, string>[] = []
+    const upstream = vi.fn(async (_url: string, init: RequestInit) => {
+      seen.push(init.headers as Record<string, string>)
+      return new Response(JSON.stringify({ error: { code: 'PREVIEW_ENDED', message: 'x' } }), {
+        status: 403,
+      })
+    })
+    const res = await proxyChangeStream(new Request('https://site.example/api/galley-events'), {
+      url: 'https://cms.example',
+      token: 'gly_t',
+      previewGrant: 'grant_9',
+      fetch: upstream as unknown as typeof globalThis.fetch,
+    })
+    expect(seen[0]).toMatchObject({
+      'Galley-Preview-Grant': 'grant_9',
+      authorization: 'Bearer gly_t',
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/)
+    expect(await res.text()).toMatch(/event: ended\ndata: \{"code":"PREVIEW_ENDED"/)
+    // Another 403 (a bad token) is still this route's 502.
+    const refused = vi.fn(async () => new Response('{}', { status: 403 }))
+    const bad = await proxyChangeStream(new Request('https://site.example/e'), {
+      url: 'https://cms.example',
+      token: 'gly_t',
+      fetch: refused as unknown as typeof globalThis.fetch,
+    })
+    expect(bad.status).toBe(502)
   })
 
   it('refuses a missing url or callback, saying what is needed', () => {

@@ -71,11 +71,21 @@ export class EventListener {
 
   /**
    * Whether this listener may go on hearing: a stream of a preview session whose grant was
-   * revoked or expired is told so (`event: ended`, code `PREVIEW_ENDED`) and closed.
+   * revoked or expired is told so (`event: ended`, code `PREVIEW_ENDED`) and closed. When
+   * the check itself fails (the store is unreachable) nothing is delivered either, but the
+   * stream only closes: the client reconnects, and the grant check of that request decides.
    */
   async stillHeld(): Promise<boolean> {
     if (this.closed) return false
-    if (!this.live || (await this.live().catch(() => false))) return !this.closed
+    if (!this.live) return true
+    let live: boolean
+    try {
+      live = await this.live()
+    } catch {
+      this.close()
+      return false
+    }
+    if (live) return !this.closed
     this.send(
       frame({
         event: 'ended',

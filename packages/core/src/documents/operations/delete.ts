@@ -21,7 +21,14 @@ export async function deleteOperation(
   return inTransaction(s, async (tx, inner) => {
     const { doc, heads } = await tx.openDocument(coll.storageKey, String(args.id))
     if (!doc) throw new NotFoundError(`'${coll.slug}' ${JSON.stringify(args.id)} does not exist.`)
-    const w = { tx, state: inner, id: args.id, doc, heads: headMapOf(heads) }
+    const w = {
+      tx,
+      state: inner,
+      id: args.id,
+      doc,
+      heads: headMapOf(heads),
+      createdAt: heads[0]?.createdAt,
+    }
     await checkRevision(coll, w, caller, args.ifRevision)
     const resolved = heads.find((h) => h.inDrafts) ?? heads[0]
     if (resolved) assertMatches(where, matchTarget(resolved), `delete '${coll.slug}' ${args.id}`)

@@ -83,8 +83,12 @@ export async function mayReadNewest(
   const row = variant && w.heads.get(variant)
   if (!variant || !row) return false
   if (caller.overrideAccess) return true
-  // As writes match their constraints (see assertMatches): the creation time is not known here.
-  const target = { id: w.id, createdAt: '', updatedAt: row.updatedAt, status: statusOf(w.heads) }
+  const target = {
+    id: w.id,
+    createdAt: w.createdAt ?? '',
+    updatedAt: row.updatedAt,
+    status: statusOf(w.heads),
+  }
   try {
     return allows(await readAccess(coll, { kind: 'drafts' }, caller), {
       ...target,

@@ -43,7 +43,7 @@ export async function writeDocument<R>(
         ? { doc: undefined, heads: [] }
         : await tx.openDocument(coll.storageKey, id)
       const heads = headMapOf(headRows)
-      const w: WriteState = { tx, state: inner, id, doc, heads }
+      const w: WriteState = { tx, state: inner, id, doc, heads, createdAt: headRows[0]?.createdAt }
       const p = await plan(w)
       if (!p) {
         const row = headRows.find((h) => h.inDrafts) ?? headRows[0]

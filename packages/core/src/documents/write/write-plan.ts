@@ -15,6 +15,8 @@ export interface WriteState {
   id: string
   doc: DocumentState | undefined
   heads: HeadMap
+  /** When the document was created (its heads' creation time), for rules that match on it. */
+  createdAt: string | undefined
 }
 
 /** What an operation decides to write: one revision, applied with `applyRevision`. */
