@@ -134,7 +134,7 @@ function predicate(
 ): string {
   switch (op) {
     case 'exists':
-      return `${x} IS NOT NULL`
+      return d.present(x)
     case 'equals':
       return `(${x} IS NOT NULL AND ${x} = ${bind(value, c, d, params)})`
     case 'in': {

@@ -18,6 +18,8 @@ export interface SqlDialect {
    * Case-insensitive `LIKE` of `expr` against one `?` pattern (lower-cased by the caller),
    * `\` escaping; `pattern` is the value bound, for a dialect that folds case by what it holds.
    */
+  /** `expr` holds a value (not SQL NULL), written so that an index on `expr` can answer it. */
+  present(expr: string): string
   ilike(expr: string, pattern: string): string
   /** Sort expression for text (a byte-wise collation on both stores). */
   sortText(expr: string): string

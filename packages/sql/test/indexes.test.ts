@@ -49,6 +49,48 @@ for (const store of STORES) {
       }
     })
 
+    it('answers exists on an indexed field from its index, reading only the holders', async () => {
+      const g: Galley = await makeGalley(store)
+      try {
+        for (let i = 0; i < 120; i++)
+          await g.create({
+            collection: 'posts',
+            data: { title: `t${i}`, slug: `e-${i}`, ...(i % 40 ? {} : { views: i }) },
+          })
+        const coll = g.collection('posts')
+        const storage = g.config.storage as SqlStore
+        for (const kind of ['published', 'drafts'] as const)
+          for (const count of [false, true]) {
+            const plan = await storage.explainResolved(
+              {
+                collection: 'posts',
+                perspective: { kind },
+                where: parseWhere({ views: { exists: true } }, coll.paths, 'posts'),
+                sort: parseSort('-createdAt', coll),
+                limit: 21,
+                offset: 0,
+              },
+              { count },
+            )
+            if (process.env.GALLEY_SHOW_PLANS) console.log(store.name, kind, count, plan)
+            const used =
+              store.name === 'sqlite'
+                ? /SEARCH h0 USING (COVERING )?INDEX galley_ix_\w+ \(collection=\? AND <expr>>\?\)/
+                : /Index Cond: .*keys #>> '\{views\}'.*IS NOT NULL/
+            expect(plan, `${kind} ${count ? 'count' : 'page'}`).toMatch(used)
+          }
+        const found = await g.find({ collection: 'posts', where: { views: { exists: true } } })
+        expect(found.docs.map((d) => d.views).sort((a, b) => Number(a) - Number(b))).toEqual([
+          0, 40, 80,
+        ])
+        expect(found.totalDocs).toBe(3)
+        const none = await g.find({ collection: 'posts', where: { views: { exists: false } } })
+        expect(none.totalDocs).toBe(117)
+      } finally {
+        await g.close()
+      }
+    })
+
     it('lists newest first in published and drafts through the one list index', async () => {
       const g: Galley = await makeGalley(store)
       try {

@@ -27,6 +27,7 @@ export const postgresDialect: SqlDialect = {
     return `jsonb_array_elements(CASE WHEN jsonb_typeof(${arr}) = 'array' THEN ${arr} ELSE '[]'::jsonb END) AS ${alias}(v)`
   },
   elementValue: (alias) => `${alias}.v`,
+  present: (expr) => `${expr} IS NOT NULL`,
   ilike: (expr) => `${expr} ILIKE ? ESCAPE '\\'`,
   sortText: (expr) => `${expr} COLLATE "C"`,
   param: (v) => v,

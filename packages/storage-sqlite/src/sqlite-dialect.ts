@@ -23,6 +23,10 @@ export const sqliteDialect: SqlDialect = {
   // PostgreSQL's ILIKE and the in-memory matcher fold it. ASCII patterns keep the built-in
   // (which misses the two letters JavaScript lower-cases to ASCII, the Kelvin sign and İ:
   // mapping them here nests two more levels in every condition the cost model counts).
+  // SQLite answers `x IS NOT NULL` on an expression index by reading every entry; a range
+  // it can seek: every value sorts at or above -Infinity (numbers first, then text and
+  // blobs), NULL below it. `exists` on an indexed field then reads only its holders.
+  present: (expr) => `(${expr} IS NOT NULL AND ${expr} >= -9e999)`,
   ilike: (expr, pattern) =>
     NON_ASCII.test(pattern)
       ? `galley_fold(${expr}) LIKE ? ESCAPE '\\'`
