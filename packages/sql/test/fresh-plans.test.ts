@@ -25,6 +25,7 @@ const items: CollectionConfig = {
     { name: 'code', type: 'text', index: true }, // two documents per value
     { name: 'category', type: 'text', index: true },
     { name: 'body', type: 'textarea' },
+    { name: 'serial', type: 'number', unique: true },
   ],
 }
 
@@ -102,6 +103,7 @@ for (const store of STORES) {
                 code: `c-${k % (DOCS / 2)}`,
                 category: `k${k % CATEGORIES}`,
                 body,
+                serial: k,
               },
             })
         })
@@ -159,5 +161,27 @@ for (const store of STORES) {
           expect(await opened.analysed()).toEqual({ byStore: true, byAutovacuum: false })
       })
     }
+    it('a range over a unique field (20 matches) reads its unique index, page and count', async () => {
+      const storage = opened.galley.config.storage as SqlStore
+      const unique =
+        store.name === 'sqlite'
+          ? /SEARCH h0 USING (COVERING )?INDEX galley_uq_\w+ \(<expr>>\?\)/
+          : /Index Cond: .*keys #>> '\{serial\}'.* > /
+      for (const kind of ['published', 'drafts'] as const) {
+        const q = query({ serial: { gt: DOCS - 21 } }, kind)
+        for (const count of [false, true]) {
+          const plan = await storage.explainResolved(q, { analyze: false, count })
+          if (process.env.GALLEY_SHOW_PLANS) console.log(store.name, 'serial', kind, count, plan)
+          expect(plan, `serial ${kind} ${count ? 'count' : 'page'}`).toMatch(unique)
+        }
+        const found = await opened.galley.find({
+          collection: 'items',
+          where: { serial: { gt: DOCS - 21 } },
+          perspective: kind,
+          limit: 20,
+        })
+        expect([found.docs.length, found.totalDocs]).toEqual([20, 20])
+      }
+    })
   })
 }
