@@ -16,6 +16,7 @@ import { sqliteDialect } from '@galley/storage-sqlite'
 import { whereCost } from '../../core/src/where/where-cost'
 import { STORES, authors, dropTestSchemas, makeGalley, posts } from '../test/stores'
 import { compileWhere } from './compile-where'
+import { NO_KEYED_FIELDS } from './keyed-fields'
 
 afterAll(dropTestSchemas)
 
@@ -43,6 +44,7 @@ const notes: CollectionConfig = {
     { name: 'when', type: 'date' },
     { name: 'n', type: 'number' },
     { name: 't', type: 'text' },
+    { name: 'code', type: 'text', unique: true },
     nestedArrays(DEEP),
   ],
 }
@@ -85,6 +87,18 @@ const leaf: fc.Arbitrary<Where> = fc.oneof(
   fc
     .tuple(fc.constantFrom('in', 'not_in'), fc.integer({ min: 0, max: 50 }))
     .map(([op, k]) => ({ title: { [op]: values(k, 'v') } }) as Where),
+  // A unique field: in an `or`, SQLite's condition carries its partial index's guard.
+  fc
+    .tuple(
+      fc.constantFrom('equals', 'not_equals', 'like', 'not_in'),
+      fc.integer({ min: 1, max: 40 }),
+    )
+    .map(
+      ([op, k]) =>
+        ({
+          code: { [op]: op === 'like' ? words(k, 'c') : op === 'not_in' ? values(k, 'c') : 'c' },
+        }) as Where,
+    ),
   fc.constantFrom<Where>(
     { _status: { not_equals: 'published' } },
     { _status: { in: ['draft', 'changed'] } },
@@ -128,7 +142,9 @@ function sqliteDepth(db: Database.Database, where: string): number {
 
 describe('compileWhere and the parser cost model', () => {
   const db = new Database(':memory:')
-  db.exec('CREATE TABLE t (id, variant, status, keys, data, created_at, updated_at)')
+  db.exec(
+    'CREATE TABLE t (collection, id, variant, status, in_drafts, keys, data, created_at, updated_at)',
+  )
   afterAll(() => db.close())
 
   it('binds exactly the parameters counted, and nests no deeper than counted', () => {
@@ -147,8 +163,15 @@ describe('compileWhere and the parser cost model', () => {
           compileWhere(node, d, params)
           expect(params.length).toBe(cost.parameters)
         }
-        // SQLite's depth is at most the counted one: it still takes 1,000 - counted NOTs.
+        // SQLite's depth is at most the counted one: it still takes 1,000 - counted NOTs,
+        // also with the guard of partial unique indexes that a read's scope adds in `or`s.
         expect(fitsUnder(db, compileWhere(node, sqliteDialect, []), 1000 - cost.depth)).toBe(true)
+        const guarded = compileWhere(node, sqliteDialect, [], {
+          keyed: NO_KEYED_FIELDS,
+          content: false,
+          uniqueGuard: "h.collection = 'notes' AND h.variant = 'published'",
+        })
+        expect(fitsUnder(db, guarded, 1000 - cost.depth)).toBe(true)
       }),
       { numRuns: 150 },
     )

@@ -10,6 +10,13 @@ import type { SqlDialect } from './sql-dialect'
 export interface WhereScope {
   keyed: KeyedFields
   content: boolean
+  /**
+   * The condition of the perspective's partial unique indexes (`h.collection = … AND
+   * h.variant = 'published'`), on SQLite: repeated beside a unique field's condition in an
+   * `or`, where SQLite plans each branch alone and uses a partial index only when the
+   * branch itself implies its condition (else the whole `or` reads the collection).
+   */
+  uniqueGuard?: string
 }
 
 /**
@@ -46,7 +53,12 @@ export function compileWhere(
     const group = node as { type: 'and' | 'or'; children: WhereNode[] }
     if (group.children.length === 0) return '1 = 1'
     const parts: string[] = []
-    for (const child of group.children) parts.push(`(${compileWhere(child, d, params, scope)})`)
+    const guard = node.type === 'or' ? scope.uniqueGuard : undefined
+    for (const child of group.children) {
+      const sql = compileWhere(child, d, params, scope)
+      const unique = guard && readsUnique(child)
+      parts.push(unique ? `(${guard} AND ${sql})` : `(${sql})`)
+    }
     return balanced(parts, node.type === 'and' ? ' AND ' : ' OR ')
   }
   const c = node as WhereCondition
@@ -68,6 +80,17 @@ export function compileWhere(
     default:
       return positive(c, c.operator, c.value, d, params, scope)
   }
+}
+
+/** A unique field's condition, alone or among the conditions of an `and` (an `or` branch). */
+function readsUnique(node: WhereNode): boolean {
+  if (node.type === 'condition') return !!(node as WhereCondition).unique
+  return (
+    node.type === 'and' &&
+    (node as { children: WhereNode[] }).children.some(
+      (c) => c.type === 'condition' && !!(c as WhereCondition).unique,
+    )
+  )
 }
 
 /**

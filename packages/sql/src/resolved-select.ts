@@ -31,7 +31,11 @@ export interface Statement {
  */
 export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFields): Statement {
   const params: unknown[] = []
-  const scope = { keyed, content: false }
+  const scope = {
+    keyed,
+    content: false,
+    uniqueGuard: uniqueGuardOf(q.perspective, d, q.collection),
+  }
   const where = compileWhere(q.where, d, params, scope)
   params.push(q.offset)
   const terms = q.single ? [] : orderTerms(q.sort, q.perspective, d, scope)
@@ -41,6 +45,19 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
   const key = `select\u0001${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${q.limit}\u0001${q.single === true}\u0001${scope.content}\u0001${where}\u0001${order}`
   const text = statementText(key, () => selectText(q, d, where, terms, scope.content))
   return { text, params }
+}
+
+/** On SQLite, the condition of the partial unique indexes a perspective reads (see `WhereScope`). */
+function uniqueGuardOf(
+  p: ResolvedPerspective,
+  d: SqlDialect,
+  collection: string,
+): string | undefined {
+  if (d.name !== 'sqlite') return undefined
+  if (p.kind === 'published')
+    return `h.collection = ${literal(collection)} AND h.variant = 'published'`
+  if (p.kind === 'drafts') return `h.collection = ${literal(collection)} AND h.in_drafts = 1`
+  return undefined
 }
 
 function perspectiveKey(p: ResolvedPerspective): string {
@@ -96,7 +113,11 @@ export function resolvedCount(
   keyed: KeyedFields,
 ): Statement {
   const params: unknown[] = []
-  const scope = { keyed, content: false }
+  const scope = {
+    keyed,
+    content: false,
+    uniqueGuard: uniqueGuardOf(q.perspective, d, q.collection),
+  }
   const where = compileWhere(q.where, d, params, scope)
   const key = `count\u0001${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${scope.content}\u0001${where}`
   // A count needs the content only when the filter reads a field that is not keyed.

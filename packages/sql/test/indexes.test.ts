@@ -91,6 +91,50 @@ for (const store of STORES) {
       }
     })
 
+    it('answers an or that includes a unique field from the indexes, not the collection', async () => {
+      const g: Galley = await makeGalley(store)
+      try {
+        // Enough documents that reading the collection costs more than two lookups.
+        await g.transaction(async (tx) => {
+          for (let i = 0; i < 1500; i++)
+            await tx.create({
+              collection: 'posts',
+              data: { title: `t${i}`, slug: `o-${i}`, views: i },
+            })
+        })
+        const coll = g.collection('posts')
+        const storage = g.config.storage as SqlStore
+        const wheres = [
+          { or: [{ slug: { equals: 'o-7' } }, { slug: { equals: 'o-8' } }] },
+          { or: [{ slug: { equals: 'o-7' } }, { views: { equals: 9 } }] },
+        ]
+        for (const where of wheres)
+          for (const kind of ['published', 'drafts'] as const) {
+            for (const count of [false, true]) {
+              const plan = await storage.explainResolved(
+                {
+                  collection: 'posts',
+                  perspective: { kind },
+                  where: parseWhere(where, coll.paths, 'posts'),
+                  sort: parseSort('-createdAt', coll),
+                  limit: 21,
+                  offset: 0,
+                },
+                { count },
+              )
+              if (process.env.GALLEY_SHOW_PLANS) console.log(store.name, kind, count, plan)
+              if (store.name === 'sqlite')
+                expect(plan, `${JSON.stringify(where)} ${kind}`).toMatch(/MULTI-INDEX OR/)
+              else expect(plan).not.toMatch(/Seq Scan/)
+            }
+            const found = await g.find({ collection: 'posts', where, perspective: kind })
+            expect(found.totalDocs).toBe(2)
+          }
+      } finally {
+        await g.close()
+      }
+    })
+
     it('lists newest first in published and drafts through the one list index', async () => {
       const g: Galley = await makeGalley(store)
       try {

@@ -8,6 +8,7 @@ import {
   conditionParameters,
   conditionWords,
   groupHeight,
+  orBranchGuard,
 } from './where-cost'
 import { parseWhereDate } from './where-date'
 import {
@@ -114,8 +115,10 @@ function parseGroup(
       let branchHeight = 0
       for (let i = 0; i < list.length; i++) {
         const at_i = `${at}.${key}[${i}]`
-        branches.push(parseGroup(list[i], 'and', paths, collection, depth + 1, state, at_i))
-        if (state.height > branchHeight) branchHeight = state.height
+        const branch = parseGroup(list[i], 'and', paths, collection, depth + 1, state, at_i)
+        branches.push(branch)
+        const h = state.height + orBranchGuard(key, branch)
+        if (h > branchHeight) branchHeight = h
       }
       children.push({ type: key, children: branches })
       const h = checkDepth(groupHeight(branches.length, branchHeight), state, `${at}.${key}`)

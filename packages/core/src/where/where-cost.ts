@@ -89,7 +89,8 @@ export function whereCost(node: WhereNode | undefined): WhereCost {
 function heightOf(node: WhereNode, sum: { parameters: number; nested: number }): number {
   if (node.type === 'and' || node.type === 'or') {
     let deepest = 0
-    for (const child of node.children) deepest = Math.max(deepest, heightOf(child, sum))
+    for (const child of node.children)
+      deepest = Math.max(deepest, heightOf(child, sum) + orBranchGuard(node.type, child))
     return groupHeight(node.children.length, deepest)
   }
   const c = node as WhereCondition
@@ -98,6 +99,20 @@ function heightOf(node: WhereNode, sum: { parameters: number; nested: number }):
   sum.parameters += conditionParameters(c.operator, c.value, words)
   sum.nested = Math.max(sum.nested, conditionNested(words, arrays))
   return conditionHeight(words, arrays)
+}
+
+/**
+ * What the SQL compilers add above an `or` branch that reads a unique field: on SQLite the
+ * branch is ANDed with its partial unique index's condition (one level), so SQLite can
+ * answer the branch from that index.
+ */
+export function orBranchGuard(group: 'and' | 'or', branch: WhereNode): number {
+  if (group !== 'or') return 0
+  if (branch.type === 'condition') return (branch as WhereCondition).unique ? 1 : 0
+  return branch.type === 'and' &&
+    branch.children.some((c) => c.type === 'condition' && (c as WhereCondition).unique)
+    ? 1
+    : 0
 }
 
 /** How many arrays (each an `EXISTS` subquery) a path crosses. */
