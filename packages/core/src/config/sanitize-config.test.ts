@@ -92,6 +92,32 @@ describe('sanitizeConfig', () => {
       /field 'rows.k': fields inside an array cannot be unique/,
     ],
     [
+      'index inside an array',
+      {
+        collections: [
+          {
+            slug: 'posts',
+            fields: [
+              { name: 'rows', type: 'array', fields: [{ name: 'k', type: 'text', index: true }] },
+            ],
+          },
+        ],
+      },
+      /field 'rows.k': fields inside an array cannot be indexed .*remove index: true/,
+    ],
+    [
+      'index on hasMany',
+      {
+        collections: [
+          {
+            slug: 'posts',
+            fields: [{ name: 'tags', type: 'select', hasMany: true, options: ['a'], index: true }],
+          },
+        ],
+      },
+      /field 'tags': hasMany fields cannot be indexed .*remove index: true/,
+    ],
+    [
       'bad maxPerDoc',
       { collections: [{ slug: 'posts', fields: [], versions: { maxPerDoc: 0 } }] },
       /'posts': versions.maxPerDoc must be a whole number/,

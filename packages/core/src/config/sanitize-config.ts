@@ -189,6 +189,16 @@ function checkFields(fields: Field[], entity: string, prefix: string, inArray = 
       throw new ConfigError(`${where}: fields inside an array cannot be unique.`)
     if (f.unique && 'hasMany' in f && f.hasMany)
       throw new ConfigError(`${where}: hasMany fields cannot be unique.`)
+    // An index holds one value per document; these hold many (each element would need its
+    // own entry), so `index: true` here would promise lookups that still read every document.
+    if (f.index && 'hasMany' in f && f.hasMany)
+      throw new ConfigError(
+        `${where}: hasMany fields cannot be indexed (a lookup by one of their values reads the collection); remove index: true.`,
+      )
+    if (f.index && inArray)
+      throw new ConfigError(
+        `${where}: fields inside an array cannot be indexed (a lookup reads the collection); remove index: true.`,
+      )
     switch (f.type) {
       case 'select':
         if (!Array.isArray(f.options) || f.options.length === 0)
