@@ -1,4 +1,10 @@
-import { type PathStep, type WhereCondition, type WhereNode, likeWords } from '@galley/core/storage'
+import {
+  type PathStep,
+  type WhereCondition,
+  type WhereNode,
+  likeWords,
+  orBranchGuard,
+} from '@galley/core/storage'
 import { type KeyedFields, NO_KEYED_FIELDS, isKeyed, keysOf } from './keyed-fields'
 import type { SqlDialect } from './sql-dialect'
 
@@ -56,7 +62,8 @@ export function compileWhere(
     const guard = node.type === 'or' ? scope.uniqueGuard : undefined
     for (const child of group.children) {
       const sql = compileWhere(child, d, params, scope)
-      const unique = guard && readsUnique(child)
+      // The cost model counts this level (orBranchGuard), so it is asked the same question.
+      const unique = guard && orBranchGuard('or', child) > 0
       parts.push(unique ? `(${guard} AND ${sql})` : `(${sql})`)
     }
     return balanced(parts, node.type === 'and' ? ' AND ' : ' OR ')
@@ -80,17 +87,6 @@ export function compileWhere(
     default:
       return positive(c, c.operator, c.value, d, params, scope)
   }
-}
-
-/** A unique field's condition, alone or among the conditions of an `and` (an `or` branch). */
-function readsUnique(node: WhereNode): boolean {
-  if (node.type === 'condition') return !!(node as WhereCondition).unique
-  return (
-    node.type === 'and' &&
-    (node as { children: WhereNode[] }).children.some(
-      (c) => c.type === 'condition' && !!(c as WhereCondition).unique,
-    )
-  )
 }
 
 /**

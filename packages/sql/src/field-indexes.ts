@@ -67,6 +67,8 @@ export async function syncFieldIndexes(
   const uniques: UniqueIndexMap = new Map()
   const keyedBy = new Map<string, KeyedFields>()
   const done = new Set<string>()
+  // PostgreSQL's version, asked once per sync (only when a unique field needs it).
+  let version: Promise<number> | undefined
   for (const spec of specs) {
     const keyed = keyedFieldsOf(spec)
     keyedBy.set(spec.storageKey, keyed)
@@ -119,7 +121,7 @@ export async function syncFieldIndexes(
       // PostgreSQL keeps no statistics of a partial index's expression for the planner: a
       // range over a unique field was guessed at a third of the collection and read it all.
       // Expression statistics (PostgreSQL 14+) give ANALYZE something to measure.
-      if (d.name === 'postgres' && (await serverVersion(db)) >= 140_000)
+      if (d.name === 'postgres' && (await (version ??= serverVersion(db))) >= 140_000)
         await sql`CREATE STATISTICS IF NOT EXISTS ${sql.id(`${base}_s`)} ON (${expr}) FROM galley_heads`.execute(
           db,
         )

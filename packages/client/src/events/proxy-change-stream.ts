@@ -1,4 +1,5 @@
 import { PREVIEW_GRANT_HEADER } from '../create-client'
+import { endsPreview } from './ended-preview'
 
 /** Options of {@link proxyChangeStream}. */
 export interface ProxyChangeStreamOptions {
@@ -51,7 +52,7 @@ export async function proxyChangeStream(
   )
   // An ended session's reconnect: answered as the stream would have ended it, so a client
   // (subscribeToChanges, or a page's own EventSource listening for `ended`) stops for good.
-  if (upstream.status === 403 && (await endedPreview(upstream)))
+  if (await endsPreview(upstream))
     return new Response(ENDED, { status: 200, headers: STREAM_HEADERS })
   if (!upstream.ok || !upstream.body) {
     // A malformed Last-Event-ID is the browser's to hear; anything else is this route's fault.
@@ -70,11 +71,3 @@ const STREAM_HEADERS = {
 /** What the server sends when a preview session's grant ends (see `GET /api/events`). */
 const ENDED =
   'retry: 60000\n\nevent: ended\ndata: {"code":"PREVIEW_ENDED","message":"The preview link was revoked or expired."}\n\n'
-
-async function endedPreview(res: Response): Promise<boolean> {
-  try {
-    return ((await res.json()) as { error?: { code?: string } })?.error?.code === 'PREVIEW_ENDED'
-  } catch {
-    return false
-  }
-}

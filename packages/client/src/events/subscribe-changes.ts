@@ -1,4 +1,5 @@
 import { PREVIEW_GRANT_HEADER } from '../create-client'
+import { endsPreview } from './ended-preview'
 /** A committed change as `GET /api/events` announces it: ids and status, never content. */
 export type GalleyChange =
   | {
@@ -185,7 +186,7 @@ export function subscribeToChanges(options: SubscribeOptions): ChangeSubscriptio
         credentials: options.withCredentials ? 'include' : 'same-origin',
       })
       // A session that ended before this (re)connection: 403 PREVIEW_ENDED, nothing to retry.
-      if (res.status === 403 && (await isPreviewEnded(res))) return end()
+      if (await endsPreview(res)) return end()
       if (!res.ok || !res.body) throw new Error(`GET /api/events answered ${res.status}`)
       failures = 0
       await readEvents(res.body, handle)
@@ -239,13 +240,5 @@ async function readEvents(
       }
       if (data.length || id !== undefined) on(type, data.join('\n'), id)
     }
-  }
-}
-
-async function isPreviewEnded(res: Response): Promise<boolean> {
-  try {
-    return ((await res.json()) as { error?: { code?: string } })?.error?.code === 'PREVIEW_ENDED'
-  } catch {
-    return false
   }
 }

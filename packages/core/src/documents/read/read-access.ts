@@ -44,11 +44,21 @@ export async function mayReadRow(
   row: HeadRow,
   caller: Caller,
 ): Promise<boolean> {
-  if (caller.overrideAccess) return true
   const perspective: ResolvedPerspective =
     row.variant === 'published' ? { kind: 'published' } : { kind: 'drafts' }
+  return mayReadIn(coll, perspective, matchTarget(row), caller)
+}
+
+/** Whether `caller` may read content `target` in `perspective` (false, not an error, without readDrafts). */
+export async function mayReadIn(
+  coll: SanitizedCollection,
+  perspective: ResolvedPerspective,
+  target: MatchTarget,
+  caller: Caller,
+): Promise<boolean> {
+  if (caller.overrideAccess) return true
   try {
-    return allows(await readAccess(coll, perspective, caller), matchTarget(row))
+    return allows(await readAccess(coll, perspective, caller), target)
   } catch (err) {
     if (err instanceof ForbiddenError) return false
     throw err

@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../
 import { matchWhere } from '../../where/match-where'
 import type { WhereNode } from '../../where/where-types'
 import { statusOf } from '../heads'
-import { allows, readAccess } from '../read/read-access'
+import { mayReadIn } from '../read/read-access'
 import type { WriteState } from './write-plan'
 
 type Data = Record<string, unknown>
@@ -82,23 +82,19 @@ export async function mayReadNewest(
       : w.heads.keys().next().value
   const row = variant && w.heads.get(variant)
   if (!variant || !row) return false
-  if (caller.overrideAccess) return true
-  const target = {
-    id: w.id,
-    createdAt: w.createdAt ?? '',
-    updatedAt: row.updatedAt,
-    status: statusOf(w.heads),
-  }
-  try {
-    return allows(await readAccess(coll, { kind: 'drafts' }, caller), {
-      ...target,
+  return mayReadIn(
+    coll,
+    { kind: 'drafts' },
+    {
+      id: w.id,
+      createdAt: w.createdAt ?? '',
+      updatedAt: row.updatedAt,
+      status: statusOf(w.heads),
       variant,
       data: row.data,
-    })
-  } catch (err) {
-    if (err instanceof ForbiddenError) return false
-    throw err
-  }
+    },
+    caller,
+  )
 }
 
 /** Whether the caller may see draft content (and so revision ids) of `coll`. */
