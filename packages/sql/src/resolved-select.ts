@@ -81,7 +81,7 @@ function selectText(
     // On SQLite, when the filter reads no content, the one row's revision is joined to it.
     if (d.name === 'sqlite' && !content) {
       const source = resolvedSource(q.perspective, d, q.collection, false)
-      return `SELECT ${packedHead('h')}, r.data${author ? ', r.author' : ''} FROM ${source} ${revisionOf('h')} WHERE ${where} ${page}`
+      return `SELECT ${packedHead('h')}, r.data${author ? ', r.author' : ''} FROM ${source} ${revisionOf('h', d)} WHERE ${where} ${page}`
     }
     const source = resolvedSource(q.perspective, d, q.collection, true)
     return `SELECT ${carried} FROM ${source} WHERE ${where} ${page}`
@@ -95,7 +95,7 @@ function selectText(
   // PostgreSQL reads each match's row anyway (an index-only scan needs a vacuumed table) and
   // would hash-join the page with a scan of the heads: it gets the page's rows directly.
   if (d.name === 'postgres') {
-    const content = author ? `${contentOf('h')}, ${authorOf('h')}` : contentOf('h')
+    const content = author ? `${contentOf('h', d)}, ${authorOf('h', d)}` : contentOf('h', d)
     return `SELECT h.*, ${content} FROM (SELECT h.* FROM ${source} WHERE ${where} ORDER BY ${order} ${page}) h ORDER BY ${order}`
   }
   // The page's keys carry their sort values, and the outer query sorts by those: SQLite then
@@ -103,7 +103,7 @@ function selectText(
   const sorted = terms.map((t, i) => `${t.expr} AS o${i}`).join(', ')
   const chosen = `SELECT h.id, h.variant, ${sorted} FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
   const again = terms.map((t, i) => `p.o${i} ${t.dir}`).join(', ')
-  return `SELECT ${packedHead('h')}, r.data${author ? ', r.author' : ''} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ${revisionOf('h')} ORDER BY ${again}`
+  return `SELECT ${packedHead('h')}, r.data${author ? ', r.author' : ''} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ${revisionOf('h', d)} ORDER BY ${again}`
 }
 
 /** The statement counting the rows of a resolved read (no order, no page). */
@@ -143,7 +143,7 @@ function resolvedSource(
   // author, except in published reads.
   const author = content && p.kind !== 'published'
   const heads = content
-    ? HEADS_WITH_CONTENT(collection, author)
+    ? HEADS_WITH_CONTENT(collection, d, author)
     : `SELECT h0.* FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
   switch (p.kind) {
     case 'published':
@@ -158,7 +158,9 @@ function resolvedSource(
       const rank = p.layers.map((l, i) => `WHEN ${literal(l)} THEN ${i}`).join(' ')
       const ranked = `SELECT g.*, ROW_NUMBER() OVER (PARTITION BY g.id ORDER BY CASE g.variant ${rank} END) AS layer_rank
         FROM galley_heads g WHERE g.collection = ${literal(collection)} AND g.variant IN (${p.layers.map(literal).join(', ')})`
-      const columns = content ? `, ${contentOf('h0')}${author ? `, ${authorOf('h0')}` : ''}` : ''
+      const columns = content
+        ? `, ${contentOf('h0', d)}${author ? `, ${authorOf('h0', d)}` : ''}`
+        : ''
       return `(SELECT h0.*${columns} FROM (${ranked}) h0 WHERE h0.layer_rank = 1) h`
     }
   }

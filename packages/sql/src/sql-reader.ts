@@ -41,8 +41,8 @@ export class SqlReads implements StorageReader {
     const author = opts?.author === true
     const text = statementText(`heads\u0001${this.d.name}\u0001${collection}\u0001${author}`, () =>
       this.d.name === 'sqlite'
-        ? `SELECT ${packedHead('h0')}, r.data${author ? ', r.author' : ''} FROM galley_heads h0 ${revisionOf('h0')} WHERE h0.collection = ${literal(collection)} AND h0.id = ?`
-        : `${HEADS_WITH_CONTENT(collection, author)} AND h0.id = ?`,
+        ? `SELECT ${packedHead('h0')}, r.data${author ? ', r.author' : ''} FROM galley_heads h0 ${revisionOf('h0', this.d)} WHERE h0.collection = ${literal(collection)} AND h0.id = ?`
+        : `${HEADS_WITH_CONTENT(collection, this.d, author)} AND h0.id = ?`,
     )
     const rows = await this.all<RawHead | PackedHead>(text, [id])
     const heads = new Array(rows.length)

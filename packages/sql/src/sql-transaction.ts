@@ -91,20 +91,19 @@ class SqlWrites extends SqlReads implements StorageTransaction {
     const d = this.d
     // The content itself is stored once, with the revision `rev` (see insertRevision).
     if (!prev) {
-      await this.all(
-        'INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [
-          h.collection,
-          h.id,
-          h.variant,
-          h.rev,
-          h.status,
-          d.bool(h.inDrafts),
-          this.#keysText(h),
-          h.createdAt,
-          h.updatedAt,
-        ],
-      )
+      const params = [
+        h.collection,
+        h.id,
+        h.variant,
+        h.rev,
+        h.status,
+        d.bool(h.inDrafts),
+        this.#keysText(h),
+        h.createdAt,
+        h.updatedAt,
+      ]
+      if (d.name === 'sqlite') params.push(h.id, h.rev)
+      await this.all(insertHeadText(h.collection, d), params)
       return
     }
     // Only changed columns: an index is rewritten only when a column it covers is set.
@@ -113,6 +112,7 @@ class SqlWrites extends SqlReads implements StorageTransaction {
     if (prev.rev !== h.rev) {
       set |= SET_REV
       params.push(h.rev, h.updatedAt)
+      if (d.name === 'sqlite') params.push(h.id, h.rev)
       const keys = this.#keysText(h)
       if (keys !== this.#keysText(prev)) {
         set |= SET_KEYS
@@ -129,7 +129,7 @@ class SqlWrites extends SqlReads implements StorageTransaction {
     }
     if (set === 0) return
     params.push(h.id)
-    await this.all(updateHeadText(h.collection, h.variant, set), params)
+    await this.all(updateHeadText(h.collection, h.variant, set, d), params)
   }
 
   async deleteHead(collection: string, id: string, variant: Variant) {
@@ -195,10 +195,10 @@ const SET_IN_DRAFTS = 8
 const openDocumentText = (collection: string, d: SqlDialect) =>
   statementText(`open\u0001${d.name}\u0001${collection}`, () =>
     d.name === 'sqlite'
-      ? `SELECT dr.latest AS doc_latest, dr.n AS doc_revisions, ${packedHead('h0')}, ${contentOf('h0')}
+      ? `SELECT dr.latest AS doc_latest, dr.n AS doc_revisions, ${packedHead('h0')}, ${contentOf('h0', d)}
    FROM (SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?) dr
    LEFT JOIN galley_heads h0 ON h0.collection = ${literal(collection)} AND h0.id = ?`
-      : OPEN_DOCUMENT(collection),
+      : OPEN_DOCUMENT(collection, d),
   )
 
 const deleteHeadText = (collection: string, variant: string) =>
@@ -207,13 +207,31 @@ const deleteHeadText = (collection: string, variant: string) =>
     () => `DELETE FROM ${headsOf(collection)} AND variant = ${literal(variant)} AND id = ?`,
   )
 
-function updateHeadText(collection: string, variant: string, set: number): string {
-  return statementText(`update head\u0001${collection}\u0001${variant}\u0001${set}`, () => {
-    const cols: string[] = []
-    if (set & SET_REV) cols.push('rev = ?', 'updated_at = ?')
-    if (set & SET_KEYS) cols.push('keys = ?')
-    if (set & SET_STATUS) cols.push('status = ?')
-    if (set & SET_IN_DRAFTS) cols.push('in_drafts = ?')
-    return `UPDATE galley_heads SET ${cols.join(', ')} WHERE collection = ${literal(collection)} AND variant = ${literal(variant)} AND id = ?`
-  })
+/**
+ * On SQLite a head keeps the row number of its revision (see revisionKey in statements.ts),
+ * looked up as the head is written: the revision is inserted first.
+ */
+const revSeqOf = (collection: string) =>
+  `(SELECT seq FROM galley_revisions WHERE collection = ${literal(collection)} AND doc_id = ? AND id = ?)`
+
+const insertHeadText = (collection: string, d: SqlDialect) =>
+  statementText(`insert head\u0001${d.name}\u0001${collection}`, () =>
+    d.name === 'sqlite'
+      ? `INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at, rev_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${revSeqOf(collection)})`
+      : 'INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  )
+
+function updateHeadText(collection: string, variant: string, set: number, d: SqlDialect): string {
+  return statementText(
+    `update head\u0001${d.name}\u0001${collection}\u0001${variant}\u0001${set}`,
+    () => {
+      const cols: string[] = []
+      if (set & SET_REV) cols.push('rev = ?', 'updated_at = ?')
+      if (set & SET_REV && d.name === 'sqlite') cols.push(`rev_seq = ${revSeqOf(collection)}`)
+      if (set & SET_KEYS) cols.push('keys = ?')
+      if (set & SET_STATUS) cols.push('status = ?')
+      if (set & SET_IN_DRAFTS) cols.push('in_drafts = ?')
+      return `UPDATE galley_heads SET ${cols.join(', ')} WHERE collection = ${literal(collection)} AND variant = ${literal(variant)} AND id = ?`
+    },
+  )
 }

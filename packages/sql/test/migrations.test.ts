@@ -214,3 +214,73 @@ for (const makePlace of PLACES) {
     })
   })
 }
+
+describe('migration 8, heads keep their revision row number [sqlite]', () => {
+  it('links every head to its own revision, and VACUUM keeps the links', async () => {
+    const place = sqlitePlace()
+    const db = await place.raw()
+    await runMigrations(
+      db,
+      place.dialect,
+      MIGRATIONS.filter((m) => m.version <= 7),
+    )
+    const t = '2026-01-01T00:00:00.000Z'
+    const revision = (id: string, doc: string, variant: string, data: unknown) =>
+      sql`INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (${id}, 'posts', ${doc}, ${variant}, 'update', ${JSON.stringify(data)}, NULL, 0, ${t})`.execute(
+        db,
+      )
+    const head = (doc: string, variant: string, rev: string, status: string, inDrafts: number) =>
+      sql`INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES ('posts', ${doc}, ${variant}, ${rev}, ${status}, ${inDrafts}, '{}', ${t}, ${t})`.execute(
+        db,
+      )
+    // Revisions of two documents interleaved, with gaps where history was pruned, so that
+    // row numbers and keys do not line up.
+    const docs = ['01aaaaaaaaaaaaaaaaaa', '01bbbbbbbbbbbbbbbbbb']
+    for (let i = 0; i < 6; i++)
+      for (const [k, doc] of docs.entries())
+        await revision(`00000000${i}0000000${k}aaa`, doc, 'published', { title: `${k}:${i}` })
+    await sql`DELETE FROM galley_revisions WHERE id LIKE '000000001%' OR id LIKE '000000003%'`.execute(
+      db,
+    )
+    await head(docs[0]!, 'published', '0000000040000000' + '0aaa', 'changed', 0)
+    await head(docs[0]!, 'draft', '0000000050000000' + '0aaa', 'changed', 1)
+    await head(docs[1]!, 'published', '0000000020000000' + '1aaa', 'published', 1)
+    await db.destroy()
+
+    const read = async () => {
+      const g = await createGalley({ storage: place.store(), collections: [posts] })
+      try {
+        return [
+          (await g.findById({ collection: 'posts', id: docs[0]! }))?.title,
+          (await g.findById({ collection: 'posts', id: docs[0]!, draft: true }))?.title,
+          (await g.find({ collection: 'posts', perspective: 'drafts' })).docs.map((d) => d.title),
+          (await g.find({ collection: 'posts', where: { title: { like: ':' } } })).docs.map(
+            (d) => d.title,
+          ),
+        ]
+      } finally {
+        await g.close()
+      }
+    }
+    const expected = ['0:4', '0:5', ['0:5', '1:2'], ['0:4', '1:2']]
+    expect(await read()).toEqual(expected)
+    // VACUUM renumbers the rows of a table without a declared INTEGER PRIMARY KEY.
+    const again = await place.raw()
+    await sql`DELETE FROM galley_revisions WHERE id LIKE '000000000%'`.execute(again)
+    await sql`VACUUM`.execute(again)
+    await again.destroy()
+    expect(await read()).toEqual(expected)
+    // Writes after the migration link their heads too.
+    const g = await createGalley({ storage: place.store(), collections: [posts] })
+    try {
+      await g.update({ collection: 'posts', id: docs[1]!, data: { title: 'B draft' }, draft: true })
+      await g.publish({ collection: 'posts', id: docs[0]! })
+      const titles = (await g.find({ collection: 'posts', perspective: 'drafts' })).docs.map(
+        (d) => d.title,
+      )
+      expect(titles.sort()).toEqual(['0:5', 'B draft'])
+    } finally {
+      await g.close()
+    }
+  })
+})

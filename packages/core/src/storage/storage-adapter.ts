@@ -109,6 +109,7 @@ export interface StorageTransaction extends StorageReader {
   /** Insert a head, or update `previous` writing only the columns that changed. */
   putHead(row: HeadRow, previous?: HeadRow): Promise<void>
   deleteHead(collection: string, id: string, variant: Variant): Promise<void>
+  /** Called before the heads that point at the new revision are put. */
   insertRevision(row: RevisionRow): Promise<void>
   deleteRevision(collection: string, id: string, revisionId: string): Promise<void>
   /** Delete the `count` oldest revisions of a document, never one listed in `keep`. Returns how many went. */

@@ -96,11 +96,13 @@ async function commitPlan(
     createdAt: now,
   }
   const next = applyRevision(heads, rev)
+  // The revision before the heads that point at it: a store may link a head to its
+  // revision's row as it writes the head (SQLite keeps the row number, see statements.ts).
+  await tx.insertRevision(rev)
   await storeHeads(tx, coll, id, createdAt, headRows, next)
   // Consecutive autosaves replace the newest autosave revision instead of piling up;
   // it gets a fresh id so `ifRevision` stays a true compare-and-swap.
   if (coalesce) await tx.deleteRevision(coll.storageKey, id, coalesce.id)
-  await tx.insertRevision(rev)
   const revCount = (doc?.revCount ?? 0) + (coalesce ? 0 : 1)
   if (revCount > coll.maxPerDoc) {
     const keep = [...next.values()].map((h) => h.rev)
