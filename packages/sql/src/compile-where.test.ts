@@ -169,7 +169,7 @@ describe('compileWhere and the parser cost model', () => {
         const guarded = compileWhere(node, sqliteDialect, [], {
           keyed: NO_KEYED_FIELDS,
           content: false,
-          uniqueGuard: "h.collection = 'notes' AND h.variant = 'published'",
+          indexGuard: "h.collection = 'notes' AND h.variant = 'published'",
         })
         expect(fitsUnder(db, guarded, 1000 - cost.depth)).toBe(true)
       }),

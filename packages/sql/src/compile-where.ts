@@ -17,12 +17,12 @@ export interface WhereScope {
   keyed: KeyedFields
   content: boolean
   /**
-   * The condition of the perspective's partial unique indexes (`h.collection = … AND
-   * h.variant = 'published'`), on SQLite: repeated beside a unique field's condition in an
-   * `or`, where SQLite plans each branch alone and uses a partial index only when the
-   * branch itself implies its condition (else the whole `or` reads the collection).
+   * The condition of the perspective's partial indexes (`h.collection = … AND h.variant =
+   * 'published'`), on SQLite: repeated beside an indexed field's condition in an `or`,
+   * where SQLite plans each branch alone and uses a partial index only when the branch
+   * itself implies its condition (else the whole `or` reads the collection).
    */
-  uniqueGuard?: string
+  indexGuard?: string
 }
 
 /**
@@ -59,12 +59,12 @@ export function compileWhere(
     const group = node as { type: 'and' | 'or'; children: WhereNode[] }
     if (group.children.length === 0) return '1 = 1'
     const parts: string[] = []
-    const guard = node.type === 'or' ? scope.uniqueGuard : undefined
+    const guard = node.type === 'or' ? scope.indexGuard : undefined
     for (const child of group.children) {
       const sql = compileWhere(child, d, params, scope)
       // The cost model counts this level (orBranchGuard), so it is asked the same question.
-      const unique = guard && orBranchGuard('or', child) > 0
-      parts.push(unique ? `(${guard} AND ${sql})` : `(${sql})`)
+      const guarded = guard && orBranchGuard('or', child) > 0
+      parts.push(guarded ? `(${guard} AND ${sql})` : `(${sql})`)
     }
     return balanced(parts, node.type === 'and' ? ' AND ' : ' OR ')
   }

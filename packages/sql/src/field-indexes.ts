@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { CollectionStorageSpec, PathStep } from '@galley/core/storage'
 import { type KeyedFields, keyedFieldsOf, keysOf, projectKeys } from './keyed-fields'
 import type { SqlDialect } from './sql-dialect'
@@ -78,31 +78,12 @@ export async function syncFieldIndexes(
       const keys = keysOf(info.steps)
       const expr = sql.raw(d.extract('keys', keys, info.kind))
       const field = `${info.kind}:${keys.join('.')}`
-      // On SQLite the index also holds `keys`, which the value is computed from: only then
-      // does SQLite read a lookup's matches from the index alone. Without it, it seeks the
-      // WITHOUT ROWID table's row for every entry it visits (a count of a value shared by
-      // many documents was mostly such seeks).
-      const covering = d.name === 'sqlite'
-      const name = `galley_ix_${hash(`${field}:newest${covering ? ':keys' : ''}`)}`
       // A unique field's two partial unique indexes already serve published and drafts lookups.
-      if (!unique && !done.has(name)) {
-        done.add(name)
-        // After the value, what a page of its matches is sorted and filtered by: the default
-        // order (newest first, then id) exactly as a page asks for it, so a page is the
-        // index's next twenty entries with no sort, then the drafts flag (and on SQLite `keys`).
-        const rest = sql.raw(
-          covering ? 'created_at DESC, id, in_drafts, keys' : 'created_at DESC, id, in_drafts',
-        )
-        await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (collection, ${expr}, ${rest})`.execute(
-          db,
-        )
-        // The indexes of earlier versions: (collection, value), then (…, created_at, in_drafts),
-        // with `keys` on SQLite.
-        const earlier = [field, `${field}:listed`, ...(covering ? [`${field}:listed:keys`] : [])]
-        for (const e of earlier)
-          await sql`DROP INDEX IF EXISTS ${sql.id(`galley_ix_${hash(e)}`)}`.execute(db)
+      if (!unique) {
+        if (d.name === 'sqlite') await sqliteFieldIndexes(db, field, expr, done)
+        else await postgresFieldIndex(db, field, expr, done)
+        continue
       }
-      if (!unique) continue
       const base = `galley_uq_${hash(`${spec.storageKey}:${keys.join('.')}`)}`
       const coll = sql.lit(spec.storageKey)
       try {
@@ -130,6 +111,64 @@ export async function syncFieldIndexes(
     }
   }
   return { uniques, keyed: keyedBy }
+}
+
+/**
+ * SQLite: one partial index per perspective that reads by field, `published` (variant
+ * 'published') and `drafts` (in_drafts), each in page order after the value: newest first,
+ * then id, so a page is the index's next twenty entries with no sort. Partial, so a count of
+ * a value's matches walks only that perspective's entries and checks nothing per entry (a
+ * count of a value shared by 2% of the documents walked every variant's entries and read
+ * each one's variant: twice the work). A published document without a draft sits in both.
+ * `keys` comes last, which the value is computed from: only then does SQLite answer from the
+ * index alone (without it, it seeks the WITHOUT ROWID table's row for every entry it visits).
+ * Other perspectives (raw, release stacks) read the collection's heads.
+ */
+async function sqliteFieldIndexes(
+  db: Kysely<any>,
+  field: string,
+  expr: RawBuilder<unknown>,
+  done: Set<string>,
+): Promise<void> {
+  const views = [
+    ['published', "variant = 'published'"],
+    ['drafts', 'in_drafts = 1'],
+  ] as const
+  for (const [view, condition] of views) {
+    const name = `galley_ix_${hash(`${field}:newest:keys:${view}`)}`
+    if (done.has(name)) continue
+    done.add(name)
+    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (collection, ${expr}, created_at DESC, id, keys) WHERE ${sql.raw(condition)}`.execute(
+      db,
+    )
+  }
+  // The indexes of earlier versions: (collection, value), then (…, created_at, in_drafts), then
+  // one for every variant in page order; each with `keys`.
+  const earlier = [`${field}`, `${field}:listed`, `${field}:listed:keys`, `${field}:newest:keys`]
+  for (const e of earlier)
+    await sql`DROP INDEX IF EXISTS ${sql.id(`galley_ix_${hash(e)}`)}`.execute(db)
+}
+
+/**
+ * PostgreSQL: one index for every perspective, in page order after the value, then the
+ * drafts flag. PostgreSQL reads each match's row anyway (an index-only scan needs a vacuumed
+ * table), so a narrower partial index would save it little.
+ */
+async function postgresFieldIndex(
+  db: Kysely<any>,
+  field: string,
+  expr: RawBuilder<unknown>,
+  done: Set<string>,
+): Promise<void> {
+  const name = `galley_ix_${hash(`${field}:newest`)}`
+  if (done.has(name)) return
+  done.add(name)
+  await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (collection, ${expr}, created_at DESC, id, in_drafts)`.execute(
+    db,
+  )
+  // The indexes of earlier versions: (collection, value), then (…, created_at, in_drafts).
+  for (const e of [field, `${field}:listed`])
+    await sql`DROP INDEX IF EXISTS ${sql.id(`galley_ix_${hash(e)}`)}`.execute(db)
 }
 
 function hash(s: string): string {

@@ -34,7 +34,7 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
   const scope = {
     keyed,
     content: false,
-    uniqueGuard: uniqueGuardOf(q.perspective, d, q.collection),
+    indexGuard: indexGuardOf(q.perspective, d, q.collection),
   }
   const where = compileWhere(q.where, d, params, scope)
   params.push(q.offset)
@@ -47,8 +47,8 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
   return { text, params }
 }
 
-/** On SQLite, the condition of the partial unique indexes a perspective reads (see `WhereScope`). */
-function uniqueGuardOf(
+/** On SQLite, the condition of the partial indexes a perspective reads (see `WhereScope`). */
+function indexGuardOf(
   p: ResolvedPerspective,
   d: SqlDialect,
   collection: string,
@@ -116,7 +116,7 @@ export function resolvedCount(
   const scope = {
     keyed,
     content: false,
-    uniqueGuard: uniqueGuardOf(q.perspective, d, q.collection),
+    indexGuard: indexGuardOf(q.perspective, d, q.collection),
   }
   const where = compileWhere(q.where, d, params, scope)
   const key = `count\u0001${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${scope.content}\u0001${where}`

@@ -205,6 +205,7 @@ function parseCondition(
     operator,
     column: info.column,
     unique: !info.many && !!info.field.unique,
+    indexed: !info.column && !info.many && !!(info.field.unique || info.field.index),
     date: info.field.type === 'date',
     value: conditionValue(info, operator, raw, at),
   }

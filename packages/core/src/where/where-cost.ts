@@ -102,15 +102,15 @@ function heightOf(node: WhereNode, sum: { parameters: number; nested: number }):
 }
 
 /**
- * What the SQL compilers add above an `or` branch that reads a unique field: on SQLite the
- * branch is ANDed with its partial unique index's condition (one level), so SQLite can
- * answer the branch from that index.
+ * What the SQL compilers add above an `or` branch that reads an indexed field: on SQLite the
+ * branch is ANDed with the perspective's condition (one level), which its partial indexes
+ * (unique or not) are made with, so SQLite can answer the branch from them.
  */
 export function orBranchGuard(group: 'and' | 'or', branch: WhereNode): number {
   if (group !== 'or') return 0
-  if (branch.type === 'condition') return (branch as WhereCondition).unique ? 1 : 0
+  if (branch.type === 'condition') return (branch as WhereCondition).indexed ? 1 : 0
   return branch.type === 'and' &&
-    branch.children.some((c) => c.type === 'condition' && (c as WhereCondition).unique)
+    branch.children.some((c) => c.type === 'condition' && (c as WhereCondition).indexed)
     ? 1
     : 0
 }

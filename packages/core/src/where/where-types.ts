@@ -39,6 +39,8 @@ export interface WhereCondition {
   value: unknown
   /** The field is unique (per published content and per drafts view). */
   unique?: boolean
+  /** The field has a database index (`index: true` or `unique: true`). */
+  indexed?: boolean
   /**
    * The values are ISO dates (a date field, `createdAt`, `updatedAt`): one fixed format,
    * which orders the same in every collation, so a range over them needs no byte order.
