@@ -187,6 +187,14 @@ export const MIGRATIONS: Migration[] = [
         WHERE r.collection = galley_heads.collection AND r.doc_id = galley_heads.id AND r.id = galley_heads.rev)`.execute(
         db,
       )
+      // A process of an earlier version may still write to this file (a rolling restart):
+      // it knows no rev_seq and puts a head before inserting its revision. This links such
+      // heads when their revision arrives; this version's writes link their heads
+      // themselves (the revision first), and for them the trigger finds nothing to change.
+      await sql`CREATE TRIGGER galley_revisions_link AFTER INSERT ON galley_revisions BEGIN
+        UPDATE galley_heads SET rev_seq = NEW.seq
+        WHERE collection = NEW.collection AND id = NEW.doc_id AND rev = NEW.id AND rev_seq IS NOT NEW.seq;
+      END`.execute(db)
     },
   },
 ]

@@ -149,6 +149,27 @@ for (const store of STORES) {
       expect((await g.find({ collection: 'posts' })).totalDocs).toBe(2)
     })
 
+    it('keeps a refused write out of the history of a transaction that goes on', async () => {
+      await g.create({ collection: 'posts', data: { title: 'A', slug: 'taken' } })
+      const b = await g.create({ collection: 'posts', data: { title: 'B', slug: 'b' } })
+      const outcome = await g
+        .transaction(async (tx) => {
+          await expect(
+            tx.update({ collection: 'posts', id: b.id, data: { title: 'B?', slug: 'taken' } }),
+          ).rejects.toMatchObject({ fields: [{ path: 'slug' }] })
+          await tx.update({ collection: 'posts', id: b.id, data: { title: 'B2' }, draft: true })
+        })
+        .then(
+          () => 'committed',
+          () => 'rolled back', // PostgreSQL aborts a transaction at its first error
+        )
+      const history = await g.listRevisions({ collection: 'posts', id: b.id })
+      const titles = history.docs.map((r) => r.data?.title)
+      expect(titles).toEqual(outcome === 'committed' ? ['B2', 'B'] : ['B'])
+      expect(titles).not.toContain('B?')
+      expect(outcome).toBe(store.name === 'sqlite' ? 'committed' : 'rolled back')
+    })
+
     it('writes release variants and resolves stacked perspectives', async () => {
       const p = await g.create({ collection: 'posts', data: { title: 'pub' } })
       await g.update({ collection: 'posts', id: p.id, data: { title: 'draft' }, draft: true })

@@ -225,13 +225,14 @@ describe('migration 8, heads keep their revision row number [sqlite]', () => {
       MIGRATIONS.filter((m) => m.version <= 7),
     )
     const t = '2026-01-01T00:00:00.000Z'
+    let on = db
     const revision = (id: string, doc: string, variant: string, data: unknown) =>
       sql`INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (${id}, 'posts', ${doc}, ${variant}, 'update', ${JSON.stringify(data)}, NULL, 0, ${t})`.execute(
-        db,
+        on,
       )
     const head = (doc: string, variant: string, rev: string, status: string, inDrafts: number) =>
       sql`INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES ('posts', ${doc}, ${variant}, ${rev}, ${status}, ${inDrafts}, '{}', ${t}, ${t})`.execute(
-        db,
+        on,
       )
     // Revisions of two documents interleaved, with gaps where history was pruned, so that
     // row numbers and keys do not line up.
@@ -270,6 +271,25 @@ describe('migration 8, heads keep their revision row number [sqlite]', () => {
     await sql`VACUUM`.execute(again)
     await again.destroy()
     expect(await read()).toEqual(expected)
+    // A process of an earlier version writing to the migrated file puts a head before its
+    // revision and knows no rev_seq: the head is linked when the revision arrives.
+    const older = await place.raw()
+    on = older
+    await head(docs[1]!, 'draft', '0000000090000000' + '1aaa', 'changed', 1)
+    await sql`UPDATE galley_heads SET in_drafts = 0, status = 'changed' WHERE id = ${docs[1]!} AND variant = 'published'`.execute(
+      older,
+    )
+    await revision('0000000090000000' + '1aaa', docs[1]!, 'draft', { title: 'older process' })
+    await sql`UPDATE galley_heads SET rev = ${'0000000091000000' + '0aaa'} WHERE id = ${docs[0]!} AND variant = 'draft'`.execute(
+      older,
+    )
+    await revision('0000000091000000' + '0aaa', docs[0]!, 'draft', { title: 'older again' })
+    await older.destroy()
+    expect((await read()).slice(0, 3)).toEqual([
+      '0:4',
+      'older again',
+      ['older again', 'older process'],
+    ])
     // Writes after the migration link their heads too.
     const g = await createGalley({ storage: place.store(), collections: [posts] })
     try {
@@ -278,7 +298,7 @@ describe('migration 8, heads keep their revision row number [sqlite]', () => {
       const titles = (await g.find({ collection: 'posts', perspective: 'drafts' })).docs.map(
         (d) => d.title,
       )
-      expect(titles.sort()).toEqual(['0:5', 'B draft'])
+      expect(titles.sort()).toEqual(['B draft', 'older again'])
     } finally {
       await g.close()
     }

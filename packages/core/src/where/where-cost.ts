@@ -107,12 +107,13 @@ function heightOf(node: WhereNode, sum: { parameters: number; nested: number }):
  * (unique or not) are made with, so SQLite can answer the branch from them.
  */
 export function orBranchGuard(group: 'and' | 'or', branch: WhereNode): number {
-  if (group !== 'or') return 0
-  if (branch.type === 'condition') return (branch as WhereCondition).indexed ? 1 : 0
-  return branch.type === 'and' &&
-    branch.children.some((c) => c.type === 'condition' && (c as WhereCondition).indexed)
-    ? 1
-    : 0
+  return group === 'or' && readsIndexed(branch) ? 1 : 0
+}
+
+/** An indexed condition that every match of `node` must meet (through `and`s, never an `or`). */
+function readsIndexed(node: WhereNode): boolean {
+  if (node.type === 'condition') return (node as WhereCondition).indexed === true
+  return node.type === 'and' && node.children.some(readsIndexed)
 }
 
 /** How many arrays (each an `EXISTS` subquery) a path crosses. */

@@ -99,7 +99,15 @@ async function commitPlan(
   // The revision before the heads that point at it: a store may link a head to its
   // revision's row as it writes the head (SQLite keeps the row number, see statements.ts).
   await tx.insertRevision(rev)
-  await storeHeads(tx, coll, id, createdAt, headRows, next)
+  try {
+    await storeHeads(tx, coll, id, createdAt, headRows, next)
+  } catch (err) {
+    // A refused head (a unique clash) must not leave its revision in the history of a
+    // transaction the caller goes on with. Where the store's transaction is no longer
+    // usable (PostgreSQL aborts it at the first error), none of it commits anyway.
+    await tx.deleteRevision(coll.storageKey, id, rev.id).catch(() => {})
+    throw err
+  }
   // Consecutive autosaves replace the newest autosave revision instead of piling up;
   // it gets a fresh id so `ifRevision` stays a true compare-and-swap.
   if (coalesce) await tx.deleteRevision(coll.storageKey, id, coalesce.id)
