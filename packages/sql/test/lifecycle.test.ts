@@ -170,6 +170,44 @@ for (const store of STORES) {
       expect(outcome).toBe(store.name === 'sqlite' ? 'committed' : 'rolled back')
     })
 
+    it('puts every head back when a write is refused after changing some of them', async () => {
+      await g.create({ collection: 'posts', data: { title: 'A', slug: 'taken' } })
+      const b = await g.create({ collection: 'posts', data: { title: 'B', slug: 'b' } })
+      const c = await g.create({ collection: 'posts', data: { title: 'C', slug: 'c' } })
+      await g.update({
+        collection: 'posts',
+        id: c.id,
+        data: { title: 'C2', slug: 'c2' },
+        draft: true,
+      })
+      const state = async () => ({
+        raw: (await g.find({ collection: 'posts', perspective: 'raw' })).docs.map(
+          (d) => `${d.title}/${d._variant}/${d._status}`,
+        ),
+        drafts: (await g.find({ collection: 'posts', perspective: 'drafts' })).docs.map(
+          (d) => d.title,
+        ),
+        history: [
+          ...(await g.listRevisions({ collection: 'posts', id: b.id })).docs,
+          ...(await g.listRevisions({ collection: 'posts', id: c.id })).docs,
+        ].map((r) => r.data?.title),
+      })
+      const before = await state()
+      const refused = [
+        // B's first draft: the published head leaves the drafts view, then the draft clashes
+        { collection: 'posts', id: b.id, data: { title: 'B?', slug: 'taken' }, draft: true },
+        // C's draft head goes, then the published head clashes
+        { collection: 'posts', id: c.id, data: { title: 'C?', slug: 'taken' } },
+      ]
+      for (const write of refused)
+        await g
+          .transaction(async (tx) => {
+            await expect(tx.update(write)).rejects.toMatchObject({ fields: [{ path: 'slug' }] })
+          })
+          .catch(() => {}) // PostgreSQL aborts a transaction at its first error
+      expect(await state()).toEqual(before)
+    })
+
     it('writes release variants and resolves stacked perspectives', async () => {
       const p = await g.create({ collection: 'posts', data: { title: 'pub' } })
       await g.update({ collection: 'posts', id: p.id, data: { title: 'draft' }, draft: true })

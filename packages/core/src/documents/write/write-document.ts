@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../../errors'
 import { hookList } from '../../hooks/hook-types'
 import { isValidId, newIdAfter } from '../../ids'
 import type { ResolvedPerspective, Variant } from '../../perspectives/perspective'
-import type { HeadRow, RevisionRow } from '../../storage/storage-adapter'
+import type { HeadRow, RevisionRow, StorageTransaction } from '../../storage/storage-adapter'
 import { UniqueViolation } from '../../storage/storage-adapter'
 import { isoNow } from '../../timestamps'
 import { type EngineState, announce, inTransaction } from '../engine-state'
@@ -102,10 +102,7 @@ async function commitPlan(
   try {
     await storeHeads(tx, coll, id, createdAt, headRows, next)
   } catch (err) {
-    // A refused head (a unique clash) must not leave its revision in the history of a
-    // transaction the caller goes on with. Where the store's transaction is no longer
-    // usable (PostgreSQL aborts it at the first error), none of it commits anyway.
-    await tx.deleteRevision(coll.storageKey, id, rev.id).catch(() => {})
+    await undoWrite(tx, coll, id, createdAt, headRows, rev.id)
     throw err
   }
   // Consecutive autosaves replace the newest autosave revision instead of piling up;
@@ -129,6 +126,30 @@ async function commitPlan(
   const row = resultRow(coll, id, p.variant, next, createdAt)
   await runAfterHooks(coll, w, p, row, next, caller)
   return row
+}
+
+/**
+ * A head refused (a unique clash) after others of the same write were stored: put the
+ * document back as it was, heads and history, so that a caller who catches the error and
+ * goes on with its transaction (`galley.transaction`) commits none of this write. Where the
+ * store's transaction is no longer usable (PostgreSQL aborts it at the first error), none of
+ * it commits anyway and this finds nothing to do.
+ */
+async function undoWrite(
+  tx: StorageTransaction,
+  coll: SanitizedCollection,
+  id: string,
+  createdAt: string,
+  before: HeadRow[],
+  revisionId: string,
+): Promise<void> {
+  try {
+    const { heads: now } = await tx.openDocument(coll.storageKey, id)
+    await storeHeads(tx, coll, id, createdAt, now, headMapOf(before))
+    await tx.deleteRevision(coll.storageKey, id, revisionId)
+  } catch {
+    // The transaction is aborted; the original error says what went wrong.
+  }
 }
 
 /** The head a write answers with: the release it wrote, else what a drafts read shows. */
