@@ -59,6 +59,36 @@ for (const store of STORES) {
       expect(revs.docs.map((r) => r.action)).toEqual(['publish', 'update', 'update', 'create'])
     })
 
+    it('hands every read its own documents, with the keys a write answers with', async () => {
+      const created = await g.create({
+        collection: 'posts',
+        data: { title: 'Mine', slug: 'mine', tagsList: ['a'] },
+      })
+      const drafted = await g.update({
+        collection: 'posts',
+        id: created.id,
+        data: { title: 'Mine, edited' },
+        draft: true,
+      })
+      // Reads build documents out of the rows they read (the content object becomes the
+      // document): the same keys as a write's answer (PostgreSQL's jsonb orders them its way).
+      const [found] = (await g.find({ collection: 'posts' })).docs
+      expect(Object.keys(found!).sort()).toEqual(Object.keys(created).sort())
+      const [draft] = (await g.find({ collection: 'posts', draft: true })).docs
+      expect(Object.keys(draft!).sort()).toEqual([...Object.keys(drafted), 'updatedBy'].sort())
+      // Changing what a read returned changes no later read (the read cache keeps text).
+      const before = structuredClone([found!, draft!])
+      for (const doc of [found!, draft!]) {
+        doc.title = 'changed by the caller'
+        ;(doc.tagsList as string[]).push('b')
+      }
+      const again = await g.find({ collection: 'posts' })
+      expect(again.docs[0]).toEqual(before[0])
+      expect(again.docs[0]).not.toBe(found)
+      const byId = await g.findById({ collection: 'posts', id: created.id, draft: true })
+      expect(byId).toEqual(before[1])
+    })
+
     it('never shows a never-published draft in the published perspective', async () => {
       const d = await g.create({ collection: 'posts', data: { title: 'Secret' }, draft: true })
       expect(d._status).toBe('draft')

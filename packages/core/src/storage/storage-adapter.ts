@@ -77,7 +77,12 @@ export interface CollectionStorageSpec {
   drafts: boolean
 }
 
-/** Reads, available both inside and outside a transaction. */
+/**
+ * Reads, available both inside and outside a transaction. Every row a read returns is the
+ * caller's, down to its `data`: a store builds new objects for each call (never hands out
+ * objects it keeps, or the same object twice), and the engine turns them into documents
+ * in place.
+ */
 export interface StorageReader {
   /** A document's heads; `author` also reads each head's `author`. */
   getHeads(collection: string, id: string, opts?: { author?: boolean }): Promise<HeadRow[]>

@@ -10,7 +10,7 @@ import type { FindArgs, GalleyDoc, PaginatedDocs } from '../galley-types'
 import { parseDepth, parsePaging, parseSort } from '../query-args'
 import { populateRelationships } from './populate'
 import { readAccess } from './read-access'
-import { toDoc, toDocWithAuthor } from './to-doc'
+import { adoptDoc, adoptDocWithAuthor } from './to-doc'
 
 /** How many more related documents one read may populate. */
 export interface PopulateBudget {
@@ -69,7 +69,9 @@ export function pageOf<X>(docs: X[], total: number, limit: number, page: number)
 }
 
 /**
- * Documents out of rows, with relationships populated to `depth`. One read shares one
+ * Documents out of rows, with relationships populated to `depth`. The rows' content
+ * objects become the documents (`adoptDoc`): rows as a read returned them, which nothing
+ * else holds. One read shares one
  * budget of populated documents across every level (`maxPopulatedDocs`): past it, ids
  * stay ids, so a small request cannot fan out into a huge response. Documents of reads in
  * a perspective other than `published` carry `updatedBy` (`authors: false` leaves it out:
@@ -85,7 +87,7 @@ export async function documentsOf(
   budget: PopulateBudget = { left: s.config.maxPopulatedDocs },
   authors = perspective.kind !== 'published',
 ): Promise<GalleyDoc[]> {
-  const docs = rows.map(authors ? toDocWithAuthor : toDoc)
+  const docs = rows.map(authors ? adoptDocWithAuthor : adoptDoc)
   if (depth > 0 && budget.left > 0) {
     await populateRelationships(docs, coll.fields, depth, budget, (relationTo, ids, d) =>
       findDocuments(

@@ -35,6 +35,30 @@ export function toDocWithAuthor(row: HeadRow): GalleyDoc {
 }
 
 /**
+ * `toDoc` for a row read just now, whose content object nothing else holds (a store builds
+ * it for each read, see `StorageReader`): the content becomes the document, with the same
+ * keys in the same order as `toDoc` gives, instead of being copied into a new object.
+ * Copying was a tenth of the instructions of a page of twenty documents.
+ */
+export function adoptDoc(row: HeadRow): GalleyDoc {
+  const doc = row.data as Record<string, unknown>
+  doc.id = row.id
+  doc._status = row.status
+  doc._variant = row.variant
+  doc._rev = row.rev
+  doc.createdAt = row.createdAt
+  doc.updatedAt = row.updatedAt
+  return doc as GalleyDoc
+}
+
+/** `toDocWithAuthor` for a row read just now (see `adoptDoc`). */
+export function adoptDocWithAuthor(row: HeadRow): GalleyDoc {
+  const doc = adoptDoc(row) as Record<string, unknown>
+  doc.updatedBy = row.author ?? null
+  return doc as GalleyDoc
+}
+
+/**
  * What access constraints and `matchWhere` test of a stored head. The variant goes along
  * so that `_status` matches the returned content (`matchStatus`), as the SQL stores do.
  */

@@ -63,7 +63,9 @@ export async function writeDocument<R>(
   const related: ResolvedPerspective = (await mayReadDrafts(coll, caller))
     ? { kind: 'drafts' }
     : { kind: 'published' }
-  const [doc] = await documentsOf(s, coll, [row], related, d, caller, undefined, false)
+  // documentsOf takes over its rows' content; this row's is the write's own.
+  const answer = { ...row, data: { ...row.data } }
+  const [doc] = await documentsOf(s, coll, [answer], related, d, caller, undefined, false)
   return doc as GalleyDoc<R>
 }
 
