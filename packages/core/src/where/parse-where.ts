@@ -2,10 +2,10 @@ import { QueryError } from '../errors'
 import { isUnstorableText } from '../fields/validate-fields'
 import type { FieldPathInfo } from './field-paths'
 import {
-  arraySteps,
   conditionHeight,
   conditionNested,
   conditionParameters,
+  conditionShape,
   conditionWords,
   groupHeight,
   orBranchGuard,
@@ -171,10 +171,10 @@ function countCondition(c: WhereCondition, state: ParseState, at: string): numbe
         `(WHERE_LIMITS.parameters: one per value, per 'in' entry, per 'like' word); use fewer.`,
     )
   }
-  const arrays = arraySteps(c.steps)
-  const nested = conditionNested(words, arrays)
+  const shape = conditionShape(c, words)
+  const nested = conditionNested(shape)
   if (nested > state.nested) state.nested = nested
-  return checkDepth(conditionHeight(words, arrays), state, at)
+  return checkDepth(conditionHeight(shape), state, at)
 }
 
 /** `height` when it and the deepest nested part so far are within the depth limit. */

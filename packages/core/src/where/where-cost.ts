@@ -43,6 +43,10 @@ export function conditionParameters(
 // A condition's own depth, at most: `NOT ((x IS NOT NULL AND x = ?))` with x a JSON
 // extraction or the `_status` CASE is 7 levels (measured in SQLite: 4 to 7).
 const CONDITION = 7
+// A comparison of a field's value no NOT sits right over, `(x = ?)`, `(x IN (…))`, `(x > ?)`:
+// 4 levels (measured). The compiler leaves out the guard that makes a comparison
+// two-valued where nothing negates it, and inside an array's EXISTS.
+const COMPARISON = 4
 
 /*
  * SQLite's expression depth of a tree comes in two parts. The height is the depth of the
@@ -54,24 +58,52 @@ const CONDITION = 7
  * height plus the largest nested part of any condition.
  */
 
+/** What the compiled form of a condition depends on: see `conditionShape`. */
+export interface ConditionShape {
+  words: number
+  arrays: number
+  /** Depth of the innermost predicate (the comparison itself). */
+  own: number
+  /** A NOT over the EXISTS of an array path (a negated comparison). */
+  not: number
+}
+
+const COMPARISONS = new Set<WhereOperator>(['equals', 'in', 'gt', 'gte', 'lt', 'lte'])
+
+/** The shape of condition `c` as the compiler writes it; `words` from `conditionWords`. */
+export function conditionShape(
+  c: Pick<WhereCondition, 'operator' | 'value' | 'column' | 'steps'>,
+  words: number,
+): ConditionShape {
+  const arrays = arraySteps(c.steps)
+  const negative = c.operator === 'not_equals' || c.operator === 'not_in'
+  const positive = negative ? (c.operator === 'not_equals' ? 'equals' : 'in') : c.operator
+  // A comparison of a field's value with a value (not `equals null`, which is `exists`),
+  // without its guard: positive, or inside an array's EXISTS with the NOT over that.
+  const bare =
+    COMPARISONS.has(positive) && c.value !== null && !c.column && (!negative || arrays > 0)
+  return {
+    words,
+    arrays,
+    own: (bare ? COMPARISON : CONDITION) + ceilLog2(words),
+    not: bare && negative ? 1 : 0,
+  }
+}
+
 /** Subqueries of one condition: one per array on its path, one for a `like` of 2+ words. */
 function subqueries(words: number, arrays: number): number {
   return words > 1 ? arrays + 1 : arrays
 }
 
-function own(words: number): number {
-  return CONDITION + ceilLog2(words)
-}
-
-/** Height of one condition (see above); `words` from `conditionWords`. */
-export function conditionHeight(words: number, arrays: number): number {
-  return own(words) + subqueries(words, arrays)
+/** Height of one condition (see above). */
+export function conditionHeight(c: ConditionShape): number {
+  return c.own + c.not + subqueries(c.words, c.arrays)
 }
 
 /** What nested subqueries add to one condition's depth: the one at level i holds own + i. */
-export function conditionNested(words: number, arrays: number): number {
-  const n = subqueries(words, arrays)
-  return n * own(words) + (n * (n - 1)) / 2
+export function conditionNested(c: ConditionShape): number {
+  const n = subqueries(c.words, c.arrays)
+  return n * c.own + (n * (n - 1)) / 2
 }
 
 /** Height of an `and` / `or` of `children` terms, compiled as a balanced tree. */
@@ -95,10 +127,10 @@ function heightOf(node: WhereNode, sum: { parameters: number; nested: number }):
   }
   const c = node as WhereCondition
   const words = conditionWords(c.operator, c.value)
-  const arrays = arraySteps(c.steps)
+  const shape = conditionShape(c, words)
   sum.parameters += conditionParameters(c.operator, c.value, words)
-  sum.nested = Math.max(sum.nested, conditionNested(words, arrays))
-  return conditionHeight(words, arrays)
+  sum.nested = Math.max(sum.nested, conditionNested(shape))
+  return conditionHeight(shape)
 }
 
 /**
