@@ -4,6 +4,14 @@ import type { SqlDialect } from './sql-dialect'
 /** Runs one statement (`?` placeholders) and returns its rows. */
 export type Query = <R>(text: string, params: unknown[]) => Promise<R[]>
 
+/**
+ * Runs `fn` at once, its statements (through `read`) reading one snapshot of the database,
+ * or answers undefined when it cannot now (SQLite: a transaction holds the connection).
+ */
+export type Together = <T>(
+  fn: (read: <R>(text: string, params: unknown[]) => R[]) => T,
+) => T | undefined
+
 /** Runs one statement through Kysely (a connection of the pool, or a transaction). */
 export async function all<R>(
   db: Kysely<any> | Transaction<any>,

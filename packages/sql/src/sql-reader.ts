@@ -1,6 +1,6 @@
 import type { HeadRow, ReleaseReads, ResolvedQuery, StorageReader } from '@galley/core/storage'
 import type { KeyedFields } from './keyed-fields'
-import type { Query } from './query'
+import type { Query, Together } from './query'
 import { sqlReleaseReads } from './releases/release-store'
 import { resolvedCount, resolvedSelect } from './resolved-select'
 import { type SqlDialect, literal } from './sql-dialect'
@@ -31,6 +31,8 @@ export class SqlReads implements StorageReader {
     protected readonly all: Query,
     protected readonly d: SqlDialect,
     protected readonly keyedOf: KeyedOf,
+    /** Outside transactions on SQLite: a page and its count read one snapshot. */
+    private readonly together?: Together,
   ) {}
 
   get releases(): ReleaseReads {
@@ -55,14 +57,22 @@ export class SqlReads implements StorageReader {
     const keyed = this.keyedOf(q.collection)
     // One row more than asked tells whether anything follows, so most pages need no count.
     const { text, params } = resolvedSelect({ ...q, limit: q.limit + 1 }, d, keyed)
-    const found = await all<RawHead | PackedHead>(text, params)
+    // The page and its count from one snapshot where the store can (SQLite: one read
+    // transaction, so also one take of its read lock instead of two: about 4 µs of system
+    // calls on a virtual machine), else one after the other.
+    // A lookup that pins one document needs no count, so no snapshot either.
+    const counts = !q.skipCount && !(q.single && q.offset === 0 && q.limit >= 1)
+    const now = (counts ? this.together : undefined)?.((read) => {
+      const found = read<RawHead | PackedHead>(text, params)
+      return { found, total: needsCount(q, found.length) ? countNow(read, d, keyed, q) : undefined }
+    })
+    const found = now ? now.found : await all<RawHead | PackedHead>(text, params)
     const n = Math.min(found.length, q.limit)
     const heads = new Array<HeadRow>(n)
     for (let i = 0; i < n; i++) heads[i] = toHead(found[i]!, d, q.collection)
-    const more = found.length > q.limit
     let total = heads.length + q.offset
-    if (!q.skipCount && (more || (heads.length === 0 && q.offset > 0)))
-      total = await countRows(all, d, keyed, q)
+    if (now?.total !== undefined) total = now.total
+    else if (!now && needsCount(q, found.length)) total = await countRows(all, d, keyed, q)
     return { rows: heads, total }
   }
 
@@ -83,8 +93,13 @@ export class SqlReads implements StorageReader {
 }
 
 /** The store's reads as a plain object of functions (the store spreads them into itself). */
-export function sqlReader(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageReader {
-  const r = new SqlReads(all, d, keyedOf)
+export function sqlReader(
+  all: Query,
+  d: SqlDialect,
+  keyedOf: KeyedOf,
+  together?: Together,
+): StorageReader {
+  const r = new SqlReads(all, d, keyedOf, together)
   return {
     getHeads: (collection, id, opts) => r.getHeads(collection, id, opts),
     findResolved: (q) => r.findResolved(q),
@@ -93,6 +108,21 @@ export function sqlReader(all: Query, d: SqlDialect, keyedOf: KeyedOf): StorageR
     getRevision: (collection, id, revisionId) => r.getRevision(collection, id, revisionId),
     releases: r.releases,
   }
+}
+
+/** Whether a page of `found` rows (one more than the limit asked) leaves the total unknown. */
+function needsCount(q: ResolvedQuery, found: number): boolean {
+  return !q.skipCount && (found > q.limit || (found === 0 && q.offset > 0))
+}
+
+function countNow(
+  read: Parameters<Parameters<Together>[0]>[0],
+  d: SqlDialect,
+  keyed: KeyedFields,
+  q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>,
+): number {
+  const { text, params } = resolvedCount(q, d, keyed)
+  return Number(read<{ n: number | string }>(text, params)[0]!.n)
 }
 
 async function countRows(

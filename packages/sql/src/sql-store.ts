@@ -9,7 +9,7 @@ import { changeFeedReader } from './events/change-log'
 import { type FieldIndexState, syncFieldIndexes } from './field-indexes'
 import { NO_KEYED_FIELDS } from './keyed-fields'
 import { runMigrations } from './migrations'
-import { type Query, all } from './query'
+import { type Query, type Together, all } from './query'
 import { resolvedCount, resolvedSelect } from './resolved-select'
 import type { SqlDialect } from './sql-dialect'
 import { sqlReader } from './sql-reader'
@@ -33,6 +33,8 @@ export interface SqlStoreOptions {
    * the statement goes through Kysely as usual.
    */
   readDirect?: (text: string, params: readonly unknown[]) => unknown[] | undefined
+  /** Statements that read one snapshot, run like `readDirect` (see `Together`). */
+  readTogether?: Together
   /** Told after every transaction and schema change, so whatever `readDirect` keeps can go. */
   onWrite?: () => void
   /** See `StorageAdapter.dataVersion`. */
@@ -81,7 +83,7 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
     ? async (text, params) =>
         (direct(text, params) as never[] | undefined) ?? all(db, d, text, params)
     : (text, params) => all(db, d, text, params)
-  const reader = sqlReader(query, d, keyedOf)
+  const reader = sqlReader(query, d, keyedOf, opts.readTogether)
   const written = opts.onWrite ?? (() => {})
   const runTransaction =
     opts.runTransaction ??

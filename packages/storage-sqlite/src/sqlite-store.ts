@@ -85,6 +85,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
     db,
     dialect: sqliteDialect,
     readDirect: (text, params) => reads.read(text, params),
+    readTogether: (fn) => reads.together(fn),
     onWrite: () => reads.invalidate(),
     dataVersion: () => reads.version(),
     runTransaction: transactions(db, raw, statements.prepare, schema, stats),

@@ -1,0 +1,77 @@
+import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createGalley } from '@galley/core'
+import { sqlite } from './sqlite-store'
+
+const collections = [
+  {
+    slug: 'items',
+    versions: { drafts: true },
+    fields: [{ name: 'category', type: 'text' as const, index: true }],
+  },
+]
+
+// better-sqlite3's statements, so a test can act between two statements of one read.
+const proto = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1')) as {
+  all: (...a: unknown[]) => unknown
+}
+
+describe('a page and its count read one snapshot [sqlite]', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'galley-snapshot-'))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  for (const readCache of [false, undefined] as const) {
+    it(`totalDocs counts what the page was read from, though another process commits between (read cache ${readCache === false ? 'off' : 'on'})`, async () => {
+      const file = join(dir, 'data.db')
+      const g = await createGalley({ storage: sqlite({ file, readCache }), collections })
+      const other = new Database(file)
+      const all = proto.all
+      try {
+        for (let i = 0; i < 5; i++) await g.create({ collection: 'items', data: { category: 'k' } })
+        // Right after the page statement, another connection commits five more matches
+        // (copies of the published heads under new ids).
+        let pages = 0
+        proto.all = function (this: { source: string }, ...a: unknown[]) {
+          const rows = all.apply(this, a)
+          if (this.source.includes('JOIN galley_heads') && pages++ === 0)
+            other
+              .prepare(
+                `INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at, rev_seq)
+                 SELECT collection, id || 'x', variant, rev, status, in_drafts, keys, created_at, updated_at, rev_seq
+                 FROM galley_heads WHERE collection = 'items' AND variant = 'published'`,
+              )
+              .run()
+          return rows
+        }
+        const page = await g.find({
+          collection: 'items',
+          where: { category: { equals: 'k' } },
+          limit: 2,
+        })
+        expect([page.docs.length, page.totalDocs]).toEqual([2, 5])
+        // The next read sees the commit, in its page and its count alike (nothing stale kept).
+        const next = await g.find({
+          collection: 'items',
+          where: { category: { equals: 'k' } },
+          limit: 2,
+        })
+        expect(next.totalDocs).toBe(10)
+        // Reads go on, and writes too: the snapshot's transaction ended with the read.
+        await g.create({ collection: 'items', data: { category: 'k' } })
+        expect(
+          (await g.find({ collection: 'items', where: { category: { equals: 'k' } } })).totalDocs,
+        ).toBe(11)
+      } finally {
+        proto.all = all
+        other.close()
+        await g.close()
+      }
+    })
+  }
+})
