@@ -80,7 +80,7 @@ export async function syncFieldIndexes(
       const field = `${info.kind}:${keys.join('.')}`
       // A unique field's two partial unique indexes already serve published and drafts lookups.
       if (!unique) {
-        if (d.name === 'sqlite') await sqliteFieldIndexes(db, spec.storageKey, field, expr, done)
+        if (d.name === 'sqlite') await sqliteFieldIndexes(db, field, expr, done)
         else await postgresFieldIndex(db, field, expr, done)
         continue
       }
@@ -114,23 +114,18 @@ export async function syncFieldIndexes(
 }
 
 /**
- * SQLite: one partial index per collection and perspective that reads by field, `published`
- * (variant 'published') and `drafts` (in_drafts), each in page order after the value: newest
- * first, then id, so a page is the index's next twenty entries with no sort. Partial, so a
- * count of a value's matches walks only that perspective's entries and checks nothing per
- * entry (a count of a value shared by 2% of the documents walked every variant's entries and
- * read each one's variant: twice the work). A published document without a draft sits in
- * both. The collection is part of the condition, not of the key: SQLite compares keys
- * column by column, and a first column equal in every entry sent every comparison of a seek
- * and of the end of a range (one per entry counted) down its slow path: a seventh of a page
- * of twenty's instructions. `keys` comes last, which the value is computed from: only then
- * does SQLite answer from the index alone (without it, it seeks the WITHOUT ROWID table's
- * row for every entry it visits). Other perspectives (raw, release stacks) read the
- * collection's heads.
+ * SQLite: one partial index per perspective that reads by field, `published` (variant
+ * 'published') and `drafts` (in_drafts), each in page order after the value: newest first,
+ * then id, so a page is the index's next twenty entries with no sort. Partial, so a count of
+ * a value's matches walks only that perspective's entries and checks nothing per entry (a
+ * count of a value shared by 2% of the documents walked every variant's entries and read
+ * each one's variant: twice the work). A published document without a draft sits in both.
+ * `keys` comes last, which the value is computed from: only then does SQLite answer from the
+ * index alone (without it, it seeks the WITHOUT ROWID table's row for every entry it visits).
+ * Other perspectives (raw, release stacks) read the collection's heads.
  */
 async function sqliteFieldIndexes(
   db: Kysely<any>,
-  collection: string,
   field: string,
   expr: RawBuilder<unknown>,
   done: Set<string>,
@@ -140,23 +135,16 @@ async function sqliteFieldIndexes(
     ['drafts', 'in_drafts = 1'],
   ] as const
   for (const [view, condition] of views) {
-    const name = `galley_ix_${hash(`${collection}:${field}:value:keys:${view}`)}`
+    const name = `galley_ix_${hash(`${field}:newest:keys:${view}`)}`
     if (done.has(name)) continue
     done.add(name)
-    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (${expr}, created_at DESC, id, keys) WHERE collection = ${sql.lit(collection)} AND ${sql.raw(condition)}`.execute(
+    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (collection, ${expr}, created_at DESC, id, keys) WHERE ${sql.raw(condition)}`.execute(
       db,
     )
   }
-  // The indexes of earlier versions, shared by every collection with the field: (collection,
-  // value), then (…, created_at, in_drafts), then one for every variant in page order, then
-  // one per perspective; each with `keys`.
-  const earlier = [
-    `${field}`,
-    `${field}:listed`,
-    `${field}:listed:keys`,
-    `${field}:newest:keys`,
-    ...views.map(([view]) => `${field}:newest:keys:${view}`),
-  ]
+  // The indexes of earlier versions: (collection, value), then (…, created_at, in_drafts), then
+  // one for every variant in page order; each with `keys`.
+  const earlier = [`${field}`, `${field}:listed`, `${field}:listed:keys`, `${field}:newest:keys`]
   for (const e of earlier)
     await sql`DROP INDEX IF EXISTS ${sql.id(`galley_ix_${hash(e)}`)}`.execute(db)
 }

@@ -130,7 +130,7 @@ for (const store of STORES) {
     }
     const usesFieldIndex =
       store.name === 'sqlite'
-        ? /SEARCH h0 USING (COVERING )?INDEX galley_ix_\w+ \(<expr>=\?\)/
+        ? /SEARCH h0 USING (COVERING )?INDEX galley_ix_\w+ \(collection=\? AND <expr>=\?\)/
         : /Index Cond: .*keys #>> '\{(code|category)\}'/
     const scans = store.name === 'sqlite' ? /PRIMARY KEY \(collection=\?\)|SCAN h0/ : /Seq Scan/
 

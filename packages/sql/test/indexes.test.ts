@@ -75,7 +75,7 @@ for (const store of STORES) {
             if (process.env.GALLEY_SHOW_PLANS) console.log(store.name, kind, count, plan)
             const used =
               store.name === 'sqlite'
-                ? /SEARCH h0 USING (COVERING )?INDEX galley_ix_\w+ \(<expr>>\?\)/
+                ? /SEARCH h0 USING (COVERING )?INDEX galley_ix_\w+ \(collection=\? AND <expr>>\?\)/
                 : /Index Cond: .*keys #>> '\{views\}'.*IS NOT NULL/
             expect(plan, `${kind} ${count ? 'count' : 'page'}`).toMatch(used)
           }
