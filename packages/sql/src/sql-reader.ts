@@ -81,8 +81,15 @@ export class SqlReads implements StorageReader {
   }
 
   async listRevisions(collection: string, id: string, o: { limit: number; offset: number }) {
-    const rows = await this.all<RawRevision>(LIST_REVISIONS(o.limit), [collection, id, o.offset])
-    const [c] = await this.all<{ n: number | string }>(COUNT_REVISIONS, [collection, id])
+    const page: [string, unknown[]] = [LIST_REVISIONS(o.limit), [collection, id, o.offset]]
+    const count: [string, unknown[]] = [COUNT_REVISIONS, [collection, id]]
+    // The page and the total from one snapshot where the store can (see findResolved).
+    const now = this.together?.((read) => ({
+      rows: read<RawRevision>(...page),
+      counted: read<{ n: number | string }>(...count),
+    }))
+    const rows = now ? now.rows : await this.all<RawRevision>(...page)
+    const [c] = now ? now.counted : await this.all<{ n: number | string }>(...count)
     return { rows: rows.map((x) => toRevision(x, this.d)), total: Number(c!.n) }
   }
 

@@ -26,6 +26,45 @@ describe('a page and its count read one snapshot [sqlite]', () => {
   })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
+  it('lists revisions and counts them from one snapshot too', async () => {
+    const file = join(dir, 'data.db')
+    const g = await createGalley({ storage: sqlite({ file, readCache: false }), collections })
+    const other = new Database(file)
+    const all = proto.all
+    try {
+      const doc = await g.create({ collection: 'items', data: { category: 'k' } })
+      for (let i = 0; i < 3; i++)
+        await g.update({
+          collection: 'items',
+          id: doc.id,
+          data: { category: `k${i}` },
+          draft: true,
+        })
+      let lists = 0
+      proto.all = function (this: { source: string }, ...a: unknown[]) {
+        const rows = all.apply(this, a)
+        // Another connection adds a revision of the document right after the list is read.
+        if (this.source.includes('ORDER BY id DESC') && lists++ === 0)
+          other
+            .prepare(
+              `INSERT INTO galley_revisions (collection, doc_id, id, variant, action, data, author, autosave, created_at)
+               SELECT collection, doc_id, id || 'x', variant, action, data, author, autosave, created_at
+               FROM galley_revisions WHERE doc_id = ? ORDER BY seq DESC LIMIT 1`,
+            )
+            .run(doc.id)
+        return rows
+      }
+      const listed = await g.listRevisions({ collection: 'items', id: doc.id, limit: 2 })
+      expect([listed.docs.length, listed.totalDocs]).toEqual([2, 4])
+      proto.all = all
+      expect((await g.listRevisions({ collection: 'items', id: doc.id })).totalDocs).toBe(5)
+    } finally {
+      proto.all = all
+      other.close()
+      await g.close()
+    }
+  })
+
   for (const readCache of [false, undefined] as const) {
     it(`totalDocs counts what the page was read from, though another process commits between (read cache ${readCache === false ? 'off' : 'on'})`, async () => {
       const file = join(dir, 'data.db')
