@@ -59,8 +59,8 @@ export class SqlReads implements StorageReader {
     const { text, params } = resolvedSelect({ ...q, limit: q.limit + 1 }, d, keyed)
     // The page and its count from one snapshot where the store can (SQLite: one read
     // transaction, so also one take of its read lock instead of two: about 4 µs of system
-    // calls on a virtual machine), else one after the other.
-    // A lookup that pins one document needs no count, so no snapshot either.
+    // calls on a virtual machine), else one after the other. A lookup that pins one
+    // document needs no count, so no snapshot either.
     const counts = !q.skipCount && !(q.single && q.offset === 0 && q.limit >= 1)
     const now = (counts ? this.together : undefined)?.((read) => {
       const found = read<RawHead | PackedHead>(text, params)

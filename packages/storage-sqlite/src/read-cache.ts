@@ -50,6 +50,10 @@ export class ReadCache {
   #begun = false
   /** The cache generation the read transaction of `together` began in. */
   #snapshotOf = 0
+  /** The generation of the first result `together` took from the cache, if any. */
+  #hitOf: number | undefined
+  /** `together` again, every read a statement: the cache and the snapshot disagreed. */
+  #bypass = false
   readonly #begin: Database.Statement
   readonly #commit: Database.Statement
 
@@ -82,11 +86,27 @@ export class ReadCache {
    * Reads answered from the cache open nothing. Undefined while a transaction holds the
    * connection. `fn` must not wait for anything: the transaction is this connection's.
    */
-  together<T>(fn: (read: <R>(text: string, params: unknown[]) => R[]) => T): T | undefined {
+  together<T>(fn: (read: Read) => T): T | undefined {
     if (this.#raw.inTransaction || !this.#raw.open || this.#together) return undefined
-    this.#together = true
+    const read: Read = <R>(text: string, params: unknown[]) => this.#read(text, params) as R[]
     try {
-      return fn(<R>(text: string, params: unknown[]) => this.#read(text, params) as R[])
+      return this.#attempt(fn, read)
+    } catch (err) {
+      if (err !== STALE_HIT) throw err
+      // A result from the cache and one read now came from different states: all again,
+      // every read a statement of one snapshot.
+      this.#bypass = true
+      return this.#attempt(fn, read)
+    } finally {
+      this.#bypass = false
+    }
+  }
+
+  #attempt<T>(fn: (read: Read) => T, read: Read): T {
+    this.#together = true
+    this.#hitOf = undefined
+    try {
+      return fn(read)
     } finally {
       this.#together = false
       if (this.#begun) {
@@ -102,18 +122,24 @@ export class ReadCache {
     return this.#read(text, params)
   }
 
-  /** A statement's rows through the cache, opening the read transaction of `together`. */
+  /** A statement's rows, opening the read transaction of `together`. */
   #run(text: string, params: readonly unknown[]): unknown[] {
-    if (this.#together && !this.#begun) {
-      this.#begin.run()
-      this.#begun = true
-      this.#snapshotOf = this.#generation
+    if (!this.#together || this.#begun) return allRows(this.#prepare(text), params)
+    this.#begin.run()
+    this.#begun = true
+    this.#snapshotOf = this.#generation
+    const rows = allRows(this.#prepare(text), params)
+    // The snapshot began with this statement. A result taken from the cache before it is
+    // of the same state only if nothing was committed since that result was checked.
+    if (this.#hitOf !== undefined) {
+      this.#checkOthers()
+      if (this.#generation !== this.#hitOf) throw STALE_HIT
     }
-    return allRows(this.#prepare(text), params)
+    return rows
   }
 
   #read(text: string, params: readonly unknown[]): unknown[] {
-    if (this.#maxBytes === 0) return this.#run(text, params)
+    if (this.#maxBytes === 0 || this.#bypass) return this.#run(text, params)
     this.#checkOthers()
     const key = `${this.#textId(text)}\u0000${JSON.stringify(params)}`
     const hit = this.#cache.get(key)
@@ -121,6 +147,8 @@ export class ReadCache {
       // Only marked: moving it to the back on every hit (delete + set) cost a cached read
       // two more lookups of its ~400-character key and made the Map rehash now and then.
       hit.used = true
+      if (this.#together && !this.#begun && this.#hitOf === undefined)
+        this.#hitOf = this.#generation
       return hit.rows
     }
     const rows = this.#run(text, params)
@@ -209,6 +237,12 @@ export class ReadCache {
     return this.#cache.size
   }
 }
+
+/** A read of `together`. */
+type Read = <R>(text: string, params: unknown[]) => R[]
+
+/** Thrown inside `together` when a cached result predates the snapshot a later read began. */
+const STALE_HIT = Symbol('stale cache hit')
 
 /** About the memory a result holds: V8 keeps ASCII text at a byte per character. */
 function sizeOf(rows: unknown[]): number {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createGalley } from '@galley/core'
+import { ReadCache } from './read-cache'
 import { sqlite } from './sqlite-store'
 
 const collections = [
@@ -17,6 +18,7 @@ const collections = [
 // better-sqlite3's statements, so a test can act between two statements of one read.
 const proto = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1')) as {
   all: (...a: unknown[]) => unknown
+  run: (...a: unknown[]) => unknown
 }
 
 describe('a page and its count read one snapshot [sqlite]', () => {
@@ -25,6 +27,76 @@ describe('a page and its count read one snapshot [sqlite]', () => {
     dir = mkdtempSync(join(tmpdir(), 'galley-snapshot-'))
   })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('reads all again in one snapshot when a cached result predates a commit another process made', () => {
+    const file = join(dir, 'cache.db')
+    const raw = new Database(file)
+    raw.pragma('journal_mode = WAL')
+    raw.exec('CREATE TABLE t (x)')
+    raw.exec('INSERT INTO t VALUES (1)')
+    const other = new Database(file)
+    const cache = new ReadCache(raw, file, (text) => raw.prepare(text), 1 << 20)
+    try {
+      const count = 'SELECT count(*) AS n FROM t'
+      const sum = 'SELECT sum(x) AS s FROM t'
+      expect(cache.read(count, [])).toEqual([{ n: 1 }]) // kept
+      let runs = 0
+      const read = (commitBetween: boolean) =>
+        cache.together((r) => {
+          runs++
+          const n = r<{ n: number }>(count, [])[0]!.n // from the cache
+          if (commitBetween && runs === 1) other.prepare('INSERT INTO t VALUES (2)').run()
+          const s = r<{ s: number }>(sum, [])[0]!.s // a statement: the snapshot begins here
+          return [n, s]
+        })
+      expect(read(false)).toEqual([1, 1])
+      expect(runs).toBe(1)
+      runs = 0
+      // The cached count is of the state before the commit, the sum of the state after it:
+      // both are read again, as statements of one snapshot.
+      expect(read(true)).toEqual([2, 3])
+      expect(runs).toBe(2)
+      expect(raw.inTransaction).toBe(false)
+      expect(cache.read(count, [])).toEqual([{ n: 2 }])
+    } finally {
+      cache.close()
+      other.close()
+      raw.close()
+    }
+  })
+
+  it('reads a page of named documents (ids, unique values) alone, with no count or snapshot', async () => {
+    const g = await createGalley({
+      storage: sqlite({ file: join(dir, 'data.db'), readCache: false }),
+      collections,
+    })
+    const ran: string[] = []
+    const run = proto.run
+    const all = proto.all
+    try {
+      const ids: string[] = []
+      for (let i = 0; i < 5; i++)
+        ids.push((await g.create({ collection: 'items', data: { category: 'k' } })).id)
+      const spy = (orig: (...a: unknown[]) => unknown) =>
+        function (this: { source: string }, ...a: unknown[]) {
+          ran.push(this.source)
+          return orig.apply(this, a)
+        }
+      proto.all = spy(all)
+      proto.run = spy(run)
+      const named = await g.find({ collection: 'items', where: { id: { in: ids.slice(0, 3) } } })
+      expect([named.docs.length, named.totalDocs]).toEqual([3, 3])
+      expect(ran.filter((t) => /count\(\*\)|^BEGIN|^COMMIT/.test(t))).toEqual([])
+      // More named than a page holds: counted, page and count in one snapshot.
+      const paged = await g.find({ collection: 'items', where: { id: { in: ids } }, limit: 2 })
+      expect([paged.docs.length, paged.totalDocs]).toEqual([2, 5])
+      expect(ran.filter((t) => /count\(\*\)|^BEGIN|^COMMIT/.test(t)).length).toBe(3)
+    } finally {
+      proto.all = all
+      proto.run = run
+      await g.close()
+    }
+  })
 
   it('lists revisions and counts them from one snapshot too', async () => {
     const file = join(dir, 'data.db')

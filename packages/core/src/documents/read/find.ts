@@ -38,17 +38,22 @@ export async function findDocuments(
   const userWhere = fixedId
     ? parseWhere({ id: { equals: fixedId } }, coll.paths, coll.slug)
     : parseWhere(args.where, coll.paths, coll.slug)
-  const single =
-    (perspective.kind === 'published' || perspective.kind === 'drafts') &&
-    pinsOneDocument(userWhere)
+  // In a perspective with one row per document, a where that names at most so many
+  // documents (ids, values of a unique field) needs no count when the page can hold them.
+  const pinned =
+    perspective.kind === 'published' || perspective.kind === 'drafts'
+      ? pinnedDocuments(userWhere)
+      : Infinity
+  const offset = (page - 1) * limit
   const { rows, total } = await readerOf(s).findResolved({
     collection: coll.storageKey,
     perspective,
     where: andNodes(userWhere, access),
     sort,
     limit,
-    offset: (page - 1) * limit,
-    single,
+    offset,
+    single: pinned <= 1,
+    skipCount: offset === 0 && pinned <= limit,
   })
   const docs = await documentsOf(s, coll, rows, perspective, depth, caller, budget)
   return pageOf(docs, total, limit, page)
@@ -71,9 +76,9 @@ export function pageOf<X>(docs: X[], total: number, limit: number, page: number)
 /**
  * Documents out of rows, with relationships populated to `depth`. The rows' content
  * objects become the documents (`adoptDoc`): rows as a read returned them, which nothing
- * else holds. One read shares one
- * budget of populated documents across every level (`maxPopulatedDocs`): past it, ids
- * stay ids, so a small request cannot fan out into a huge response. Documents of reads in
+ * else holds. One read shares one budget of populated documents across every level
+ * (`maxPopulatedDocs`): past it, ids stay ids, so a small request cannot fan out into a
+ * huge response. Documents of reads in
  * a perspective other than `published` carry `updatedBy` (`authors: false` leaves it out:
  * a write's answer, whose rows were not read with their authors).
  */
@@ -120,23 +125,25 @@ export async function documentsOf(
 }
 
 /**
- * Whether a where tree pins at most one document of a perspective with one row per
- * document: a top-level equality on the id or on a unique field (unique within published
- * content and within the drafts view, which the stores enforce).
+ * How many documents a where tree names at most, in a perspective with one row per
+ * document: a top-level `equals` or `in` on the id or on a unique field (unique within
+ * published content and within the drafts view, which the stores enforce) names that many;
+ * anything else, Infinity.
  */
-function pinsOneDocument(node: WhereNode | undefined): boolean {
-  if (!node) return false
-  if (node.type === 'or') return false
+function pinnedDocuments(node: WhereNode | undefined): number {
+  if (!node || node.type === 'or') return Infinity
   if (node.type === 'and') {
+    let least = Infinity
     for (const child of (node as { children: WhereNode[] }).children)
-      if (pinsOneDocument(child)) return true
-    return false
+      least = Math.min(least, pinnedDocuments(child))
+    return least
   }
   const c = node as WhereCondition
-  if (c.operator !== 'equals' || c.value === null || !(c.column === 'id' || c.unique === true))
-    return false
-  for (const step of c.steps) if ('each' in step) return false
-  return true
+  if (!(c.column === 'id' || c.unique === true)) return Infinity
+  for (const step of c.steps) if ('each' in step) return Infinity
+  if (c.operator === 'equals') return c.value === null ? Infinity : 1
+  if (c.operator === 'in') return new Set(c.value as unknown[]).size
+  return Infinity
 }
 
 /** A resolved perspective as `find` takes it again (for related documents). */
