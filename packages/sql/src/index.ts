@@ -1,5 +1,6 @@
 export { createSqlStore } from './sql-store'
 export type { SqlStoreOptions, SqlStore, ExplainOptions, Query } from './sql-store'
+export type { ReadNow } from './query'
 export type { SqlDialect } from './sql-dialect'
 export { literal } from './sql-dialect'
 export { compileWhere } from './compile-where'

@@ -4,13 +4,14 @@ import type { SqlDialect } from './sql-dialect'
 /** Runs one statement (`?` placeholders) and returns its rows. */
 export type Query = <R>(text: string, params: unknown[]) => Promise<R[]>
 
+/** Runs one statement at once and returns its rows (see `Together`). */
+export type ReadNow = <R>(text: string, params: unknown[]) => R[]
+
 /**
  * Runs `fn` at once, its statements (through `read`) reading one snapshot of the database,
  * or answers undefined when it cannot now (SQLite: a transaction holds the connection).
  */
-export type Together = <T>(
-  fn: (read: <R>(text: string, params: unknown[]) => R[]) => T,
-) => T | undefined
+export type Together = <T>(fn: (read: ReadNow) => T) => T | undefined
 
 /** Runs one statement through Kysely (a connection of the pool, or a transaction). */
 export async function all<R>(

@@ -1,6 +1,6 @@
 import type { HeadRow, ReleaseReads, ResolvedQuery, StorageReader } from '@galley/core/storage'
 import type { KeyedFields } from './keyed-fields'
-import type { Query, Together } from './query'
+import type { Query, ReadNow, Together } from './query'
 import { sqlReleaseReads } from './releases/release-store'
 import { resolvedCount, resolvedSelect } from './resolved-select'
 import { type SqlDialect, literal } from './sql-dialect'
@@ -59,10 +59,10 @@ export class SqlReads implements StorageReader {
     const { text, params } = resolvedSelect({ ...q, limit: q.limit + 1 }, d, keyed)
     // The page and its count from one snapshot where the store can (SQLite: one read
     // transaction, so also one take of its read lock instead of two: about 4 µs of system
-    // calls on a virtual machine), else one after the other. A lookup that pins one
-    // document needs no count, so no snapshot either.
-    const counts = !q.skipCount && !(q.single && q.offset === 0 && q.limit >= 1)
-    const now = (counts ? this.together : undefined)?.((read) => {
+    // calls on a virtual machine), else one after the other. A read that needs no count
+    // (`skipCount`: among others, every lookup that names no more documents than its page
+    // holds) runs its one statement alone.
+    const now = (q.skipCount ? undefined : this.together)?.((read) => {
       const found = read<RawHead | PackedHead>(text, params)
       return { found, total: needsCount(q, found.length) ? countNow(read, d, keyed, q) : undefined }
     })
@@ -123,7 +123,7 @@ function needsCount(q: ResolvedQuery, found: number): boolean {
 }
 
 function countNow(
-  read: Parameters<Parameters<Together>[0]>[0],
+  read: ReadNow,
   d: SqlDialect,
   keyed: KeyedFields,
   q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>,

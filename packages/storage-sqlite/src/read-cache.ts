@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { ConfigError } from '@galley/core'
+import type { ReadNow } from '@galley/sql'
 import { CommitWatch } from './commit-watch'
 import { allRows } from './rows'
 
@@ -86,9 +87,9 @@ export class ReadCache {
    * Reads answered from the cache open nothing. Undefined while a transaction holds the
    * connection. `fn` must not wait for anything: the transaction is this connection's.
    */
-  together<T>(fn: (read: Read) => T): T | undefined {
+  together<T>(fn: (read: ReadNow) => T): T | undefined {
     if (this.#raw.inTransaction || !this.#raw.open || this.#together) return undefined
-    const read: Read = <R>(text: string, params: unknown[]) => this.#read(text, params) as R[]
+    const read: ReadNow = <R>(text: string, params: unknown[]) => this.#read(text, params) as R[]
     try {
       return this.#attempt(fn, read)
     } catch (err) {
@@ -102,7 +103,7 @@ export class ReadCache {
     }
   }
 
-  #attempt<T>(fn: (read: Read) => T, read: Read): T {
+  #attempt<T>(fn: (read: ReadNow) => T, read: ReadNow): T {
     this.#together = true
     this.#hitOf = undefined
     try {
@@ -237,9 +238,6 @@ export class ReadCache {
     return this.#cache.size
   }
 }
-
-/** A read of `together`. */
-type Read = <R>(text: string, params: unknown[]) => R[]
 
 /** Thrown inside `together` when a cached result predates the snapshot a later read began. */
 const STALE_HIT = Symbol('stale cache hit')

@@ -36,7 +36,7 @@ export async function findGlobalDocument(
     createdAt: null,
     updatedAt: null,
   }
-  // The same shape as a saved global's in the same perspective (see toDocWithAuthor).
+  // The same shape as a saved global's in the same perspective (see adoptDocWithAuthor).
   if (resolvePerspective(args.perspective, args.draft).kind !== 'published') doc.updatedBy = null
   return doc as unknown as GalleyDoc
 }

@@ -12,7 +12,7 @@ import type { GalleyDoc } from '../galley-types'
 import { type HeadMap, applyRevision, statusOf } from '../heads'
 import { parseDepth } from '../query-args'
 import { documentsOf } from '../read/find'
-import { toDoc } from '../read/to-doc'
+import { copyOfRow, toDoc } from '../read/to-doc'
 import { mayReadRow } from '../read/read-access'
 import { mayReadDrafts, requireValidId } from './preconditions'
 import { headMapOf, storeHeads } from './store-heads'
@@ -64,8 +64,7 @@ export async function writeDocument<R>(
     ? { kind: 'drafts' }
     : { kind: 'published' }
   // documentsOf takes over its rows' content; this row's is the write's own.
-  const answer = { ...row, data: { ...row.data } }
-  const [doc] = await documentsOf(s, coll, [answer], related, d, caller, undefined, false)
+  const [doc] = await documentsOf(s, coll, [copyOfRow(row)], related, d, caller, undefined, false)
   return doc as GalleyDoc<R>
 }
 
