@@ -9,7 +9,7 @@ import {
   authorOf,
   contentOf,
   limitLiteral,
-  packedHead,
+  packedRow,
   revisionOf,
 } from './statements'
 
@@ -75,13 +75,13 @@ function selectText(
   const page = `LIMIT ${limitLiteral(q.limit)} OFFSET ?`
   // What rows of a source with content return: every column, or on SQLite the packed head.
   const carried =
-    d.name === 'sqlite' ? `${packedHead('h')}, h.data${author ? ', h.author' : ''}` : 'h.*'
+    d.name === 'sqlite' ? `${packedRow('h', 'h.data')}${author ? ', h.author' : ''}` : 'h.*'
   // A single-row lookup needs no sort (SQLite would still build a sorter for it).
   if (q.single) {
     // On SQLite, when the filter reads no content, the one row's revision is joined to it.
     if (d.name === 'sqlite' && !content) {
       const source = resolvedSource(q.perspective, d, q.collection, false)
-      return `SELECT ${packedHead('h')}, r.data${author ? ', r.author' : ''} FROM ${source} ${revisionOf('h', d)} WHERE ${where} ${page}`
+      return `SELECT ${packedRow('h', 'r.data')}${author ? ', r.author' : ''} FROM ${source} ${revisionOf('h', d)} WHERE ${where} ${page}`
     }
     const source = resolvedSource(q.perspective, d, q.collection, true)
     return `SELECT ${carried} FROM ${source} WHERE ${where} ${page}`
@@ -103,7 +103,7 @@ function selectText(
   const sorted = terms.map((t, i) => `${t.expr} AS o${i}`).join(', ')
   const chosen = `SELECT h.id, h.variant, ${sorted} FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
   const again = terms.map((t, i) => `p.o${i} ${t.dir}`).join(', ')
-  return `SELECT ${packedHead('h')}, r.data${author ? ', r.author' : ''} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ${revisionOf('h', d)} ORDER BY ${again}`
+  return `SELECT ${packedRow('h', 'r.data')}${author ? ', r.author' : ''} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ${revisionOf('h', d)} ORDER BY ${again}`
 }
 
 /** The statement counting the rows of a resolved read (no order, no page). */

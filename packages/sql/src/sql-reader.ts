@@ -10,10 +10,10 @@ import {
   GET_REVISION,
   HEADS_WITH_CONTENT,
   LIST_REVISIONS,
-  packedHead,
+  packedRow,
   revisionOf,
 } from './statements'
-import { type PackedHead, type RawHead, type RawRevision, toHead, toRevision } from './stored-rows'
+import { type RawRevision, type StoredHead, toHead, toRevision } from './stored-rows'
 
 /** The indexed fields of a collection, as the store last synchronised them. */
 export type KeyedOf = (collection: string) => KeyedFields
@@ -43,10 +43,10 @@ export class SqlReads implements StorageReader {
     const author = opts?.author === true
     const text = statementText(`heads\u0001${this.d.name}\u0001${collection}\u0001${author}`, () =>
       this.d.name === 'sqlite'
-        ? `SELECT ${packedHead('h0')}, r.data${author ? ', r.author' : ''} FROM galley_heads h0 ${revisionOf('h0', this.d)} WHERE h0.collection = ${literal(collection)} AND h0.id = ?`
+        ? `SELECT ${packedRow('h0', 'r.data')}${author ? ', r.author' : ''} FROM galley_heads h0 ${revisionOf('h0', this.d)} WHERE h0.collection = ${literal(collection)} AND h0.id = ?`
         : `${HEADS_WITH_CONTENT(collection, this.d, author)} AND h0.id = ?`,
     )
-    const rows = await this.all<RawHead | PackedHead>(text, [id])
+    const rows = await this.all<StoredHead>(text, [id])
     const heads = new Array(rows.length)
     for (let i = 0; i < rows.length; i++) heads[i] = toHead(rows[i]!, this.d, collection)
     return heads
@@ -63,10 +63,10 @@ export class SqlReads implements StorageReader {
     // (`skipCount`: among others, every lookup that names no more documents than its page
     // holds) runs its one statement alone.
     const now = (q.skipCount ? undefined : this.together)?.((read) => {
-      const found = read<RawHead | PackedHead>(text, params)
+      const found = read<StoredHead>(text, params)
       return { found, total: needsCount(q, found.length) ? countNow(read, d, keyed, q) : undefined }
     })
-    const found = now ? now.found : await all<RawHead | PackedHead>(text, params)
+    const found = now ? now.found : await all<StoredHead>(text, params)
     const n = Math.min(found.length, q.limit)
     const heads = new Array<HeadRow>(n)
     for (let i = 0; i < n; i++) heads[i] = toHead(found[i]!, d, q.collection)

@@ -31,15 +31,25 @@ export interface RawRevision {
   created_at: string
 }
 
-/** A head as a SQLite read returns it: its own columns packed (see packedHead), then content. */
+/** A head as SQLite's writes read it: its own columns packed (see packedHead), then content. */
 export interface PackedHead {
   head: string
   data: unknown
   author?: string | null
 }
 
-/** A head out of either row form; `collection` is the collection the read was made in. */
-export function toHead(r: RawHead | PackedHead, d: SqlDialect, collection?: string): HeadRow {
+/** A head as SQLite's reads return it: its columns and its content in one value (packedRow). */
+export interface PackedRow {
+  row: string
+  author?: string | null
+}
+
+/** Any of the forms a statement returns a head in. */
+export type StoredHead = RawHead | PackedHead | PackedRow
+
+/** A head out of any row form; `collection` is the collection the read was made in. */
+export function toHead(r: StoredHead, d: SqlDialect, collection?: string): HeadRow {
+  if ('row' in r) return unpackRow(r, d, collection)
   if ('head' in r) return unpackHead(r, d, collection)
   return {
     collection: r.collection,
@@ -57,10 +67,7 @@ export function toHead(r: RawHead | PackedHead, d: SqlDialect, collection?: stri
 
 function unpackHead(r: PackedHead, d: SqlDialect, collection: string | undefined): HeadRow {
   const p = r.head.split(HEAD_SEPARATOR)
-  if (p.length !== 7 || collection === undefined)
-    throw new Error(
-      `A stored head of '${collection}' could not be read: its columns hold a control character.`,
-    )
+  if (p.length !== 7 || collection === undefined) throw unreadable(collection)
   return {
     collection,
     id: p[0]!,
@@ -74,6 +81,47 @@ function unpackHead(r: PackedHead, d: SqlDialect, collection: string | undefined
     author: r.author,
   }
 }
+
+/**
+ * Cuts a packedRow apart: seven columns, then the content. indexOf and slice, not split:
+ * split goes through the runtime and makes an array, three times the cost per row.
+ */
+function unpackRow(r: PackedRow, d: SqlDialect, collection: string | undefined): HeadRow {
+  const s = r.row
+  const a = s.indexOf(HEAD_SEPARATOR)
+  const b = s.indexOf(HEAD_SEPARATOR, a + 1)
+  const c = s.indexOf(HEAD_SEPARATOR, b + 1)
+  const e = s.indexOf(HEAD_SEPARATOR, c + 1)
+  const f = s.indexOf(HEAD_SEPARATOR, e + 1)
+  const g = s.indexOf(HEAD_SEPARATOR, f + 1)
+  const h = s.indexOf(HEAD_SEPARATOR, g + 1)
+  // Content is a JSON object or nothing: anything else after the seventh separator means a
+  // column held a separator, and the cut is wrong.
+  if (
+    a < 0 ||
+    h < 0 ||
+    collection === undefined ||
+    (h + 1 < s.length && s.charCodeAt(h + 1) !== 123)
+  )
+    throw unreadable(collection)
+  return {
+    collection,
+    id: s.slice(0, a),
+    variant: s.slice(a + 1, b) as Variant,
+    rev: s.slice(b + 1, c),
+    status: s.slice(c + 1, e) as HeadRow['status'],
+    inDrafts: s.charCodeAt(e + 1) === 49 && f === e + 2, // '1'
+    data: (h + 1 < s.length ? d.parseJson(s.slice(h + 1)) : null) ?? {},
+    createdAt: s.slice(f + 1, g),
+    updatedAt: s.slice(g + 1, h),
+    author: r.author,
+  }
+}
+
+const unreadable = (collection: string | undefined) =>
+  new Error(
+    `A stored head of '${collection}' could not be read: its columns hold a control character.`,
+  )
 
 export function toRevision(r: RawRevision, d: SqlDialect): RevisionRow {
   return {

@@ -55,3 +55,20 @@ describe('allRows', () => {
     own.close()
   })
 })
+
+describe('allRows of a packed row (one column named row)', () => {
+  it('reads it in pluck mode from the second run on, and leaves the statement as found', () => {
+    const db = new Database(':memory:')
+    db.exec("CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('x'), ('y'), (NULL)")
+    const stmt = db.prepare('SELECT a AS row FROM t WHERE a IS NOT NULL OR ? ORDER BY a')
+    for (let run = 0; run < 3; run++) {
+      expect(allRows(stmt, [1])).toEqual([{ row: null }, { row: 'x' }, { row: 'y' }])
+      expect(allRows(stmt, [0])).toEqual([{ row: 'x' }, { row: 'y' }])
+      expect(stmt.get(0)).toEqual({ row: 'x' })
+    }
+    // Another single column is not plucked: its name is kept.
+    expect(allRows(db.prepare('SELECT a FROM t WHERE a = ?'), ['y'])).toEqual([{ a: 'y' }])
+    expect(allRows(db.prepare('SELECT a FROM t WHERE a = ?'), ['y'])).toEqual([{ a: 'y' }])
+    db.close()
+  })
+})

@@ -4,10 +4,14 @@ type Row = Record<string, unknown>
 type Build = (values: unknown[]) => Row
 
 /** A statement's column list, as of a schema generation (see forgetRowShapes). */
-const builders = new WeakMap<
-  Database.Statement,
-  { generation: number; width: number; build: Build }
->()
+interface Shape {
+  generation: number
+  width: number
+  build: Build
+  /** Its one column is a packed row: read it with pluck (see pluckedRows). */
+  plucked: boolean
+}
+const builders = new WeakMap<Database.Statement, Shape>()
 let generation = 0
 
 /**
@@ -26,6 +30,8 @@ export function forgetRowShapes(): void {
  * the objects at the speed of any literal. Same keys, values and order as better-sqlite3's.
  */
 export function allRows(stmt: Database.Statement, params: readonly unknown[]): Row[] {
+  const known = builders.get(stmt)
+  if (known?.plucked === true && known.generation === generation) return pluckedRows(stmt, params)
   stmt.raw(true)
   try {
     const values = stmt.all(params as unknown[]) as unknown[][]
@@ -47,12 +53,38 @@ export function allRows(stmt: Database.Statement, params: readonly unknown[]): R
   }
 }
 
-function shapeOf(stmt: Database.Statement): { generation: number; width: number; build: Build } {
+/**
+ * The rows of a statement whose one column is a packed head and its content (`row`, see
+ * packedRow in @galley/sql): read in pluck mode, better-sqlite3 hands over one string a row
+ * and makes no array for it. Its column list cannot change with the schema (one expression,
+ * no `*`), so no width needs checking.
+ */
+function pluckedRows(stmt: Database.Statement, params: readonly unknown[]): Row[] {
+  stmt.pluck(true)
+  try {
+    const values = stmt.all(params as unknown[]) as unknown[]
+    const rows: Row[] = new Array(values.length)
+    for (let i = 0; i < values.length; i++) rows[i] = { row: values[i] }
+    return rows
+  } finally {
+    stmt.pluck(false) // the statement is shared through the statement cache
+  }
+}
+
+function shapeOf(stmt: Database.Statement): Shape {
   const names = stmt.columns().map((c) => c.name)
-  const shape = { generation, width: names.length, build: objectBuilder(names) }
+  const shape = {
+    generation,
+    width: names.length,
+    build: objectBuilder(names),
+    plucked: names.length === 1 && names[0] === PACKED_ROW,
+  }
   builders.set(stmt, shape)
   return shape
 }
+
+/** The name packedRow (in @galley/sql) gives its one column. */
+const PACKED_ROW = 'row'
 
 function objectBuilder(names: string[]): Build {
   // A later column of the same name wins, as in better-sqlite3's objects. Keys are quoted;

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import type { SqlDialect } from './sql-dialect'
+import { HEAD_SEPARATOR as S } from './statements'
+import { toHead } from './stored-rows'
+
+const d = {
+  name: 'sqlite',
+  parseJson: (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v),
+} as SqlDialect
+const columns = [
+  'doc1',
+  'published',
+  'rev1',
+  'published',
+  '1',
+  '2026-01-01T00:00:00.000Z',
+  '2026-01-02T00:00:00.000Z',
+]
+
+describe('toHead of a packed row (packedRow)', () => {
+  it('reads the seven columns and the content after them', () => {
+    const content = JSON.stringify({ title: `a${S}b`, n: 1 })
+    expect(toHead({ row: [...columns, content].join(S), author: 'u1' }, d, 'posts')).toEqual({
+      collection: 'posts',
+      id: 'doc1',
+      variant: 'published',
+      rev: 'rev1',
+      status: 'published',
+      inDrafts: true,
+      data: { title: `a${S}b`, n: 1 },
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-02T00:00:00.000Z',
+      author: 'u1',
+    })
+  })
+
+  it('reads no content as an empty document, and in_drafts 0 as false', () => {
+    const row = [...columns.slice(0, 4), '0', ...columns.slice(5), ''].join(S)
+    const head = toHead({ row }, d, 'posts')
+    expect(head.data).toEqual({})
+    expect(head.inDrafts).toBe(false)
+    expect(
+      toHead({ row: [...columns.slice(0, 4), '10', ...columns.slice(5), ''].join(S) }, d, 'posts')
+        .inDrafts,
+    ).toBe(false)
+  })
+
+  it('refuses a row whose columns hold the separator instead of misreading it', () => {
+    const shifted = ['doc1', 'published', `rev${S}1`, ...columns.slice(3), '{"a":1}'].join(S)
+    expect(() => toHead({ row: shifted }, d, 'posts')).toThrow(/control character/)
+    expect(() => toHead({ row: columns.slice(0, 6).join(S) }, d, 'posts')).toThrow(
+      /control character/,
+    )
+    expect(() => toHead({ row: [...columns, '{}'].join(S) }, d)).toThrow(/could not be read/)
+  })
+})
