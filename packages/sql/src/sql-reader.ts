@@ -55,8 +55,10 @@ export class SqlReads implements StorageReader {
   async findResolved(q: ResolvedQuery) {
     const { all, d } = this
     const keyed = this.keyedOf(q.collection)
-    // One row more than asked tells whether anything follows, so most pages need no count.
-    const { text, params } = resolvedSelect({ ...q, limit: q.limit + 1 }, d, keyed)
+    // A page that is not full tells the total, so most pages need no count. (Asking for one
+    // row more would tell it for a page exactly full too, but every full page, the common
+    // case of a list, would pay a row it never shows: its lookups, content and string.)
+    const { text, params } = resolvedSelect(q, d, keyed)
     // The page and its count from one snapshot where the store can (SQLite: one read
     // transaction, so also one take of its read lock instead of two: about 4 µs of system
     // calls on a virtual machine), else one after the other. A read that needs no count
@@ -67,7 +69,7 @@ export class SqlReads implements StorageReader {
       return { found, total: needsCount(q, found.length) ? countNow(read, d, keyed, q) : undefined }
     })
     const found = now ? now.found : await all<StoredHead>(text, params)
-    const n = Math.min(found.length, q.limit)
+    const n = found.length
     const heads = new Array<HeadRow>(n)
     for (let i = 0; i < n; i++) heads[i] = toHead(found[i]!, d, q.collection)
     let total = heads.length + q.offset
@@ -117,9 +119,9 @@ export function sqlReader(
   }
 }
 
-/** Whether a page of `found` rows (one more than the limit asked) leaves the total unknown. */
+/** Whether a page of `found` rows leaves the total unknown: it is full, or past the end. */
 function needsCount(q: ResolvedQuery, found: number): boolean {
-  return !q.skipCount && (found > q.limit || (found === 0 && q.offset > 0))
+  return !q.skipCount && (found >= q.limit || (found === 0 && q.offset > 0))
 }
 
 function countNow(
