@@ -47,20 +47,20 @@ async function runEngine(
 }
 
 /**
- * Galley on SQLite and a peer (Payload with WAL, the verdict's baseline) in turns: both
- * seed, then they take each timed step one after the other, the order alternating (G P,
- * P G, G P …), so a machine whose speed drifts over minutes slows both sides of each ratio
- * alike instead of whichever happened to run later. Before each step both processes must
- * have gone quiet: Payload's process kept two cores busy for a second or two after its
- * write steps, which halved Galley's first slices when it followed.
+ * Galley on SQLite (with and without its read cache) and a peer (Payload with WAL, the
+ * verdicts' baseline) in turns: all seed, then they take each timed step one after the
+ * other, the order rotating (G U P, U P G, P G U …), so a machine whose speed drifts over
+ * minutes slows every side of each ratio alike instead of whichever happened to run later.
+ * Before each step every process must have gone quiet: Payload's process kept two cores
+ * busy for a second or two after its write steps, which halved Galley's first slices when
+ * it followed.
  */
 async function runInTurns(
-  galleyName: string,
-  openGalley: () => Promise<BenchTarget>,
+  galleys: Array<{ name: string; open: () => Promise<BenchTarget> }>,
   peerName: string,
   peerEnv: Record<string, string>,
   sizes: Sizes,
-): Promise<[Outcome, Outcome]> {
+): Promise<Outcome[]> {
   const peer = startSteppedPeer('../peers/payload/run.ts', sizes, peerEnv)
   let peerError: string | undefined
   const failPeer = (err: unknown) => {
@@ -68,45 +68,58 @@ async function runInTurns(
     log(`${peerName} failed: ${peerError}`)
   }
   await peer.ready.catch(failPeer)
-  let target: BenchTarget | undefined
-  let workload: Workload | undefined
-  let galleyError: string | undefined
-  try {
-    target = await openGalley()
-    workload = await prepareWorkload(target, sizes, { log })
-    for (const [i, step] of workload.steps.entries()) {
-      const sides = [
-        () => step.run(),
-        () => (peerError ? Promise.resolve() : peer.step(step.name).catch(failPeer)),
-      ]
-      if (i % 2 === 1) sides.reverse()
-      for (const side of sides) {
-        // Neither side's leftovers (a GC, checkpoints, writeback) may run into the other's step.
-        const waited = await untilQuiet([process.pid, peer.pid])
-        if (waited > 1000)
-          log(`waited ${(waited / 1000).toFixed(1)} s for both processes to go quiet`)
-        await side()
-      }
-    }
-  } catch (err) {
-    log(`${galleyName} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
-    galleyError = message(err)
-  } finally {
-    if (target) await closeWithin(target, galleyName, 30_000)
+  const sides = galleys.map((g) => ({
+    ...g,
+    target: undefined as BenchTarget | undefined,
+    workload: undefined as Workload | undefined,
+    error: undefined as string | undefined,
+  }))
+  const fail = (side: (typeof sides)[number], err: unknown) => {
+    log(`${side.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+    side.error ??= message(err)
   }
+  for (const side of sides) {
+    try {
+      side.target = await side.open()
+      side.workload = await prepareWorkload(side.target, sizes, { log })
+    } catch (err) {
+      fail(side, err)
+    }
+  }
+  const steps = sides.find((s) => s.workload)?.workload?.steps.map((s) => s.name) ?? []
+  for (const [i, name] of steps.entries()) {
+    const turns: Array<() => Promise<void>> = [
+      ...sides.map((side) => async () => {
+        const step = side.workload?.steps.find((s) => s.name === name)
+        if (side.error || !step) return
+        await step.run().catch((err: unknown) => fail(side, err))
+      }),
+      () => (peerError ? Promise.resolve() : peer.step(name).catch(failPeer)),
+    ]
+    const first = i % turns.length
+    for (const turn of [...turns.slice(first), ...turns.slice(0, first)]) {
+      // No side's leftovers (a GC, checkpoints, writeback) may run into another's step.
+      const waited = await untilQuiet([process.pid, peer.pid])
+      if (waited > 1000) log(`waited ${(waited / 1000).toFixed(1)} s for the processes to go quiet`)
+      await turn()
+    }
+  }
+  for (const side of sides) if (side.target) await closeWithin(side.target, side.name, 30_000)
   let peerOutcome: Outcome
   try {
     if (peerError) throw new Error(peerError)
     // Ends the peer; it reports a result only if it ran every step.
-    peerOutcome = { target: peerName, result: await peer.finish(), inTurnsWith: galleyName }
+    const inTurnsWith = sides.map((s) => s.name).join(' and ')
+    peerOutcome = { target: peerName, result: await peer.finish(), inTurnsWith }
   } catch (err) {
     peerOutcome = { target: peerName, error: message(err) }
   }
-  const galleyOutcome: Outcome =
-    galleyError || !workload
-      ? { target: galleyName, error: galleyError ?? 'not run' }
-      : { target: galleyName, result: workload.result(), inTurnsWith: peerName }
-  return [galleyOutcome, peerOutcome]
+  const outcomes = sides.map((side): Outcome =>
+    side.error || !side.workload
+      ? { target: side.name, error: side.error ?? 'not run' }
+      : { target: side.name, result: side.workload.result(), inTurnsWith: peerName },
+  )
+  return [...outcomes, peerOutcome]
 }
 
 /**
@@ -174,27 +187,21 @@ async function main(): Promise<void> {
       !settings.skipSqlite && !settings.skipPeers && settings.payloadModes.includes('wal')
     if (!settings.skipSqlite) {
       const file = `${dataDir}galley-${process.pid}-${revisions}.db`
+      const uncached = {
+        name: 'galley-sqlite-uncached',
+        open: () => createSqliteTarget(`${file}-uncached`, { readCache: false }),
+      }
       if (inTurns) {
-        await withLoads(() =>
-          runInTurns(
-            'galley-sqlite',
-            () => createSqliteTarget(file),
-            peerName('wal'),
-            peerEnv('wal'),
-            sizes,
-          ),
-        )
+        // Both Galley targets take turns with Payload: the uncached verdict too compares
+        // figures of the same minutes.
+        const galleys = [{ name: 'galley-sqlite', open: () => createSqliteTarget(file) }]
+        if (!settings.skipUncached) galleys.push(uncached)
+        await withLoads(() => runInTurns(galleys, peerName('wal'), peerEnv('wal'), sizes))
       } else {
         await withLoad(() => runEngine(() => createSqliteTarget(file), 'galley-sqlite', sizes))
       }
-      if (!settings.skipUncached) {
-        await withLoad(() =>
-          runEngine(
-            () => createSqliteTarget(file, { readCache: false }),
-            'galley-sqlite-uncached',
-            sizes,
-          ),
-        )
+      if (!settings.skipUncached && !inTurns) {
+        await withLoad(() => runEngine(uncached.open, uncached.name, sizes))
       }
     }
     if (!settings.skipPostgres) {

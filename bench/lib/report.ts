@@ -200,11 +200,11 @@ export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdi
     .filter((o) => o.result)
     .map((o) => `${o.target} ${o.result!.seedSeconds.toFixed(1)} s`)
   if (seeds.length) lines.push('', `Seeding (not measured): ${seeds.join(', ')}.`)
-  const turns = outcomes.filter((o) => o.inTurnsWith && o.target.startsWith('galley'))
-  for (const o of turns)
+  const peerInTurns = outcomes.find((o) => o.inTurnsWith && !o.target.startsWith('galley'))
+  if (peerInTurns)
     lines.push(
       '',
-      `${o.target} and ${o.inTurnsWith} took turns: both seeded, then each timed step ran on one and then the other, in alternating order.`,
+      `${peerInTurns.inTurnsWith} and ${peerInTurns.target} took turns: all seeded, then each timed step ran on each in turn, the order rotating from step to step.`,
     )
   const loads = outcomes
     .filter((o) => o.load)
