@@ -72,9 +72,12 @@ export class SqlReads implements StorageReader {
     const n = found.length
     const heads = new Array<HeadRow>(n)
     for (let i = 0; i < n; i++) heads[i] = toHead(found[i]!, d, q.collection)
-    let total = heads.length + q.offset
-    if (now?.total !== undefined) total = now.total
-    else if (!now && needsCount(q, found.length)) total = await countRows(all, d, keyed, q)
+    let counted = now?.total
+    if (!now && needsCount(q, found.length)) counted = await countRows(all, d, keyed, q)
+    // A count read after the page (PostgreSQL; SQLite while a write holds the connection)
+    // may miss documents the page showed, when another connection deleted or changed them
+    // in between: never fewer than the page shows.
+    const total = Math.max(counted ?? 0, n > 0 ? q.offset + n : 0)
     return { rows: heads, total }
   }
 

@@ -40,10 +40,15 @@ export async function findDocuments(
     : parseWhere(args.where, coll.paths, coll.slug)
   // In a perspective with one row per document, a where that names at most so many
   // documents (ids, values of a unique field) needs no count when the page can hold them.
+  // Release stacks have one row per document too, but nothing keeps a unique field unique
+  // across a release's layers: there only ids pin. (Populating related documents and
+  // reading globals ask for as many rows as they pin, a full page that would be counted.)
   const pinned =
     perspective.kind === 'published' || perspective.kind === 'drafts'
-      ? pinnedDocuments(userWhere)
-      : Infinity
+      ? pinnedDocuments(userWhere, true)
+      : perspective.kind === 'stack'
+        ? pinnedDocuments(userWhere, false)
+        : Infinity
   const offset = (page - 1) * limit
   const { rows, total } = await readerOf(s).findResolved({
     collection: coll.storageKey,
@@ -126,20 +131,20 @@ export async function documentsOf(
 
 /**
  * How many documents a where tree names at most, in a perspective with one row per
- * document: a top-level `equals` or `in` on the id or on a unique field (unique within
- * published content and within the drafts view, which the stores enforce) names that many;
- * anything else, Infinity.
+ * document: a top-level `equals` or `in` on the id or, with `byUnique`, on a unique field
+ * (unique within published content and within the drafts view, which the stores enforce)
+ * names that many; anything else, Infinity.
  */
-function pinnedDocuments(node: WhereNode | undefined): number {
+function pinnedDocuments(node: WhereNode | undefined, byUnique: boolean): number {
   if (!node || node.type === 'or') return Infinity
   if (node.type === 'and') {
     let least = Infinity
     for (const child of (node as { children: WhereNode[] }).children)
-      least = Math.min(least, pinnedDocuments(child))
+      least = Math.min(least, pinnedDocuments(child, byUnique))
     return least
   }
   const c = node as WhereCondition
-  if (!(c.column === 'id' || c.unique === true)) return Infinity
+  if (!(c.column === 'id' || (byUnique && c.unique === true))) return Infinity
   for (const step of c.steps) if ('each' in step) return Infinity
   if (c.operator === 'equals') return c.value === null ? Infinity : 1
   if (c.operator === 'in') return new Set(c.value as unknown[]).size
