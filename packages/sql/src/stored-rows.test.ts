@@ -39,10 +39,16 @@ describe('toHead of a packed row (packedRow)', () => {
     const head = toHead({ row }, d, 'posts')
     expect(head.data).toEqual({})
     expect(head.inDrafts).toBe(false)
-    expect(
-      toHead({ row: [...columns.slice(0, 4), '10', ...columns.slice(5), ''].join(S) }, d, 'posts')
-        .inDrafts,
-    ).toBe(false)
+    expect(() =>
+      toHead({ row: [...columns.slice(0, 4), '10', ...columns.slice(5), ''].join(S) }, d, 'posts'),
+    ).toThrow(/control character/)
+  })
+
+  it('leaves the content to JSON: whitespace before it and null read, a shifted time fails', () => {
+    expect(toHead({ row: [...columns, '\n  {"a":1}'].join(S) }, d, 'posts').data).toEqual({ a: 1 })
+    expect(toHead({ row: [...columns, 'null'].join(S) }, d, 'posts').data).toEqual({})
+    const time = ['doc1', 'published', 'rev1', 'published', '1', `2026${S}01`, 'x', '{}'].join(S)
+    expect(() => toHead({ row: time }, d, 'posts')).toThrow(SyntaxError)
   })
 
   it('refuses a row whose columns hold the separator instead of misreading it', () => {
@@ -51,6 +57,11 @@ describe('toHead of a packed row (packedRow)', () => {
     expect(() => toHead({ row: columns.slice(0, 6).join(S) }, d, 'posts')).toThrow(
       /control character/,
     )
+    for (let k = 0; k < 7; k++) {
+      // Fewer than seven separators, the content after the last one or not.
+      const row = [...columns.slice(0, k), '{"a":1}'].join(S)
+      expect(() => toHead({ row }, d, 'posts'), `${k} columns`).toThrow(/control character/)
+    }
     expect(() => toHead({ row: [...columns, '{}'].join(S) }, d)).toThrow(/could not be read/)
   })
 })

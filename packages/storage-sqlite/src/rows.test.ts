@@ -66,6 +66,12 @@ describe('allRows of a packed row (one column named row)', () => {
       expect(allRows(stmt, [0])).toEqual([{ row: 'x' }, { row: 'y' }])
       expect(stmt.get(0)).toEqual({ row: 'x' })
     }
+    // A table's column named row is not plucked: a `*` over it widens with the schema.
+    db.exec('CREATE TABLE u (row TEXT); INSERT INTO u VALUES (1)')
+    const star = db.prepare('SELECT * FROM u')
+    expect(allRows(star, [])).toEqual([{ row: '1' }])
+    db.exec('ALTER TABLE u ADD COLUMN more')
+    expect(allRows(star, [])).toEqual([{ row: '1', more: null }])
     // Another single column is not plucked: its name is kept.
     expect(allRows(db.prepare('SELECT a FROM t WHERE a = ?'), ['y'])).toEqual([{ a: 'y' }])
     expect(allRows(db.prepare('SELECT a FROM t WHERE a = ?'), ['y'])).toEqual([{ a: 'y' }])

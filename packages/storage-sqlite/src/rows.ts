@@ -57,7 +57,7 @@ export function allRows(stmt: Database.Statement, params: readonly unknown[]): R
  * The rows of a statement whose one column is a packed head and its content (`row`, see
  * packedRow in @galley/sql): read in pluck mode, better-sqlite3 hands over one string a row
  * and makes no array for it. Its column list cannot change with the schema (one expression,
- * no `*`), so no width needs checking.
+ * no `*`: shapeOf checks), so no width needs checking.
  */
 function pluckedRows(stmt: Database.Statement, params: readonly unknown[]): Row[] {
   stmt.pluck(true)
@@ -72,12 +72,14 @@ function pluckedRows(stmt: Database.Statement, params: readonly unknown[]): Row[
 }
 
 function shapeOf(stmt: Database.Statement): Shape {
-  const names = stmt.columns().map((c) => c.name)
+  const columns = stmt.columns()
+  const names = columns.map((c) => c.name)
   const shape = {
     generation,
     width: names.length,
     build: objectBuilder(names),
-    plucked: names.length === 1 && names[0] === PACKED_ROW,
+    // An expression (no table column behind it), so not a `*` that a schema change widens.
+    plucked: names.length === 1 && names[0] === PACKED_ROW && columns[0]!.column === null,
   }
   builders.set(stmt, shape)
   return shape

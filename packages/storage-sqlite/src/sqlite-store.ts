@@ -8,6 +8,7 @@ import { startCheckpointWorker } from './checkpoint-worker'
 import { PlannerStatistics } from './planner-statistics'
 import { ReadCache, type ReadCacheOptions, readCacheBytes } from './read-cache'
 import { allRows, forgetRowShapes } from './rows'
+import { requireSqliteVersion } from './sqlite-version'
 import { foldCase, sqliteDialect } from './sqlite-dialect'
 
 export interface SqliteOptions {
@@ -48,6 +49,12 @@ export function sqlite(options: SqliteOptions): SqlStore {
   if (!memory) mkdirSync(dirname(options.file), { recursive: true })
   // Waits up to BUSY_TIMEOUT_MS for another writer or the checkpoint worker (SQLite's own busy handler).
   const raw = new Database(options.file, { timeout: BUSY_TIMEOUT_MS })
+  try {
+    requireSqliteVersion(raw)
+  } catch (err) {
+    raw.close()
+    throw err
+  }
   if (!memory) useWal(raw)
   raw.pragma('synchronous = NORMAL')
   raw.function('galley_fold', { deterministic: true }, foldCase)
