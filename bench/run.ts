@@ -20,7 +20,7 @@ import { untilQuiet } from './lib/quiet'
 import { renderSection, renderVerdicts, type Outcome, type Verdict } from './lib/report'
 import { readSettings, type Sizes } from './lib/settings'
 import type { BenchTarget } from './lib/target'
-import { prepareWorkload, runWorkload, type Workload } from './lib/workload'
+import { prepareWorkload, runWorkload, type RunResult, type WorkloadStep } from './lib/workload'
 
 const dataDir = fileURLToPath(new URL('./.data/', import.meta.url))
 const log = (line: string) => process.stderr.write(`  ${line}\n`)
@@ -46,80 +46,101 @@ async function runEngine(
   }
 }
 
+/** One side of runInTurns: a target in this process, or a process of its own. */
+interface Side {
+  name: string
+  pid: number
+  /** Seeded and checked. */
+  ready: Promise<void>
+  step(name: WorkloadStep['name']): Promise<void>
+  finish(): Promise<RunResult>
+}
+
+/** Galley in this process as a side: opened and seeded at once. */
+function inProcess(name: string, open: () => Promise<BenchTarget>, sizes: Sizes): Side {
+  let target: BenchTarget | undefined
+  const workload = (async () => {
+    target = await open()
+    return prepareWorkload(target, sizes, { log })
+  })()
+  return {
+    name,
+    pid: process.pid,
+    ready: workload.then(() => undefined),
+    async step(step) {
+      await (await workload).steps.find((s) => s.name === step)!.run()
+    },
+    async finish() {
+      try {
+        return (await workload).result()
+      } finally {
+        if (target) await closeWithin(target, name, 30_000)
+      }
+    },
+  }
+}
+
+/** A process of its own as a side (bench/lib/peer.ts). */
+function inChild(name: string, script: string, env: Record<string, string>, sizes: Sizes): Side {
+  return { name, ...startSteppedPeer(script, sizes, env) }
+}
+
 /**
- * Galley on SQLite (with and without its read cache) and a peer (Payload with WAL, the
- * verdicts' baseline) in turns: all seed, then they take each timed step one after the
- * other, the order rotating (G U P, U P G, P G U …), so a machine whose speed drifts over
- * minutes slows every side of each ratio alike instead of whichever happened to run later.
- * Before each step every process must have gone quiet: Payload's process kept two cores
- * busy for a second or two after its write steps, which halved Galley's first slices when
- * it followed.
+ * Galley on SQLite (here, with its read cache), Galley without its read cache (a process of
+ * its own) and the verdicts' baseline (Payload with WAL, in its own process) in turns: all
+ * seed, then they take each timed step one after the other, the order rotating (G U P,
+ * U P G, P G U …), so a machine whose speed drifts over minutes slows every side of each
+ * ratio alike instead of whichever happened to run later. Before each step every process
+ * must have gone quiet: Payload's process kept two cores busy for a second or two after its
+ * write steps, which halved Galley's first slices when it followed.
  */
-async function runInTurns(
-  galleys: Array<{ name: string; open: () => Promise<BenchTarget> }>,
-  peerName: string,
-  peerEnv: Record<string, string>,
-  sizes: Sizes,
-): Promise<Outcome[]> {
-  const peer = startSteppedPeer('../peers/payload/run.ts', sizes, peerEnv)
-  let peerError: string | undefined
-  const failPeer = (err: unknown) => {
-    peerError ??= message(err)
-    log(`${peerName} failed: ${peerError}`)
-  }
-  await peer.ready.catch(failPeer)
-  const sides = galleys.map((g) => ({
-    ...g,
-    target: undefined as BenchTarget | undefined,
-    workload: undefined as Workload | undefined,
-    error: undefined as string | undefined,
-  }))
-  const fail = (side: (typeof sides)[number], err: unknown) => {
+async function runInTurns(sides: Side[]): Promise<Outcome[]> {
+  const errors = new Map<Side, string>()
+  const fail = (side: Side, err: unknown) => {
+    if (errors.has(side)) return
+    errors.set(side, message(err))
     log(`${side.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
-    side.error ??= message(err)
   }
+  for (const side of sides) await side.ready.catch((err: unknown) => fail(side, err))
+  const steps: Array<WorkloadStep['name']> = [
+    'findById',
+    'find',
+    'lookups',
+    'create',
+    'draftSave',
+    'publish',
+  ]
+  for (const [i, name] of steps.entries()) {
+    const first = i % sides.length
+    for (const side of [...sides.slice(first), ...sides.slice(0, first)]) {
+      if (errors.has(side)) continue
+      // No side's leftovers (a GC, checkpoints, writeback) may run into another's step.
+      const waited = await untilQuiet([...new Set(sides.map((s) => s.pid))])
+      if (waited > 1000) log(`waited ${(waited / 1000).toFixed(1)} s for the processes to go quiet`)
+      await side.step(name).catch((err: unknown) => fail(side, err))
+    }
+  }
+  const others = (side: Side) =>
+    sides
+      .filter((s) => s !== side)
+      .map((s) => s.name)
+      .join(' and ')
+  const outcomes: Outcome[] = []
   for (const side of sides) {
     try {
-      side.target = await side.open()
-      side.workload = await prepareWorkload(side.target, sizes, { log })
+      // Ends a child; it reports a result only if it ran every step.
+      const result = await side.finish()
+      const error = errors.get(side)
+      outcomes.push(
+        error
+          ? { target: side.name, error }
+          : { target: side.name, result, inTurnsWith: others(side) },
+      )
     } catch (err) {
-      fail(side, err)
+      outcomes.push({ target: side.name, error: errors.get(side) ?? message(err) })
     }
   }
-  const steps = sides.find((s) => s.workload)?.workload?.steps.map((s) => s.name) ?? []
-  for (const [i, name] of steps.entries()) {
-    const turns: Array<() => Promise<void>> = [
-      ...sides.map((side) => async () => {
-        const step = side.workload?.steps.find((s) => s.name === name)
-        if (side.error || !step) return
-        await step.run().catch((err: unknown) => fail(side, err))
-      }),
-      () => (peerError ? Promise.resolve() : peer.step(name).catch(failPeer)),
-    ]
-    const first = i % turns.length
-    for (const turn of [...turns.slice(first), ...turns.slice(0, first)]) {
-      // No side's leftovers (a GC, checkpoints, writeback) may run into another's step.
-      const waited = await untilQuiet([process.pid, peer.pid])
-      if (waited > 1000) log(`waited ${(waited / 1000).toFixed(1)} s for the processes to go quiet`)
-      await turn()
-    }
-  }
-  for (const side of sides) if (side.target) await closeWithin(side.target, side.name, 30_000)
-  let peerOutcome: Outcome
-  try {
-    if (peerError) throw new Error(peerError)
-    // Ends the peer; it reports a result only if it ran every step.
-    const inTurnsWith = sides.map((s) => s.name).join(' and ')
-    peerOutcome = { target: peerName, result: await peer.finish(), inTurnsWith }
-  } catch (err) {
-    peerOutcome = { target: peerName, error: message(err) }
-  }
-  const outcomes = sides.map((side): Outcome =>
-    side.error || !side.workload
-      ? { target: side.name, error: side.error ?? 'not run' }
-      : { target: side.name, result: side.workload.result(), inTurnsWith: peerName },
-  )
-  return [...outcomes, peerOutcome]
+  return outcomes
 }
 
 /**
@@ -187,21 +208,31 @@ async function main(): Promise<void> {
       !settings.skipSqlite && !settings.skipPeers && settings.payloadModes.includes('wal')
     if (!settings.skipSqlite) {
       const file = `${dataDir}galley-${process.pid}-${revisions}.db`
-      const uncached = {
-        name: 'galley-sqlite-uncached',
-        open: () => createSqliteTarget(`${file}-uncached`, { readCache: false }),
-      }
       if (inTurns) {
-        // Both Galley targets take turns with Payload: the uncached verdict too compares
-        // figures of the same minutes.
-        const galleys = [{ name: 'galley-sqlite', open: () => createSqliteTarget(file) }]
-        if (!settings.skipUncached) galleys.push(uncached)
-        await withLoads(() => runInTurns(galleys, peerName('wal'), peerEnv('wal'), sizes))
+        // Every verdict's pair takes turns, the uncached one too, each Galley configuration
+        // as a deployment runs it: one per process (see bench/engine-child.ts).
+        const sides = [inProcess('galley-sqlite', () => createSqliteTarget(file), sizes)]
+        if (!settings.skipUncached)
+          sides.push(
+            inChild(
+              'galley-sqlite-uncached',
+              '../engine-child.ts',
+              { GALLEY_BENCH_READ_CACHE: 'off' },
+              sizes,
+            ),
+          )
+        sides.push(inChild(peerName('wal'), '../peers/payload/run.ts', peerEnv('wal'), sizes))
+        await withLoads(() => runInTurns(sides))
       } else {
         await withLoad(() => runEngine(() => createSqliteTarget(file), 'galley-sqlite', sizes))
-      }
-      if (!settings.skipUncached && !inTurns) {
-        await withLoad(() => runEngine(uncached.open, uncached.name, sizes))
+        if (!settings.skipUncached)
+          await withLoad(() =>
+            runEngine(
+              () => createSqliteTarget(file, { readCache: false }),
+              'galley-sqlite-uncached',
+              sizes,
+            ),
+          )
       }
     }
     if (!settings.skipPostgres) {

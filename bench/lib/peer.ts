@@ -1,12 +1,13 @@
-// Runs a peer benchmark (another product) in its own process: its dependencies, globals
-// and native libraries stay out of the engine's process, while the run is still the same
-// `npm run bench` on the same machine, so ratios are side by side. Either all at once
-// (runPeer) or step by step, in turns with Galley (startSteppedPeer).
+// Runs a peer benchmark (another product, or Galley in another configuration) in its own
+// process: its dependencies, globals, heap and compiled code stay out of the engine's
+// process, while the run is still the same `npm run bench` on the same machine, so ratios
+// are side by side. Either all at once (runPeer) or step by step, in turns with Galley
+// (startSteppedPeer).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import type { Sizes } from './settings'
-import type { RunResult, WorkloadStep } from './workload'
+import { readSettings, type Sizes } from './settings'
+import type { RunResult, Workload, WorkloadStep } from './workload'
 
 export const RESULT_MARKER = 'GALLEY_BENCH_RESULT '
 export const STEP_MARKER = 'GALLEY_BENCH_STEP '
@@ -116,4 +117,29 @@ export function startSteppedPeer(
       return resultOf(script, await done)
     },
   }
+}
+
+/** The sizes a child process was started with (spawnPeer), or the settings' own. */
+export function sizesFromEnv(): Sizes {
+  const json = process.env.GALLEY_BENCH_SIZES
+  if (json) return JSON.parse(json) as Sizes
+  const s = readSettings()
+  return { ...s.base, revisions: s.revisionCounts[0] ?? 5 }
+}
+
+/**
+ * A child's side of step mode (startSteppedPeer): say when seeded, then run each step named
+ * on stdin and say when it is done; the result once stdin ends.
+ */
+export async function serveSteps(workload: Workload): Promise<RunResult> {
+  const steps = new Map(workload.steps.map((s) => [s.name as string, s]))
+  process.stdout.write(`${STEP_MARKER}ready\n`)
+  for await (const line of createInterface({ input: process.stdin })) {
+    const step = steps.get(line.trim())
+    if (!step)
+      throw new Error(`unknown step "${line.trim()}" (known: ${[...steps.keys()].join(', ')})`)
+    await step.run()
+    process.stdout.write(`${STEP_MARKER}${step.name}\n`)
+  }
+  return workload.result()
 }

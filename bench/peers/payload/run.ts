@@ -6,10 +6,8 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createInterface } from 'node:readline'
-import { RESULT_MARKER, STEP_MARKER, STEPS_ENV } from '../../lib/peer'
-import { readSettings, type Sizes } from '../../lib/settings'
-import { prepareWorkload, runWorkload, type RunResult, type Workload } from '../../lib/workload'
+import { RESULT_MARKER, STEPS_ENV, serveSteps, sizesFromEnv } from '../../lib/peer'
+import { prepareWorkload, runWorkload } from '../../lib/workload'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -39,13 +37,6 @@ function ensureInstalled(): string {
   return got
 }
 
-function sizesFromEnv(): Sizes {
-  const json = process.env.GALLEY_BENCH_SIZES
-  if (json) return JSON.parse(json) as Sizes
-  const s = readSettings()
-  return { ...s.base, revisions: s.revisionCounts[0] ?? 5 }
-}
-
 async function main(): Promise<void> {
   const version = ensureInstalled()
   // Imported only now: before the install above there is nothing to import.
@@ -56,29 +47,12 @@ async function main(): Promise<void> {
   const log = (l: string) => process.stderr.write(`  ${l}\n`)
   try {
     const result = process.env[STEPS_ENV]
-      ? await runSteps(await prepareWorkload(target, sizes, { log }))
+      ? await serveSteps(await prepareWorkload(target, sizes, { log }))
       : await runWorkload(target, sizes, { log })
     process.stdout.write(`${RESULT_MARKER}${JSON.stringify({ ...result, version })}\n`)
   } finally {
     await target.close()
   }
-}
-
-/**
- * Step mode (bench/lib/peer.ts startSteppedPeer): say when seeded, then run each step named
- * on stdin and say when it is done; the result once stdin ends.
- */
-async function runSteps(workload: Workload): Promise<RunResult> {
-  const steps = new Map(workload.steps.map((s) => [s.name as string, s]))
-  process.stdout.write(`${STEP_MARKER}ready\n`)
-  for await (const line of createInterface({ input: process.stdin })) {
-    const step = steps.get(line.trim())
-    if (!step)
-      throw new Error(`unknown step "${line.trim()}" (known: ${[...steps.keys()].join(', ')})`)
-    await step.run()
-    process.stdout.write(`${STEP_MARKER}${step.name}\n`)
-  }
-  return workload.result()
 }
 
 main().then(
