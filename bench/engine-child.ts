@@ -6,32 +6,11 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createSqliteTarget } from './engine'
-import { RESULT_MARKER, STEPS_ENV, serveSteps, sizesFromEnv } from './lib/peer'
-import { prepareWorkload, runWorkload } from './lib/workload'
+import { serveChild } from './lib/peer'
 
-async function main(): Promise<void> {
-  const sizes = sizesFromEnv()
+serveChild('galley child', async (sizes) => {
   const dir = fileURLToPath(new URL('./.data/', import.meta.url))
-  const readCache = process.env.GALLEY_BENCH_READ_CACHE === 'off' ? false : undefined
   const file = join(dir, `galley-child-${process.pid}-${sizes.revisions}.db`)
-  const target = await createSqliteTarget(file, readCache === false ? { readCache } : {})
-  const log = (l: string) => process.stderr.write(`  ${l}\n`)
-  try {
-    const result = process.env[STEPS_ENV]
-      ? await serveSteps(await prepareWorkload(target, sizes, { log }))
-      : await runWorkload(target, sizes, { log })
-    process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`)
-  } finally {
-    await target.close()
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(
-      `galley child failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    )
-    process.exit(1)
-  },
-)
+  const uncached = process.env.GALLEY_BENCH_READ_CACHE === 'off'
+  return { target: await createSqliteTarget(file, uncached ? { readCache: false } : {}) }
+})

@@ -7,7 +7,14 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { readSettings, type Sizes } from './settings'
-import type { RunResult, Workload, WorkloadStep } from './workload'
+import type { BenchTarget } from './target'
+import {
+  prepareWorkload,
+  runWorkload,
+  type RunResult,
+  type Workload,
+  type WorkloadStep,
+} from './workload'
 
 export const RESULT_MARKER = 'GALLEY_BENCH_RESULT '
 export const STEP_MARKER = 'GALLEY_BENCH_STEP '
@@ -142,4 +149,37 @@ export async function serveSteps(workload: Workload): Promise<RunResult> {
     process.stdout.write(`${STEP_MARKER}${step.name}\n`)
   }
   return workload.result()
+}
+
+/**
+ * A child's whole life (bench/engine-child.ts, the Payload peer): open its target for the
+ * sizes it was started with, run the workload (step by step when told to), print the
+ * result line with `extra`, close, exit (peers may keep timers alive; the result is out).
+ */
+export function serveChild(
+  name: string,
+  open: (sizes: Sizes) => Promise<{ target: BenchTarget; extra?: Record<string, unknown> }>,
+): void {
+  const main = async () => {
+    const sizes = sizesFromEnv()
+    const { target, extra } = await open(sizes)
+    const log = (l: string) => process.stderr.write(`  ${l}\n`)
+    try {
+      const result = process.env[STEPS_ENV]
+        ? await serveSteps(await prepareWorkload(target, sizes, { log }))
+        : await runWorkload(target, sizes, { log })
+      process.stdout.write(`${RESULT_MARKER}${JSON.stringify({ ...result, ...extra })}\n`)
+    } finally {
+      await target.close()
+    }
+  }
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(
+        `${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      )
+      process.exit(1)
+    },
+  )
 }

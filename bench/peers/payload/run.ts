@@ -6,8 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { RESULT_MARKER, STEPS_ENV, serveSteps, sizesFromEnv } from '../../lib/peer'
-import { prepareWorkload, runWorkload } from '../../lib/workload'
+import { serveChild } from '../../lib/peer'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -37,31 +36,10 @@ function ensureInstalled(): string {
   return got
 }
 
-async function main(): Promise<void> {
+serveChild('payload peer', async (sizes) => {
   const version = ensureInstalled()
   // Imported only now: before the install above there is nothing to import.
   const { createPayloadTarget } = await import('./payload-target')
-  const sizes = sizesFromEnv()
   const file = join(here, '.data', `payload-${process.pid}-${sizes.revisions}.db`)
-  const target = await createPayloadTarget(file)
-  const log = (l: string) => process.stderr.write(`  ${l}\n`)
-  try {
-    const result = process.env[STEPS_ENV]
-      ? await serveSteps(await prepareWorkload(target, sizes, { log }))
-      : await runWorkload(target, sizes, { log })
-    process.stdout.write(`${RESULT_MARKER}${JSON.stringify({ ...result, version })}\n`)
-  } finally {
-    await target.close()
-  }
-}
-
-main().then(
-  // Payload keeps timers and handles alive; the result is out, so leave explicitly.
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(
-      `payload peer failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    )
-    process.exit(1)
-  },
-)
+  return { target: await createPayloadTarget(file), extra: { version } }
+})
