@@ -21,7 +21,8 @@ export interface Statement {
 
 /**
  * The statement for a resolved read: source, filter, order and page, rows with their
- * content as `data` (on SQLite the head's own columns packed into `head`, see packedHead).
+ * content as `data` (on SQLite the head's own columns and its content as one text, `row`:
+ * see packedRow).
  * When neither the filter nor the order reads content, the page is chosen by key (id, variant) from the heads alone, which an index can answer without
  * reading the rows (the list index, or a field index followed by the creation time), and
  * only the page's rows are then read with their content: a database computes the select
@@ -73,7 +74,7 @@ function selectText(
 ): string {
   const author = q.perspective.kind !== 'published'
   const page = `LIMIT ${limitLiteral(q.limit)} OFFSET ?`
-  // What rows of a source with content return: every column, or on SQLite the packed head.
+  // What rows of a source with content return: every column, or on SQLite the packed row.
   const carried =
     d.name === 'sqlite' ? `${packedRow('h', 'h.data')}${author ? ', h.author' : ''}` : 'h.*'
   // A single-row lookup needs no sort (SQLite would still build a sorter for it).

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Galley } from '@galley/core'
-import { STORES, dropTestSchemas, makeGalley, posts } from './stores'
+import { STORES, dropTestSchemas, makeGalley } from './stores'
 
 afterAll(dropTestSchemas)
 
