@@ -20,7 +20,13 @@ import { untilQuiet } from './lib/quiet'
 import { renderSection, renderVerdicts, type Outcome, type Verdict } from './lib/report'
 import { readSettings, type Sizes } from './lib/settings'
 import type { BenchTarget } from './lib/target'
-import { prepareWorkload, runWorkload, type RunResult, type WorkloadStep } from './lib/workload'
+import {
+  STEP_NAMES,
+  prepareWorkload,
+  runWorkload,
+  type RunResult,
+  type WorkloadStep,
+} from './lib/workload'
 
 const dataDir = fileURLToPath(new URL('./.data/', import.meta.url))
 const log = (line: string) => process.stderr.write(`  ${line}\n`)
@@ -102,15 +108,7 @@ async function runInTurns(sides: Side[]): Promise<Outcome[]> {
     log(`${side.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
   }
   for (const side of sides) await side.ready.catch((err: unknown) => fail(side, err))
-  const steps: Array<WorkloadStep['name']> = [
-    'findById',
-    'find',
-    'lookups',
-    'create',
-    'draftSave',
-    'publish',
-  ]
-  for (const [i, name] of steps.entries()) {
+  for (const [i, name] of STEP_NAMES.entries()) {
     const first = i % sides.length
     for (const side of [...sides.slice(first), ...sides.slice(0, first)]) {
       if (errors.has(side)) continue
@@ -120,9 +118,10 @@ async function runInTurns(sides: Side[]): Promise<Outcome[]> {
       await side.step(name).catch((err: unknown) => fail(side, err))
     }
   }
+  // Only sides that ran every step took turns with each other.
   const others = (side: Side) =>
     sides
-      .filter((s) => s !== side)
+      .filter((s) => s !== side && !errors.has(s))
       .map((s) => s.name)
       .join(' and ')
   const outcomes: Outcome[] = []
@@ -225,14 +224,17 @@ async function main(): Promise<void> {
         await withLoads(() => runInTurns(sides))
       } else {
         await withLoad(() => runEngine(() => createSqliteTarget(file), 'galley-sqlite', sizes))
+        // In a process of its own here too (see inChild).
         if (!settings.skipUncached)
-          await withLoad(() =>
-            runEngine(
-              () => createSqliteTarget(file, { readCache: false }),
-              'galley-sqlite-uncached',
-              sizes,
-            ),
-          )
+          await withLoad(async () => {
+            const target = 'galley-sqlite-uncached'
+            try {
+              const env = { GALLEY_BENCH_READ_CACHE: 'off' }
+              return { target, result: await runPeer('../engine-child.ts', sizes, env) }
+            } catch (err) {
+              return { target, error: message(err) }
+            }
+          })
       }
     }
     if (!settings.skipPostgres) {

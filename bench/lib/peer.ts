@@ -93,30 +93,35 @@ export function startSteppedPeer(
   const child = spawnPeer(script, sizes, env, true)
   // Each marker the peer prints settles the oldest wait for it; an exit settles them all.
   const waiting: Array<{ marker: string; resolve: () => void; reject: (err: Error) => void }> = []
+  // Set once the child has gone: a wait begun after that would never be settled.
+  let gone: Error | undefined
   const expect = (marker: string) =>
-    new Promise<void>((resolve, reject) => waiting.push({ marker, resolve, reject }))
+    gone
+      ? Promise.reject(gone)
+      : new Promise<void>((resolve, reject) => waiting.push({ marker, resolve, reject }))
   const done = collect(child, (line) => {
     if (!line.startsWith(STEP_MARKER)) return
     const marker = line.slice(STEP_MARKER.length)
     const at = waiting.findIndex((w) => w.marker === marker)
     if (at >= 0) waiting.splice(at, 1)[0]!.resolve()
   })
+  const end = (err: Error) => {
+    gone ??= err
+    for (const w of waiting.splice(0)) w.reject(gone)
+  }
   void done.then(
-    ({ code }) => {
-      for (const w of waiting.splice(0))
-        w.reject(new Error(`peer ${script} exited with ${code} before "${w.marker}"`))
-    },
-    (err: Error) => {
-      for (const w of waiting.splice(0)) w.reject(err)
-    },
+    ({ code }) => end(new Error(`peer ${script} exited with ${code}`)),
+    (err: Error) => end(err),
   )
+  // A step written to a child that has just exited must fail its step, not the bench.
+  child.stdin?.on('error', (err) => end(err))
   const ready = expect('ready')
   return {
     pid: child.pid ?? -1,
     ready,
     step(name) {
       const finished = expect(name)
-      child.stdin!.write(`${name}\n`)
+      if (!gone) child.stdin!.write(`${name}\n`)
       return finished
     },
     async finish() {

@@ -200,11 +200,12 @@ export function renderSection(sizes: Sizes, outcomes: Outcome[], verdicts: Verdi
     .filter((o) => o.result)
     .map((o) => `${o.target} ${o.result!.seedSeconds.toFixed(1)} s`)
   if (seeds.length) lines.push('', `Seeding (not measured): ${seeds.join(', ')}.`)
-  const peerInTurns = outcomes.find((o) => o.inTurnsWith && !o.target.startsWith('galley'))
-  if (peerInTurns)
+  // Every side that ran all its steps in turns names the others it took them with.
+  const inTurns = outcomes.filter((o) => o.inTurnsWith !== undefined).map((o) => o.target)
+  if (inTurns.length > 1)
     lines.push(
       '',
-      `${peerInTurns.inTurnsWith} and ${peerInTurns.target} took turns: all seeded, then each timed step ran on each in turn, the order rotating from step to step.`,
+      `${inTurns.slice(0, -1).join(', ')} and ${inTurns.at(-1)} took turns: all seeded, then each timed step ran on each in turn, the order rotating from step to step.`,
     )
   const loads = outcomes
     .filter((o) => o.load)

@@ -172,9 +172,12 @@ export interface WorkloadHooks {
   log?: (line: string) => void
 }
 
+/** The workload's timed steps, in the order it runs them. */
+export const STEP_NAMES = ['findById', 'find', 'lookups', 'create', 'draftSave', 'publish'] as const
+
 /** One timed step of the workload: a pair of read phases, or one write phase. */
 export interface WorkloadStep {
-  name: 'findById' | 'find' | 'lookups' | 'create' | 'draftSave' | 'publish'
+  name: (typeof STEP_NAMES)[number]
   run(): Promise<void>
 }
 
