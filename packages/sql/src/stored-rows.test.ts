@@ -51,6 +51,16 @@ describe('toHead of a packed row (packedRow)', () => {
     expect(() => toHead({ row: time }, d, 'posts')).toThrow(SyntaxError)
   })
 
+  it('refuses content that is JSON but no object, in every row form', () => {
+    for (const content of ['[1,2]', '5', '"x"', 'true']) {
+      expect(() => toHead({ row: [...columns, content].join(S) }, d, 'posts')).toThrow(
+        /content is not a JSON object/,
+      )
+      const head = columns.slice(0, 7).join(S)
+      expect(() => toHead({ head, data: content }, d, 'posts')).toThrow(/not a JSON object/)
+    }
+  })
+
   it('refuses a row whose columns hold the separator instead of misreading it', () => {
     const shifted = ['doc1', 'published', `rev${S}1`, ...columns.slice(3), '{"a":1}'].join(S)
     expect(() => toHead({ row: shifted }, d, 'posts')).toThrow(/control character/)

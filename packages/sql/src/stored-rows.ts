@@ -58,7 +58,7 @@ export function toHead(r: StoredHead, d: SqlDialect, collection?: string): HeadR
     rev: r.rev,
     status: r.status as HeadRow['status'],
     inDrafts: r.in_drafts === true || r.in_drafts === 1,
-    data: d.parseJson(r.data) ?? {},
+    data: documentContent(d.parseJson(r.data), r.collection),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     author: r.author,
@@ -75,7 +75,7 @@ function unpackHead(r: PackedHead, d: SqlDialect, collection: string | undefined
     rev: p[2]!,
     status: p[3] as HeadRow['status'],
     inDrafts: p[4] === '1',
-    data: d.parseJson(r.data) ?? {},
+    data: documentContent(d.parseJson(r.data), collection),
     createdAt: p[5]!,
     updatedAt: p[6]!,
     author: r.author,
@@ -108,11 +108,25 @@ function unpackRow(r: PackedRow, d: SqlDialect, collection: string | undefined):
     rev: s.slice(b + 1, c),
     status: s.slice(c + 1, e) as HeadRow['status'],
     inDrafts: s.charCodeAt(e + 1) === 49, // '1'
-    data: (h + 1 < s.length ? d.parseJson(s.slice(h + 1)) : null) ?? {},
+    data: documentContent(h + 1 < s.length ? d.parseJson(s.slice(h + 1)) : null, collection),
     createdAt: s.slice(f + 1, g),
     updatedAt: s.slice(g + 1, h),
     author: r.author,
   }
+}
+
+/**
+ * A document's content is a JSON object (no content: an empty one). Anything else, written
+ * by another tool, is refused here with the collection's name, rather than failing later as
+ * a TypeError or coming back as an array without its id.
+ */
+function documentContent(v: unknown, collection: string | undefined): Record<string, unknown> {
+  if (v === null || v === undefined) return {}
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw new Error(
+      `A stored document of '${collection}' could not be read: its content is not a JSON object.`,
+    )
+  return v as Record<string, unknown>
 }
 
 const unreadable = (collection: string | undefined) =>
