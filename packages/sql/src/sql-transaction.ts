@@ -13,8 +13,8 @@ import { sqlReleaseWrites } from './releases/release-store'
 import { type SqlDialect, literal } from './sql-dialect'
 import { statementText } from './statement-texts'
 import { type KeyedOf, SqlReads } from './sql-reader'
-import { OPEN_DOCUMENT, contentOf, headsOf, limitLiteral, packedHead } from './statements'
-import { type PackedHead, type RawHead, toHead } from './stored-rows'
+import { OPEN_DOCUMENT, contentValue, headsOf, limitLiteral, packedRowValue } from './statements'
+import { type StoredHead, toHead } from './stored-rows'
 
 /**
  * The writes of the storage contract, with the reads, each statement run through `all`.
@@ -60,14 +60,14 @@ class SqlWrites extends SqlReads implements StorageTransaction {
     // History state and heads in one statement: always one row for the history, joined
     // with each head (none: the head columns are NULL).
     const rows = await all<
-      (RawHead | PackedHead) & { doc_latest: string | null; doc_revisions: number | string }
+      StoredHead & { doc_latest: string | null; doc_revisions: number | string }
     >(openDocumentText(collection, d), [collection, id, id])
     const r = rows[0]
     if (!r || r.doc_latest === null || Number(r.doc_revisions) === 0)
       return { doc: undefined, heads: [] }
     const heads: HeadRow[] = []
     for (const x of rows)
-      if ('head' in x ? x.head !== null : x.variant !== null) heads.push(toHead(x, d, collection))
+      if ('row' in x ? x.row !== null : x.variant !== null) heads.push(toHead(x, d, collection))
     return { doc: { latestRev: r.doc_latest, revCount: Number(r.doc_revisions) }, heads }
   }
 
@@ -189,13 +189,14 @@ const SET_STATUS = 4
 const SET_IN_DRAFTS = 8
 
 /**
- * The write's first read. On SQLite with each head's own columns packed into one value (see
- * packedHead): four values a row for better-sqlite3 to hand over instead of thirteen.
+ * The write's first read. On SQLite each head and its content packed into one value (see
+ * packedRow; NULL where the document has no head): three values a row for better-sqlite3 to
+ * hand over instead of thirteen.
  */
 const openDocumentText = (collection: string, d: SqlDialect) =>
   statementText(`open\u0001${d.name}\u0001${collection}`, () =>
     d.name === 'sqlite'
-      ? `SELECT dr.latest AS doc_latest, dr.n AS doc_revisions, ${packedHead('h0')}, ${contentOf('h0', d)}
+      ? `SELECT dr.latest AS doc_latest, dr.n AS doc_revisions, CASE WHEN h0.id IS NULL THEN NULL ELSE ${packedRowValue('h0', contentValue('h0', d))} END AS row
    FROM (SELECT max(id) AS latest, count(*) AS n FROM galley_revisions WHERE collection = ? AND doc_id = ?) dr
    LEFT JOIN galley_heads h0 ON h0.collection = ${literal(collection)} AND h0.id = ?`
       : OPEN_DOCUMENT(collection, d),

@@ -26,8 +26,11 @@ const revisionKey = (alias: string, d: SqlDialect) =>
  * the heads always drive the plan (lists walk the list index, lookups a field index)
  * whatever statistics the planner has.
  */
-export const contentOf = (alias: string, d: SqlDialect) =>
-  `(SELECT r.data FROM galley_revisions r WHERE ${revisionKey(alias, d)}) AS data`
+export const contentOf = (alias: string, d: SqlDialect) => `${contentValue(alias, d)} AS data`
+
+/** `contentOf` without its name, for use inside an expression. */
+export const contentValue = (alias: string, d: SqlDialect) =>
+  `(SELECT r.data FROM galley_revisions r WHERE ${revisionKey(alias, d)})`
 
 /**
  * Who wrote the revision of head `alias` (`author`): read for every perspective but
@@ -37,33 +40,31 @@ export const authorOf = (alias: string, d: SqlDialect) =>
   `(SELECT r.author FROM galley_revisions r WHERE ${revisionKey(alias, d)}) AS author`
 
 /**
- * Separates a head's own columns in `packedHead`: a control character, which no id, variant,
+ * Separates a head's own columns in `packedRow`: a control character, which no id, variant,
  * revision id, status or ISO time can hold (ids are `[A-Za-z0-9_-]`).
  */
 export const HEAD_SEPARATOR = '\x1f'
 
-/**
- * A head's own columns but `collection` (the caller knows it) and `keys` (reads never need
- * it) as one text, in the order `unpackHead` (stored-rows.ts) reads them. On SQLite a read
- * returns this and the content, two values a row instead of ten: better-sqlite3 spends
- * about 0.1 µs on each value it hands to JavaScript, more than SQLite spends finding a row.
- */
-export const packedHead = (alias: string): string =>
-  `${HEAD_COLUMNS.map((c) => `${alias}.${c}`).join(` || '${HEAD_SEPARATOR}' || `)} AS head`
 const HEAD_COLUMNS = ['id', 'variant', 'rev', 'status', 'in_drafts', 'created_at', 'updated_at']
 
 /**
- * `packedHead` and then the head's content (`content`, text or NULL) as one value, `row`,
- * which `unpackRow` (stored-rows.ts) cuts apart. A read that returns only this column comes
- * back from better-sqlite3 as plain strings (its pluck mode, see rows.ts in the SQLite
- * store), without an array made through V8's C++ API for every row: a tenth of the CPU of
- * an uncached page of twenty. Content is JSON text, which writes no control character
- * unescaped, and comes last: only the first seven separators count. One concat_ws, not a
- * chain of `||` that makes and copies a new text at every step; it would leave out a NULL
- * (and shift the cut), but the head's columns are NOT NULL and the content is never NULL.
+ * On SQLite, a head as one value, `row`: its own columns but `collection` (the caller knows
+ * it) and `keys` (reads never need it), then its content (`content`, text or NULL), which
+ * `unpackRow` (stored-rows.ts) cuts apart. better-sqlite3 spends about as much on each
+ * value it hands to JavaScript as SQLite spends finding a row; a read that returns only this
+ * column comes back as plain strings (pluck mode, see rows.ts in the SQLite store), without
+ * an array made through V8's C++ API for every row: a tenth of the CPU of an uncached page
+ * of twenty. Content is JSON text, which writes no control character unescaped, and comes
+ * last: only the first seven separators count. One concat_ws, not a chain of `||` that makes
+ * and copies a new text at every step; it would leave out a NULL (and shift the cut), but
+ * the head's columns are NOT NULL and the content is never NULL.
  */
 export const packedRow = (alias: string, content: string): string =>
-  `concat_ws('${HEAD_SEPARATOR}', ${HEAD_COLUMNS.map((c) => `${alias}.${c}`).join(', ')}, ifnull(${content}, '')) AS row`
+  `${packedRowValue(alias, content)} AS row`
+
+/** `packedRow` without its name, for use inside an expression. */
+export const packedRowValue = (alias: string, content: string): string =>
+  `concat_ws('${HEAD_SEPARATOR}', ${HEAD_COLUMNS.map((c) => `${alias}.${c}`).join(', ')}, ifnull(${content}, ''))`
 
 /**
  * The revision row of head `alias`, as `r`, for statements whose heads are already chosen

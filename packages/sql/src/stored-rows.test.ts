@@ -56,8 +56,17 @@ describe('toHead of a packed row (packedRow)', () => {
       expect(() => toHead({ row: [...columns, content].join(S) }, d, 'posts')).toThrow(
         /content is not a JSON object/,
       )
-      const head = columns.slice(0, 7).join(S)
-      expect(() => toHead({ head, data: content }, d, 'posts')).toThrow(/not a JSON object/)
+      const raw = {
+        collection: 'posts',
+        id: 'a',
+        variant: 'published',
+        rev: 'r',
+        status: 'published',
+      }
+      const times = { in_drafts: 1, created_at: columns[5]!, updated_at: columns[6]! }
+      expect(() => toHead({ ...raw, ...times, data: content }, d, 'posts')).toThrow(
+        /not a JSON object/,
+      )
     }
   })
 

@@ -31,26 +31,18 @@ export interface RawRevision {
   created_at: string
 }
 
-/** A head as SQLite's writes read it: its own columns packed (see packedHead), then content. */
-export interface PackedHead {
-  head: string
-  data: unknown
-  author?: string | null
-}
-
-/** A head as SQLite's reads return it: its columns and its content in one value (packedRow). */
+/** A head as SQLite returns it: its columns and its content in one value (packedRow). */
 export interface PackedRow {
   row: string
   author?: string | null
 }
 
 /** Any of the forms a statement returns a head in. */
-export type StoredHead = RawHead | PackedHead | PackedRow
+export type StoredHead = RawHead | PackedRow
 
 /** A head out of any row form; `collection` is the collection the read was made in. */
 export function toHead(r: StoredHead, d: SqlDialect, collection?: string): HeadRow {
   if ('row' in r) return unpackRow(r, d, collection)
-  if ('head' in r) return unpackHead(r, d, collection)
   return {
     collection: r.collection,
     id: r.id,
@@ -61,23 +53,6 @@ export function toHead(r: StoredHead, d: SqlDialect, collection?: string): HeadR
     data: documentContent(d.parseJson(r.data), r.collection),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
-    author: r.author,
-  }
-}
-
-function unpackHead(r: PackedHead, d: SqlDialect, collection: string | undefined): HeadRow {
-  const p = r.head.split(HEAD_SEPARATOR)
-  if (p.length !== 7 || collection === undefined) throw unreadable(collection)
-  return {
-    collection,
-    id: p[0]!,
-    variant: p[1] as Variant,
-    rev: p[2]!,
-    status: p[3] as HeadRow['status'],
-    inDrafts: p[4] === '1',
-    data: documentContent(d.parseJson(r.data), collection),
-    createdAt: p[5]!,
-    updatedAt: p[6]!,
     author: r.author,
   }
 }
