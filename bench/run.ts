@@ -15,18 +15,12 @@ import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { createPostgresTarget, createSqliteTarget } from './engine'
 import { runHttpBench } from './http/http-bench'
-import { runPeer, startSteppedPeer } from './lib/peer'
+import { type SteppedPeer, runPeer, startSteppedPeer } from './lib/peer'
 import { untilQuiet } from './lib/quiet'
 import { renderSection, renderVerdicts, type Outcome, type Verdict } from './lib/report'
 import { readSettings, type Sizes } from './lib/settings'
 import type { BenchTarget } from './lib/target'
-import {
-  STEP_NAMES,
-  prepareWorkload,
-  runWorkload,
-  type RunResult,
-  type WorkloadStep,
-} from './lib/workload'
+import { STEP_NAMES, prepareWorkload, runWorkload } from './lib/workload'
 
 const dataDir = fileURLToPath(new URL('./.data/', import.meta.url))
 const log = (line: string) => process.stderr.write(`  ${line}\n`)
@@ -53,13 +47,8 @@ async function runEngine(
 }
 
 /** One side of runInTurns: a target in this process, or a process of its own. */
-interface Side {
+interface Side extends SteppedPeer {
   name: string
-  pid: number
-  /** Seeded and checked. */
-  ready: Promise<void>
-  step(name: WorkloadStep['name']): Promise<void>
-  finish(): Promise<RunResult>
 }
 
 /** Galley in this process as a side: opened and seeded at once. */
