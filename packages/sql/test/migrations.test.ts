@@ -304,3 +304,150 @@ describe('migration 8, heads keep their revision row number [sqlite]', () => {
     }
   })
 })
+
+describe('migration 9, heads in a rowid table [sqlite]', () => {
+  it('keeps every head, its unique and list indexes and its trigger, and pages join by row number', async () => {
+    const place = sqlitePlace()
+    const db = await place.raw()
+    await runMigrations(
+      db,
+      place.dialect,
+      MIGRATIONS.filter((m) => m.version <= 8),
+    )
+    // What the version before left: heads WITHOUT ROWID, a unique field's two partial
+    // indexes and an indexed field's two, as its start-up made them.
+    const unique = (view: string, cond: string) =>
+      sql.raw(
+        `CREATE UNIQUE INDEX "galley_uq_old_${view}" ON galley_heads (json_extract(keys, '$.slug')) WHERE collection = 'posts' AND ${cond}`,
+      )
+    await unique('p', "variant = 'published'").execute(db)
+    await unique('d', 'in_drafts = 1').execute(db)
+    for (const [view, cond] of [
+      ['p', "variant = 'published'"],
+      ['d', 'in_drafts = 1'],
+    ])
+      await sql
+        .raw(
+          `CREATE INDEX "galley_ix_old_${view}" ON galley_heads (collection, json_extract(keys, '$.meta.code'), created_at DESC, id, keys) WHERE ${cond}`,
+        )
+        .execute(db)
+    const revision = (id: string, doc: string, variant: string, data: unknown) =>
+      sql`INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (${id}, 'posts', ${doc}, ${variant}, 'update', ${JSON.stringify(data)}, NULL, 0, ${'2026-01-01T00:00:00.000Z'})`.execute(
+        db,
+      )
+    const head = (doc: string, variant: string, rev: string, inDrafts: number, i: number) =>
+      sql`INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES ('posts', ${doc}, ${variant}, ${rev}, 'changed', ${inDrafts}, ${JSON.stringify({ slug: `s-${i}`, meta: { code: `c${i % 2}` } })}, ${`2026-01-01T00:00:${String(i).padStart(2, '0')}.000Z`}, ${'2026-01-02T00:00:00.000Z'})`.execute(
+        db,
+      )
+    // Documents created in an order their ids do not follow; every third has a draft.
+    const docs = Array.from(
+      { length: 12 },
+      (_, i) => `01${String((i * 7) % 12).padStart(2, '0')}${'x'.repeat(16)}`,
+    )
+    for (const [i, doc] of docs.entries()) {
+      const data = { title: `T${i}`, slug: `s-${i}`, meta: { code: `c${i % 2}` } }
+      // Each head before its revision, as that version's trigger links them (rev_seq).
+      await head(doc, 'published', `0000000${String(i).padStart(2, '0')}0000000a`, i % 3 ? 1 : 0, i)
+      await revision(`0000000${String(i).padStart(2, '0')}0000000a`, doc, 'published', data)
+      if (i % 3) continue
+      await head(doc, 'draft', `0000000${String(i).padStart(2, '0')}0000000b`, 1, i)
+      await revision(`0000000${String(i).padStart(2, '0')}0000000b`, doc, 'draft', {
+        ...data,
+        title: `D${i}`,
+      })
+    }
+    const rows = async (on: Kysely<any>) =>
+      (
+        await sql`SELECT collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at, rev_seq FROM galley_heads ORDER BY collection, id, variant`.execute(
+          on,
+        )
+      ).rows
+    const before = await rows(db)
+    await db.destroy()
+
+    const g = await createGalley({ storage: place.store(), collections: [posts] })
+    try {
+      const after = await place.raw()
+      try {
+        expect(await rows(after)).toEqual(before)
+        const schema = (
+          await sql<{
+            name: string
+            sql: string | null
+          }>`SELECT name, sql FROM sqlite_schema WHERE tbl_name = 'galley_heads' OR type = 'trigger' ORDER BY name`.execute(
+            after,
+          )
+        ).rows
+        const table = schema.find((r) => r.name === 'galley_heads')!.sql!
+        expect(table).not.toMatch(/WITHOUT ROWID/i)
+        const names = schema.map((r) => r.name)
+        expect(names).toEqual(
+          expect.arrayContaining([
+            'galley_heads_listed',
+            'galley_uq_old_p',
+            'galley_uq_old_d',
+            'galley_revisions_link',
+          ]),
+        )
+        // The old field indexes gave way to start-up's, which end with `variant`.
+        expect(names).not.toContain('galley_ix_old_p')
+        const fieldIndexes = schema.filter((r) => r.name.startsWith('galley_ix_'))
+        expect(fieldIndexes).toHaveLength(2)
+        for (const ix of fieldIndexes)
+          expect(ix.sql).toMatch(/created_at DESC, id, keys, variant\)/)
+        expect(schema.find((r) => r.name === 'galley_heads_listed')!.sql).toMatch(
+          /\(collection, created_at, in_drafts, variant, id\)/,
+        )
+        // The trigger still links a head an older process wrote before its revision.
+        await sql`INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES ('posts', '01zz', 'draft', 'r-late', 'draft', 1, '{}', '2026-01-03T00:00:00.000Z', '2026-01-03T00:00:00.000Z')`.execute(
+          after,
+        )
+        await sql`INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES ('r-late', 'posts', '01zz', 'draft', 'update', '{"title":"late"}', NULL, 0, '2026-01-03T00:00:00.000Z')`.execute(
+          after,
+        )
+        const linked = await sql<{
+          ok: number
+        }>`SELECT h.rev_seq = r.seq AS ok FROM galley_heads h JOIN galley_revisions r ON r.id = h.rev WHERE h.id = '01zz'`.execute(
+          after,
+        )
+        expect(linked.rows).toEqual([{ ok: 1 }])
+        await sql`DELETE FROM galley_heads WHERE id = '01zz'`.execute(after)
+      } finally {
+        await after.destroy()
+      }
+      // Pages and totals in both perspectives, through a field index and through the list.
+      const titles = async (
+        where: Where | undefined,
+        perspective: 'published' | 'drafts',
+        limit: number,
+      ) => {
+        const r = await g.find({
+          collection: 'posts',
+          where,
+          perspective,
+          limit,
+          sort: '-createdAt',
+        })
+        return [r.docs.map((d) => d.title), r.totalDocs]
+      }
+      expect(await titles({ 'meta.code': { equals: 'c0' } }, 'published', 4)).toEqual([
+        ['T10', 'T8', 'T6', 'T4'],
+        6,
+      ])
+      expect(await titles({ 'meta.code': { equals: 'c0' } }, 'drafts', 3)).toEqual([
+        ['T10', 'T8', 'D6'],
+        6,
+      ])
+      expect(await titles(undefined, 'drafts', 5)).toEqual([['T11', 'T10', 'D9', 'T8', 'T7'], 12])
+      // The unique rule holds on the rebuilt table, in both views.
+      await expect(
+        g.create({ collection: 'posts', data: { title: 'dup', slug: 's-4' } }),
+      ).rejects.toThrow(ValidationError)
+      await expect(
+        g.update({ collection: 'posts', id: docs[1]!, data: { slug: 's-0' }, draft: true }),
+      ).rejects.toThrow(ValidationError)
+    } finally {
+      await g.close()
+    }
+  })
+})
