@@ -17,11 +17,6 @@ export interface WhereScope {
   keyed: KeyedFields
   content: boolean
   /**
-   * Set when the compiled filter reads a keyed field or the id, which a field's index or
-   * the key's can serve (see resolvedSelect).
-   */
-  keys?: boolean
-  /**
    * The condition of the perspective's partial indexes (`h.collection = … AND h.variant =
    * 'published'`), on SQLite: repeated beside an indexed field's condition in an `or`,
    * where SQLite plans each branch alone and uses a partial index only when the branch
@@ -113,15 +108,12 @@ function positive(
   negated: boolean,
 ): string {
   // Columns are never NULL (the `_status` CASE neither).
-  if (c.column) {
-    if (c.column === 'id') scope.keys = true
-    return predicate(COLUMN_SQL[c.column], op, value, c, d, params, false)
-  }
+  if (c.column) return predicate(COLUMN_SQL[c.column], op, value, c, d, params, false)
   let base = 'h.keys'
   if (!isKeyed(scope.keyed, c.steps)) {
     scope.content = true
     base = 'h.data'
-  } else scope.keys = true
+  }
   return onPath(base, c.steps, op, value, c, d, params, 0, negated)
 }
 

@@ -120,12 +120,8 @@ export async function syncFieldIndexes(
  * a value's matches walks only that perspective's entries and checks nothing per entry (a
  * count of a value shared by 2% of the documents walked every variant's entries and read
  * each one's variant: twice the work). A published document without a draft sits in both.
- * `keys` follows, which the value is computed from: only then does SQLite answer from the
- * index alone (without it, it seeks the table's row for every entry it visits). `variant`
- * ends it, as the table's key did before heads moved to a rowid table (migration 9): it makes
- * the entry wider than the list index's, which SQLite with statistics weighs when it picks
- * an index for a plain list, and without it it read a field's index for one and sorted the
- * whole collection. Each entry ends with the head's row number, by which a page joins its heads.
+ * `keys` comes last, which the value is computed from: only then does SQLite answer from the
+ * index alone (without it, it seeks the WITHOUT ROWID table's row for every entry it visits).
  * Other perspectives (raw, release stacks) read the collection's heads.
  */
 async function sqliteFieldIndexes(
@@ -139,23 +135,16 @@ async function sqliteFieldIndexes(
     ['drafts', 'in_drafts = 1'],
   ] as const
   for (const [view, condition] of views) {
-    const name = `galley_ix_${hash(`${field}:newest:keys:variant:${view}`)}`
+    const name = `galley_ix_${hash(`${field}:newest:keys:${view}`)}`
     if (done.has(name)) continue
     done.add(name)
-    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (collection, ${expr}, created_at DESC, id, keys, variant) WHERE ${sql.raw(condition)}`.execute(
+    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON galley_heads (collection, ${expr}, created_at DESC, id, keys) WHERE ${sql.raw(condition)}`.execute(
       db,
     )
   }
   // The indexes of earlier versions: (collection, value), then (…, created_at, in_drafts), then
-  // one for every variant in page order; each with `keys`; then one per view, without
-  // `variant` (the WITHOUT ROWID table's key added it).
-  const earlier = [
-    `${field}`,
-    `${field}:listed`,
-    `${field}:listed:keys`,
-    `${field}:newest:keys`,
-    ...views.map(([view]) => `${field}:newest:keys:${view}`),
-  ]
+  // one for every variant in page order; each with `keys`.
+  const earlier = [`${field}`, `${field}:listed`, `${field}:listed:keys`, `${field}:newest:keys`]
   for (const e of earlier)
     await sql`DROP INDEX IF EXISTS ${sql.id(`galley_ix_${hash(e)}`)}`.execute(db)
 }

@@ -197,66 +197,6 @@ export const MIGRATIONS: Migration[] = [
       END`.execute(db)
     },
   },
-  {
-    version: 9,
-    name: 'heads in a rowid table',
-    async up(db, d) {
-      if (d.name !== 'sqlite') return
-      // A page found its heads in a field index, then sought each one in the WITHOUT ROWID
-      // table by (collection, id, variant): twenty descents comparing text keys, the largest
-      // part of a page's SQLite work after the index walk. Every index of a rowid table ends
-      // its entries with the row number, so a page joins its heads by that (an integer
-      // seek), and a count walks smaller entries. (collection, id, variant) stays unique
-      // through the PRIMARY KEY's index. Heads are small, so interior pages keep their
-      // fan-out (see version 4). The statements of earlier versions run unchanged on it.
-      const schema = async (type: string) =>
-        (
-          await sql<{
-            name: string
-            sql: string
-          }>`SELECT name, sql FROM sqlite_schema WHERE type = ${type} AND sql IS NOT NULL AND (tbl_name = 'galley_heads' OR sql LIKE '%galley_heads%')`.execute(
-            db,
-          )
-        ).rows
-      // The table's other indexes and the triggers that name it are made again as they were;
-      // renaming a table re-reads every trigger, so those go first.
-      // Field indexes (galley_ix_) are not: start-up makes them in their new form (see
-      // sqliteFieldIndexes). Unique ones are, so that no write can break one meanwhile.
-      const indexes = (await schema('index')).filter(
-        (r) =>
-          !r.name.startsWith('sqlite_') &&
-          !r.name.startsWith('galley_ix_') &&
-          r.name !== 'galley_heads_listed',
-      )
-      const triggers = await schema('trigger')
-      for (const t of triggers) await sql`DROP TRIGGER ${sql.id(t.name)}`.execute(db)
-      await sql`CREATE TABLE galley_heads_next (
-        collection text NOT NULL,
-        id text NOT NULL,
-        variant text NOT NULL,
-        rev text NOT NULL,
-        status text NOT NULL,
-        in_drafts ${sql.raw(d.types.bool)} NOT NULL,
-        keys ${sql.raw(d.types.json)} NOT NULL,
-        created_at text NOT NULL,
-        updated_at text NOT NULL,
-        rev_seq integer,
-        PRIMARY KEY (collection, id, variant)
-      )`.execute(db)
-      await sql`INSERT INTO galley_heads_next (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at, rev_seq)
-        SELECT collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at, rev_seq FROM galley_heads ORDER BY collection, created_at, id, variant`.execute(
-        db,
-      )
-      await sql`DROP TABLE galley_heads`.execute(db)
-      await sql`ALTER TABLE galley_heads_next RENAME TO galley_heads`.execute(db)
-      for (const x of [...indexes, ...triggers]) await sql.raw(x.sql).execute(db)
-      // The list index held `id` as part of the key it pointed at; it now names it itself,
-      // so a page of a list is still answered from the index alone.
-      await sql`CREATE INDEX galley_heads_listed ON galley_heads (collection, created_at, in_drafts, variant, id)`.execute(
-        db,
-      )
-    },
-  },
 ]
 
 /**

@@ -1,6 +1,6 @@
 import type { ResolvedPerspective } from '@galley/core'
 import type { ResolvedQuery, SortSpec } from '@galley/core/storage'
-import { type WhereScope, compileWhere } from './compile-where'
+import { compileWhere } from './compile-where'
 import { type KeyedFields, isKeyed, keysOf } from './keyed-fields'
 import { type SqlDialect, literal } from './sql-dialect'
 import { statementText } from './statement-texts'
@@ -32,7 +32,7 @@ export interface Statement {
  */
 export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFields): Statement {
   const params: unknown[] = []
-  const scope: WhereScope = {
+  const scope = {
     keyed,
     content: false,
     indexGuard: indexGuardOf(q.perspective, d, q.collection),
@@ -44,9 +44,7 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
   let order = ''
   for (const t of terms) order += `${t.expr} ${t.dir},`
   const key = `select\u0001${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${q.limit}\u0001${q.single === true}\u0001${scope.content}\u0001${where}\u0001${order}`
-  const text = statementText(key, () =>
-    selectText(q, d, where, terms, scope.content, scope.keys === true),
-  )
+  const text = statementText(key, () => selectText(q, d, where, terms, scope.content))
   return { text, params }
 }
 
@@ -73,7 +71,6 @@ function selectText(
   where: string,
   terms: OrderTerm[],
   content: boolean,
-  keys: boolean,
 ): string {
   const author = q.perspective.kind !== 'published'
   const page = `LIMIT ${limitLiteral(q.limit)} OFFSET ?`
@@ -95,13 +92,7 @@ function selectText(
     const source = resolvedSource(q.perspective, d, q.collection, true)
     return `SELECT ${carried} FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
   }
-  // A list that neither filters by a field or the id nor sorts by a field reads the list
-  // index: it is the narrowest that holds a page's keys, in creation order. SQLite with
-  // statistics otherwise weighed a field's partial index (as many entries as the list has,
-  // when every document has the field) against it, and some sizes made it read that one and
-  // sort everything. (A filter by the id reads the key's index, one by a field its own.)
-  const listed = d.name === 'sqlite' && !keys && q.perspective.kind !== 'stack'
-  const source = resolvedSource(q.perspective, d, q.collection, false, listed)
+  const source = resolvedSource(q.perspective, d, q.collection, false)
   // PostgreSQL reads each match's row anyway (an index-only scan needs a vacuumed table) and
   // would hash-join the page with a scan of the heads: it gets the page's rows directly.
   if (d.name === 'postgres') {
@@ -110,12 +101,10 @@ function selectText(
   }
   // The page's keys carry their sort values, and the outer query sorts by those: SQLite then
   // knows the page arrives in order and joins it without sorting it again.
-  // The page is chosen by row number (`hid`, see resolvedSource), and its heads are joined
-  // by it: an integer seek each, where their key would be three text columns.
   const sorted = terms.map((t, i) => `${t.expr} AS o${i}`).join(', ')
-  const chosen = `SELECT h.hid, ${sorted} FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
+  const chosen = `SELECT h.id, h.variant, ${sorted} FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
   const again = terms.map((t, i) => `p.o${i} ${t.dir}`).join(', ')
-  return `SELECT ${packedRow('h', 'r.data')}${author ? ', r.author' : ''} FROM (${chosen}) p JOIN galley_heads h ON h.rowid = p.hid ${revisionOf('h', d)} ORDER BY ${again}`
+  return `SELECT ${packedRow('h', 'r.data')}${author ? ', r.author' : ''} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ${revisionOf('h', d)} ORDER BY ${again}`
 }
 
 /** The statement counting the rows of a resolved read (no order, no page). */
@@ -150,17 +139,13 @@ function resolvedSource(
   d: SqlDialect,
   collection: string,
   content: boolean,
-  listed = false,
 ): string {
   // The collection as a literal (see headsOf in statements.ts). Content comes with its
   // author, except in published reads.
   const author = content && p.kind !== 'published'
-  // SQLite: heads without content carry their row number as `hid`, which every index entry
-  // holds, so choosing a page by it reads no row (see selectText).
-  const rowid = d.name === 'sqlite' && !content
   const heads = content
     ? HEADS_WITH_CONTENT(collection, d, author)
-    : `SELECT ${rowid ? 'h0.rowid AS hid, ' : ''}h0.* FROM galley_heads h0${listed ? ' INDEXED BY galley_heads_listed' : ''} WHERE h0.collection = ${literal(collection)}`
+    : `SELECT h0.* FROM galley_heads h0 WHERE h0.collection = ${literal(collection)}`
   switch (p.kind) {
     case 'published':
       return `(${heads} AND h0.variant = 'published') h`
@@ -172,7 +157,7 @@ function resolvedSource(
     case 'stack': {
       // Layers are validated release ids and fixed names, so they are written as literals.
       const rank = p.layers.map((l, i) => `WHEN ${literal(l)} THEN ${i}`).join(' ')
-      const ranked = `SELECT ${rowid ? 'g.rowid AS hid, ' : ''}g.*, ROW_NUMBER() OVER (PARTITION BY g.id ORDER BY CASE g.variant ${rank} END) AS layer_rank
+      const ranked = `SELECT g.*, ROW_NUMBER() OVER (PARTITION BY g.id ORDER BY CASE g.variant ${rank} END) AS layer_rank
         FROM galley_heads g WHERE g.collection = ${literal(collection)} AND g.variant IN (${p.layers.map(literal).join(', ')})`
       const columns = content
         ? `, ${contentOf('h0', d)}${author ? `, ${authorOf('h0', d)}` : ''}`
@@ -188,15 +173,12 @@ interface OrderTerm {
   dir: 'ASC' | 'DESC'
 }
 
-/**
- * The ORDER BY terms over `h`; sets `scope.content` when it sorts by a field that is not
- * keyed, `scope.keys` when by one that is.
- */
+/** The ORDER BY terms over `h`; sets `scope.content` when it sorts by a field that is not keyed. */
 function orderTerms(
   sort: SortSpec[],
   p: ResolvedPerspective,
   d: SqlDialect,
-  scope: { keyed: KeyedFields; content: boolean; keys?: boolean },
+  scope: { keyed: KeyedFields; content: boolean },
 ): OrderTerm[] {
   const terms: OrderTerm[] = []
   for (const { info, direction } of sort) {
@@ -214,7 +196,6 @@ function orderTerms(
     }
     const keyed = isKeyed(scope.keyed, info.steps)
     if (!keyed) scope.content = true
-    else scope.keys = true
     let expr = d.extract(keyed ? 'h.keys' : 'h.data', keysOf(info.steps), info.kind)
     if (info.kind === 'text') expr = d.sortText(expr)
     // Missing values sort last in both directions, on both stores.

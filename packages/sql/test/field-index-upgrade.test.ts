@@ -55,8 +55,8 @@ describe('field index upgrade [sqlite]', () => {
       expect(indexes.map((i) => i.name)).not.toContain(everyVariant)
       // One partial index per perspective that reads by field, in page order.
       expect(indexes.map((i) => i.sql.replace(/^CREATE INDEX \S+ /, '')).sort()).toEqual([
-        "ON galley_heads (collection, json_extract(keys, '$.code'), created_at DESC, id, keys, variant) WHERE in_drafts = 1",
-        "ON galley_heads (collection, json_extract(keys, '$.code'), created_at DESC, id, keys, variant) WHERE variant = 'published'",
+        "ON galley_heads (collection, json_extract(keys, '$.code'), created_at DESC, id, keys) WHERE in_drafts = 1",
+        "ON galley_heads (collection, json_extract(keys, '$.code'), created_at DESC, id, keys) WHERE variant = 'published'",
       ])
     } finally {
       rmSync(dir, { recursive: true, force: true })
@@ -97,12 +97,9 @@ describe('field index lookups read the index alone [sqlite]', () => {
       await g.close()
       const raw = new Database(file)
       // The statements a lookup runs (see resolved-select.ts): they read `keys` only.
-      expect(ran).toContain(
-        "SELECT count(*) AS n FROM (SELECT h0.rowid AS hid, h0.* FROM galley_heads h0 WHERE h0.collection = 'items' AND h0.variant = 'published') h WHERE ((json_extract(h.keys, '$.code') = ?))",
-      )
       const statements = [
-        "SELECT count(*) AS n FROM (SELECT h0.rowid AS hid, h0.* FROM galley_heads h0 WHERE h0.collection = 'items' AND h0.variant = 'published') h WHERE json_extract(h.keys, '$.code') = ?",
-        "SELECT h.hid, h.created_at AS o0, h.id AS o1 FROM (SELECT h0.rowid AS hid, h0.* FROM galley_heads h0 WHERE h0.collection = 'items' AND h0.in_drafts = 1) h WHERE json_extract(h.keys, '$.code') = ? ORDER BY h.created_at DESC, h.id ASC LIMIT 5",
+        "SELECT count(*) AS n FROM (SELECT h0.* FROM galley_heads h0 WHERE h0.collection = 'items' AND h0.variant = 'published') h WHERE json_extract(h.keys, '$.code') = ?",
+        "SELECT h.id, h.variant FROM (SELECT h0.* FROM galley_heads h0 WHERE h0.collection = 'items' AND h0.in_drafts = 1) h WHERE json_extract(h.keys, '$.code') = ? ORDER BY h.created_at DESC, h.id ASC LIMIT 5",
       ]
       for (const text of statements) {
         const ops = (raw.prepare(`EXPLAIN ${text}`).all('c1') as Array<{ opcode: string }>).map(
