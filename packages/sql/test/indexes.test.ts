@@ -160,8 +160,8 @@ for (const store of STORES) {
         }
         const coll = g.collection('posts')
         for (const kind of ['published', 'drafts'] as const) {
-          // Either way round (with statistics, SQLite once read a field's index for a list
-          // and sorted all of it), and in every perspective without a release.
+          // Either way round: the list index, never a field's partial index and a sort of
+          // every entry (what SQLite with statistics chose for a rowid heads table).
           for (const sort of ['-createdAt', 'createdAt']) {
             const plan = await (g.config.storage as SqlStore).explainResolved({
               collection: 'posts',

