@@ -23,6 +23,11 @@ export interface SqlStoreOptions {
   dialect: SqlDialect
   /** Runs `init` under a store-wide lock (PostgreSQL advisory lock) so instances do not race. */
   withInitLock?: <T>(fn: () => Promise<T>) => Promise<T>
+  /**
+   * Runs after the schema was brought up to date (`init`, `migrate`): a migration that
+   * rebuilds a table drops its planner statistics with it (SQLite keeps no others).
+   */
+  afterMigrations?: () => void
   /** Runs before the connections close (work that still needs them). */
   beforeClose?: () => Promise<void>
   /** Runs after the connections closed. */
@@ -96,12 +101,17 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
     ...reader,
     dataVersion: opts.dataVersion,
     changeFeed: changeFeedReader(query, opts.watchChanges),
-    migrate: () => lock(() => runMigrations(db, d)).finally(written),
+    async migrate() {
+      const ran = await lock(() => runMigrations(db, d)).finally(written)
+      opts.afterMigrations?.()
+      return ran
+    },
     async init(specs: CollectionStorageSpec[]) {
       await lock(async () => {
         await runMigrations(db, d)
         Object.assign(state, await syncFieldIndexes(db, d, specs))
       }).finally(written)
+      opts.afterMigrations?.()
     },
     async explainResolved(q, options = {}) {
       const keyed = keyedOf(q.collection)

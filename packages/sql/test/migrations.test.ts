@@ -304,3 +304,47 @@ describe('migration 8, heads keep their revision row number [sqlite]', () => {
     }
   })
 })
+
+describe('statistics after a migration [sqlite]', () => {
+  it('measures a table that a migration rebuilt before the first read, not at the next hourly check', async () => {
+    const place = sqlitePlace()
+    const db = await place.raw()
+    await runMigrations(
+      db,
+      place.dialect,
+      MIGRATIONS.filter((m) => m.version <= 7),
+    )
+    for (let i = 0; i < 300; i++) {
+      await sql`INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (${`r${i}`}, 'posts', ${`d${i}`}, 'published', 'create', '{"title":"x"}', NULL, 0, '2026-01-01T00:00:00.000Z')`.execute(
+        db,
+      )
+      await sql`INSERT INTO galley_heads (collection, id, variant, rev, status, in_drafts, keys, created_at, updated_at) VALUES ('posts', ${`d${i}`}, 'published', ${`r${i}`}, 'published', 1, '{}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`.execute(
+        db,
+      )
+    }
+    await sql`ANALYZE`.execute(db)
+    await db.destroy()
+    const measured = async () => {
+      const raw = await place.raw()
+      try {
+        const { rows } = await sql<{
+          tbl: string
+        }>`SELECT DISTINCT tbl FROM sqlite_stat1 WHERE tbl IN ('galley_heads', 'galley_revisions') ORDER BY tbl`.execute(
+          raw,
+        )
+        return rows.map((r) => r.tbl)
+      } finally {
+        await raw.destroy()
+      }
+    }
+    expect(await measured()).toEqual(['galley_heads', 'galley_revisions'])
+    // Migration 8 rebuilds galley_revisions, which drops its statistics.
+    const g = await createGalley({ storage: place.store(), collections: [posts] })
+    try {
+      expect(await measured()).toEqual(['galley_heads', 'galley_revisions'])
+      expect((await g.find({ collection: 'posts', limit: 1 })).totalDocs).toBe(300)
+    } finally {
+      await g.close()
+    }
+  })
+})

@@ -94,6 +94,10 @@ export function sqlite(options: SqliteOptions): SqlStore {
     readDirect: (text, params) => reads.read(text, params),
     readTogether: (fn) => reads.together(fn),
     onWrite: () => reads.invalidate(),
+    // `optimize` ran at open, before the migrations: those that rebuild a table (versions 4
+    // and 8) drop its statistics, and a site that mostly reads would plan without them until
+    // the hourly check. New field indexes are measured here too.
+    afterMigrations: () => stats.optimize(),
     dataVersion: () => reads.version(),
     runTransaction: transactions(db, raw, statements.prepare, schema, stats),
     onClose: async () => {
