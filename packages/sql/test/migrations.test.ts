@@ -82,6 +82,18 @@ const posts: CollectionConfig = {
   ],
 }
 
+/** A SQLite database as an engine of schema `version` left it, and a connection to it. */
+async function sqliteAt(version: number): Promise<{ place: Place; db: Kysely<any> }> {
+  const place = sqlitePlace()
+  const db = await place.raw()
+  await runMigrations(
+    db,
+    place.dialect,
+    MIGRATIONS.filter((m) => m.version <= version),
+  )
+  return { place, db }
+}
+
 const PLACES: Array<() => Place> = [sqlitePlace, ...(PG_URL ? [() => postgresPlace(PG_URL)] : [])]
 
 for (const makePlace of PLACES) {
@@ -217,13 +229,7 @@ for (const makePlace of PLACES) {
 
 describe('migration 8, heads keep their revision row number [sqlite]', () => {
   it('links every head to its own revision, and VACUUM keeps the links', async () => {
-    const place = sqlitePlace()
-    const db = await place.raw()
-    await runMigrations(
-      db,
-      place.dialect,
-      MIGRATIONS.filter((m) => m.version <= 7),
-    )
+    const { place, db } = await sqliteAt(7)
     const t = '2026-01-01T00:00:00.000Z'
     let on = db
     const revision = (id: string, doc: string, variant: string, data: unknown) =>
@@ -307,13 +313,7 @@ describe('migration 8, heads keep their revision row number [sqlite]', () => {
 
 describe('statistics after a migration [sqlite]', () => {
   it('measures a table that a migration rebuilt before the first read, not at the next hourly check', async () => {
-    const place = sqlitePlace()
-    const db = await place.raw()
-    await runMigrations(
-      db,
-      place.dialect,
-      MIGRATIONS.filter((m) => m.version <= 7),
-    )
+    const { place, db } = await sqliteAt(7)
     for (let i = 0; i < 300; i++) {
       await sql`INSERT INTO galley_revisions (id, collection, doc_id, variant, action, data, author, autosave, created_at) VALUES (${`r${i}`}, 'posts', ${`d${i}`}, 'published', 'create', '{"title":"x"}', NULL, 0, '2026-01-01T00:00:00.000Z')`.execute(
         db,
