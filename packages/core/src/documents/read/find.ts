@@ -8,7 +8,7 @@ import type { WhereCondition, WhereNode } from '../../where/where-types'
 import { type EngineState, collectionOf, readerOf } from '../engine-state'
 import type { FindArgs, GalleyDoc, PaginatedDocs } from '../galley-types'
 import { parseDepth, parsePaging, parseSort } from '../query-args'
-import { hasRelationships, populateRelationships } from './populate'
+import { populateRelationships } from './populate'
 import { readAccess } from './read-access'
 import { adoptDoc, adoptDocWithAuthor } from './to-doc'
 
@@ -98,7 +98,7 @@ export async function documentsOf(
   authors = perspective.kind !== 'published',
 ): Promise<GalleyDoc[]> {
   const docs = rows.map(authors ? adoptDocWithAuthor : adoptDoc)
-  if (depth > 0 && budget.left > 0 && hasRelationships(coll.fields)) {
+  if (depth > 0 && budget.left > 0) {
     await populateRelationships(docs, coll.fields, depth, budget, (relationTo, ids, d) =>
       findDocuments(
         s,

@@ -5,8 +5,9 @@ type Loader = (relationTo: string, ids: string[], depth: number) => Promise<Gall
 
 /**
  * Whether `fields` hold a relationship anywhere `populateRelationships` looks (nested in
- * groups and arrays too). Kept per field list: a page of a collection without one skips
- * the walk over every document's fields (about 2 µs of an uncached page of twenty).
+ * groups and arrays too). Kept per field list, so `populateRelationships` skips the walk
+ * over every document's fields where there is nothing to find (about 2 µs of an uncached
+ * page of twenty).
  */
 export function hasRelationships(fields: Field[]): boolean {
   let known = relational.get(fields)
@@ -34,6 +35,7 @@ export async function populateRelationships(
   budget: { left: number },
   load: Loader,
 ): Promise<void> {
+  if (!hasRelationships(fields)) return
   const wanted = new Map<string, Set<string>>()
   const slots: Array<{
     holder: Record<string, unknown> | unknown[]
