@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SqlDialect } from './sql-dialect'
-import { HEAD_SEPARATOR as S } from './statements'
-import { toHead } from './stored-rows'
+import { ROW_SEPARATOR as R, HEAD_SEPARATOR as S } from './statements'
+import { toHead, unpackGroup } from './stored-rows'
 
 const d = {
   name: 'sqlite',
@@ -82,5 +82,35 @@ describe('toHead of a packed row (packedRow)', () => {
       expect(() => toHead({ row }, d, 'posts'), `${k} columns`).toThrow(/control character/)
     }
     expect(() => toHead({ row: [...columns, '{}'].join(S) }, d)).toThrow(/could not be read/)
+  })
+})
+
+describe('unpackGroup: the rows of a grouped page (groupedSelect)', () => {
+  const row = (id: string, author?: string) =>
+    [id, ...columns.slice(1), ...(author === undefined ? [] : [author]), `{"id":"${id}"}`].join(S)
+
+  it('cuts the rows apart in order, with their packed authors', () => {
+    const rows = [row('a', '"u1"'), row('b', 'null'), row('c', '"x\\u001fy"')].join(R)
+    const heads = unpackGroup(rows, d, 'posts', true)
+    expect(heads.map((h) => [h.id, h.author, h.data])).toEqual([
+      ['a', 'u1', { id: 'a' }],
+      ['b', null, { id: 'b' }],
+      ['c', `x${S}y`, { id: 'c' }],
+    ])
+  })
+
+  it('reads no rows from NULL, and published rows without authors', () => {
+    expect(unpackGroup(null, d, 'posts', false)).toEqual([])
+    const heads = unpackGroup([row('a'), row('b')].join(R), d, 'posts', false)
+    expect(heads.map((h) => [h.id, h.author])).toEqual([
+      ['a', undefined],
+      ['b', undefined],
+    ])
+  })
+
+  it('refuses a row whose author is missing or not a string', () => {
+    expect(() => unpackGroup(row('a'), d, 'posts', true)).toThrow(/control character/)
+    expect(() => unpackGroup(row('a', '5'), d, 'posts', true)).toThrow(/could not be read/)
+    expect(() => unpackGroup(row('a', 'u1'), d, 'posts', true)).toThrow(SyntaxError)
   })
 })

@@ -1,7 +1,7 @@
 import type { Variant } from '@galley/core'
 import type { HeadRow, RevisionRow } from '@galley/core/storage'
 import type { SqlDialect } from './sql-dialect'
-import { HEAD_SEPARATOR } from './statements'
+import { HEAD_SEPARATOR, ROW_SEPARATOR } from './statements'
 
 /** A head as a statement returns it, with its content (`data`) from the head's revision. */
 export interface RawHead {
@@ -62,7 +62,36 @@ export function toHead(r: StoredHead, d: SqlDialect, collection?: string): HeadR
  * split goes through the runtime and makes an array, three times the cost per row.
  */
 function unpackRow(r: PackedRow, d: SqlDialect, collection: string | undefined): HeadRow {
-  const s = r.row
+  return cutRow(r.row, d, collection, false, r.author)
+}
+
+/**
+ * The heads of a grouped page (see groupedSelect): its packed rows, with their authors
+ * packed too when `authors` is set, cut at each ROW_SEPARATOR; no rows for NULL.
+ */
+export function unpackGroup(
+  rows: string | null,
+  d: SqlDialect,
+  collection: string,
+  authors: boolean,
+): HeadRow[] {
+  const heads: HeadRow[] = []
+  if (rows === null) return heads
+  for (let start = 0; ;) {
+    const end = rows.indexOf(ROW_SEPARATOR, start)
+    heads.push(cutRow(rows.slice(start, end < 0 ? rows.length : end), d, collection, authors))
+    if (end < 0) return heads
+    start = end + 1
+  }
+}
+
+function cutRow(
+  s: string,
+  d: SqlDialect,
+  collection: string | undefined,
+  authorPacked: boolean,
+  author?: string | null,
+): HeadRow {
   const a = s.indexOf(HEAD_SEPARATOR)
   const b = s.indexOf(HEAD_SEPARATOR, a + 1)
   const c = s.indexOf(HEAD_SEPARATOR, b + 1)
@@ -70,11 +99,13 @@ function unpackRow(r: PackedRow, d: SqlDialect, collection: string | undefined):
   const f = s.indexOf(HEAD_SEPARATOR, e + 1)
   const g = s.indexOf(HEAD_SEPARATOR, f + 1)
   const h = s.indexOf(HEAD_SEPARATOR, g + 1)
-  // Seven separators (a missing one is -1, and the search after it starts over: all are
-  // checked), and in_drafts is one digit: a column before it that held a separator shifts
-  // something longer into its place. (One in a time would leave text before the content,
-  // which JSON refuses.) The content itself is JSON.parse's to judge.
-  if ((a | b | c | e | f | g | h) < 0 || f !== e + 2 || collection === undefined)
+  // A packed author is JSON after the seventh separator, up to an eighth.
+  const i = authorPacked ? s.indexOf(HEAD_SEPARATOR, h + 1) : h
+  // Seven separators (eight with the author; a missing one is -1, and the search after it
+  // starts over: all are checked), and in_drafts is one digit: a column before it that held
+  // a separator shifts something longer into its place. (One in a time would leave text
+  // before the content, which JSON refuses.) The content itself is JSON.parse's to judge.
+  if ((a | b | c | e | f | g | h | i) < 0 || f !== e + 2 || collection === undefined)
     throw unreadable(collection)
   return {
     collection,
@@ -83,11 +114,19 @@ function unpackRow(r: PackedRow, d: SqlDialect, collection: string | undefined):
     rev: s.slice(b + 1, c),
     status: s.slice(c + 1, e) as HeadRow['status'],
     inDrafts: s.charCodeAt(e + 1) === 49, // '1'
-    data: documentContent(h + 1 < s.length ? d.parseJson(s.slice(h + 1)) : null, collection),
+    data: documentContent(i + 1 < s.length ? d.parseJson(s.slice(i + 1)) : null, collection),
     createdAt: s.slice(f + 1, g),
     updatedAt: s.slice(g + 1, h),
-    author: r.author,
+    author: authorPacked ? packedAuthor(s.slice(h + 1, i), collection) : author,
   }
+}
+
+/** An author packed as JSON (json_quote): null or a string. */
+function packedAuthor(json: string, collection: string): string | null {
+  if (json === 'null') return null
+  const author: unknown = JSON.parse(json)
+  if (typeof author !== 'string') throw unreadable(collection)
+  return author
 }
 
 /**

@@ -87,10 +87,13 @@ describe('a page and its count read one snapshot [sqlite]', () => {
       const named = await g.find({ collection: 'items', where: { id: { in: ids.slice(0, 3) } } })
       expect([named.docs.length, named.totalDocs]).toEqual([3, 3])
       expect(ran.filter((t) => /count\(\*\)|^BEGIN|^COMMIT/.test(t))).toEqual([])
-      // More named than a page holds: counted, page and count in one snapshot.
+      // More named than a page holds: counted, the page and its count one statement (one
+      // snapshot, no transaction around it: see groupedSelect).
+      ran.length = 0
       const paged = await g.find({ collection: 'items', where: { id: { in: ids } }, limit: 2 })
       expect([paged.docs.length, paged.totalDocs]).toEqual([2, 5])
-      expect(ran.filter((t) => /count\(\*\)|^BEGIN|^COMMIT/.test(t)).length).toBe(3)
+      expect(ran).toHaveLength(1)
+      expect(ran[0]).toMatch(/count\(\*\)/)
     } finally {
       proto.all = all
       proto.run = run
