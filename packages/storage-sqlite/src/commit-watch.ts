@@ -7,11 +7,11 @@ import { closeSync, openSync, readSync } from 'node:fs'
  *
  * In WAL mode every commit rewrites the header of the WAL index (the `-shm` file every
  * connection maps): its change counter, frame count and checksums (sqlite.org/walformat.html,
- * unchanged since 3.7.0). Reading those 96 bytes is one `pread` (~1 µs); `PRAGMA data_version`
+ * unchanged since 3.7.0). Reading those 96 bytes is one `pread` (~0.6 µs); `PRAGMA data_version`
  * opens and closes a read transaction (~2 µs, two `fcntl` and an `fstat`). A writer updates
  * the second copy of the header, then the first; if the two copies differ the read caught an
- * update midway, and the watch asks `data_version` instead, like any time the `-shm` file
- * cannot be read. Answers err on the side of "changed": a restart of the log or this
+ * update midway, and the watch answers "changed", as when the `-shm` file cannot be read.
+ * Without a WAL index (`:memory:`, a file system without WAL) it asks `data_version`. Answers err on the side of "changed": a restart of the log or this
  * connection's own commits also count, which only costs a cache refill.
  */
 export class CommitWatch {
@@ -48,11 +48,12 @@ export class CommitWatch {
       } catch {
         n = 0
       }
-      if (n === 96 && sameWords(this.#headerWords, 0, this.#headerWords, 12)) {
-        if (sameWords(this.#headerWords, 0, this.#lastWords, 0)) return false
-        this.#header.copy(this.#lastHeader, 0, 0, 48)
-        return true
-      }
+      // Caught midway through a commit (or unreadable): changed. Not `data_version`, which
+      // inside a read transaction (see ReadCache's held snapshot) tells that snapshot's.
+      if (n !== 96 || !sameWords(this.#headerWords, 0, this.#headerWords, 12)) return true
+      if (sameWords(this.#headerWords, 0, this.#lastWords, 0)) return false
+      this.#header.copy(this.#lastHeader, 0, 0, 48)
+      return true
     }
     const version = this.#dataVersion.get()
     if (version === this.#seenVersion) return false

@@ -26,10 +26,16 @@ export class PlannerStatistics {
   #changes = 0
   #nextCheck = FIRST_CHECK
 
-  /** `busyTimeoutMs`: the connection's own busy timeout, restored after each check. */
-  constructor(raw: Database.Database, busyTimeoutMs: number) {
+  readonly #release: () => void
+
+  /**
+   * `busyTimeoutMs`: the connection's own busy timeout, restored after each check.
+   * `release`: ends the snapshot reads may hold on the connection (see ReadCache).
+   */
+  constructor(raw: Database.Database, busyTimeoutMs: number, release: () => void = () => {}) {
     this.#raw = raw
     this.#busyTimeoutMs = busyTimeoutMs
+    this.#release = release
     this.optimize()
     this.#timer = setInterval(() => this.optimize(), 60 * 60_000)
     this.#timer.unref()
@@ -49,7 +55,9 @@ export class PlannerStatistics {
    * rather than the caller (whose write has already committed) for the busy timeout.
    */
   optimize(): void {
-    if (!this.#raw.open || this.#raw.inTransaction) return
+    if (!this.#raw.open) return
+    this.#release()
+    if (this.#raw.inTransaction) return
     try {
       this.#raw.pragma('busy_timeout = 0')
       this.#raw.pragma('optimize = 0x10002')

@@ -142,6 +142,10 @@ describe('read cache', () => {
     for (let i = 0; i < 220; i++) reads.read(q, [`k${i % 200}`])
     const fresh = reads.read(q, ['k150'])
     expect(reads.read(q, ['k150'])).toBe(fresh)
+    // Reads hold a snapshot between them (WAL): whoever else uses the connection lets it go
+    // first, as the store does; a read inside that one's transaction is declined.
+    expect(raw.inTransaction).toBe(true)
+    reads.release()
     raw.exec('BEGIN')
     expect(reads.read(q, [1])).toBeUndefined()
     raw.exec('ROLLBACK')

@@ -20,6 +20,9 @@ export function readCacheBytes(option: ReadCacheOptions | false | undefined): nu
   return max
 }
 
+/** Reads one held snapshot may serve before it is let go, so a loop that never yields still lets the log restart. */
+const HELD_READS = 1000
+
 /**
  * Reads outside transactions, run synchronously on the connection and answered from a
  * result cache while nothing has been committed since.
@@ -31,6 +34,19 @@ export function readCacheBytes(option: ReadCacheOptions | false | undefined): nu
  * from them, so nothing handed out can change what is kept. While the connection is inside
  * a transaction (Kysely runs them across awaits), reads are declined and go through Kysely,
  * which queues them behind it, as before.
+ *
+ * **The held snapshot** (WAL mode): outside a transaction SQLite takes and drops its read
+ * lock around every statement, two `fcntl` and an `fstat`: 2.0 of the 2.5 µs a lookup by
+ * primary key takes on a virtual machine (0.5 µs inside a transaction). So the first read
+ * that runs a statement opens a read transaction (`BEGIN`) and keeps it for the reads after
+ * it. It is always the newest state: each read first asks the commit watch (a `pread` of
+ * the WAL-index header, 0.6 µs, which the cache asks anyway), and a commit anywhere since
+ * ends the snapshot before the read runs. It is let go when the event loop next turns
+ * (`setImmediate`), after HELD_READS reads, and before anything else uses the connection
+ * (`release`: write transactions, Kysely, planner statistics, close), so it never keeps a
+ * writer, the checkpoint worker or a schema change waiting beyond the current turn. Without
+ * a WAL index (`:memory:`, a file system without WAL) nothing is held: a read transaction
+ * there would block other writers outright.
  */
 export class ReadCache {
   readonly #raw: Database.Database
@@ -46,15 +62,19 @@ export class ReadCache {
   #generation = 0
 
   readonly #onCommits: () => void
-  /** Inside `together`; `#begun` once its read transaction is open. */
+  /** Whether reads keep a snapshot between them (WAL mode: see the class comment). */
+  readonly #holds: boolean
+  /** A read transaction this cache began and keeps: the held snapshot, or `together`'s. */
+  #held = false
+  /** Reads the held snapshot served. */
+  #heldReads = 0
+  #releaseQueued = false
+  readonly #releaseSoon = () => {
+    this.#releaseQueued = false
+    this.release()
+  }
+  /** Inside `together`: reads are statements of one snapshot, no commit looked for. */
   #together = false
-  #begun = false
-  /** The cache generation the read transaction of `together` began in. */
-  #snapshotOf = 0
-  /** The generation of the first result `together` took from the cache, if any. */
-  #hitOf: number | undefined
-  /** `together` again, every read a statement: the cache and the snapshot disagreed. */
-  #bypass = false
   readonly #begin: Database.Statement
   readonly #commit: Database.Statement
 
@@ -74,89 +94,93 @@ export class ReadCache {
     this.#commits = new CommitWatch(raw, file)
     this.#maxBytes = maxBytes
     this.#onCommits = onCommits
+    this.#holds = this.#commits.source === 'wal-index'
     this.#begin = raw.prepare('BEGIN')
     this.#commit = raw.prepare('COMMIT')
   }
 
   /**
-   * Run `fn` at once, its reads answered from one snapshot: the first one that runs a
-   * statement opens a read transaction (`BEGIN`, deferred), which ends with `fn`. Outside
-   * a transaction SQLite takes and drops its read lock around every statement (system
-   * calls: a lookup by primary key costs 5.4 µs alone on a virtual machine, 1.3 µs inside a
-   * transaction), and a count read apart from its page may see a commit the page did not.
-   * Reads answered from the cache open nothing. Undefined while a transaction holds the
-   * connection. `fn` must not wait for anything: the transaction is this connection's.
+   * Whether the connection is free for this cache's reads: open, and in no transaction but
+   * its own.
    */
-  together<T>(fn: (read: ReadNow) => T): T | undefined {
-    if (this.#raw.inTransaction || !this.#raw.open || this.#together) return undefined
-    const read: ReadNow = <R>(text: string, params: unknown[]) => this.#read(text, params) as R[]
-    try {
-      return this.#attempt(fn, read)
-    } catch (err) {
-      if (err !== STALE_HIT) throw err
-      // A result from the cache and one read now came from different states: all again,
-      // every read a statement of one snapshot.
-      this.#bypass = true
-      return this.#attempt(fn, read)
-    } finally {
-      this.#bypass = false
+  #free(): boolean {
+    return this.#raw.open && (this.#held || !this.#raw.inTransaction)
+  }
+
+  /**
+   * End the held snapshot, if any. Whoever uses the connection other than through this
+   * cache calls it first: a transaction cannot begin inside this one, and a snapshot kept
+   * while waiting for anything would keep the log from restarting.
+   */
+  release(): void {
+    if (!this.#held) return
+    this.#held = false
+    if (this.#raw.open && this.#raw.inTransaction) this.#commit.run()
+  }
+
+  /** Open a read transaction for the statements that follow, unless one is held. */
+  #hold(): void {
+    if (this.#held) return
+    this.#begin.run()
+    this.#held = true
+    this.#heldReads = 0
+    if (this.#holds && !this.#releaseQueued) {
+      this.#releaseQueued = true
+      setImmediate(this.#releaseSoon)
     }
   }
 
-  #attempt<T>(fn: (read: ReadNow) => T, read: ReadNow): T {
+  /**
+   * Run `fn` at once, its reads all statements of one snapshot (a page and its count, a
+   * list of revisions and their number), never answered from the cache: a cached result
+   * and a statement could be of two states. Undefined while a transaction holds the
+   * connection. `fn` must not wait for anything: the transaction is this connection's.
+   */
+  together<T>(fn: (read: ReadNow) => T): T | undefined {
+    if (!this.#free() || this.#together) return undefined
+    // The snapshot is the newest: after a commit anywhere, a new one.
+    if (this.#holds) this.#checkOthers()
     this.#together = true
-    this.#hitOf = undefined
     try {
-      return fn(read)
+      return fn(<R>(text: string, params: unknown[]) => this.#run(text, params) as R[])
     } finally {
       this.#together = false
-      if (this.#begun) {
-        this.#begun = false
-        if (this.#raw.inTransaction) this.#commit.run()
-      }
+      // Where nothing is held between reads, the snapshot ends with `fn`.
+      if (!this.#holds) this.release()
     }
   }
 
   /** Rows of a read, or undefined while a transaction holds the connection. */
   read(text: string, params: readonly unknown[]): unknown[] | undefined {
-    if (this.#raw.inTransaction || !this.#raw.open) return undefined
+    if (!this.#free()) return undefined
     return this.#read(text, params)
   }
 
-  /** A statement's rows, opening the read transaction of `together`. */
+  /** A statement's rows, in the held snapshot (or `together`'s) where there is one. */
   #run(text: string, params: readonly unknown[]): unknown[] {
-    if (!this.#together || this.#begun) return allRows(this.#prepare(text), params)
-    this.#begin.run()
-    this.#begun = true
-    this.#snapshotOf = this.#generation
-    const rows = allRows(this.#prepare(text), params)
-    // The snapshot began with this statement. A result taken from the cache before it is
-    // of the same state only if nothing was committed since that result was checked.
-    if (this.#hitOf !== undefined) {
-      this.#checkOthers()
-      if (this.#generation !== this.#hitOf) throw STALE_HIT
+    if (!this.#holds && !this.#together) return allRows(this.#prepare(text), params)
+    this.#hold()
+    try {
+      return allRows(this.#prepare(text), params)
+    } finally {
+      if (++this.#heldReads >= HELD_READS && !this.#together) this.release()
     }
-    return rows
   }
 
   #read(text: string, params: readonly unknown[]): unknown[] {
-    if (this.#maxBytes === 0 || this.#bypass) return this.#run(text, params)
-    this.#checkOthers()
+    if (this.#holds || this.#maxBytes > 0) this.#checkOthers()
+    if (this.#maxBytes === 0) return this.#run(text, params)
     const key = `${this.#textId(text)}\u0000${JSON.stringify(params)}`
     const hit = this.#cache.get(key)
     if (hit) {
       // Only marked: moving it to the back on every hit (delete + set) cost a cached read
       // two more lookups of its ~400-character key and made the Map rehash now and then.
       hit.used = true
-      if (this.#together && !this.#begun && this.#hitOf === undefined)
-        this.#hitOf = this.#generation
       return hit.rows
     }
     const rows = this.#run(text, params)
     const bytes = sizeOf(rows) + key.length
-    // A snapshot older than a commit seen since it began must not fill the cache anew.
-    const current = !this.#begun || this.#snapshotOf === this.#generation
-    if (current && bytes <= this.#maxBytes / 16) {
+    if (bytes <= this.#maxBytes / 16) {
       // Room first, so the new result is never the one evicted.
       this.#evict(this.#maxBytes - bytes)
       this.#cache.set(key, { rows, bytes, used: false })
@@ -217,7 +241,7 @@ export class ReadCache {
    * while it is unchanged.
    */
   version(): number | undefined {
-    if (this.#raw.inTransaction || !this.#raw.open) return undefined
+    if (!this.#free()) return undefined
     this.#checkOthers()
     return this.#generation
   }
@@ -225,12 +249,16 @@ export class ReadCache {
   /** Commits of other connections and processes drop the cache too. */
   #checkOthers(): void {
     if (this.#commits.changed()) {
+      // The held snapshot is of the state before: let it go first (also so that `onCommits`
+      // reads the schema as it is now).
+      this.release()
       this.#onCommits()
       this.invalidate()
     }
   }
 
   close(): void {
+    this.release()
     this.#commits.close()
   }
 
@@ -238,9 +266,6 @@ export class ReadCache {
     return this.#cache.size
   }
 }
-
-/** Thrown inside `together` when a cached result predates the snapshot a later read began. */
-const STALE_HIT = Symbol('stale cache hit')
 
 /** About the memory a result holds: V8 keeps ASCII text at a byte per character. */
 function sizeOf(rows: unknown[]): number {

@@ -28,7 +28,7 @@ describe('a page and its count read one snapshot [sqlite]', () => {
   })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('reads all again in one snapshot when a cached result predates a commit another process made', () => {
+  it('together reads statements of one snapshot, never the cache; the next read sees a commit between them', () => {
     const file = join(dir, 'cache.db')
     const raw = new Database(file)
     raw.pragma('journal_mode = WAL')
@@ -39,25 +39,23 @@ describe('a page and its count read one snapshot [sqlite]', () => {
     try {
       const count = 'SELECT count(*) AS n FROM t'
       const sum = 'SELECT sum(x) AS s FROM t'
-      expect(cache.read(count, [])).toEqual([{ n: 1 }]) // kept
-      let runs = 0
+      const kept = cache.read(count, [])
+      expect(cache.read(count, [])).toBe(kept) // kept
       const read = (commitBetween: boolean) =>
         cache.together((r) => {
-          runs++
-          const n = r<{ n: number }>(count, [])[0]!.n // from the cache
-          if (commitBetween && runs === 1) other.prepare('INSERT INTO t VALUES (2)').run()
-          const s = r<{ s: number }>(sum, [])[0]!.s // a statement: the snapshot begins here
+          const n = r<{ n: number }>(count, [])[0]!.n // a statement, not the kept result
+          if (commitBetween) other.prepare('INSERT INTO t VALUES (2)').run()
+          const s = r<{ s: number }>(sum, [])[0]!.s
           return [n, s]
         })
       expect(read(false)).toEqual([1, 1])
-      expect(runs).toBe(1)
-      runs = 0
-      // The cached count is of the state before the commit, the sum of the state after it:
-      // both are read again, as statements of one snapshot.
-      expect(read(true)).toEqual([2, 3])
-      expect(runs).toBe(2)
-      expect(raw.inTransaction).toBe(false)
+      // The commit lands between the two reads: neither sees it, both read one state.
+      expect(read(true)).toEqual([1, 1])
+      // The next read looks for commits first, lets the old snapshot go and sees it.
       expect(cache.read(count, [])).toEqual([{ n: 2 }])
+      expect(read(false)).toEqual([2, 3])
+      cache.release()
+      expect(raw.inTransaction).toBe(false)
     } finally {
       cache.close()
       other.close()
@@ -86,7 +84,8 @@ describe('a page and its count read one snapshot [sqlite]', () => {
       proto.run = spy(run)
       const named = await g.find({ collection: 'items', where: { id: { in: ids.slice(0, 3) } } })
       expect([named.docs.length, named.totalDocs]).toEqual([3, 3])
-      expect(ran.filter((t) => /count\(\*\)|^BEGIN|^COMMIT/.test(t))).toEqual([])
+      // (A BEGIN may run: reads hold a snapshot between them, see ReadCache.)
+      expect(ran.filter((t) => /count\(\*\)/.test(t))).toEqual([])
       // More named than a page holds: counted, the page and its count one statement (one
       // snapshot, no transaction around it: see groupedSelect).
       ran.length = 0

@@ -82,11 +82,22 @@ export function sqlite(options: SqliteOptions): SqlStore {
         })
   if (checkpointer) raw.pragma('wal_autocheckpoint = 100000')
   raw.pragma('journal_size_limit = -1')
-  const stats = new PlannerStatistics(raw, BUSY_TIMEOUT_MS)
+  // Reads keep a snapshot between them (see ReadCache): everything else that uses the
+  // connection lets it go first. `reads` is made below, once the statements are.
+  let reads: ReadCache | undefined
+  const release = () => reads?.release()
+  const stats = new PlannerStatistics(raw, BUSY_TIMEOUT_MS, release)
   const statements = cachingDatabase(raw, options.statementCache ?? 500, () => stats.close())
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) })
+  const kyselyDatabase = {
+    close: statements.close,
+    prepare(sqlText: string) {
+      release()
+      return statements.prepare(sqlText)
+    },
+  }
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: kyselyDatabase }) })
   const schema = schemaWatch(raw)
-  const reads = new ReadCache(raw, options.file, statements.prepare, cacheBytes, schema)
+  reads = new ReadCache(raw, options.file, statements.prepare, cacheBytes, schema)
   return createSqlStore({
     name: 'sqlite',
     db,
@@ -99,7 +110,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
     // the hourly check. New field indexes are measured here too.
     afterMigrations: () => stats.optimize(),
     dataVersion: () => reads.version(),
-    runTransaction: transactions(db, raw, statements.prepare, schema, stats),
+    runTransaction: transactions(db, raw, statements.prepare, schema, stats, release),
     onClose: async () => {
       reads.close()
       await checkpointer?.stop()
@@ -142,6 +153,7 @@ function transactions(
   prepare: (text: string) => Database.Statement,
   checkSchema: () => void,
   stats: PlannerStatistics,
+  release: () => void,
 ) {
   // Rows changed by the running transaction (one at a time: Kysely's connection lock).
   let changes = 0
@@ -159,6 +171,7 @@ function transactions(
   const commit = prepare('COMMIT')
   return <T>(fn: (query: Query) => Promise<T>): Promise<T> =>
     executor.provideConnection(async () => {
+      release() // the snapshot reads hold, if any: no transaction begins inside it
       begin.run()
       changes = 0
       try {
