@@ -94,14 +94,15 @@ export class SqlReads implements StorageReader {
     const statement = groupedSelect(q, this.d, keyed)
     if (statement === undefined) return undefined
     const { text, params } = statement
-    let page: { n: number | null; rows: string | null }
+    let page: GroupedRow
     try {
-      page = (await this.all<{ n: number | null; rows: string | null }>(text, params))[0]!
+      page = (await this.all<GroupedRow>(text, params))[0]!
     } catch (err) {
       if ((err as { code?: unknown }).code === 'SQLITE_TOOBIG') return undefined
       throw err
     }
-    const rows = unpackGroup(page.rows, this.d, q.collection, q.perspective.kind !== 'published')
+    const authors = q.perspective.kind !== 'published'
+    const rows = unpackGroup(page.rows, page.contents, this.d, q.collection, authors)
     // One statement, one snapshot: the count never misses a row the page shows.
     const total = page.n ?? (rows.length > 0 ? q.offset + rows.length : 0)
     return { rows, total }
@@ -146,6 +147,13 @@ export function sqlReader(
     getRevision: (collection, id, revisionId) => r.getRevision(collection, id, revisionId),
     releases: r.releases,
   }
+}
+
+/** The one row of a grouped page (see groupedSelect). */
+interface GroupedRow {
+  n: number | null
+  rows: string | null
+  contents: string | null
 }
 
 /** Whether a page of `found` rows leaves the total unknown: it is full, or past the end. */

@@ -86,12 +86,14 @@ describe('toHead of a packed row (packedRow)', () => {
 })
 
 describe('unpackGroup: the rows of a grouped page (groupedSelect)', () => {
-  const row = (id: string, author?: string) =>
-    [id, ...columns.slice(1), ...(author === undefined ? [] : [author]), `{"id":"${id}"}`].join(S)
+  // A head as groupedSelect packs it: its columns, its author (JSON) if any, then nothing.
+  const head = (id: string, author?: string) =>
+    [id, ...columns.slice(1), ...(author === undefined ? [] : [author]), ''].join(S)
+  const contents = (...ids: string[]) => `[${ids.map((id) => `{"id":"${id}"}`).join(',')}]`
 
-  it('cuts the rows apart in order, with their packed authors', () => {
-    const rows = [row('a', '"u1"'), row('b', 'null'), row('c', '"x\\u001fy"')].join(R)
-    const heads = unpackGroup(rows, d, 'posts', true)
+  it('cuts the heads apart in order, with their packed authors and their contents', () => {
+    const rows = [head('a', '"u1"'), head('b', 'null'), head('c', '"x\\u001fy"')].join(R)
+    const heads = unpackGroup(rows, contents('a', 'b', 'c'), d, 'posts', true)
     expect(heads.map((h) => [h.id, h.author, h.data])).toEqual([
       ['a', 'u1', { id: 'a' }],
       ['b', null, { id: 'b' }],
@@ -99,18 +101,38 @@ describe('unpackGroup: the rows of a grouped page (groupedSelect)', () => {
     ])
   })
 
-  it('reads no rows from NULL, and published rows without authors', () => {
-    expect(unpackGroup(null, d, 'posts', false)).toEqual([])
-    const heads = unpackGroup([row('a'), row('b')].join(R), d, 'posts', false)
-    expect(heads.map((h) => [h.id, h.author])).toEqual([
-      ['a', undefined],
-      ['b', undefined],
+  it('reads no rows from NULL, published heads without authors, and null content as empty', () => {
+    expect(unpackGroup(null, null, d, 'posts', false)).toEqual([])
+    const heads = unpackGroup([head('a'), head('b')].join(R), '[{"n":1},null]', d, 'posts', false)
+    expect(heads.map((h) => [h.id, h.author, h.data])).toEqual([
+      ['a', undefined, { n: 1 }],
+      ['b', undefined, {}],
     ])
   })
 
-  it('refuses a row whose author is missing or not a string', () => {
-    expect(() => unpackGroup(row('a'), d, 'posts', true)).toThrow(/control character/)
-    expect(() => unpackGroup(row('a', '5'), d, 'posts', true)).toThrow(/could not be read/)
-    expect(() => unpackGroup(row('a', 'u1'), d, 'posts', true)).toThrow(SyntaxError)
+  it('refuses a head whose author is missing or not a string', () => {
+    expect(() => unpackGroup(head('a'), contents('a'), d, 'posts', true)).toThrow(
+      /control character/,
+    )
+    expect(() => unpackGroup(head('a', '5'), contents('a'), d, 'posts', true)).toThrow(
+      /could not be read/,
+    )
+    expect(() => unpackGroup(head('a', 'u1'), contents('a'), d, 'posts', true)).toThrow(SyntaxError)
+  })
+
+  it('refuses contents that are not one JSON value a head, never pairing them up otherwise', () => {
+    const two = [head('a'), head('b')].join(R)
+    // A content of two values (another tool wrote `{"x":1},{"y":2}`) and one short.
+    expect(() => unpackGroup(two, '[{"x":1},{"y":2},{"b":1}]', d, 'posts', false)).toThrow(
+      /could not be read/,
+    )
+    expect(() => unpackGroup(two, '[{"a":1}]', d, 'posts', false)).toThrow(/could not be read/)
+    expect(() => unpackGroup(two, '{"a":1}', d, 'posts', false)).toThrow(/could not be read/)
+    expect(() => unpackGroup(two, null, d, 'posts', false)).toThrow(/could not be read/)
+    expect(() => unpackGroup(two, '[{"a":1},[1]]', d, 'posts', false)).toThrow(/not a JSON object/)
+    // A head with text where its content would start.
+    expect(() => unpackGroup(`${head('a')}{}`, contents('a'), d, 'posts', false)).toThrow(
+      /could not be read/,
+    )
   })
 })

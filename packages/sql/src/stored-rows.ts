@@ -66,31 +66,45 @@ function unpackRow(r: PackedRow, d: SqlDialect, collection: string | undefined):
 }
 
 /**
- * The heads of a grouped page (see groupedSelect): its packed rows, with their authors
- * packed too when `authors` is set, cut at each ROW_SEPARATOR; no rows for NULL.
+ * The heads of a grouped page (see groupedSelect): its packed heads, with their authors
+ * packed too when `authors` is set, cut at each ROW_SEPARATOR, and their contents, one JSON
+ * array; no rows for NULL.
  */
 export function unpackGroup(
   rows: string | null,
+  contents: string | null,
   d: SqlDialect,
   collection: string,
   authors: boolean,
 ): HeadRow[] {
   const heads: HeadRow[] = []
   if (rows === null) return heads
-  for (let start = 0; ;) {
+  const data: unknown = contents === null ? null : d.parseJson(contents)
+  if (!Array.isArray(data)) throw unreadable(collection)
+  for (let start = 0; ; ) {
     const end = rows.indexOf(ROW_SEPARATOR, start)
-    heads.push(cutRow(rows.slice(start, end < 0 ? rows.length : end), d, collection, authors))
-    if (end < 0) return heads
+    const head = rows.slice(start, end < 0 ? rows.length : end)
+    // More heads than contents: some content held more than one JSON value.
+    if (heads.length >= data.length) throw unreadable(collection)
+    heads.push(cutRow(head, d, collection, authors, undefined, data[heads.length]))
+    if (end < 0) break
     start = end + 1
   }
+  if (heads.length !== data.length) throw unreadable(collection)
+  return heads
 }
 
+/**
+ * `content`, when given, is the head's content already parsed (a grouped page): the packed
+ * value then ends where the content would start.
+ */
 function cutRow(
   s: string,
   d: SqlDialect,
   collection: string | undefined,
   authorPacked: boolean,
   author?: string | null,
+  content?: unknown,
 ): HeadRow {
   const a = s.indexOf(HEAD_SEPARATOR)
   const b = s.indexOf(HEAD_SEPARATOR, a + 1)
@@ -107,6 +121,14 @@ function cutRow(
   // before the content, which JSON refuses.) The content itself is JSON.parse's to judge.
   if ((a | b | c | e | f | g | h | i) < 0 || f !== e + 2 || collection === undefined)
     throw unreadable(collection)
+  const parsed =
+    content !== undefined
+      ? i + 1 === s.length
+        ? content
+        : unreadableNow(collection)
+      : i + 1 < s.length
+        ? d.parseJson(s.slice(i + 1))
+        : null
   return {
     collection,
     id: s.slice(0, a),
@@ -114,7 +136,7 @@ function cutRow(
     rev: s.slice(b + 1, c),
     status: s.slice(c + 1, e) as HeadRow['status'],
     inDrafts: s.charCodeAt(e + 1) === 49, // '1'
-    data: documentContent(i + 1 < s.length ? d.parseJson(s.slice(i + 1)) : null, collection),
+    data: documentContent(parsed, collection),
     createdAt: s.slice(f + 1, g),
     updatedAt: s.slice(g + 1, h),
     author: authorPacked ? packedAuthor(s.slice(h + 1, i), collection) : author,
@@ -141,6 +163,10 @@ function documentContent(v: unknown, collection: string | undefined): Record<str
       `A stored document of '${collection}' could not be read: its content is not a JSON object.`,
     )
   return v as Record<string, unknown>
+}
+
+const unreadableNow = (collection: string | undefined): never => {
+  throw unreadable(collection)
 }
 
 const unreadable = (collection: string | undefined) =>
