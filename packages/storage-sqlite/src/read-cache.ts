@@ -20,8 +20,26 @@ export function readCacheBytes(option: ReadCacheOptions | false | undefined): nu
   return max
 }
 
-/** Reads one held snapshot may serve before it is let go, so a loop that never yields still lets the log restart. */
+/**
+ * How long one held snapshot may serve reads (ms), and how many, before the next read lets it
+ * go: a loop of reads that never yields to the event loop still leaves the checkpoint worker
+ * a moment to restart the log. (The worker's restart holds the write lock while it waits for
+ * readers, up to 100 ms: a snapshot kept longer stalls every writer, and the log grows.)
+ */
+const HELD_MS = 2
 const HELD_READS = 1000
+
+/**
+ * The caches of this process that hold a snapshot now. A write of any store of this process
+ * lets them all go first: if the worker waits for one of them to restart the log, the write
+ * waits for the worker, and the snapshot cannot end while this thread waits.
+ */
+const holders = new Set<ReadCache>()
+
+/** End every snapshot reads of this process hold (see ReadCache): before any write. */
+export function releaseHeldSnapshots(): void {
+  for (const cache of holders) cache.release()
+}
 
 /**
  * Reads outside transactions, run synchronously on the connection and answered from a
@@ -42,9 +60,10 @@ const HELD_READS = 1000
  * it. It is always the newest state: each read first asks the commit watch (a `pread` of
  * the WAL-index header, 0.6 µs, which the cache asks anyway), and a commit anywhere since
  * ends the snapshot before the read runs. It is let go when the event loop next turns
- * (`setImmediate`), after HELD_READS reads, and before anything else uses the connection
- * (`release`: write transactions, Kysely, planner statistics, close), so it never keeps a
- * writer, the checkpoint worker or a schema change waiting beyond the current turn. Without
+ * (`setImmediate`), by the first read after HELD_MS or HELD_READS, and before anything else
+ * uses the connection (`release`: write transactions, Kysely, planner statistics, close;
+ * a write of any store of this process ends all of them), so it keeps no writer, the
+ * checkpoint worker or a schema change waiting for more than a moment. Without
  * a WAL index (`:memory:`, a file system without WAL) nothing is held: a read transaction
  * there would block other writers outright.
  */
@@ -66,8 +85,9 @@ export class ReadCache {
   readonly #holds: boolean
   /** A read transaction this cache began and keeps: the held snapshot, or `together`'s. */
   #held = false
-  /** Reads the held snapshot served. */
+  /** Reads the held snapshot served, and when it began (performance.now()). */
   #heldReads = 0
+  #heldSince = 0
   #releaseQueued = false
   readonly #releaseSoon = () => {
     this.#releaseQueued = false
@@ -115,7 +135,17 @@ export class ReadCache {
   release(): void {
     if (!this.#held) return
     this.#held = false
+    holders.delete(this)
     if (this.#raw.open && this.#raw.inTransaction) this.#commit.run()
+  }
+
+  /** Let a snapshot go that served long enough (see HELD_MS); every read counts, cached or not. */
+  #expire(): void {
+    if (
+      this.#held &&
+      (++this.#heldReads > HELD_READS || performance.now() - this.#heldSince > HELD_MS)
+    )
+      this.release()
   }
 
   /** Open a read transaction for the statements that follow, unless one is held. */
@@ -123,7 +153,9 @@ export class ReadCache {
     if (this.#held) return
     this.#begin.run()
     this.#held = true
+    holders.add(this)
     this.#heldReads = 0
+    this.#heldSince = performance.now()
     if (this.#holds && !this.#releaseQueued) {
       this.#releaseQueued = true
       setImmediate(this.#releaseSoon)
@@ -139,7 +171,10 @@ export class ReadCache {
   together<T>(fn: (read: ReadNow) => T): T | undefined {
     if (!this.#free() || this.#together) return undefined
     // The snapshot is the newest: after a commit anywhere, a new one.
-    if (this.#holds) this.#checkOthers()
+    if (this.#holds) {
+      this.#expire()
+      this.#checkOthers()
+    }
     this.#together = true
     try {
       return fn(<R>(text: string, params: unknown[]) => this.#run(text, params) as R[])
@@ -158,16 +193,12 @@ export class ReadCache {
 
   /** A statement's rows, in the held snapshot (or `together`'s) where there is one. */
   #run(text: string, params: readonly unknown[]): unknown[] {
-    if (!this.#holds && !this.#together) return allRows(this.#prepare(text), params)
-    this.#hold()
-    try {
-      return allRows(this.#prepare(text), params)
-    } finally {
-      if (++this.#heldReads >= HELD_READS && !this.#together) this.release()
-    }
+    if (this.#holds || this.#together) this.#hold()
+    return allRows(this.#prepare(text), params)
   }
 
   #read(text: string, params: readonly unknown[]): unknown[] {
+    this.#expire()
     if (this.#holds || this.#maxBytes > 0) this.#checkOthers()
     if (this.#maxBytes === 0) return this.#run(text, params)
     const key = `${this.#textId(text)}\u0000${JSON.stringify(params)}`

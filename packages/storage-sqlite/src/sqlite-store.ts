@@ -6,7 +6,12 @@ import { ConfigError } from '@galley/core'
 import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
 import { PlannerStatistics } from './planner-statistics'
-import { ReadCache, type ReadCacheOptions, readCacheBytes } from './read-cache'
+import {
+  ReadCache,
+  type ReadCacheOptions,
+  readCacheBytes,
+  releaseHeldSnapshots,
+} from './read-cache'
 import { allRows, forgetRowShapes } from './rows'
 import { requireSqliteVersion } from './sqlite-version'
 import { foldCase, sqliteDialect } from './sqlite-dialect'
@@ -83,21 +88,20 @@ export function sqlite(options: SqliteOptions): SqlStore {
   if (checkpointer) raw.pragma('wal_autocheckpoint = 100000')
   raw.pragma('journal_size_limit = -1')
   // Reads keep a snapshot between them (see ReadCache): everything else that uses the
-  // connection lets it go first. `reads` is made below, once the statements are.
-  let reads: ReadCache | undefined
-  const release = () => reads?.release()
-  const stats = new PlannerStatistics(raw, BUSY_TIMEOUT_MS, release)
+  // connection lets it go first, and every snapshot of this process with it (a write may
+  // wait for the checkpoint worker, which may wait for any of them).
+  const stats = new PlannerStatistics(raw, BUSY_TIMEOUT_MS, releaseHeldSnapshots)
   const statements = cachingDatabase(raw, options.statementCache ?? 500, () => stats.close())
   const kyselyDatabase = {
     close: statements.close,
     prepare(sqlText: string) {
-      release()
+      releaseHeldSnapshots()
       return statements.prepare(sqlText)
     },
   }
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: kyselyDatabase }) })
   const schema = schemaWatch(raw)
-  reads = new ReadCache(raw, options.file, statements.prepare, cacheBytes, schema)
+  const reads = new ReadCache(raw, options.file, statements.prepare, cacheBytes, schema)
   return createSqlStore({
     name: 'sqlite',
     db,
@@ -110,7 +114,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
     // the hourly check. New field indexes are measured here too.
     afterMigrations: () => stats.optimize(),
     dataVersion: () => reads.version(),
-    runTransaction: transactions(db, raw, statements.prepare, schema, stats, release),
+    runTransaction: transactions(db, raw, statements.prepare, schema, stats),
     onClose: async () => {
       reads.close()
       await checkpointer?.stop()
@@ -153,7 +157,6 @@ function transactions(
   prepare: (text: string) => Database.Statement,
   checkSchema: () => void,
   stats: PlannerStatistics,
-  release: () => void,
 ) {
   // Rows changed by the running transaction (one at a time: Kysely's connection lock).
   let changes = 0
@@ -171,7 +174,7 @@ function transactions(
   const commit = prepare('COMMIT')
   return <T>(fn: (query: Query) => Promise<T>): Promise<T> =>
     executor.provideConnection(async () => {
-      release() // the snapshot reads hold, if any: no transaction begins inside it
+      releaseHeldSnapshots() // no transaction begins inside a snapshot reads hold (see sqlite())
       begin.run()
       changes = 0
       try {
