@@ -11,7 +11,6 @@ import {
   limitLiteral,
   packedRow,
   revisionOf,
-  ROW_SEPARATOR,
 } from './statements'
 
 /** A statement and its parameters. */
@@ -29,15 +28,9 @@ export interface Statement {
  * only the page's rows are then read with their content: a database computes the select
  * list before it sorts, so a lookup matching many documents would otherwise read every
  * match and its content to return twenty. Rows of every perspective but `published` also
- * carry their revision's `author`. The parameters are the filter's, then the offset (which
- * groupedSelect relies on).
+ * carry their revision's `author`.
  */
-export function resolvedSelect(
-  q: ResolvedQuery,
-  d: SqlDialect,
-  keyed: KeyedFields,
-  grouped = false,
-): Statement {
+export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFields): Statement {
   const params: unknown[] = []
   const scope = {
     keyed,
@@ -50,8 +43,8 @@ export function resolvedSelect(
   // Only the filter and the order are built per read; the text is made once per shape.
   let order = ''
   for (const t of terms) order += `${t.expr} ${t.dir},`
-  const key = `select\u0001${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${q.limit}\u0001${q.single === true}\u0001${scope.content}\u0001${grouped}\u0001${where}\u0001${order}`
-  const text = statementText(key, () => selectText(q, d, where, terms, scope.content, grouped))
+  const key = `select\u0001${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${q.limit}\u0001${q.single === true}\u0001${scope.content}\u0001${where}\u0001${order}`
+  const text = statementText(key, () => selectText(q, d, where, terms, scope.content))
   return { text, params }
 }
 
@@ -78,26 +71,18 @@ function selectText(
   where: string,
   terms: OrderTerm[],
   content: boolean,
-  grouped = false,
 ): string {
   const author = q.perspective.kind !== 'published'
   const page = `LIMIT ${limitLiteral(q.limit)} OFFSET ?`
-  // On SQLite a row is packed (packedRow), its author a column of its own; in a grouped
-  // page, the head (its author packed with it) and its content are two columns.
-  const packed = (alias: string, data: string, authorOf: string) =>
-    grouped
-      ? `${packedRow(alias, "''", author ? authorOf : undefined)}, ${groupedContent(data)} AS content`
-      : author
-        ? `${packedRow(alias, data)}, ${authorOf}`
-        : packedRow(alias, data)
   // What rows of a source with content return: every column, or on SQLite the packed row.
-  const carried = d.name === 'sqlite' ? packed('h', 'h.data', 'h.author') : 'h.*'
+  const carried =
+    d.name === 'sqlite' ? `${packedRow('h', 'h.data')}${author ? ', h.author' : ''}` : 'h.*'
   // A single-row lookup needs no sort (SQLite would still build a sorter for it).
   if (q.single) {
     // On SQLite, when the filter reads no content, the one row's revision is joined to it.
     if (d.name === 'sqlite' && !content) {
       const source = resolvedSource(q.perspective, d, q.collection, false)
-      return `SELECT ${packed('h', 'r.data', 'r.author')} FROM ${source} ${revisionOf('h', d)} WHERE ${where} ${page}`
+      return `SELECT ${packedRow('h', 'r.data')}${author ? ', r.author' : ''} FROM ${source} ${revisionOf('h', d)} WHERE ${where} ${page}`
     }
     const source = resolvedSource(q.perspective, d, q.collection, true)
     return `SELECT ${carried} FROM ${source} WHERE ${where} ${page}`
@@ -119,74 +104,8 @@ function selectText(
   const sorted = terms.map((t, i) => `${t.expr} AS o${i}`).join(', ')
   const chosen = `SELECT h.id, h.variant, ${sorted} FROM ${source} WHERE ${where} ORDER BY ${order} ${page}`
   const again = terms.map((t, i) => `p.o${i} ${t.dir}`).join(', ')
-  return `SELECT ${packed('h', 'r.data', 'r.author')} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ${revisionOf('h', d)} ORDER BY ${again}`
+  return `SELECT ${packedRow('h', 'r.data')}${author ? ', r.author' : ''} FROM (${chosen}) p JOIN galley_heads h ON h.collection = ${literal(q.collection)} AND h.id = p.id AND h.variant = p.variant ${revisionOf('h', d)} ORDER BY ${again}`
 }
-
-/**
- * On SQLite, a page of a resolved read as one row of one statement: `rows`, its heads
- * packed without their content (with their authors, see packedRowValue) joined by
- * ROW_SEPARATOR in the page's order, or NULL for none; `contents`, their contents in the
- * same order as one JSON array (one `JSON.parse` for the page: twenty took 2 µs more), or
- * NULL; and `n`, the number of rows the read matches where the page cannot tell it (full,
- * or empty past the end: see needsCount in sql-reader.ts), else NULL.
- *
- * Why one value: better-sqlite3 hands each row and value to JavaScript through V8's C++
- * API, and a statement run on its own takes and drops SQLite's read lock (or needs a read
- * transaction of its own, BEGIN and COMMIT, for a page and its count to read one
- * snapshot). The bench's category page (twenty of 200 matches, and their count) this way
- * takes 24 µs of SQLite and better-sqlite3 instead of 28 as twenty rows, a second statement
- * and a transaction around them. The count is a scalar subquery in a CASE: SQLite
- * runs it only when the CASE reaches it, at most once. The page's ORDER BY holds for the
- * aggregate: SQLite never flattens an ORDER BY subquery into an aggregate query, nor drops
- * its ORDER BY when the outer query aggregates with anything but count, min or max (select.c).
- */
-export function groupedSelect(
-  q: ResolvedQuery,
-  d: SqlDialect,
-  keyed: KeyedFields,
-): Statement | undefined {
-  if (d.name !== 'sqlite' || q.single)
-    throw new Error('groupedSelect: only for pages (not single rows) on SQLite.')
-  const page = resolvedSelect(q, d, keyed, true)
-  // Grouped texts are kept by their page's text: it says everything the count's text
-  // depends on, and is one string instance per shape (see statementText), so looking it up
-  // hashes nothing new.
-  const made = q.skipCount ? uncountedTexts : countedTexts
-  let text = made.get(page.text)
-  if (text === undefined) {
-    const n = q.skipCount
-      ? 'NULL'
-      : `CASE WHEN count(*) >= ${limitLiteral(q.limit)} OR (count(*) = 0 AND ? > 0) THEN (${resolvedCount(q, d, keyed).text}) END`
-    text = `SELECT ${n} AS n, group_concat(row, '${ROW_SEPARATOR}') AS rows, '[' || group_concat(content, ',') || ']' AS contents FROM (${page.text})`
-    if (made.size >= 5000) made.clear()
-    made.set(page.text, text)
-  }
-  if (q.skipCount) return { text, params: page.params }
-  // The count binds the filter's values again: the page's parameters but its last, the
-  // offset (the same filter, compiled the same way). A filter that the parser and the
-  // access rules allow can take more than half of what SQLite binds.
-  const filter = page.params.length - 1
-  if (2 + 2 * filter > SQLITE_VARIABLES) return undefined
-  // `?` count by position: the offset in the CASE, then the count's, then the page's.
-  const params = new Array<unknown>(2 + 2 * filter)
-  params[0] = q.offset
-  for (let i = 0; i < filter; i++) params[1 + i] = page.params[i]
-  for (let i = 0; i <= filter; i++) params[1 + filter + i] = page.params[i]
-  return { text, params }
-}
-
-/** SQLite's bound on a statement's parameters (SQLITE_MAX_VARIABLE_NUMBER, 3.32 and later). */
-const SQLITE_VARIABLES = 32_766
-
-/**
- * A grouped page's content, one element of a JSON array: what no content reads as (NULL or
- * empty text) is `null`. Stored content is one JSON value each, so the array holds exactly
- * one element per row; any that holds another number cannot be read (unpackGroup).
- */
-const groupedContent = (data: string) => `coalesce(nullif(${data}, ''), 'null')`
-
-const countedTexts = new Map<string, string>()
-const uncountedTexts = new Map<string, string>()
 
 /** The statement counting the rows of a resolved read (no order, no page). */
 export function resolvedCount(

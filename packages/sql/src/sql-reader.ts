@@ -2,7 +2,7 @@ import type { HeadRow, ReleaseReads, ResolvedQuery, StorageReader } from '@galle
 import type { KeyedFields } from './keyed-fields'
 import type { Query, ReadNow, Together } from './query'
 import { sqlReleaseReads } from './releases/release-store'
-import { groupedSelect, resolvedCount, resolvedSelect } from './resolved-select'
+import { resolvedCount, resolvedSelect } from './resolved-select'
 import { type SqlDialect, literal } from './sql-dialect'
 import { statementText } from './statement-texts'
 import {
@@ -13,7 +13,7 @@ import {
   packedRow,
   revisionOf,
 } from './statements'
-import { type RawRevision, type StoredHead, toHead, toRevision, unpackGroup } from './stored-rows'
+import { type RawRevision, type StoredHead, toHead, toRevision } from './stored-rows'
 
 /** The indexed fields of a collection, as the store last synchronised them. */
 export type KeyedOf = (collection: string) => KeyedFields
@@ -55,10 +55,6 @@ export class SqlReads implements StorageReader {
   async findResolved(q: ResolvedQuery) {
     const { all, d } = this
     const keyed = this.keyedOf(q.collection)
-    if (d.name === 'sqlite' && !q.single) {
-      const grouped = await this.#grouped(q, keyed)
-      if (grouped) return grouped
-    }
     // A page that is not full tells the total, so most pages need no count. (Asking for one
     // row more would tell it for a page exactly full too, but every full page, the common
     // case of a list, would pay a row it never shows: its lookups, content and string.)
@@ -83,29 +79,6 @@ export class SqlReads implements StorageReader {
     // in between: never fewer than the page shows.
     const total = Math.max(counted ?? 0, n > 0 ? q.offset + n : 0)
     return { rows: heads, total }
-  }
-
-  /**
-   * A page on SQLite as one row (see groupedSelect), or undefined when its rows together are
-   * longer than a JavaScript string can be (SQLITE_TOOBIG: better-sqlite3 sets SQLite's
-   * length limit to V8's): then the caller reads them one by one.
-   */
-  async #grouped(q: ResolvedQuery, keyed: KeyedFields) {
-    const statement = groupedSelect(q, this.d, keyed)
-    if (statement === undefined) return undefined
-    const { text, params } = statement
-    let page: GroupedRow
-    try {
-      page = (await this.all<GroupedRow>(text, params))[0]!
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 'SQLITE_TOOBIG') return undefined
-      throw err
-    }
-    const authors = q.perspective.kind !== 'published'
-    const rows = unpackGroup(page.rows, page.contents, this.d, q.collection, authors)
-    // One statement, one snapshot: the count never misses a row the page shows.
-    const total = page.n ?? (rows.length > 0 ? q.offset + rows.length : 0)
-    return { rows, total }
   }
 
   countResolved(q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>) {
@@ -147,13 +120,6 @@ export function sqlReader(
     getRevision: (collection, id, revisionId) => r.getRevision(collection, id, revisionId),
     releases: r.releases,
   }
-}
-
-/** The one row of a grouped page (see groupedSelect). */
-interface GroupedRow {
-  n: number | null
-  rows: string | null
-  contents: string | null
 }
 
 /** Whether a page of `found` rows leaves the total unknown: it is full, or past the end. */

@@ -59,23 +59,12 @@ const HEAD_COLUMNS = ['id', 'variant', 'rev', 'status', 'in_drafts', 'created_at
  * and copies a new text at every step; it would leave out a NULL (and shift the cut), but
  * the head's columns are NOT NULL and the content is never NULL.
  */
-export const packedRow = (alias: string, content: string, author?: string): string =>
-  `${packedRowValue(alias, content, author)} AS row`
+export const packedRow = (alias: string, content: string): string =>
+  `${packedRowValue(alias, content)} AS row`
 
-/**
- * `packedRow` without its name, for use inside an expression. With `author`, the revision's
- * author comes as an eighth value before the content, as JSON (`null` or a quoted string,
- * which holds no control character unescaped): for pages that return all their rows as
- * one value (see groupedSelect), where no column of its own can carry it.
- */
-export const packedRowValue = (alias: string, content: string, author?: string): string =>
-  `concat_ws('${HEAD_SEPARATOR}', ${HEAD_COLUMNS.map((c) => `${alias}.${c}`).join(', ')}, ${author === undefined ? '' : `json_quote(${author}), `}ifnull(${content}, ''))`
-
-/**
- * Separates the rows of a grouped page (see groupedSelect): another control character, so
- * it is found in no head column (HEAD_SEPARATOR) and in no content or author (JSON text).
- */
-export const ROW_SEPARATOR = '\x1e'
+/** `packedRow` without its name, for use inside an expression. */
+export const packedRowValue = (alias: string, content: string): string =>
+  `concat_ws('${HEAD_SEPARATOR}', ${HEAD_COLUMNS.map((c) => `${alias}.${c}`).join(', ')}, ifnull(${content}, ''))`
 
 /**
  * The revision row of head `alias`, as `r`, for statements whose heads are already chosen

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SqlDialect } from './sql-dialect'
-import { ROW_SEPARATOR as R, HEAD_SEPARATOR as S } from './statements'
-import { toHead, unpackGroup } from './stored-rows'
+import { HEAD_SEPARATOR as S } from './statements'
+import { toHead } from './stored-rows'
 
 const d = {
   name: 'sqlite',
@@ -82,57 +82,5 @@ describe('toHead of a packed row (packedRow)', () => {
       expect(() => toHead({ row }, d, 'posts'), `${k} columns`).toThrow(/control character/)
     }
     expect(() => toHead({ row: [...columns, '{}'].join(S) }, d)).toThrow(/could not be read/)
-  })
-})
-
-describe('unpackGroup: the rows of a grouped page (groupedSelect)', () => {
-  // A head as groupedSelect packs it: its columns, its author (JSON) if any, then nothing.
-  const head = (id: string, author?: string) =>
-    [id, ...columns.slice(1), ...(author === undefined ? [] : [author]), ''].join(S)
-  const contents = (...ids: string[]) => `[${ids.map((id) => `{"id":"${id}"}`).join(',')}]`
-
-  it('cuts the heads apart in order, with their packed authors and their contents', () => {
-    const rows = [head('a', '"u1"'), head('b', 'null'), head('c', '"x\\u001fy"')].join(R)
-    const heads = unpackGroup(rows, contents('a', 'b', 'c'), d, 'posts', true)
-    expect(heads.map((h) => [h.id, h.author, h.data])).toEqual([
-      ['a', 'u1', { id: 'a' }],
-      ['b', null, { id: 'b' }],
-      ['c', `x${S}y`, { id: 'c' }],
-    ])
-  })
-
-  it('reads no rows from NULL, published heads without authors, and null content as empty', () => {
-    expect(unpackGroup(null, null, d, 'posts', false)).toEqual([])
-    const heads = unpackGroup([head('a'), head('b')].join(R), '[{"n":1},null]', d, 'posts', false)
-    expect(heads.map((h) => [h.id, h.author, h.data])).toEqual([
-      ['a', undefined, { n: 1 }],
-      ['b', undefined, {}],
-    ])
-  })
-
-  it('refuses a head whose author is missing or not a string', () => {
-    expect(() => unpackGroup(head('a'), contents('a'), d, 'posts', true)).toThrow(
-      /control character/,
-    )
-    expect(() => unpackGroup(head('a', '5'), contents('a'), d, 'posts', true)).toThrow(
-      /could not be read/,
-    )
-    expect(() => unpackGroup(head('a', 'u1'), contents('a'), d, 'posts', true)).toThrow(SyntaxError)
-  })
-
-  it('refuses contents that are not one JSON value a head, never pairing them up otherwise', () => {
-    const two = [head('a'), head('b')].join(R)
-    // A content of two values (another tool wrote `{"x":1},{"y":2}`) and one short.
-    expect(() => unpackGroup(two, '[{"x":1},{"y":2},{"b":1}]', d, 'posts', false)).toThrow(
-      /could not be read/,
-    )
-    expect(() => unpackGroup(two, '[{"a":1}]', d, 'posts', false)).toThrow(/could not be read/)
-    expect(() => unpackGroup(two, '{"a":1}', d, 'posts', false)).toThrow(/could not be read/)
-    expect(() => unpackGroup(two, null, d, 'posts', false)).toThrow(/could not be read/)
-    expect(() => unpackGroup(two, '[{"a":1},[1]]', d, 'posts', false)).toThrow(/not a JSON object/)
-    // A head with text where its content would start.
-    expect(() => unpackGroup(`${head('a')}{}`, contents('a'), d, 'posts', false)).toThrow(
-      /could not be read/,
-    )
   })
 })

@@ -1,7 +1,7 @@
 import type { Variant } from '@galley/core'
 import type { HeadRow, RevisionRow } from '@galley/core/storage'
 import type { SqlDialect } from './sql-dialect'
-import { HEAD_SEPARATOR, ROW_SEPARATOR } from './statements'
+import { HEAD_SEPARATOR } from './statements'
 
 /** A head as a statement returns it, with its content (`data`) from the head's revision. */
 export interface RawHead {
@@ -62,50 +62,7 @@ export function toHead(r: StoredHead, d: SqlDialect, collection?: string): HeadR
  * split goes through the runtime and makes an array, three times the cost per row.
  */
 function unpackRow(r: PackedRow, d: SqlDialect, collection: string | undefined): HeadRow {
-  return cutRow(r.row, d, collection, false, r.author)
-}
-
-/**
- * The heads of a grouped page (see groupedSelect): its packed heads, with their authors
- * packed too when `authors` is set, cut at each ROW_SEPARATOR, and their contents, one JSON
- * array; no rows for NULL.
- */
-export function unpackGroup(
-  rows: string | null,
-  contents: string | null,
-  d: SqlDialect,
-  collection: string,
-  authors: boolean,
-): HeadRow[] {
-  const heads: HeadRow[] = []
-  if (rows === null) return heads
-  const data: unknown = contents === null ? null : d.parseJson(contents)
-  if (!Array.isArray(data)) throw unreadable(collection)
-  for (let start = 0; ; ) {
-    const end = rows.indexOf(ROW_SEPARATOR, start)
-    const head = rows.slice(start, end < 0 ? rows.length : end)
-    // More heads than contents: some content held more than one JSON value.
-    if (heads.length >= data.length) throw unreadable(collection)
-    heads.push(cutRow(head, d, collection, authors, undefined, data[heads.length]))
-    if (end < 0) break
-    start = end + 1
-  }
-  if (heads.length !== data.length) throw unreadable(collection)
-  return heads
-}
-
-/**
- * `content`, when given, is the head's content already parsed (a grouped page): the packed
- * value then ends where the content would start.
- */
-function cutRow(
-  s: string,
-  d: SqlDialect,
-  collection: string | undefined,
-  authorPacked: boolean,
-  author?: string | null,
-  content?: unknown,
-): HeadRow {
+  const s = r.row
   const a = s.indexOf(HEAD_SEPARATOR)
   const b = s.indexOf(HEAD_SEPARATOR, a + 1)
   const c = s.indexOf(HEAD_SEPARATOR, b + 1)
@@ -113,22 +70,12 @@ function cutRow(
   const f = s.indexOf(HEAD_SEPARATOR, e + 1)
   const g = s.indexOf(HEAD_SEPARATOR, f + 1)
   const h = s.indexOf(HEAD_SEPARATOR, g + 1)
-  // A packed author is JSON after the seventh separator, up to an eighth.
-  const i = authorPacked ? s.indexOf(HEAD_SEPARATOR, h + 1) : h
-  // Seven separators (eight with the author; a missing one is -1, and the search after it
-  // starts over: all are checked), and in_drafts is one digit: a column before it that held
-  // a separator shifts something longer into its place. (One in a time would leave text
-  // before the content, which JSON refuses.) The content itself is JSON.parse's to judge.
-  if ((a | b | c | e | f | g | h | i) < 0 || f !== e + 2 || collection === undefined)
+  // Seven separators (a missing one is -1, and the search after it starts over: all are
+  // checked), and in_drafts is one digit: a column before it that held a separator shifts
+  // something longer into its place. (One in a time would leave text before the content,
+  // which JSON refuses.) The content itself is JSON.parse's to judge.
+  if ((a | b | c | e | f | g | h) < 0 || f !== e + 2 || collection === undefined)
     throw unreadable(collection)
-  const parsed =
-    content !== undefined
-      ? i + 1 === s.length
-        ? content
-        : unreadableNow(collection)
-      : i + 1 < s.length
-        ? d.parseJson(s.slice(i + 1))
-        : null
   return {
     collection,
     id: s.slice(0, a),
@@ -136,19 +83,11 @@ function cutRow(
     rev: s.slice(b + 1, c),
     status: s.slice(c + 1, e) as HeadRow['status'],
     inDrafts: s.charCodeAt(e + 1) === 49, // '1'
-    data: documentContent(parsed, collection),
+    data: documentContent(h + 1 < s.length ? d.parseJson(s.slice(h + 1)) : null, collection),
     createdAt: s.slice(f + 1, g),
     updatedAt: s.slice(g + 1, h),
-    author: authorPacked ? packedAuthor(s.slice(h + 1, i), collection) : author,
+    author: r.author,
   }
-}
-
-/** An author packed as JSON (json_quote): null or a string. */
-function packedAuthor(json: string, collection: string): string | null {
-  if (json === 'null') return null
-  const author: unknown = JSON.parse(json)
-  if (typeof author !== 'string') throw unreadable(collection)
-  return author
 }
 
 /**
@@ -163,10 +102,6 @@ function documentContent(v: unknown, collection: string | undefined): Record<str
       `A stored document of '${collection}' could not be read: its content is not a JSON object.`,
     )
   return v as Record<string, unknown>
-}
-
-const unreadableNow = (collection: string | undefined): never => {
-  throw unreadable(collection)
 }
 
 const unreadable = (collection: string | undefined) =>

@@ -108,13 +108,11 @@ describe('field index lookups read the index alone [sqlite]', () => {
         expect(ops, text).not.toContain('NotFound')
         expect(ops, text).not.toContain('DeferredSeek')
       }
-      // The page the engine read (its rows joined with their content, and its count, in one
-      // statement: groupedSelect) sorts nothing either: the outer query orders by the page's
-      // own sort values, which arrive in order.
-      expect(ran).toHaveLength(1)
+      // The page the engine read (its rows joined with their content) sorts nothing either:
+      // the outer query orders by the page's own sort values, which arrive in order.
       const pageText = ran.find((t) => t.includes('JOIN galley_heads'))!
       const pageOps = (
-        raw.prepare(`EXPLAIN ${pageText}`).all(0, 'c1', 'c1', 0) as Array<{ opcode: string }>
+        raw.prepare(`EXPLAIN ${pageText}`).all('c1', 0) as Array<{ opcode: string }>
       ).map((r) => r.opcode)
       expect(pageOps).not.toContain('SorterOpen')
       expect(pageOps).not.toContain('OpenEphemeral')
