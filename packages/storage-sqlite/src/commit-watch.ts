@@ -11,8 +11,9 @@ import { closeSync, openSync, readSync } from 'node:fs'
  * opens and closes a read transaction (~2 µs, two `fcntl` and an `fstat`). A writer updates
  * the second copy of the header, then the first; if the two copies differ the read caught an
  * update midway, and the watch answers "changed", as when the `-shm` file cannot be read.
- * Without a WAL index (`:memory:`, a file system without WAL) it asks `data_version`. Answers err on the side of "changed": a restart of the log or this
- * connection's own commits also count, which only costs a cache refill.
+ * Without a WAL index (`:memory:`, a file system without WAL) it asks `data_version`.
+ * Answers err on the side of "changed": a restart of the log or this connection's own
+ * commits also count, which only costs a cache refill (and a new held snapshot).
  */
 export class CommitWatch {
   readonly #dataVersion: Database.Statement
