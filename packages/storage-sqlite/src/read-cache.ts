@@ -93,8 +93,11 @@ export class ReadCache {
     this.#releaseQueued = false
     this.release()
   }
-  /** Inside `together`: reads are statements of one snapshot, no commit looked for. */
+  /** Inside `together`: its reads look for no commits, and the snapshot is not renewed. */
   #together = false
+  /** Results `together` took from the cache; `#bypass`: its second try, statements only. */
+  #hits = 0
+  #bypass = false
   readonly #begin: Database.Statement
   readonly #commit: Database.Statement
 
@@ -163,32 +166,49 @@ export class ReadCache {
   }
 
   /**
-   * Run `fn` at once, its reads all statements of one snapshot (a page and its count, a
-   * list of revisions and their number), never answered from the cache: a cached result
-   * and a statement could be of two states. Undefined while a transaction holds the
+   * Run `fn` at once, its reads (a page and its count, a list of revisions and their number)
+   * all of one state: statements of one snapshot, and results from the cache only while
+   * nothing has been committed since they were read. Commits are looked for once, before
+   * `fn`, and the snapshot is not renewed inside it. Undefined while a transaction holds the
    * connection. `fn` must not wait for anything: the transaction is this connection's.
    */
   together<T>(fn: (read: ReadNow) => T): T | undefined {
     if (!this.#free() || this.#together) return undefined
-    // The snapshot is the newest: after a commit anywhere, a new one.
-    if (this.#holds) {
-      this.#expire()
-      this.#checkOthers()
-    }
+    this.#expire()
+    if (this.#holds || this.#maxBytes > 0) this.#checkOthers()
+    // A snapshot held now was opened before that check found nothing new: it is of the
+    // state the cached results are of. One opened inside `fn` may also hold a commit made
+    // after the check, which the cached results do not: looked for again after `fn`.
+    const held = this.#held
     this.#together = true
+    this.#hits = 0
     try {
-      return fn(<R>(text: string, params: unknown[]) => this.#run(text, params) as R[])
+      const result = fn(this.#readTogether)
+      if (held || this.#hits === 0 || !this.#held || !this.#commits.changed()) return result
+      // A result from the cache and a statement read two states: everything again, as
+      // statements of a new snapshot, and the cache starts over.
+      this.release()
+      this.#onCommits()
+      this.invalidate()
+      this.#bypass = true
+      return fn(this.#readTogether)
     } finally {
       this.#together = false
+      this.#bypass = false
       // Where nothing is held between reads, the snapshot ends with `fn`.
       if (!this.#holds) this.release()
     }
   }
 
+  readonly #readTogether: ReadNow = <R>(text: string, params: unknown[]) =>
+    (this.#bypass ? this.#run(text, params) : this.#cached(text, params)) as R[]
+
   /** Rows of a read, or undefined while a transaction holds the connection. */
   read(text: string, params: readonly unknown[]): unknown[] | undefined {
     if (!this.#free()) return undefined
-    return this.#read(text, params)
+    this.#expire()
+    if (this.#holds || this.#maxBytes > 0) this.#checkOthers()
+    return this.#cached(text, params)
   }
 
   /** A statement's rows, in the held snapshot (or `together`'s) where there is one. */
@@ -197,9 +217,8 @@ export class ReadCache {
     return allRows(this.#prepare(text), params)
   }
 
-  #read(text: string, params: readonly unknown[]): unknown[] {
-    this.#expire()
-    if (this.#holds || this.#maxBytes > 0) this.#checkOthers()
+  /** Rows from the cache, or of a statement, kept (commits were looked for by the caller). */
+  #cached(text: string, params: readonly unknown[]): unknown[] {
     if (this.#maxBytes === 0) return this.#run(text, params)
     const key = `${this.#textId(text)}\u0000${JSON.stringify(params)}`
     const hit = this.#cache.get(key)
@@ -207,6 +226,7 @@ export class ReadCache {
       // Only marked: moving it to the back on every hit (delete + set) cost a cached read
       // two more lookups of its ~400-character key and made the Map rehash now and then.
       hit.used = true
+      this.#hits++
       return hit.rows
     }
     const rows = this.#run(text, params)
