@@ -83,6 +83,8 @@ export class ReadCache {
   readonly #onCommits: () => void
   /** Whether reads keep a snapshot between them (WAL mode: see the class comment). */
   readonly #holds: boolean
+  /** Whether reads look for commits first: to renew a held snapshot, or to drop the cache. */
+  readonly #watches: boolean
   /** A read transaction this cache began and keeps: the held snapshot, or `together`'s. */
   #held = false
   /** Reads the held snapshot served, and when it began (performance.now()). */
@@ -118,6 +120,7 @@ export class ReadCache {
     this.#maxBytes = maxBytes
     this.#onCommits = onCommits
     this.#holds = this.#commits.source === 'wal-index'
+    this.#watches = this.#holds || maxBytes > 0
     this.#begin = raw.prepare('BEGIN')
     this.#commit = raw.prepare('COMMIT')
   }
@@ -142,13 +145,17 @@ export class ReadCache {
     if (this.#raw.open && this.#raw.inTransaction) this.#commit.run()
   }
 
-  /** Let a snapshot go that served long enough (see HELD_MS); every read counts, cached or not. */
-  #expire(): void {
+  /**
+   * Before a read (or `together`'s reads): let a snapshot go that served long enough (see
+   * HELD_MS; every read counts, cached or not), then look for commits.
+   */
+  #beforeRead(): void {
     if (
       this.#held &&
       (++this.#heldReads > HELD_READS || performance.now() - this.#heldSince > HELD_MS)
     )
       this.release()
+    if (this.#watches) this.#checkOthers()
   }
 
   /** Open a read transaction for the statements that follow, unless one is held. */
@@ -174,8 +181,7 @@ export class ReadCache {
    */
   together<T>(fn: (read: ReadNow) => T): T | undefined {
     if (!this.#free() || this.#together) return undefined
-    this.#expire()
-    if (this.#holds || this.#maxBytes > 0) this.#checkOthers()
+    this.#beforeRead()
     // A snapshot held now was opened before that check found nothing new: it is of the
     // state the cached results are of. One opened inside `fn` may also hold a commit made
     // after the check, which the cached results do not: looked for again after `fn`.
@@ -206,8 +212,7 @@ export class ReadCache {
   /** Rows of a read, or undefined while a transaction holds the connection. */
   read(text: string, params: readonly unknown[]): unknown[] | undefined {
     if (!this.#free()) return undefined
-    this.#expire()
-    if (this.#holds || this.#maxBytes > 0) this.#checkOthers()
+    this.#beforeRead()
     return this.#cached(text, params)
   }
 
