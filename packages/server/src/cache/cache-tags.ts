@@ -47,10 +47,17 @@ export function tagsOfGlobal(galley: Galley, slug: string, doc: unknown, depth?:
 
 /** Walks documents, tagging what their relationships hold down to the depth that was populated. */
 function relationVisitor(galley: Galley, tags: Set<string>) {
+  // The most depth each document was walked with. A document can appear more than once, the
+  // first time nested with less depth left (a post's related post, then the same post in the
+  // list itself): the copy with more depth left holds relations the first did not populate,
+  // so it is walked again. Strictly more, so cycles end.
+  const walked = new Map<string, number>()
   const visitDoc = (slug: string, doc: unknown, depth: number) => {
     if (!isObject(doc) || typeof doc.id !== 'string') return
     const tag = docTag(slug, doc.id)
-    if (tags.has(tag)) return
+    const before = walked.get(tag)
+    if (before !== undefined && before >= depth) return
+    walked.set(tag, depth)
     tags.add(tag)
     const coll = galley.config.collections.get(slug)
     if (coll) visitFields(coll.fields, doc, depth)
