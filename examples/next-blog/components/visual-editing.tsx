@@ -22,6 +22,13 @@ export function DraftVisualEditing({ studioOrigin }: { studioOrigin: string }) {
       clearTimeout(timer)
       timer = setTimeout(() => router.refresh(), 150)
     }
+    // The feed refused the session for good (its shared link or secret was revoked or
+    // expired: 403): render again, which shows the published page and "Preview ended".
+    events.onerror = () => {
+      if (events.readyState !== EventSource.CLOSED) return // a dropped line: it reconnects
+      document.documentElement.setAttribute('data-galley-events', 'closed')
+      router.refresh()
+    }
     return () => {
       clearTimeout(timer)
       events.close()

@@ -720,7 +720,29 @@ describe.skipIf(missingChromium)(
           await page.goto(share.previewUrl)
           expect(page.url()).toBe(post())
           expect(await titleOf(page)).toBe(draftTitle)
+          await expect
+            .poll(() => page.locator('html[data-galley-events="open"]').count(), {
+              timeout: 15_000,
+            })
+            .toBe(1)
+          const feedStatus = () =>
+            page.evaluate(async () => {
+              const stop = new AbortController()
+              const res = await fetch('/api/galley-events', { signal: stop.signal })
+              stop.abort()
+              return res.status
+            })
+          expect(await feedStatus()).toBe(200)
           await rest(api, 'DELETE', `/api/preview/shares/${share.id}`)
+          // The change feed ends with the link: the open stream closes, a new one is refused,
+          // and the page renders again without the draft, with no reload.
+          await expect
+            .poll(() => page.locator('html[data-galley-events="closed"]').count(), {
+              timeout: 10_000,
+            })
+            .toBe(1)
+          expect(await feedStatus()).toBe(403)
+          await expect.poll(() => titleOf(page), { timeout: 10_000 }).toBe(published)
           // The very next load shows published content: the Galley server refuses the
           // session's reads from the revocation on (no cookie lifetime, no cache between).
           const revokedAt = Date.now()
