@@ -151,6 +151,26 @@ describe.skipIf(STORES[0]!.skip)('GraphQL document limits', () => {
     expect(merged.json).toEqual({ data: { posts: { totalDocs: 3, hasNextPage: true, limit: 1 } } })
   })
 
+  it('introspection is asked for once a document: aliases of __schema cost the server 100 ms each', async () => {
+    const schema = (alias: string) => `${alias}: __schema { types { fields { name } } }`
+    await refused(
+      `{ ${rep(80, (i) => schema(`a${i}`))} }`,
+      'QUERY_TOO_COMPLEX',
+      /__schema more than once/,
+    )
+    await refused(
+      `{ ...S ...T } fragment S on Query { ${schema('a')} } fragment T on Query { ...S }`,
+      'QUERY_TOO_COMPLEX',
+      /__schema more than once/,
+    )
+    const type = (i: number) => `t${i}: __type(name: "Query") { fields { name } }`
+    await refused(`{ ${rep(21, type)} }`, 'QUERY_TOO_COMPLEX', /__type more than 20 times/)
+    expect((await gql(`{ ${rep(20, type)} }`)).status).toBe(200)
+    const once = await gql(`{ ${schema('s')} __type(name: "Query") { name } }`)
+    expect(once.status).toBe(200)
+    expect(once.json.data.s.types.length).toBeGreaterThan(10)
+  })
+
   it('a document at the token limit that fails late costs one pass of validation', async () => {
     // Within every limit, so graphql-js validates all of it; the field-merging check comes
     // after the one typed pass and is linear (graphql-js's own rule compares pairs).

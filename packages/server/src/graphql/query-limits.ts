@@ -25,9 +25,22 @@ interface Measure {
   spreads: number
   variables: number
   depth: number
+  /** Uses of `__schema` and of `__type` (see MAX_SCHEMA_FIELDS). */
+  schemas: number
+  types: number
 }
 
-const NOTHING: Measure = { fields: 0, spreads: 0, variables: 0, depth: 0 }
+const NOTHING: Measure = { fields: 0, spreads: 0, variables: 0, depth: 0, schemas: 0, types: 0 }
+
+/**
+ * Introspection per document. One `__schema` field answers a whole schema: a few hundred
+ * fields of the query select hundreds of kilobytes (`types { fields { name } }`), about 100
+ * ms of CPU each, so field counts do not bound it; eighty aliases of it from an anonymous
+ * caller slowed every other request a hundredfold. Every introspection client (GraphiQL,
+ * codegen) asks for the schema once; `__type` names one type, and a few of them suffice.
+ */
+export const MAX_SCHEMA_FIELDS = 1
+export const MAX_TYPE_FIELDS = 20
 
 /** Uses of variables in a value (inside lists and input objects too). */
 function variablesIn(value: ValueNode): number {
@@ -82,10 +95,14 @@ export function checkQueryLimits(doc: DocumentNode, limits: QueryLimits): GraphQ
     let spreads = 0
     let variables = 0
     let depth = 1
+    let schemas = 0
+    let types = 0
     for (const sel of set.selections) {
       let inner: Measure
       if (sel.kind === Kind.FIELD) {
         fields += 1
+        if (sel.name.value === '__schema') schemas += 1
+        else if (sel.name.value === '__type') types += 1
         variables += variablesOf(sel.arguments, sel.directives)
         inner = sel.selectionSet ? measureSet(sel.selectionSet) : NOTHING
         depth = Math.max(depth, 1 + inner.depth)
@@ -102,12 +119,14 @@ export function checkQueryLimits(doc: DocumentNode, limits: QueryLimits): GraphQ
       fields += inner.fields
       spreads += inner.spreads
       variables += inner.variables
+      schemas += inner.schemas
+      types += inner.types
     }
-    return { fields, spreads, variables, depth }
+    return { fields, spreads, variables, depth, schemas, types }
   }
 
   // Validation walks every operation, so the sizes of all of them count together.
-  const total: Measure = { fields: 0, spreads: 0, variables: 0, depth: 0 }
+  const total: Measure = { ...NOTHING }
   for (const def of doc.definitions) {
     if (def.kind !== Kind.OPERATION_DEFINITION) continue
     const m = measureSet(def.selectionSet)
@@ -115,6 +134,8 @@ export function checkQueryLimits(doc: DocumentNode, limits: QueryLimits): GraphQ
     total.spreads += m.spreads
     total.variables += m.variables + variablesOf(undefined, def.directives)
     total.depth = Math.max(total.depth, m.depth)
+    total.schemas += m.schemas
+    total.types += m.types
   }
   const max = limits.maxFields
   const problem =
@@ -126,6 +147,10 @@ export function checkQueryLimits(doc: DocumentNode, limits: QueryLimits): GraphQ
           ? `The query uses fragments (named or inline) more than ${max} times (uses inside fragments included).`
           : total.variables > max
             ? `The query uses variables more than ${max} times (fragments counted each time they are used).`
-            : null
+            : total.schemas > MAX_SCHEMA_FIELDS
+              ? 'The document asks for __schema more than once (aliases and fragments counted); ask for it once.'
+              : total.types > MAX_TYPE_FIELDS
+                ? `The document asks for __type more than ${MAX_TYPE_FIELDS} times (aliases and fragments counted); ask for __schema once instead.`
+                : null
   return problem ? new GraphQLError(problem, { extensions: { code: 'QUERY_TOO_COMPLEX' } }) : null
 }
