@@ -52,7 +52,7 @@ describe('validatePreviewUrl', () => {
     const client = fakeValidationClient({
       bound: {
         isValid: true,
-        perspective: ['spring', 'drafts', 'published'],
+        perspective: 'spring,drafts',
         expiresAt: inSeconds(60),
       },
       unbound: { isValid: true, expiresAt: inSeconds(60) },
@@ -68,11 +68,23 @@ describe('validatePreviewUrl', () => {
     expect(
       (await validatePreviewUrl(client, `${ENABLE}?galley-preview-secret=unbound`)).perspective,
     ).toBe('drafts')
-    for (const bad of ['bad value', 'raw', '%20drafts', 'DRAFTS'])
+    for (const bad of ['bad value', 'raw', '%20drafts', 'DRAFTS', 'drafts,published'])
       expect(await validatePreviewUrl(client, url('unbound', bad))).toMatchObject({
         isValid: false,
         reason: 'invalid-perspective',
       })
+  })
+
+  it('refuses an answer that only reads as a perspective: a list, a spelling with extra layers', async () => {
+    for (const perspective of ['drafts,published', ['spring', 'drafts', 'published'], ['drafts']]) {
+      const client = fakeValidationClient({
+        s: { isValid: true, perspective: perspective as string, expiresAt: inSeconds(60) },
+      })
+      expect(await validatePreviewUrl(client, `${ENABLE}?galley-preview-secret=s`)).toMatchObject({
+        isValid: false,
+        reason: 'invalid-perspective',
+      })
+    }
   })
 
   it('refuses a malformed grant in the answer', async () => {
@@ -98,7 +110,8 @@ describe('validatePreviewUrl', () => {
         }
         const result = await validatePreviewUrl(client, `${ENABLE}?galley-preview-secret=s`)
         const want = previewCanonical(s)
-        if (want === null)
+        // Only the canonical spelling itself: one that merely reads as it is refused too.
+        if (want === null || want !== s.input)
           expect(result, s.how).toMatchObject({ isValid: false, reason: 'invalid-perspective' })
         else expect(result, s.how).toMatchObject({ isValid: true, perspective: want })
       }),

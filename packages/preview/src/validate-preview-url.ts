@@ -94,7 +94,10 @@ export async function validatePreviewUrl(
   const fallback = parsed.searchParams.get(PREVIEW_PARAMS.perspective)
   const given = answer.perspective ?? fallback
   const perspective = given == null ? DEFAULT_PERSPECTIVE : parsePreviewPerspective(given)
-  if (perspective === null) return rejected('invalid-perspective')
+  // The canonical spelling itself, not one that reads as it ('drafts,published', a list):
+  // a Galley server sends nothing else, so anything else is not from one.
+  if (perspective === null || (given != null && perspective !== given))
+    return rejected('invalid-perspective')
   const grant = answer.grant ?? null
   if (grant !== null && !isGrantId(grant)) return rejected('invalid-answer')
 

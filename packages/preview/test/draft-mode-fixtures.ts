@@ -9,7 +9,7 @@ export const SECRET = 'VERY-SECRET-VALUE-123'
 export function setup(extra: Partial<Parameters<typeof createDraftMode>[0]> = {}) {
   const client = fakeValidationClient({
     [SECRET]: { isValid: true, perspective: 'drafts', expiresAt: inSeconds(3600) },
-    stacked: { isValid: true, perspective: 'spring,drafts,published', expiresAt: inSeconds(3600) },
+    stacked: { isValid: true, perspective: 'spring,drafts', expiresAt: inSeconds(3600) },
     'stale-secret-xyz': { isValid: true, perspective: 'drafts', expiresAt: inSeconds(-5) },
   })
   const draftMode = createDraftMode({ client, cookieSecret: KEY_A, logger: SILENT, ...extra })
