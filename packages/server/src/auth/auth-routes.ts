@@ -10,9 +10,13 @@ import { searchOf } from '../http/search-of'
 import { assertSameOrigin } from './authenticate'
 import { CSRF_COOKIE, serializeCookie, sessionCookieName } from './cookies'
 import { isRole } from './roles'
+import { MAX_RAW_PASSWORD_LENGTH } from './passwords'
 
 const LoginBody = z
-  .object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) })
+  .object({
+    email: z.string().min(1).max(320),
+    password: z.string().min(1).max(MAX_RAW_PASSWORD_LENGTH),
+  })
   .strict()
 
 /** `POST /auth/login`, `POST /auth/logout`, `GET /auth/me`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hashPassword, passwordProblem, verifyPassword } from './passwords'
+import { MAX_RAW_PASSWORD_LENGTH, hashPassword, passwordProblem, verifyPassword } from './passwords'
 
 describe('passwords (scrypt)', () => {
   it('hashes with a random salt and verifies only the right password', async () => {
@@ -49,13 +49,47 @@ describe('passwords (scrypt)', () => {
   })
 
   it('refuses a password that is only whitespace or invisible characters, of any kind', async () => {
-    // NEL is Unicode whitespace that trim() keeps; the others render as nothing.
-    const blanks = [' ', '\t', '\u3000', '\u00A0', '\u2003', '\n', '\u0085', '\u200B']
-    for (const ws of [...blanks, '\u3164', '\u2800', '\u180E', '\u2060', '\uFEFF', '\u00AD'])
+    // Whitespace counts as characters, but not alone; NEL is whitespace that trim() keeps.
+    for (const ws of [' ', '\u3000', '\u00A0', '\u2003'])
       expect(await passwordProblem(ws.repeat(12)), JSON.stringify(ws)).toMatch(/only whitespace/)
-    expect(await passwordProblem('\u200B \u0085\u3164'.repeat(4))).toMatch(/only whitespace/)
+    // Characters that render as nothing do not count at all.
+    for (const inv of ['\u200B', '\u3164', '\u2800', '\u180E', '\u2060', '\uFEFF', '\u00AD'])
+      expect(await passwordProblem(inv.repeat(12)), JSON.stringify(inv)).toMatch(
+        /at least 8 .*it has 0/,
+      )
+    expect(await passwordProblem('\u200B \u3164'.repeat(12))).toMatch(/only whitespace/)
     expect(await passwordProblem('  a  b  c  ')).toBeNull()
     expect(await passwordProblem('\u200Bvisible words')).toBeNull()
+  })
+
+  it('counts what a person sees: invisible characters and accents on one letter add nothing', async () => {
+    // One visible letter and seven zero-width or variation characters (the review's finds).
+    for (const inv of ['\u200B', '\u200D', '\uFE0F', '\u{E0041}', '\u00AD'])
+      expect(await passwordProblem(`a${inv.repeat(7)}`), JSON.stringify(inv)).toMatch(
+        /at least 8 .*it has 1/,
+      )
+    // Combining marks alone, or stacked on one letter, are one character.
+    expect(await passwordProblem('\u0301'.repeat(10))).toMatch(/at least 8 .*it has 1/)
+    expect(await passwordProblem(`a${'\u0301'.repeat(9)}`)).toMatch(/at least 8 .*it has 1/)
+    // Accented words count their letters: 8 letters, 10 code points.
+    expect(await passwordProblem('e\u0301te\u0301 aux')).toMatch(/at least 8 .*it has 7/)
+    expect(await passwordProblem('e\u0301te\u0301 au bal')).toBeNull()
+  })
+
+  it('refuses control characters, which no one can type at a prompt', async () => {
+    for (const c of ['\t', '\n', '\u0001', '\u0008', '\u007F', '\u0085', '\u009F'])
+      expect(await passwordProblem(`long enough${c}words`), JSON.stringify(c)).toMatch(
+        /control characters/,
+      )
+    expect(await passwordProblem('\u0001'.repeat(8))).toMatch(/control characters/)
+  })
+
+  it('signs in with any password it accepts: the same length bound on both sides', async () => {
+    // 700 letters written decomposed: 1,400 code points, 700 after NFKC.
+    const decomposed = 'e\u0301'.repeat(700)
+    expect(await passwordProblem(decomposed)).toBeNull()
+    expect(decomposed.length).toBeLessThanOrEqual(MAX_RAW_PASSWORD_LENGTH)
+    expect(await passwordProblem('x'.repeat(MAX_RAW_PASSWORD_LENGTH + 1))).toMatch(/at most/)
   })
 
   it('refuses commonly used passwords, whatever their case or Unicode form', async () => {
@@ -66,5 +100,8 @@ describe('passwords (scrypt)', () => {
       /commonly used/,
     )
     expect(await passwordProblem('correct horse battery')).toBeNull()
+    // Invisible characters inside do not make it another password.
+    for (const p of ['password\u200b', 'pass\u00adword', '\u2060iloveyou', 'qwerty\uFE0Fuiop'])
+      expect(await passwordProblem(p), JSON.stringify(p)).toMatch(/commonly used/)
   })
 })

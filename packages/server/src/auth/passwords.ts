@@ -68,41 +68,72 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /**
- * Why a password is unacceptable, or null, by NIST SP 800-63B: after NFKC normalisation (as
- * it is hashed), at least 8 characters counted as Unicode code points, not only whitespace
- * or invisible characters,
- * at most 1024, and not one of the commonly used passwords that attackers try first
- * (compared ignoring case). Each message names the rule that failed.
+ * The longest raw password a request may carry: NFKC composes at most three code points into
+ * one (a Hangul syllable from its jamo), so nothing longer normalises to MAX_PASSWORD_LENGTH.
+ * Sign-in checks the same bound, so every password that can be set can be used.
+ */
+export const MAX_RAW_PASSWORD_LENGTH = MAX_PASSWORD_LENGTH * 4
+
+/**
+ * Why a password is unacceptable, or null, by NIST SP 800-63B. After NFKC normalisation (as
+ * it is hashed):
+ * - no control characters (U+0000–U+001F, U+007F–U+009F): nobody can type them at a prompt;
+ * - at least 8 characters, counted as a person sees them: grapheme clusters (a letter and its
+ *   accents are one), not counting characters that render as nothing (zero-width spaces and
+ *   joiners, soft hyphens, variation selectors, tags);
+ * - not only whitespace or such invisible characters;
+ * - at most 1024 code points;
+ * - not one of the commonly used passwords attackers try first, compared ignoring case and
+ *   the invisible characters (`password\u200b` is `password`).
+ * Each message names the rule that failed.
  * @example await passwordProblem('password1') // 'password is one of the most commonly used…'
  */
 export async function passwordProblem(password: unknown): Promise<string | null> {
   if (typeof password !== 'string') return 'password must be a string.'
-  const normalized = password.normalize('NFKC')
-  const length = codePoints(normalized)
-  if (length < MIN_PASSWORD_LENGTH)
-    return `password must be at least ${MIN_PASSWORD_LENGTH} characters (it has ${length} after Unicode NFKC normalisation).`
-  if (length > MAX_PASSWORD_LENGTH)
+  if (password.length > MAX_RAW_PASSWORD_LENGTH)
     return `password must be at most ${MAX_PASSWORD_LENGTH} characters.`
-  if (INVISIBLE_ONLY.test(normalized))
+  const normalized = password.normalize('NFKC')
+  if (CONTROL.test(normalized))
+    return 'password must not contain control characters (tabs, line breaks, U+0000–U+001F, U+007F–U+009F).'
+  if (codePoints(normalized) > MAX_PASSWORD_LENGTH)
+    return `password must be at most ${MAX_PASSWORD_LENGTH} characters.`
+  const visible = normalized.replace(INVISIBLE, '')
+  const length = graphemes(visible)
+  if (length < MIN_PASSWORD_LENGTH)
+    return `password must be at least ${MIN_PASSWORD_LENGTH} characters (it has ${length} after Unicode NFKC normalisation, counting a letter with its accents once and invisible characters not at all).`
+  if (WHITESPACE_ONLY.test(visible))
     return 'password must not be only whitespace or invisible characters.'
-  if (await isCommonPassword(normalized))
+  if (await isCommonPassword(visible))
     return 'password is one of the most commonly used passwords, which attackers try first: choose another (several unrelated words work well).'
   return null
 }
 
+const CONTROL = /\p{Cc}/u
+
 /**
- * Only whitespace (all of Unicode's, NEL and ideographic space too, not just what `trim`
- * removes) and characters that render as nothing (zero-width spaces, fillers, blank
- * patterns): a password a person cannot see to type, or that is no secret.
+ * Characters that render as nothing: Unicode's default-ignorables (zero-width spaces and
+ * joiners, soft hyphen, variation selectors, tags, fillers) and the blank patterns and
+ * fillers that are not in that class.
  */
-const INVISIBLE_ONLY =
-  /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\u2800\u3164\uFFA0\u115F\u1160]*$/u
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u2800\u3164\uFFA0\u115F\u1160]/gu
+
+/** Only whitespace (all of Unicode's, NEL and ideographic space too, not just what `trim` removes). */
+const WHITESPACE_ONLY = /^\p{White_Space}*$/u
 
 function codePoints(s: string): number {
   let n = 0
   for (const _ of s) n++
   return n
 }
+
+const segmenter = new Intl.Segmenter('und', { granularity: 'grapheme' })
+
+function graphemes(s: string): number {
+  let n = 0
+  for (const _ of segmenter.segment(s)) n++
+  return n
+}
+
 /** A hash of a random password, verified against when an email is unknown so timing does not reveal which emails exist. */
 let dummy: Promise<string> | undefined
 export function dummyHash(): Promise<string> {
