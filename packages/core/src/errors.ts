@@ -11,6 +11,7 @@ export type GalleyErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
+  | 'STORE_BUSY'
   | 'INTERNAL'
 
 /** One field's problem, shaped so a form can show it next to the input. */
@@ -101,5 +102,18 @@ export class ConflictError extends GalleyError {
     super('CONFLICT', 409, message)
     this.name = 'ConflictError'
     this.currentRevision = currentRevision
+  }
+}
+
+/**
+ * 503: the store could not take the request in time (every pooled connection stayed busy).
+ * Nothing was done; the caller may try again after `retryAfter` seconds.
+ */
+export class StoreBusyError extends GalleyError {
+  readonly retryAfter: number
+  constructor(message: string, retryAfter = 1, cause?: unknown) {
+    super('STORE_BUSY', 503, message, { cause, expose: true })
+    this.name = 'StoreBusyError'
+    this.retryAfter = retryAfter
   }
 }

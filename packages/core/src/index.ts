@@ -42,6 +42,7 @@ export {
   NotFoundError,
   ForbiddenError,
   ConflictError,
+  StoreBusyError,
 } from './errors'
 export type { GalleyErrorCode, FieldError } from './errors'
 export { resolvePerspective } from './perspectives/perspective'

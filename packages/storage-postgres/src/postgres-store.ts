@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely'
-import { ConfigError } from '@galley/core'
+import { ConfigError, StoreBusyError } from '@galley/core'
 import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
 import { pgChangeListener } from './pg-change-listener'
 import { postgresDialect } from './postgres-dialect'
@@ -35,10 +35,15 @@ export function postgres(options: PostgresOptions): SqlStore {
     throw new ConfigError(
       `postgres schema ${JSON.stringify(schema)} must be lower-case letters, digits and _ (max 63).`,
     )
+  const max = options.pool?.max ?? 10
+  if (!Number.isInteger(max) || max < 2)
+    throw new ConfigError(
+      `postgres({ pool: { max } }) must be a whole number of at least 2, got ${String(max)}: opening the store holds one connection for its lock while the migrations use another.`,
+    )
   // Every connection resolves unqualified names in the schema, so shared SQL needs no prefixes.
   const pool = new pg.Pool({
     connectionString: options.connectionString,
-    max: options.pool?.max ?? 10,
+    max,
     idleTimeoutMillis: options.pool?.idleTimeoutMillis ?? 30_000,
     connectionTimeoutMillis: options.pool?.connectionTimeoutMillis ?? 10_000,
     // JIT compiles a query whose estimated cost passes jit_above_cost: seconds for a wide
@@ -47,7 +52,27 @@ export function postgres(options: PostgresOptions): SqlStore {
     options: `-c search_path=${schema} -c jit=off`,
   })
   pool.on('error', () => {}) // an idle client dropped by the server is replaced on next use
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
+  const connectionTimeout = options.pool?.connectionTimeoutMillis ?? 10_000
+  // When every connection stays busy past the timeout (slow queries, a burst), pg says only
+  // "timeout exceeded when trying to connect", which became a 500. Nothing ran: it is a
+  // 503 the caller may retry, with a message that says what to look at.
+  const waitingPool = {
+    connect: async () => {
+      try {
+        return await pool.connect()
+      } catch (err) {
+        if (err instanceof Error && /timeout exceeded when trying to connect/i.test(err.message))
+          throw new StoreBusyError(
+            `The database is busy: all ${max} connections of the pool stayed in use for ${connectionTimeout / 1000} s. Try again shortly; if it lasts, look for slow queries or raise postgres({ pool: { max } }).`,
+            1,
+            err,
+          )
+        throw err
+      }
+    },
+    end: () => pool.end(),
+  }
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: waitingPool }) })
   const stats = new PostgresStatistics(db)
   const changes = pgChangeListener(options.connectionString, schema)
   return createSqlStore({

@@ -44,7 +44,7 @@ describe('tagsOfDocs', () => {
   it('tags what a deeper copy of a document populated, whichever copy comes first', async () => {
     for (const sort of ['-createdAt', 'createdAt']) {
       const { docs } = await galley.find({ collection: 'posts', depth: 2, sort })
-      const p2 = docs.find((d) => d.id === 'p2') as { author: { org: { name: string } } }
+      const p2 = docs.find((d) => d.id === 'p2') as unknown as { author: { org: { name: string } } }
       expect(p2.author.org.name).toBe('Org One')
       expect(tagsOfDocs(galley, 'posts', docs, true, 2).sort()).toEqual([
         'authors',

@@ -1,4 +1,10 @@
-import { ConflictError, ForbiddenError, GalleyError, ValidationError } from '@galley/core'
+import {
+  ConflictError,
+  ForbiddenError,
+  GalleyError,
+  StoreBusyError,
+  ValidationError,
+} from '@galley/core'
 
 /** 401: no (valid) credentials for something that needs them. */
 export class UnauthorizedError extends GalleyError {
@@ -102,6 +108,13 @@ export function toErrorBody(
     if (err instanceof RateLimitedError) headers['Retry-After'] = String(err.retryAfter)
     return { status, body, headers }
   }
+  // The store was too busy to take the request: nothing happened, and trying again may work.
+  if (err instanceof StoreBusyError)
+    return {
+      status: 503,
+      body: { error: { code: err.code, message: err.message } },
+      headers: { 'Retry-After': String(err.retryAfter) },
+    }
   logger.error('[galley] unexpected error', err)
   return {
     status: 500,
