@@ -47,6 +47,48 @@ for (const store of STORES) {
     const revoke = (id: string) =>
       blog.req('DELETE', `/api/preview/shares/${id}`, { token: blog.tokens.write })
 
+    it('a link ends with its creator: a deleted user, a revoked token', async () => {
+      const user = await blog.store.createUser({
+        email: `leaver-${store.name}@example.com`,
+        password: 'a long enough passphrase',
+        role: 'viewer',
+      })
+      const { token } = await blog.store.createToken({
+        name: `leaving-${store.name}`,
+        scope: 'read:drafts',
+      })
+      const byUser = await blog.login(user.email as string, {
+        password: 'a long enough passphrase',
+      })
+      const links: { secret: string; grant: string }[] = []
+      for (const who of [{ cookie: byUser.cookie, csrf: byUser.csrf }, { token }]) {
+        const made = await blog.req('POST', '/api/preview/shares', {
+          ...who,
+          body: { name: 'Goes with its maker' },
+        })
+        expect(made.status).toBe(201)
+        const valid = await blog.req('POST', '/api/preview/validate', {
+          token: blog.tokens.drafts,
+          body: { secret: made.json.secret },
+        })
+        expect(valid.json.isValid).toBe(true)
+        expect((await previewRead(valid.json.grant)).status).toBe(200)
+        links.push({ secret: made.json.secret, grant: valid.json.grant })
+      }
+      await blog.galley.delete({ collection: 'users', id: user.id })
+      expect(await blog.store.revokeToken(`leaving-${store.name}`)).not.toBeNull()
+      for (const { secret, grant } of links) {
+        const again = await blog.req('POST', '/api/preview/validate', {
+          token: blog.tokens.drafts,
+          body: { secret },
+        })
+        expect(again.json.isValid).toBe(false)
+        const ended = await previewRead(grant)
+        expect(ended.status).toBe(403)
+        expect(ended.json.error.code).toBe('PREVIEW_ENDED')
+      }
+    })
+
     it('a read naming a live grant passes; after the link is revoked the next one is PREVIEW_ENDED', async () => {
       const { id, grant } = await openShare()
       const live = await previewRead(grant)

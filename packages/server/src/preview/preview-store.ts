@@ -7,6 +7,7 @@ import {
   previewPerspectiveProblem,
   type PreviewPerspective,
 } from '@galley/preview'
+import { INTERNAL, USERS } from '../auth/with-auth'
 import { PREVIEW_SECRETS } from './preview-collection'
 import { PREVIEW_DEFAULTS } from './preview-options'
 
@@ -205,7 +206,8 @@ export class PreviewStore {
       collection: PREVIEW_SECRETS,
       id,
     })) as SecretDoc | null
-    if (!doc || isExpired(doc, Date.now())) return { live: false }
+    if (!doc || isExpired(doc, Date.now()) || !(await this.#creatorHolds(doc)))
+      return { live: false }
     const at = doc.expiresAt ? Date.parse(doc.expiresAt) : null
     return { live: true, expiresAtMs: at }
   }
@@ -260,6 +262,7 @@ export class PreviewStore {
     // Stored before perspectives were parsed strictly (e.g. ' raw'): such a record is dead.
     const perspective = parsePreviewPerspective(doc.perspective)
     if (!perspective || perspective !== doc.perspective) return null
+    if (!(await this.#creatorHolds(doc))) return null
 
     if (doc.kind === 'share') {
       // The write takes the document's lock: a link revoked meanwhile fails here.
@@ -299,6 +302,27 @@ export class PreviewStore {
       }
     }
     return { kind: 'secret', perspective, expiresAt: String(doc.expiresAt), grant: doc.id }
+  }
+
+  /**
+   * Whether whoever made a secret or link may still preview: a user who was not deleted, or
+   * an API token that was not revoked and still reads drafts. A link outlives neither: the
+   * drafts it shows were theirs to show. Made with no creator id (the CLI, an operator's
+   * script): it lives until revoked or expired.
+   */
+  async #creatorHolds(doc: SecretDoc): Promise<boolean> {
+    const id = doc.createdById
+    if (!id) return true
+    // A token's principal is `token:` and the first 16 characters of its id (see
+    // userOfScope); a server has a handful of tokens, so they are read whole.
+    if (id.startsWith('token:')) {
+      const prefix = id.slice('token:'.length)
+      const { docs } = await this.#galley.find({ collection: INTERNAL.tokens, limit: 1000 })
+      return docs.some(
+        (t) => t.id.startsWith(prefix) && (t.scope === 'read:drafts' || t.scope === 'write'),
+      )
+    }
+    return (await this.#galley.findById({ collection: USERS, id })) !== null
   }
 
   /** Delete expired secrets and links (at most `max`); returns how many went. */
