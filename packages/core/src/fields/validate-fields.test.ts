@@ -86,6 +86,46 @@ describe('validateFields', () => {
     ])
   })
 
+  it("takes dates by the where language's ISO 8601 rule, nothing looser", async () => {
+    const when = async (value: unknown) =>
+      validateFields(fields, { when: value }, { draft: true, applyDefaults: false })
+    for (const [value, stored] of [
+      ['2026-03-01', '2026-03-01T00:00:00.000Z'],
+      ['2024-02-29T23:59:59.5+01:00', '2024-02-29T22:59:59.500Z'],
+      [new Date('2026-01-31T12:00:00Z'), '2026-01-31T12:00:00.000Z'],
+      ['0000-01-01', '0000-01-01T00:00:00.000Z'],
+    ] as const) {
+      const { data, errors } = await when(value)
+      expect(errors).toEqual([])
+      expect(data.when).toBe(stored)
+    }
+    for (const bad of [
+      '2026-02-30', // rolled over to March by Date
+      '2025-02-29',
+      '2026-01-31T24:00',
+      'March 7, 2026',
+      '12/31/2026',
+      1767225600000,
+      8640000000000000,
+      new Date(Number.NaN),
+      new Date('+010000-01-01T00:00:00Z'),
+      `2026-01-31${' '.repeat(100)}`,
+    ]) {
+      const { errors } = await when(bad)
+      expect(errors, String(bad)).toHaveLength(1)
+      expect(errors[0]!.message).toContain('ISO 8601')
+    }
+  })
+
+  it('says a number beyond what JSON holds is one, not "a number, got number"', async () => {
+    const { errors } = await validateFields(
+      fields,
+      { count: Number.POSITIVE_INFINITY },
+      { draft: true, applyDefaults: false },
+    )
+    expect(errors[0]!.message).toMatch(/finite number.*beyond what JSON holds/)
+  })
+
   it('drafts skip required but keep every other check', async () => {
     expect(
       (await validateFields(fields, {}, { draft: true, applyDefaults: false })).errors,

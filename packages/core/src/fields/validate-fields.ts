@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors'
 import { newId } from '../ids'
 import type { Field } from './field-types'
+import { parseWhereDate } from '../where/where-date'
 
 /** Keys a client may send back from a read; they are not data and are dropped silently. */
 const SYSTEM_KEYS = new Set(['id', '_status', '_variant', '_rev', 'createdAt', 'updatedAt'])
@@ -122,7 +123,15 @@ function checkValue(
       return value
     }
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value))
+      if (typeof value === 'number' && !Number.isFinite(value))
+        // JSON has no Infinity or NaN: `1e400` in a body parses to Infinity.
+        return failed(
+          errors,
+          path,
+          value,
+          `Expected a finite number, got ${value}, beyond what JSON holds.`,
+        )
+      if (typeof value !== 'number')
         return failed(errors, path, value, `Expected a number, got ${kindOf(value)}.`)
       if (field.integer && !Number.isInteger(value))
         return failed(errors, path, value, 'Must be a whole number.')
@@ -137,15 +146,25 @@ function checkValue(
         ? value
         : failed(errors, path, value, `Expected true or false, got ${kindOf(value)}.`)
     case 'date': {
-      const d =
-        typeof value === 'string' || typeof value === 'number'
-          ? new Date(value)
-          : value instanceof Date
-            ? value
-            : null
-      if (!d || Number.isNaN(d.getTime()))
-        return failed(errors, path, value, 'Expected a date (ISO 8601, e.g. 2026-01-31T12:00:00Z).')
-      return d.toISOString()
+      // The where language's rule (parseWhereDate), so that whatever is stored can be asked
+      // for: `new Date()` also took '2026-02-30' (rolled over to March), 'March 7' and
+      // '12/31/2026' in the server's time zone, and epoch numbers up to the year 275760.
+      const iso =
+        typeof value === 'string'
+          ? value.length <= 40
+            ? parseWhereDate(value)
+            : undefined
+          : value instanceof Date && !Number.isNaN(value.getTime())
+            ? parseWhereDate(value.toISOString())
+            : undefined
+      if (iso === undefined)
+        return failed(
+          errors,
+          path,
+          value,
+          `Expected an ISO 8601 date such as 2026-01-31 or 2026-01-31T12:00:00Z (a real calendar day, years 0000–9999), got ${typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : kindOf(value)}.`,
+        )
+      return iso
     }
     case 'select': {
       const allowed = field.options.map((o) => (typeof o === 'string' ? o : o.value))
