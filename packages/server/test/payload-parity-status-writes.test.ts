@@ -131,6 +131,25 @@ for (const store of STORES) {
       expect(await g.count({ collection: 'posts', draft: true })).toEqual({ totalDocs: 1 })
     })
 
+    it('refuses write flags that contradict each other (400) and writes nothing', async () => {
+      const p = await g.create({ collection: 'posts', data: { title: 'Flags' } })
+      for (const [flags, message] of [
+        [{ draft: false, autosave: true }, /autosave saves a draft/],
+        [{ release: 'spring', draft: true }, /release writes that release's version/],
+        [{ release: 'spring', autosave: true }, /release writes that release's version/],
+      ] as const) {
+        const err = await g
+          .update({ collection: 'posts', id: p.id, data: { title: 'Lost' }, ...flags })
+          .catch((e: unknown) => e)
+        expect(err).toMatchObject({ code: 'INPUT_INVALID', status: 400 })
+        expect((err as Error).message).toMatch(message)
+      }
+      expect(await revisions(p.id)).toHaveLength(1)
+      expect((await g.findById({ collection: 'posts', id: p.id, draft: true }))!.title).toBe(
+        'Flags',
+      )
+    })
+
     it("refuses _status 'published' with a draft flag (400) and writes nothing", async () => {
       const p = await g.create({ collection: 'posts', data: { title: 'Live' } })
       for (const flags of [{ draft: true }, { autosave: true }, { release: 'spring' }]) {

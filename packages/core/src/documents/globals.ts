@@ -5,7 +5,7 @@ import { resolvePerspective } from '../perspectives/perspective'
 import type { EngineState } from './engine-state'
 import type { FindGlobalArgs, GalleyDoc, UpdateGlobalArgs } from './galley-types'
 import { findDocuments } from './read/find'
-import { checkRevision, draftFlag, openForWrite } from './write/preconditions'
+import { checkRevision, checkWriteFlags, draftFlag, openForWrite } from './write/preconditions'
 import { prepare, requireFieldValues } from './write/prepare'
 import { changesNothing, statusIntent } from './write/status-intent'
 import { writeDocument } from './write/write-document'
@@ -51,6 +51,7 @@ export async function updateGlobalOperation<R>(
   g: SanitizedCollection,
   args: UpdateGlobalArgs,
 ): Promise<GalleyDoc<R>> {
+  checkWriteFlags(args)
   const intent = statusIntent(g, args.data, args.draft || args.autosave)
   const draft = draftFlag(g, intent.draft)
   const caller = callerOf(args)

@@ -4,7 +4,7 @@ import { InputError } from '../../errors'
 import type { Variant } from '../../perspectives/perspective'
 import type { EngineState } from '../engine-state'
 import type { GalleyDoc, UpdateArgs } from '../galley-types'
-import { draftFlag, openForWrite } from '../write/preconditions'
+import { checkWriteFlags, draftFlag, openForWrite } from '../write/preconditions'
 import { prepare, requireFieldValues } from '../write/prepare'
 import { changesNothing, statusIntent } from '../write/status-intent'
 import { writeDocument } from '../write/write-document'
@@ -19,6 +19,7 @@ export async function updateOperation<R>(
   coll: SanitizedCollection,
   args: UpdateArgs,
 ): Promise<GalleyDoc<R>> {
+  checkWriteFlags(args)
   const asked = args.draft || args.autosave || args.release !== undefined
   const intent = statusIntent(coll, args.data, asked)
   const draft = draftFlag(coll, intent.draft)

@@ -9,6 +9,26 @@ import type { WriteState } from './write-plan'
 
 type Data = Record<string, unknown>
 
+/**
+ * Refuse write flags that contradict each other, rather than pick one silently: `autosave`
+ * saves a draft, so not with `draft: false`; `release` writes that release's version, not
+ * the draft, so not with `draft` or `autosave`.
+ */
+export function checkWriteFlags(args: {
+  draft?: boolean
+  autosave?: boolean
+  release?: string
+}): void {
+  if (args.autosave && args.draft === false)
+    throw new InputError(
+      'autosave saves a draft, so it contradicts draft: false: leave draft out, or send draft: true.',
+    )
+  if (args.release !== undefined && (args.draft || args.autosave))
+    throw new InputError(
+      `release writes that release's version of the document, not its draft: send release without draft and autosave, or draft without release.`,
+    )
+}
+
 /** `draft` as asked, or an `InputError` when the collection keeps no drafts. */
 export function draftFlag(coll: SanitizedCollection, draft: boolean | undefined): boolean {
   if (draft && !coll.drafts) {
