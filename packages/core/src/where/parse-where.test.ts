@@ -106,6 +106,26 @@ describe('parseWhere: errors quote what was sent, cut', () => {
     }
   })
 
+  it('reads number text as decimal only: no hex, binary, octal, padding or Infinity', () => {
+    const value = (v: unknown) => {
+      const node = parseWhere({ views: { gt: v } }, paths, 'posts') as {
+        children: Array<{ value: unknown }>
+      }
+      return node.children[0]!.value
+    }
+    for (const [text, n] of [
+      ['16', 16],
+      ['-1.5', -1.5],
+      ['+3', 3],
+      ['2e3', 2000],
+      ['.5', 0.5],
+      ['7.', 7],
+    ] as const)
+      expect(value(text), text).toBe(n)
+    for (const bad of ['0x10', '0b1', '0o7', ' 12 ', 'Infinity', '1_000', '', '1e', '--1'])
+      expect(() => value(bad), JSON.stringify(bad)).toThrow(/expected a decimal number/)
+  })
+
   it('a number too large for JSON (1e400 parses to Infinity) is named as such', () => {
     expect(() => parseWhere({ views: { equals: Infinity } }, paths, 'posts')).toThrow(
       /number Infinity, beyond what JSON holds/,

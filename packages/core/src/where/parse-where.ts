@@ -265,9 +265,13 @@ function coerceScalar(
   }
   switch (info.kind) {
     case 'number': {
-      const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw
+      // Decimal text only, as JSON writes numbers: Number() also reads '0x10' as 16, '0b1',
+      // '0o7', ' 12 ' and 'Infinity'.
+      const n = typeof raw === 'string' && DECIMAL.test(raw) ? Number(raw) : raw
       if (typeof n !== 'number' || !Number.isFinite(n)) {
-        throw new QueryError(`${at}: '${info.path}' is a number field; got ${describe(raw)}.`)
+        throw new QueryError(
+          `${at}: '${info.path}' is a number field; expected a decimal number such as 42, -1.5 or 2e3; got ${describe(raw)}.`,
+        )
       }
       return n
     }
@@ -294,6 +298,9 @@ function coerceScalar(
     }
   }
 }
+
+/** A number as JSON writes it (a leading + allowed, as query strings often carry one). */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 
 /** A date value as stored (`2026-01-31T12:00:00.000Z`), from ISO 8601 text or a `Date`. */
 function coerceDate(info: FieldPathInfo, raw: unknown, at: string): string {
