@@ -45,11 +45,12 @@ export class IncompleteBodyError extends GalleyError {
 
 /** 415: a body that is not JSON. */
 export class UnsupportedMediaTypeError extends GalleyError {
-  constructor(got: string | undefined) {
+  constructor(got: string | undefined, why?: string) {
     super(
       'UNSUPPORTED_MEDIA_TYPE',
       415,
-      `Send the body as JSON with 'Content-Type: application/json'${got ? ` (got '${got.slice(0, 80)}')` : ''}.`,
+      why ??
+        `Send the body as JSON with 'Content-Type: application/json'${got ? ` (got '${got.slice(0, 80)}')` : ''}.`,
     )
     this.name = 'UnsupportedMediaTypeError'
   }

@@ -27,6 +27,31 @@ describe('readJsonBody', () => {
     expect(depthOfJson('{"a\\"[[[":"]]]\\\\","b":[[{}]]}')).toBe(4)
   })
 
+  it('refuses a compressed body or a charset other than UTF-8 with a 415 that names it', async () => {
+    const send = (headers: Record<string, string>) =>
+      readJsonBody(
+        new Request('http://localhost/', { method: 'POST', body: '{"a":1}', headers }),
+        1 << 20,
+      )
+    for (const [headers, message] of [
+      [
+        { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        /Content-Encoding 'gzip'/,
+      ],
+      [{ 'content-type': 'application/json; charset=utf-16le' }, /charset 'utf-16le'/],
+      [{ 'content-type': 'application/json; charset="latin1"' }, /charset 'latin1'/],
+    ] as const)
+      await expect(send(headers)).rejects.toMatchObject({
+        status: 415,
+        message: expect.stringMatching(message),
+      })
+    for (const headers of [
+      { 'content-type': 'application/json; charset=UTF-8' },
+      { 'content-type': 'application/json;charset=utf8', 'content-encoding': 'identity' },
+    ])
+      await expect(send(headers)).resolves.toEqual({ a: 1 })
+  })
+
   it('refuses bodies nested too deep, and NUL or lone surrogates written as escapes', async () => {
     const deep = '['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1)
     await expect(readJsonBody(post(deep), 1 << 20)).rejects.toThrow(/deeper than/)

@@ -21,6 +21,20 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   if (text === '') return undefined
   const type = req.headers.get('content-type') ?? undefined
   if (!isJsonType(type)) throw new UnsupportedMediaTypeError(type)
+  // The bytes are read as plain UTF-8: a compressed body or another charset would be read
+  // as something it is not (gzip: "not valid UTF-8"; UTF-16: a JSON error), or worse, pass.
+  const encoding = req.headers.get('content-encoding')?.trim().toLowerCase()
+  if (encoding && encoding !== 'identity')
+    throw new UnsupportedMediaTypeError(
+      type,
+      `Content-Encoding '${encoding.slice(0, 40)}' is not supported: send the JSON uncompressed.`,
+    )
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type!)?.[1]?.toLowerCase()
+  if (charset && charset !== 'utf-8' && charset !== 'utf8')
+    throw new UnsupportedMediaTypeError(
+      type,
+      `charset '${charset.slice(0, 40)}' is not supported: send the JSON as UTF-8.`,
+    )
   let value: unknown
   try {
     value = JSON.parse(text)
