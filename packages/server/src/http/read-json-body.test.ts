@@ -46,7 +46,7 @@ describe('readJsonBody', () => {
         message: expect.stringMatching(message),
       })
     for (const headers of [
-      { 'content-type': 'application/json; charset=UTF-8' },
+      { 'content-type': 'application/json; charset=UTF-8' } as Record<string, string>,
       { 'content-type': 'application/json;charset=utf8', 'content-encoding': 'identity' },
     ])
       await expect(send(headers)).resolves.toEqual({ a: 1 })
