@@ -68,9 +68,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /**
- * The longest raw password a request may carry: NFKC composes at most three code points into
- * one (a Hangul syllable from its jamo), so nothing longer normalises to MAX_PASSWORD_LENGTH.
- * Sign-in checks the same bound, so every password that can be set can be used.
+ * The longest raw password a request may carry, in UTF-16 units. NFKC composes at most three
+ * code points into one (a Hangul syllable from its jamo, a letter with two accents), so four
+ * times MAX_PASSWORD_LENGTH leaves room for every password of MAX_PASSWORD_LENGTH characters,
+ * however it was written. Sign-in checks the same bound, so every password that can be set
+ * can be used.
  */
 export const MAX_RAW_PASSWORD_LENGTH = MAX_PASSWORD_LENGTH * 4
 
