@@ -148,6 +148,15 @@ for (const store of STORES) {
       expect((await g.findById({ collection: 'posts', id: p.id, draft: true }))!.title).toBe(
         'Flags',
       )
+      const before = (await g.count({ collection: 'posts', draft: true })).totalDocs
+      for (const flags of [
+        { release: 'spring', draft: true },
+        { release: 'spring', autosave: true },
+      ])
+        await expect(
+          g.create({ collection: 'posts', data: { title: 'Lost' }, ...flags }),
+        ).rejects.toMatchObject({ code: 'INPUT_INVALID', status: 400 })
+      expect((await g.count({ collection: 'posts', draft: true })).totalDocs).toBe(before)
     })
 
     it("refuses _status 'published' with a draft flag (400) and writes nothing", async () => {

@@ -61,6 +61,18 @@ describe.skipIf(STORES[1]!.skip)('a PostgreSQL pool that stays busy', () => {
       expect(res.status).toBe(503)
       expect(res.headers.get('retry-after')).toBe('1')
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('STORE_BUSY')
+      const gql = await server.fetch(
+        new Request('http://localhost/api/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ posts { docs { id } } }' }),
+        }),
+      )
+      const body = (await gql.json()) as {
+        errors: { message: string; extensions: { code: string; retryAfter: number } }[]
+      }
+      expect(body.errors[0]!.extensions).toEqual({ code: 'STORE_BUSY', retryAfter: 1 })
+      expect(body.errors[0]!.message).toMatch(/database is busy/)
     } finally {
       release()
       await Promise.all(holders)

@@ -6,7 +6,13 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql'
-import { ConflictError, GalleyError, InputError, ValidationError } from '@galley/core'
+import {
+  ConflictError,
+  GalleyError,
+  InputError,
+  StoreBusyError,
+  ValidationError,
+} from '@galley/core'
 import { parseQuery } from '../http/query-params'
 import { readJsonObject } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
@@ -194,6 +200,13 @@ function format(
     if (original instanceof ConflictError) extensions.currentRevision = original.currentRevision
     return { message, ...base, extensions }
   }
+  // The store was too busy to take the request: nothing happened, and trying again may work.
+  if (original instanceof StoreBusyError)
+    return {
+      message: original.message,
+      ...base,
+      extensions: { code: original.code, retryAfter: original.retryAfter },
+    }
   // Errors coerced from variables carry no original; internal ones must not leak.
   ctx.options.logger.error('[galley] unexpected GraphQL error', original)
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
+import { gzipSync } from 'node:zlib'
 import { MAX_JSON_DEPTH, depthOfJson, readJsonBody } from './read-json-body'
 
 const post = (body: string) =>
@@ -45,6 +46,28 @@ describe('readJsonBody', () => {
         status: 415,
         message: expect.stringMatching(message),
       })
+    // A body that really is compressed, or really UTF-16, is refused for that, not as bad text.
+    const gzipped = gzipSync('{"a":"gz"}')
+    await expect(
+      readJsonBody(
+        new Request('http://localhost/', {
+          method: 'POST',
+          body: gzipped,
+          headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        }),
+        1 << 20,
+      ),
+    ).rejects.toMatchObject({ status: 415 })
+    await expect(
+      readJsonBody(
+        new Request('http://localhost/', {
+          method: 'POST',
+          body: Buffer.from('{"a":"é"}', 'utf16le'),
+          headers: { 'content-type': 'application/json; charset=utf-16le' },
+        }),
+        1 << 20,
+      ),
+    ).rejects.toMatchObject({ status: 415 })
     for (const headers of [
       { 'content-type': 'application/json; charset=UTF-8' } as Record<string, string>,
       { 'content-type': 'application/json;charset=utf8', 'content-encoding': 'identity' },

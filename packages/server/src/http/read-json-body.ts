@@ -17,24 +17,27 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
       throw new InputError('Content-Length must be a whole number of bytes.')
     if (Number(declared) > maxBytes) throw new PayloadTooLargeError(maxBytes)
   }
-  const text = await readText(req, maxBytes)
-  if (text === '') return undefined
   const type = req.headers.get('content-type') ?? undefined
-  if (!isJsonType(type)) throw new UnsupportedMediaTypeError(type)
   // The bytes are read as plain UTF-8: a compressed body or another charset would be read
   // as something it is not (gzip: "not valid UTF-8"; UTF-16: a JSON error), or worse, pass.
+  // Checked before the bytes are read (a real gzip body failed the UTF-8 check first), and
+  // only when a body may come: a request without one is not refused for its headers.
+  const mayHaveBody = req.body !== null && declared?.trim() !== '0'
   const encoding = req.headers.get('content-encoding')?.trim().toLowerCase()
-  if (encoding && encoding !== 'identity')
+  if (mayHaveBody && encoding && encoding !== 'identity')
     throw new UnsupportedMediaTypeError(
       type,
       `Content-Encoding '${encoding.slice(0, 40)}' is not supported: send the JSON uncompressed.`,
     )
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type!)?.[1]?.toLowerCase()
-  if (charset && charset !== 'utf-8' && charset !== 'utf8')
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type ?? '')?.[1]?.toLowerCase()
+  if (mayHaveBody && charset && charset !== 'utf-8' && charset !== 'utf8')
     throw new UnsupportedMediaTypeError(
       type,
       `charset '${charset.slice(0, 40)}' is not supported: send the JSON as UTF-8.`,
     )
+  const text = await readText(req, maxBytes)
+  if (text === '') return undefined
+  if (!isJsonType(type)) throw new UnsupportedMediaTypeError(type)
   let value: unknown
   try {
     value = JSON.parse(text)

@@ -4,7 +4,7 @@ import { ConflictError, InputError } from '../../errors'
 import { isValidId, newId } from '../../ids'
 import type { EngineState } from '../engine-state'
 import type { CreateArgs, GalleyDoc } from '../galley-types'
-import { assertMatches, draftFlag, mayReadNewest } from '../write/preconditions'
+import { assertMatches, checkWriteFlags, draftFlag, mayReadNewest } from '../write/preconditions'
 import { prepare } from '../write/prepare'
 import { statusIntent } from '../write/status-intent'
 import { writeDocument } from '../write/write-document'
@@ -21,6 +21,7 @@ export async function createOperation<R>(
 ): Promise<GalleyDoc<R>> {
   const id = args.id ?? newId()
   if (!isValidId(id)) throw new InputError(`id must be 1–64 letters, digits, '-' or '_'.`)
+  checkWriteFlags(args)
   const release = releaseArg(args.release)
   const intent = statusIntent(coll, args.data, args.draft || release !== undefined)
   const draft = draftFlag(coll, intent.draft)
