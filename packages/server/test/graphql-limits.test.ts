@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setupBlog, type Blog, type Res } from './helpers/blog'
 import { STORES } from './helpers/stores'
@@ -169,6 +170,22 @@ describe.skipIf(STORES[0]!.skip)('GraphQL document limits', () => {
     const once = await gql(`{ ${schema('s')} __type(name: "Query") { name } }`)
     expect(once.status).toBe(200)
     expect(once.json.data.s.types.length).toBeGreaterThan(10)
+  })
+
+  it("graphql-js's own introspection query runs; introspection still cannot nest fan-out past maxDepth", async () => {
+    const full = await gql(getIntrospectionQuery())
+    expect(full.status).toBe(200)
+    expect(full.json.errors).toBeUndefined()
+    expect(full.json.data.__schema.types.length).toBeGreaterThan(10)
+    // Only `ofType` (one type, no list) is free; `fields { type { fields … } } }` still counts.
+    const fan = `{ __schema { types { ${rep(6, () => 'fields { type {').trim()} name ${'} }'.repeat(6)} } } }`
+    await refused(fan, 'QUERY_TOO_COMPLEX', /nested deeper than 12/)
+    // And a deep chain of ofType outside introspection is not free (a user type may have one).
+    await refused(
+      `{ posts { docs { ${'author { '.repeat(12)}id${' }'.repeat(12)} } } }`,
+      'QUERY_TOO_COMPLEX',
+      /nested deeper than 12/,
+    )
   })
 
   it('a document at the token limit that fails late costs one pass of validation', async () => {

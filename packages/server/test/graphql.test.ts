@@ -205,7 +205,12 @@ for (const store of STORES) {
       const ofType = (n: number): string => (n === 0 ? 'name' : `name ofType { ${ofType(n - 1)} }`)
       const ok = await gql(`{ __schema { types { fields { type { ${ofType(5)} } } } } }`)
       expect(ok.status).toBe(200)
-      const deep = await gql(`{ __schema { types { fields { type { ${ofType(12)} } } } } }`)
+      // A chain of ofType is one type at each level (no fan-out), so it adds no depth
+      // inside introspection (getIntrospectionQuery() nests seven); fields of types do.
+      const chain = await gql(`{ __schema { types { fields { type { ${ofType(12)} } } } } }`)
+      expect(chain.status).toBe(200)
+      const fanOut = `${'fields { type { '.repeat(6)}name${' } }'.repeat(6)}`
+      const deep = await gql(`{ __schema { types { ${fanOut} } } }`)
       expect(deep.status).toBe(400)
       expect(deep.json.errors[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX' } })
       expect(deep.json.errors[0].message).toMatch(/deeper than 12/)

@@ -83,14 +83,16 @@ export function checkQueryLimits(doc: DocumentNode, limits: QueryLimits): GraphQ
     const def = fragments.get(name)
     if (!def || active.has(name)) return NOTHING
     active.add(name)
-    const m = measureSet(def.selectionSet)
+    const m = measureSet(def.selectionSet, isIntrospectionType(def.typeCondition.name.value))
     active.delete(name)
     measured.set(name, m)
     return m
   }
 
   // Sizes may pass 2^53 (they are only compared with the limits), so plain numbers suffice.
-  const measureSet = (set: SelectionSetNode): Measure => {
+  // `introspective`: the set selects from an introspection type (`__Type`, `__Field`, …),
+  // inside `__schema` / `__type` or in a fragment on such a type.
+  const measureSet = (set: SelectionSetNode, introspective: boolean): Measure => {
     let fields = 0
     let spreads = 0
     let variables = 0
@@ -104,8 +106,14 @@ export function checkQueryLimits(doc: DocumentNode, limits: QueryLimits): GraphQ
         if (sel.name.value === '__schema') schemas += 1
         else if (sel.name.value === '__type') types += 1
         variables += variablesOf(sel.arguments, sel.directives)
-        inner = sel.selectionSet ? measureSet(sel.selectionSet) : NOTHING
-        depth = Math.max(depth, 1 + inner.depth)
+        const within = introspective || sel.name.value === '__schema' || sel.name.value === '__type'
+        inner = sel.selectionSet ? measureSet(sel.selectionSet, within) : NOTHING
+        // An introspection type's `ofType` is one type, never a list: a chain of them cannot
+        // fan out, and graphql-js's own getIntrospectionQuery() nests seven to see wrapped
+        // types, past maxDepth. So a level of `ofType` inside introspection adds no depth.
+        // (Not elsewhere: a user type may have a field of that name.)
+        const flat = introspective && sel.name.value === 'ofType'
+        depth = Math.max(depth, (flat ? 0 : 1) + inner.depth)
       } else {
         // Inline fragments count as uses too: they add no field, but every copy is walked.
         spreads += 1
@@ -113,7 +121,10 @@ export function checkQueryLimits(doc: DocumentNode, limits: QueryLimits): GraphQ
         inner =
           sel.kind === Kind.FRAGMENT_SPREAD
             ? fragment(sel.name.value)
-            : measureSet(sel.selectionSet)
+            : measureSet(
+                sel.selectionSet,
+                introspective || isIntrospectionType(sel.typeCondition?.name.value),
+              )
         depth = Math.max(depth, inner.depth)
       }
       fields += inner.fields
@@ -129,7 +140,7 @@ export function checkQueryLimits(doc: DocumentNode, limits: QueryLimits): GraphQ
   const total: Measure = { ...NOTHING }
   for (const def of doc.definitions) {
     if (def.kind !== Kind.OPERATION_DEFINITION) continue
-    const m = measureSet(def.selectionSet)
+    const m = measureSet(def.selectionSet, false)
     total.fields += m.fields
     total.spreads += m.spreads
     total.variables += m.variables + variablesOf(undefined, def.directives)
@@ -153,4 +164,9 @@ export function checkQueryLimits(doc: DocumentNode, limits: QueryLimits): GraphQ
                 ? `The document asks for __type more than ${MAX_TYPE_FIELDS} times (aliases and fragments counted); ask for __schema once instead.`
                 : null
   return problem ? new GraphQLError(problem, { extensions: { code: 'QUERY_TOO_COMPLEX' } }) : null
+}
+
+/** GraphQL reserves names starting with `__` for introspection: no user type has one. */
+function isIntrospectionType(name: string | undefined): boolean {
+  return name !== undefined && name.startsWith('__')
 }
