@@ -40,19 +40,19 @@ export function postgres(options: PostgresOptions): SqlStore {
     throw new ConfigError(
       `postgres({ pool: { max } }) must be a whole number of at least 2, got ${String(max)}: opening the store holds one connection for its lock while the migrations use another.`,
     )
+  const connectionTimeout = options.pool?.connectionTimeoutMillis ?? 10_000
   // Every connection resolves unqualified names in the schema, so shared SQL needs no prefixes.
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max,
     idleTimeoutMillis: options.pool?.idleTimeoutMillis ?? 30_000,
-    connectionTimeoutMillis: options.pool?.connectionTimeoutMillis ?? 10_000,
+    connectionTimeoutMillis: connectionTimeout,
     // JIT compiles a query whose estimated cost passes jit_above_cost: seconds for a wide
     // filter on a small table (an accepted 100-branch `or` on a 12-deep array path took
     // 2.5 s, 72 ms without it). Content reads are short; compiling never pays off.
     options: `-c search_path=${schema} -c jit=off`,
   })
   pool.on('error', () => {}) // an idle client dropped by the server is replaced on next use
-  const connectionTimeout = options.pool?.connectionTimeoutMillis ?? 10_000
   // When every connection stays busy past the timeout (slow queries, a burst), pg says only
   // "timeout exceeded when trying to connect", which became a 500. Nothing ran: it is a
   // 503 the caller may retry, with a message that says what to look at.

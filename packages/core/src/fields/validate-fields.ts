@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors'
 import { newId } from '../ids'
 import type { Field } from './field-types'
-import { parseWhereDate } from '../where/where-date'
+import { storedDateOf } from '../where/where-date'
 
 /** Keys a client may send back from a read; they are not data and are dropped silently. */
 const SYSTEM_KEYS = new Set(['id', '_status', '_variant', '_rev', 'createdAt', 'updatedAt'])
@@ -146,17 +146,10 @@ function checkValue(
         ? value
         : failed(errors, path, value, `Expected true or false, got ${kindOf(value)}.`)
     case 'date': {
-      // The where language's rule (parseWhereDate), so that whatever is stored can be asked
+      // The where language's rule (storedDateOf), so that whatever is stored can be asked
       // for: `new Date()` also took '2026-02-30' (rolled over to March), 'March 7' and
       // '12/31/2026' in the server's time zone, and epoch numbers up to the year 275760.
-      const iso =
-        typeof value === 'string'
-          ? value.length <= 40
-            ? parseWhereDate(value)
-            : undefined
-          : value instanceof Date && !Number.isNaN(value.getTime())
-            ? parseWhereDate(value.toISOString())
-            : undefined
+      const iso = storedDateOf(value)
       if (iso === undefined)
         return failed(
           errors,

@@ -10,7 +10,7 @@ import {
   groupHeight,
   orBranchGuard,
 } from './where-cost'
-import { parseWhereDate } from './where-date'
+import { storedDateOf } from './where-date'
 import {
   WHERE_OPERATORS,
   type WhereCondition,
@@ -304,14 +304,8 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 
 /** A date value as stored (`2026-01-31T12:00:00.000Z`), from ISO 8601 text or a `Date`. */
 function coerceDate(info: FieldPathInfo, raw: unknown, at: string): string {
-  if (raw instanceof Date) {
-    const ms = raw.getTime()
-    const year = Number.isNaN(ms) ? -1 : raw.getUTCFullYear()
-    if (year >= 0 && year <= 9999) return raw.toISOString()
-  } else if (typeof raw === 'string' && raw.length <= 40) {
-    const iso = parseWhereDate(raw)
-    if (iso !== undefined) return iso
-  }
+  const iso = storedDateOf(raw)
+  if (iso !== undefined) return iso
   throw new QueryError(
     `${at}: '${info.path}' is a date; expected an ISO 8601 date such as 2026-01-31 or ` +
       `2026-01-31T12:00:00Z (years 0000–9999); got ${describe(raw)}.`,

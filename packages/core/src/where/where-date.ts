@@ -45,3 +45,18 @@ function daysIn(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
 }
+
+/**
+ * A date as stored, from anything a caller may give for one: ISO 8601 text (see
+ * parseWhereDate; at most 40 characters) or a valid `Date` of years 0000–9999. Undefined for
+ * anything else. Where values and written date fields both go through it, so whatever is
+ * stored can be asked for.
+ */
+export function storedDateOf(value: unknown): string | undefined {
+  if (value instanceof Date) {
+    const ms = value.getTime()
+    const year = Number.isNaN(ms) ? -1 : value.getUTCFullYear()
+    return year >= 0 && year <= 9999 ? value.toISOString() : undefined
+  }
+  return typeof value === 'string' && value.length <= 40 ? parseWhereDate(value) : undefined
+}

@@ -188,7 +188,8 @@ function format(
       },
     }
   }
-  if (original instanceof GalleyError && original.expose && original.status < 500) {
+  // Safe to show: every 4xx, and a 5xx that says so (StoreBusyError: try again).
+  if (original instanceof GalleyError && original.expose) {
     let code: string = original.code
     let message = original.message
     if (original.status === 403 && anonymous) {
@@ -198,15 +199,9 @@ function format(
     const extensions: Record<string, unknown> = { code }
     if (original instanceof ValidationError) extensions.fields = original.fields
     if (original instanceof ConflictError) extensions.currentRevision = original.currentRevision
+    if (original instanceof StoreBusyError) extensions.retryAfter = original.retryAfter
     return { message, ...base, extensions }
   }
-  // The store was too busy to take the request: nothing happened, and trying again may work.
-  if (original instanceof StoreBusyError)
-    return {
-      message: original.message,
-      ...base,
-      extensions: { code: original.code, retryAfter: original.retryAfter },
-    }
   // Errors coerced from variables carry no original; internal ones must not leak.
   ctx.options.logger.error('[galley] unexpected GraphQL error', original)
   return {

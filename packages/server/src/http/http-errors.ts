@@ -95,7 +95,9 @@ export function toErrorBody(
   logger: Pick<Console, 'error'>,
 ): { status: number; body: ErrorBody; headers: Record<string, string> } {
   const headers: Record<string, string> = {}
-  if (err instanceof GalleyError && err.expose && err.status >= 400 && err.status < 500) {
+  // Errors marked safe to show: every 4xx, and a 5xx that says so (StoreBusyError: nothing
+  // was done, try again).
+  if (err instanceof GalleyError && err.expose && err.status >= 400) {
     let { status, code } = err
     let message = err.message
     if (err instanceof ForbiddenError && anonymous) {
@@ -106,16 +108,10 @@ export function toErrorBody(
     const body: ErrorBody = { error: { code, message } }
     if (err instanceof ValidationError) body.error.fields = err.fields
     if (err instanceof ConflictError) body.error.currentRevision = err.currentRevision
-    if (err instanceof RateLimitedError) headers['Retry-After'] = String(err.retryAfter)
+    if (err instanceof RateLimitedError || err instanceof StoreBusyError)
+      headers['Retry-After'] = String(err.retryAfter)
     return { status, body, headers }
   }
-  // The store was too busy to take the request: nothing happened, and trying again may work.
-  if (err instanceof StoreBusyError)
-    return {
-      status: 503,
-      body: { error: { code: err.code, message: err.message } },
-      headers: { 'Retry-After': String(err.retryAfter) },
-    }
   logger.error('[galley] unexpected error', err)
   return {
     status: 500,

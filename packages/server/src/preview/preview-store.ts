@@ -7,6 +7,7 @@ import {
   previewPerspectiveProblem,
   type PreviewPerspective,
 } from '@galley/preview'
+import { isTokenScope, userOfScope } from '../auth/roles'
 import { INTERNAL, USERS } from '../auth/with-auth'
 import { PREVIEW_SECRETS } from './preview-collection'
 import { PREVIEW_DEFAULTS } from './preview-options'
@@ -313,13 +314,12 @@ export class PreviewStore {
   async #creatorHolds(doc: SecretDoc): Promise<boolean> {
     const id = doc.createdById
     if (!id) return true
-    // A token's principal is `token:` and the first 16 characters of its id (see
-    // userOfScope); a server has a handful of tokens, so they are read whole.
+    // A token's principal id is derived from its id (userOfScope), and only for a scope that
+    // reads drafts; a server has a handful of tokens, so they are read whole.
     if (id.startsWith('token:')) {
-      const prefix = id.slice('token:'.length)
       const { docs } = await this.#galley.find({ collection: INTERNAL.tokens, limit: 1000 })
       return docs.some(
-        (t) => t.id.startsWith(prefix) && (t.scope === 'read:drafts' || t.scope === 'write'),
+        (t) => isTokenScope(t.scope) && userOfScope(t.scope, t.id, String(t.name))?.id === id,
       )
     }
     return (await this.#galley.findById({ collection: USERS, id })) !== null
