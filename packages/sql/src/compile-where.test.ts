@@ -9,7 +9,7 @@ import {
   QueryError,
   WHERE_LIMITS,
 } from '@galley/core'
-import { collectFieldPaths, parseWhere } from '@galley/core/storage'
+import { arrayScans, collectFieldPaths, parseWhere } from '@galley/core/storage'
 import { postgresDialect } from '@galley/storage-postgres'
 import { sqliteDialect } from '@galley/storage-sqlite'
 // Not exported by @galley/core (yet): the cost model this compiler is held to.
@@ -147,7 +147,7 @@ describe('compileWhere and the parser cost model', () => {
   )
   afterAll(() => db.close())
 
-  it('binds exactly the parameters counted, and nests no deeper than counted', () => {
+  it('binds exactly the parameters counted, scans the arrays counted, nests no deeper than counted', () => {
     fc.assert(
       fc.property(tree, (where) => {
         let node
@@ -158,10 +158,15 @@ describe('compileWhere and the parser cost model', () => {
           return
         }
         const cost = whereCost(node)
-        for (const d of [sqliteDialect, postgresDialect]) {
+        for (const [d, scan] of [
+          [sqliteDialect, 'json_each('],
+          [postgresDialect, 'jsonb_array_elements('],
+        ] as const) {
           const params: unknown[] = []
-          compileWhere(node, d, params)
+          const sql = compileWhere(node, d, params)
           expect(params.length).toBe(cost.parameters)
+          // The parser's scan count is the compiler's: one read per array, an or's shared.
+          expect(sql.split(scan).length - 1).toBe(arrayScans(node))
         }
         // SQLite's depth is at most the counted one: it still takes 1,000 - counted NOTs,
         // also with the guard of partial unique indexes that a read's scope adds in `or`s.

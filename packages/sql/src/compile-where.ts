@@ -2,6 +2,8 @@ import {
   type PathStep,
   type WhereCondition,
   type WhereNode,
+  existsBranch,
+  groupByArray,
   likeWords,
   orBranchGuard,
 } from '@galley/core/storage'
@@ -62,15 +64,26 @@ export function compileWhere(
   if (node.type === 'and' || node.type === 'or') {
     const group = node as { type: 'and' | 'or'; children: WhereNode[] }
     if (group.children.length === 0) return '1 = 1'
-    const parts: string[] = []
-    const guard = node.type === 'or' ? scope.indexGuard : undefined
-    for (const child of group.children) {
-      const sql = compileWhere(child, d, params, scope)
-      // The cost model counts this level (orBranchGuard), so it is asked the same question.
-      const guarded = guard && orBranchGuard('or', child) > 0
-      parts.push(guarded ? `(${guard} AND ${sql})` : `(${sql})`)
+    if (node.type === 'and') {
+      const parts = group.children.map((child) => `(${compileWhere(child, d, params, scope)})`)
+      return balanced(parts, ' AND ')
     }
-    return balanced(parts, node.type === 'and' ? ' AND ' : ' OR ')
+    // Branches that are EXISTS over one array become one EXISTS (groupByArray in core).
+    const parts: string[] = []
+    for (const entry of groupByArray(group.children, (b) => existsBranch(b)?.steps)) {
+      if ('item' in entry) {
+        const sql = compileWhere(entry.item, d, params, scope)
+        // The cost model counts this level (orBranchGuard), so it is asked the same question.
+        const guarded = scope.indexGuard && orBranchGuard('or', entry.item) > 0
+        parts.push(guarded ? `(${scope.indexGuard} AND ${sql})` : `(${sql})`)
+        continue
+      }
+      // Array members are never keyed: their content is read.
+      scope.content = true
+      const members = entry.members.map((m) => ({ c: existsBranch(m.item)!, rest: m.rest }))
+      parts.push(`(${existsAny('h.data', entry.keys, members, d, params, 0)})`)
+    }
+    return balanced(parts, ' OR ')
   }
   const c = node as WhereCondition
   switch (c.operator) {
@@ -151,6 +164,36 @@ function onPath(
     false,
   )
   return `EXISTS (SELECT 1 FROM ${d.arrayElements(base, keysOf(steps.slice(0, eachAt)), alias)} WHERE ${inner})`
+}
+
+/** A positive condition inside an array, with its path after that array. */
+interface Member {
+  c: WhereCondition
+  rest: PathStep[]
+}
+
+/** Some element of the array at `keys` of `base` meets one of the members' conditions. */
+function existsAny(
+  base: string,
+  keys: string[],
+  members: Member[],
+  d: SqlDialect,
+  params: unknown[],
+  depth: number,
+): string {
+  const alias = `e${depth}`
+  const value = d.elementValue(alias)
+  const parts: string[] = []
+  for (const entry of groupByArray(members, (m) => m.rest)) {
+    if ('item' in entry) {
+      const { c, rest } = entry.item
+      parts.push(`(${onPath(value, rest, c.operator, c.value, c, d, params, depth + 1, false)})`)
+    } else {
+      const inner = entry.members.map((m) => ({ c: m.item.c, rest: m.rest }))
+      parts.push(`(${existsAny(value, entry.keys, inner, d, params, depth + 1)})`)
+    }
+  }
+  return `EXISTS (SELECT 1 FROM ${d.arrayElements(base, keys, alias)} WHERE ${balanced(parts, ' OR ')})`
 }
 
 function predicate(

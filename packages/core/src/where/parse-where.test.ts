@@ -4,7 +4,7 @@ import { QueryError } from '../errors'
 import type { Field } from '../fields/field-types'
 import { collectFieldPaths } from './field-paths'
 import { WHERE_LIMITS, parseWhere } from './parse-where'
-import { whereCost } from './where-cost'
+import { arrayScans, whereCost } from './where-cost'
 import type { Where, WhereCondition, WhereGroup } from './where-types'
 
 /** Arrays nested `n` deep, each with a text field `t`: `a.t`, `a.a.t`, … */
@@ -196,6 +196,25 @@ describe('parseWhere: limits describe the SQL', () => {
     }
     expect(deepestOk).toBeGreaterThanOrEqual(8)
     expect(deepestOk).toBeLessThan(20)
+  })
+
+  it(`reads arrays at most ${WHERE_LIMITS.arrayScans} times a document; an or on one array reads it once`, () => {
+    const max = WHERE_LIMITS.arrayScans
+    const likes = (path: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ [path]: { like: `w${i}` } }))
+    // The review's shape: 100 branches of like on one array, and on a path through three.
+    expect(arrayScans(parse({ or: likes('rows.at', 100) }))).toBe(1)
+    expect(arrayScans(parse({ or: likes(deepPath(3), 100) }))).toBe(3)
+    // Branches on a.t and a.a.t share the outer array: 1 + 1 (the inner a).
+    expect(arrayScans(parse({ or: [...likes('a.t', 5), ...likes('a.a.t', 5)] }))).toBe(2)
+    // A negated branch is a NOT EXISTS of its own; an `and` reads each of its arrays.
+    expect(arrayScans(parse({ or: [...likes('a.t', 5), { 'a.t': { not_equals: 'x' } }] }))).toBe(2)
+    expect(arrayScans(parse({ and: likes('rows.at', max) }))).toBe(max)
+    const e = queryError({ and: likes('rows.at', max + 1) })
+    expect(e.message).toContain(`${max + 1} times`)
+    expect(e.message).toContain('WHERE_LIMITS.arrayScans')
+    // The same conditions as branches of one `or` are one scan.
+    expect(arrayScans(parse({ or: likes('rows.at', max + 1) }))).toBe(1)
   })
 
   it('whatever it accepts is within the limits, counted as compileWhere builds it', () => {

@@ -2,6 +2,7 @@ import { QueryError } from '../errors'
 import { isUnstorableText } from '../fields/validate-fields'
 import type { FieldPathInfo } from './field-paths'
 import {
+  arrayScans,
   conditionHeight,
   conditionNested,
   conditionParameters,
@@ -9,6 +10,7 @@ import {
   conditionWords,
   groupHeight,
   orBranchGuard,
+  orMerging,
 } from './where-cost'
 import { storedDateOf } from './where-date'
 import {
@@ -44,6 +46,12 @@ export const WHERE_LIMITS = Object.freeze({
   parameters: 10_000,
   /** SQL expression depth of one tree, as `whereCost` counts it. */
   expressionDepth: 250,
+  /**
+   * Reads of an array for each document, as `arrayScans` counts them: one per array on a
+   * condition's path, with the branches of an `or` on the same array read once. Each is a
+   * parse of the document per row, so this bounds a filter's work per document.
+   */
+  arrayScans: 24,
 })
 
 const OPS = new Set<string>(WHERE_OPERATORS)
@@ -77,6 +85,14 @@ export function parseWhere(
   if (where === undefined || where === null) return undefined
   const state: ParseState = { conditions: 0, parameters: 0, likeWords: 0, nested: 0, height: 0 }
   const node = parseGroup(where, 'and', paths, collection, 0, state, 'where')
+  const scans = arrayScans(node)
+  if (scans > WHERE_LIMITS.arrayScans) {
+    throw new QueryError(
+      `where: this filter reads arrays ${scans} times for each document, more than ` +
+        `${WHERE_LIMITS.arrayScans} (WHERE_LIMITS.arrayScans). Conditions on one array ` +
+        `under one 'or' read it once; use 'in' for a list of values, or fewer array paths.`,
+    )
+  }
   return node.children.length === 0 ? undefined : node
 }
 
@@ -121,7 +137,13 @@ function parseGroup(
         if (h > branchHeight) branchHeight = h
       }
       children.push({ type: key, children: branches })
-      const h = checkDepth(groupHeight(branches.length, branchHeight), state, `${at}.${key}`)
+      let height = groupHeight(branches.length, branchHeight)
+      if (key === 'or') {
+        const merged = orMerging(branches)
+        if (merged.nested > state.nested) state.nested = merged.nested
+        height += merged.height
+      }
+      const h = checkDepth(height, state, `${at}.${key}`)
       if (h > highest) highest = h
       continue
     }

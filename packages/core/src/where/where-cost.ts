@@ -123,7 +123,10 @@ function heightOf(node: WhereNode, sum: { parameters: number; nested: number }):
     let deepest = 0
     for (const child of node.children)
       deepest = Math.max(deepest, heightOf(child, sum) + orBranchGuard(node.type, child))
-    return groupHeight(node.children.length, deepest)
+    if (node.type === 'and') return groupHeight(node.children.length, deepest)
+    const merged = orMerging(node.children)
+    sum.nested = Math.max(sum.nested, merged.nested)
+    return groupHeight(node.children.length, deepest) + merged.height
   }
   const c = node as WhereCondition
   const words = conditionWords(c.operator, c.value)
@@ -157,4 +160,143 @@ export function arraySteps(steps: PathStep[]): number {
 
 function ceilLog2(n: number): number {
   return n <= 1 ? 0 : Math.ceil(Math.log2(n))
+}
+
+/*
+ * Array scans. Each array on a path is read by an EXISTS over its elements, which parses
+ * the document (or the element) again for every row: SQLite's json_each keeps no parse
+ * between calls, PostgreSQL detoasts the content for each. A tree that crosses arrays
+ * a hundred times costs a hundred parses of every candidate document (1.5 s on 2,000
+ * documents of 6 KB), so the parser bounds the scans (`WHERE_LIMITS.arrayScans`).
+ *
+ * In an `or`, positive conditions on the same array are one scan: (∃e P) ∨ (∃e Q) is
+ * ∃e (P ∨ Q), so the compiler writes one EXISTS with the branches' inner conditions ORed,
+ * and groups those again by the next array on their paths. `groupByArray` is that
+ * grouping, shared by the compiler and the count here.
+ */
+
+/** Operators whose condition on an array path is an EXISTS (not a NOT EXISTS). */
+function positiveOnArray(c: WhereCondition): boolean {
+  if (c.column || !c.steps.some((s) => 'each' in s)) return false
+  switch (c.operator) {
+    case 'not_equals':
+    case 'not_in':
+      return false
+    case 'exists':
+      return c.value === true
+    case 'equals':
+      return c.value !== null
+    default:
+      return true
+  }
+}
+
+/**
+ * The condition an `or` branch is, when the branch is one positive condition on a path
+ * through an array (the parser wraps each branch in an `and`); else undefined.
+ */
+export function existsBranch(branch: WhereNode): WhereCondition | undefined {
+  let node = branch
+  while (node.type !== 'condition') {
+    const children = (node as { children: WhereNode[] }).children
+    if (children.length !== 1) return undefined
+    node = children[0]!
+  }
+  const c = node as WhereCondition
+  return positiveOnArray(c) ? c : undefined
+}
+
+/** One entry of `groupByArray`: an item alone, or items that share their first array. */
+export type ArrayGroupEntry<T> =
+  | { item: T }
+  | {
+      /** The object keys up to the shared array. */
+      keys: string[]
+      /** The members, with the steps after that array. */
+      members: Array<{ item: T; rest: PathStep[] }>
+    }
+
+/**
+ * Group `items` (the terms of an OR) by the first array on their path, in the order each
+ * group first appears. `stepsOf` gives an item's path, or undefined for an item that is
+ * not an EXISTS over an array; those, paths with no array and groups of one stay alone.
+ */
+export function groupByArray<T>(
+  items: readonly T[],
+  stepsOf: (item: T) => PathStep[] | undefined,
+): ArrayGroupEntry<T>[] {
+  const entries: ArrayGroupEntry<T>[] = []
+  const groups = new Map<
+    string,
+    { keys: string[]; members: Array<{ item: T; rest: PathStep[] }> }
+  >()
+  const firstOf = new Map<string, number>()
+  for (const item of items) {
+    const steps = stepsOf(item)
+    const at = steps ? steps.findIndex((s) => 'each' in s) : -1
+    if (!steps || at === -1) {
+      entries.push({ item })
+      continue
+    }
+    const keys = steps.slice(0, at).map((s) => (s as { key: string }).key)
+    const id = JSON.stringify(keys)
+    const member = { item, rest: steps.slice(at + 1) }
+    const group = groups.get(id)
+    if (group) {
+      group.members.push(member)
+      continue
+    }
+    groups.set(id, { keys, members: [member] })
+    firstOf.set(id, entries.length)
+    entries.push({ item }) // replaced below when a second member joins
+  }
+  for (const [id, group] of groups) if (group.members.length > 1) entries[firstOf.get(id)!] = group
+  return entries
+}
+
+/** The array scans of a tree as the compiler writes it (see above). */
+export function arrayScans(node: WhereNode | undefined): number {
+  if (!node) return 0
+  if (node.type === 'condition') return arraySteps((node as WhereCondition).steps)
+  const children = (node as { children: WhereNode[] }).children
+  let n = 0
+  if (node.type === 'and') {
+    for (const child of children) n += arrayScans(child)
+    return n
+  }
+  for (const entry of groupByArray(children, (b) => existsBranch(b)?.steps))
+    n += 'item' in entry ? arrayScans(entry.item) : 1 + pathScans(entry.members.map((m) => m.rest))
+  return n
+}
+
+/** Scans of an OR of positive conditions on these paths, inside the array they share. */
+function pathScans(paths: PathStep[][]): number {
+  let n = 0
+  for (const entry of groupByArray(paths, (steps) => steps))
+    n += 'item' in entry ? arraySteps(entry.item) : 1 + pathScans(entry.members.map((m) => m.rest))
+  return n
+}
+
+/**
+ * What reading an array once for an `or`'s branches adds to the depth model: the branches'
+ * OR moves inside the EXISTS (one level more, at most, above the outer OR's), and inside
+ * every subquery on a member's path an OR of at most the group's k members adds
+ * ceil(log2 k) levels to what SQLite counts again for it.
+ */
+export function orMerging(branches: readonly WhereNode[]): { height: number; nested: number } {
+  let height = 0
+  let nested = 0
+  for (const entry of groupByArray(branches, (b) => existsBranch(b)?.steps)) {
+    if ('item' in entry) continue
+    height = 1
+    const spread = ceilLog2(entry.members.length)
+    for (const { item } of entry.members) {
+      const c = existsBranch(item)!
+      const words = conditionWords(c.operator, c.value)
+      const shape = conditionShape(c, words)
+      const n = subqueries(words, shape.arrays)
+      nested = Math.max(nested, conditionNested(shape) + n * spread)
+    }
+  }
+  return { height, nested }
 }
