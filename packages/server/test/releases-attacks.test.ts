@@ -97,6 +97,11 @@ for (const store of STORES) {
           )
       }
       expect(problems).toEqual([])
+      // Query parameters are QUERY_INVALID on this list too, as on every other.
+      for (const q of ['limit=abc', 'limit=-1', 'state=running', 'bogus=1']) {
+        const res = await blog.req('GET', `/api/schedules?${q}`, { token: w })
+        expect(res.json.error.code, q).toBe('QUERY_INVALID')
+      }
     })
   })
 }

@@ -131,6 +131,12 @@ for (const store of STORES) {
       ).rejects.toMatchObject({ fields: [{ path: 'siteName' }] })
       // a global that exists only as a draft is invisible to published readers
       const g2 = await makeGalley(store, { globals: [{ ...settings, slug: 'footer' }] })
+      // restoring a revision of a global never saved names the revision, not the global
+      await expect(
+        g2.restoreGlobalRevision({ slug: 'footer', revisionId: 'r-none' }),
+      ).rejects.toThrow(
+        /Revision "r-none" of global 'footer' does not exist: the global was never saved/,
+      )
       await g2.updateGlobal({ slug: 'footer', data: { siteName: 'secret' }, draft: true })
       expect(await g2.findGlobal({ slug: 'footer' })).toMatchObject({
         siteName: 'My site',

@@ -4,6 +4,7 @@ import {
   InputError,
   type JobRow,
   NotFoundError,
+  QueryError,
   ReleasePublishError,
   type Releases,
 } from '@galley/core'
@@ -180,7 +181,7 @@ export function scheduleRoutes(ctx: ServerContext, deps: ReleaseRouteDeps): Hono
     )
     const state = params.get('state')
     if (state !== undefined && !['pending', 'done', 'failed', 'cancelled'].includes(state))
-      throw new InputError("state must be 'pending', 'done', 'failed' or 'cancelled'.")
+      throw new QueryError("state must be 'pending', 'done', 'failed' or 'cancelled'.")
     const docs = await releases.listSchedules({
       state: state as JobRow['state'] | undefined,
       releaseId: params.get('release'),
@@ -261,11 +262,12 @@ export function documentScheduleRoutes(
 }
 
 /** `?limit=`: a whole number 1–1000, or a 400 saying so. */
+/** A query parameter, so a bad one is a QueryError (400 QUERY_INVALID) as on every list. */
 function limitOf(v: string | undefined): number | undefined {
   if (v === undefined) return undefined
   const n = Number(v)
   if (!/^\d+$/.test(v) || n < 1 || n > 1000)
-    throw new InputError(`limit must be a whole number from 1 to 1000; got '${v.slice(0, 40)}'.`)
+    throw new QueryError(`limit must be a whole number from 1 to 1000; got '${v.slice(0, 40)}'.`)
   return n
 }
 

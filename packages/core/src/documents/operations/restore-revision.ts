@@ -16,7 +16,17 @@ export async function restoreRevisionOperation<R>(
   const caller = callerOf(args)
   const draft = draftFlag(coll, args.draft ?? coll.drafts)
   return writeDocument(s, coll, args.id, caller, undefined, async (w) => {
-    const current = await openForWrite(coll, w, caller, 'update', args.ifRevision)
+    const current = await openForWrite(coll, w, caller, 'update', args.ifRevision).catch(
+      (e: unknown) => {
+        // A global is always there to its callers; the thing missing is the revision.
+        if (e instanceof NotFoundError && coll.kind === 'global' && !w.doc)
+          throw new NotFoundError(
+            `Revision ${JSON.stringify(args.revisionId)} of global '${coll.slug}' does not exist: ` +
+              'the global was never saved, so it has no revisions.',
+          )
+        throw e
+      },
+    )
     if (!draft) await requireAccess(coll, 'publish', caller)
     const rev =
       typeof args.revisionId === 'string'
