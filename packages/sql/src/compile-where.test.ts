@@ -194,11 +194,14 @@ describe('compileWhere and the parser cost model', () => {
   })
 
   it('joins long and / or lists and like words as balanced trees', () => {
-    const params: unknown[] = []
-    const wide = parse({
-      or: Array.from({ length: 100 }, (_, i) => ({ title: { equals: `${i}` } })),
-    })
-    expect(sqliteDepth(db, compileWhere(wide, sqliteDialect, params))).toBeLessThanOrEqual(13)
+    // On an indexed field each branch stays a comparison; on another field they test one
+    // read of the value, in a subquery SQLite counts again (see groupOr in core).
+    const wide = (path: string) =>
+      parse({ or: Array.from({ length: 100 }, (_, i) => ({ [path]: { equals: `${i}` } })) })
+    expect(sqliteDepth(db, compileWhere(wide('code'), sqliteDialect, []))).toBeLessThanOrEqual(13)
+    const once = compileWhere(wide('title'), sqliteDialect, [])
+    expect(once.split('json_extract(').length - 1).toBe(1)
+    expect(sqliteDepth(db, once)).toBeLessThanOrEqual(26)
     const like = parse({ title: { like: words(WHERE_LIMITS.likeWords) } })
     expect(sqliteDepth(db, compileWhere(like, sqliteDialect, []))).toBeLessThanOrEqual(30)
   })

@@ -2,10 +2,11 @@ import {
   type PathStep,
   type WhereCondition,
   type WhereNode,
-  existsBranch,
-  groupByArray,
+  groupBranches,
+  groupOr,
   likeWords,
   orBranchGuard,
+  sharedBranch,
 } from '@galley/core/storage'
 import { type KeyedFields, NO_KEYED_FIELDS, isKeyed, keysOf } from './keyed-fields'
 import type { SqlDialect } from './sql-dialect'
@@ -68,9 +69,9 @@ export function compileWhere(
       const parts = group.children.map((child) => `(${compileWhere(child, d, params, scope)})`)
       return balanced(parts, ' AND ')
     }
-    // Branches that are EXISTS over one array become one EXISTS (groupByArray in core).
+    // Branches on one array are one EXISTS, on one value one read of it (groupOr in core).
     const parts: string[] = []
-    for (const entry of groupByArray(group.children, (b) => existsBranch(b)?.steps)) {
+    for (const entry of groupBranches(group.children)) {
       if ('item' in entry) {
         const sql = compileWhere(entry.item, d, params, scope)
         // The cost model counts this level (orBranchGuard), so it is asked the same question.
@@ -78,10 +79,15 @@ export function compileWhere(
         parts.push(guarded ? `(${scope.indexGuard} AND ${sql})` : `(${sql})`)
         continue
       }
-      // Array members are never keyed: their content is read.
+      // Shared branches are never indexed, so never keyed: their content is read.
       scope.content = true
-      const members = entry.members.map((m) => ({ c: existsBranch(m.item)!, rest: m.rest }))
-      parts.push(`(${existsAny('h.data', entry.keys, members, d, params, 0)})`)
+      if ('array' in entry) {
+        const members = entry.members.map((m) => ({ c: sharedBranch(m.item)!, rest: m.rest }))
+        parts.push(`(${existsAny('h.data', entry.array, members, d, params, 0)})`)
+      } else {
+        const members = entry.members.map((m) => sharedBranch(m)!)
+        parts.push(`(${valueAny('h.data', entry.value, members, d, params, 0)})`)
+      }
     }
     return balanced(parts, ' OR ')
   }
@@ -184,16 +190,55 @@ function existsAny(
   const alias = `e${depth}`
   const value = d.elementValue(alias)
   const parts: string[] = []
-  for (const entry of groupByArray(members, (m) => m.rest)) {
+  for (const entry of groupOr(members, (m) => m.rest, true)) {
     if ('item' in entry) {
       const { c, rest } = entry.item
       parts.push(`(${onPath(value, rest, c.operator, c.value, c, d, params, depth + 1, false)})`)
-    } else {
+    } else if ('array' in entry) {
       const inner = entry.members.map((m) => ({ c: m.item.c, rest: m.rest }))
-      parts.push(`(${existsAny(value, entry.keys, inner, d, params, depth + 1)})`)
+      parts.push(`(${existsAny(value, entry.array, inner, d, params, depth + 1)})`)
+    } else {
+      const inner = entry.members.map((m) => m.c)
+      parts.push(`(${valueAny(value, entry.value, inner, d, params, depth + 1)})`)
     }
   }
   return `EXISTS (SELECT 1 FROM ${d.arrayElements(base, keys, alias)} WHERE ${balanced(parts, ' OR ')})`
+}
+
+/**
+ * One of the conditions holds for the value at `keys` of `base`, read once: in a one-row
+ * subquery the planners keep apart (LIMIT, as for a like of several words). Where the
+ * dialect folds case in SQL, `like` / `contains` of one word test a folded copy made once.
+ */
+function valueAny(
+  base: string,
+  keys: string[],
+  conditions: WhereCondition[],
+  d: SqlDialect,
+  params: unknown[],
+  depth: number,
+): string {
+  const alias = `v${depth}`
+  const x = d.extract(base, keys, conditions[0]!.kind)
+  const fold = d.fold && conditions.some(oneWordLike) ? d.fold : undefined
+  const parts: string[] = []
+  for (const c of conditions) {
+    if (fold && oneWordLike(c)) {
+      const word =
+        c.operator === 'contains' ? String(c.value).toLowerCase() : likeWords(String(c.value))[0]!
+      params.push(`%${escapeLike(word)}%`)
+      parts.push(`(${alias}.f IS NOT NULL AND ${fold.like(`${alias}.f`)})`)
+    } else parts.push(`(${predicate(`${alias}.v`, c.operator, c.value, c, d, params, false)})`)
+  }
+  const select = fold ? `${x} AS v, ${fold.value(x)} AS f` : `${x} AS v`
+  return `EXISTS (SELECT 1 FROM (SELECT ${select} LIMIT 1) ${alias} WHERE ${balanced(parts, ' OR ')})`
+}
+
+/** A `contains`, or a `like` of one word: one pattern against the whole value. */
+function oneWordLike(c: WhereCondition): boolean {
+  return (
+    c.operator === 'contains' || (c.operator === 'like' && likeWords(String(c.value)).length === 1)
+  )
 }
 
 function predicate(

@@ -14,13 +14,20 @@ export interface SqlDialect {
   arrayElements(base: string, keys: string[], alias: string): string
   /** The element value of `arrayElements` as a JSON expression. */
   elementValue(alias: string): string
+  /** `expr` holds a value (not SQL NULL), written so that an index on `expr` can answer it. */
+  present(expr: string): string
   /**
    * Case-insensitive `LIKE` of `expr` against one `?` pattern (lower-cased by the caller),
    * `\` escaping; `pattern` is the value bound, for a dialect that folds case by what it holds.
    */
-  /** `expr` holds a value (not SQL NULL), written so that an index on `expr` can answer it. */
-  present(expr: string): string
   ilike(expr: string, pattern: string): string
+  /**
+   * Where `ilike` folds the text for every pattern (PostgreSQL's ILIKE lower-cases both
+   * sides each time): a folded copy of a value, made once for several patterns, and the
+   * `LIKE` of such a copy against one `?` pattern, meaning exactly what `ilike` means.
+   * Absent where the match folds nothing it need not (SQLite's LIKE).
+   */
+  readonly fold?: { value(expr: string): string; like(folded: string): string }
   /** Sort expression for text (a byte-wise collation on both stores). */
   sortText(expr: string): string
   /** A bind parameter for a where value of this kind. */

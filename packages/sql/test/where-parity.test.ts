@@ -48,7 +48,7 @@ const blocks: CollectionConfig = {
     },
   ],
 }
-const word = fc.constantFrom('red', 'Blue', 'green', 'réd')
+const word = fc.constantFrom('red', 'Blue', 'green', 'réd', 'RÉD')
 const cell = fc.record({ t: word, n: fc.integer({ min: 0, max: 3 }) }, { requiredKeys: [] })
 const blockDoc = fc.record(
   {

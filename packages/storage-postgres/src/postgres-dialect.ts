@@ -29,6 +29,12 @@ export const postgresDialect: SqlDialect = {
   elementValue: (alias) => `${alias}.v`,
   present: (expr) => `${expr} IS NOT NULL`,
   ilike: (expr) => `${expr} ILIKE ? ESCAPE '\\'`,
+  // ILIKE in a multibyte database is lower(text) LIKE lower(pattern) (like.c,
+  // Generic_Text_IC_like): the same, with the text lowered once for every pattern.
+  fold: {
+    value: (expr) => `lower(${expr})`,
+    like: (folded) => `${folded} LIKE lower(?) ESCAPE '\\'`,
+  },
   sortText: (expr) => `${expr} COLLATE "C"`,
   param: (v) => v,
   bool: (b) => b,

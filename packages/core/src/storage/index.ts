@@ -22,8 +22,14 @@ export type { ResolvedPerspective, Variant } from '../perspectives/perspective'
 export type { ChangeFeed, ChangeRecord, FeedEntry } from './change-feed'
 export type * from '../releases/release-storage'
 export { parseWhere, WHERE_LIMITS } from '../where/parse-where'
-export { arrayScans, existsBranch, groupByArray, orBranchGuard } from '../where/where-cost'
-export type { ArrayGroupEntry } from '../where/where-cost'
+export {
+  arrayScans,
+  groupBranches,
+  groupOr,
+  orBranchGuard,
+  sharedBranch,
+} from '../where/where-cost'
+export type { OrEntry } from '../where/where-cost'
 export { matchWhere, likeWords } from '../where/match-where'
 export { collectFieldPaths } from '../where/field-paths'
 export type { FieldPathInfo } from '../where/field-paths'

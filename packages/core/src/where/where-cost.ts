@@ -163,39 +163,29 @@ function ceilLog2(n: number): number {
 }
 
 /*
- * Array scans. Each array on a path is read by an EXISTS over its elements, which parses
- * the document (or the element) again for every row: SQLite's json_each keeps no parse
- * between calls, PostgreSQL detoasts the content for each. A tree that crosses arrays
- * a hundred times costs a hundred parses of every candidate document (1.5 s on 2,000
- * documents of 6 KB), so the parser bounds the scans (`WHERE_LIMITS.arrayScans`).
+ * Shared reads in an `or`. Each array on a path is read by an EXISTS over its elements,
+ * which parses the document (or the element) again for every row: SQLite's json_each
+ * keeps no parse between calls, PostgreSQL detoasts the content for each. A tree that
+ * crosses arrays a hundred times costs a hundred parses of every candidate document
+ * (1.5 s on 2,000 documents of 6 KB), so the parser bounds the scans
+ * (`WHERE_LIMITS.arrayScans`).
  *
  * In an `or`, positive conditions on the same array are one scan: (∃e P) ∨ (∃e Q) is
  * ∃e (P ∨ Q), so the compiler writes one EXISTS with the branches' inner conditions ORed,
- * and groups those again by the next array on their paths. `groupByArray` is that
- * grouping, shared by the compiler and the count here.
+ * and groups those again by the next array on their paths. Conditions on one value (the
+ * same path, no array left) read it once, in a one-row subquery the ORed conditions test:
+ * each condition extracted the element's value again (3x the time of an or of 100 likes
+ * on SQLite), and PostgreSQL's ILIKE lower-cases the text again for every pattern (7x).
+ * `groupOr` is that grouping, shared by the compiler and the counts here.
  */
-
-/** Operators whose condition on an array path is an EXISTS (not a NOT EXISTS). */
-function positiveOnArray(c: WhereCondition): boolean {
-  if (c.column || !c.steps.some((s) => 'each' in s)) return false
-  switch (c.operator) {
-    case 'not_equals':
-    case 'not_in':
-      return false
-    case 'exists':
-      return c.value === true
-    case 'equals':
-      return c.value !== null
-    default:
-      return true
-  }
-}
 
 /**
- * The condition an `or` branch is, when the branch is one positive condition on a path
- * through an array (the parser wraps each branch in an `and`); else undefined.
+ * The condition an `or` branch is, when it may be read together with its siblings: one
+ * positive condition (an EXISTS over its arrays, not a NOT EXISTS) on a path of the
+ * content, not an indexed field's (whose own index answers it) nor a column. The parser
+ * wraps each branch in an `and`.
  */
-export function existsBranch(branch: WhereNode): WhereCondition | undefined {
+export function sharedBranch(branch: WhereNode): WhereCondition | undefined {
   let node = branch
   while (node.type !== 'condition') {
     const children = (node as { children: WhereNode[] }).children
@@ -203,55 +193,72 @@ export function existsBranch(branch: WhereNode): WhereCondition | undefined {
     node = children[0]!
   }
   const c = node as WhereCondition
-  return positiveOnArray(c) ? c : undefined
+  if (c.column || c.indexed) return undefined
+  switch (c.operator) {
+    case 'not_equals':
+    case 'not_in':
+      return undefined
+    case 'exists':
+      return c.value === true ? c : undefined
+    case 'equals':
+      return c.value !== null ? c : undefined
+    default:
+      return c
+  }
 }
 
-/** One entry of `groupByArray`: an item alone, or items that share their first array. */
-export type ArrayGroupEntry<T> =
+/** One entry of `groupOr`. */
+export type OrEntry<T> =
+  /** An item read alone. */
   | { item: T }
-  | {
-      /** The object keys up to the shared array. */
-      keys: string[]
-      /** The members, with the steps after that array. */
-      members: Array<{ item: T; rest: PathStep[] }>
-    }
+  /** Items whose paths share their first array, at object keys `keys`; `rest`: after it. */
+  | { array: string[]; members: Array<{ item: T; rest: PathStep[] }> }
+  /** Items on the same value, at object keys `value` (no array on the way). */
+  | { value: string[]; members: T[] }
 
 /**
- * Group `items` (the terms of an OR) by the first array on their path, in the order each
- * group first appears. `stepsOf` gives an item's path, or undefined for an item that is
- * not an EXISTS over an array; those, paths with no array and groups of one stay alone.
+ * Group the terms of an OR, in the order each group first appears. `stepsOf` gives an
+ * item's path, or undefined for an item that cannot be read with others. Groups of one
+ * stay items, and so do paths with no array unless `values` is set.
  */
-export function groupByArray<T>(
+export function groupOr<T>(
   items: readonly T[],
   stepsOf: (item: T) => PathStep[] | undefined,
-): ArrayGroupEntry<T>[] {
-  const entries: ArrayGroupEntry<T>[] = []
-  const groups = new Map<
-    string,
-    { keys: string[]; members: Array<{ item: T; rest: PathStep[] }> }
-  >()
-  const firstOf = new Map<string, number>()
+  values: boolean,
+): OrEntry<T>[] {
+  const entries: OrEntry<T>[] = []
+  const groups = new Map<string, { at: number; keys: string[]; members: unknown[] }>()
   for (const item of items) {
     const steps = stepsOf(item)
     const at = steps ? steps.findIndex((s) => 'each' in s) : -1
-    if (!steps || at === -1) {
+    if (!steps || (at === -1 && !values)) {
       entries.push({ item })
       continue
     }
-    const keys = steps.slice(0, at).map((s) => (s as { key: string }).key)
-    const id = JSON.stringify(keys)
-    const member = { item, rest: steps.slice(at + 1) }
+    const keys = (at === -1 ? steps : steps.slice(0, at)).map((s) => (s as { key: string }).key)
+    const id = `${at === -1 ? 'v' : 'a'}${JSON.stringify(keys)}`
+    const member = at === -1 ? item : { item, rest: steps.slice(at + 1) }
     const group = groups.get(id)
     if (group) {
       group.members.push(member)
       continue
     }
-    groups.set(id, { keys, members: [member] })
-    firstOf.set(id, entries.length)
+    groups.set(id, { at: entries.length, keys, members: [member] })
     entries.push({ item }) // replaced below when a second member joins
   }
-  for (const [id, group] of groups) if (group.members.length > 1) entries[firstOf.get(id)!] = group
+  for (const [id, g] of groups) {
+    if (g.members.length < 2) continue
+    entries[g.at] =
+      id[0] === 'v'
+        ? { value: g.keys, members: g.members as T[] }
+        : { array: g.keys, members: g.members as Array<{ item: T; rest: PathStep[] }> }
+  }
   return entries
+}
+
+/** The branches of an `or` as the compiler groups them. */
+export function groupBranches(branches: readonly WhereNode[]): OrEntry<WhereNode>[] {
+  return groupOr(branches, (b) => sharedBranch(b)?.steps, true)
 }
 
 /** The array scans of a tree as the compiler writes it (see above). */
@@ -264,38 +271,41 @@ export function arrayScans(node: WhereNode | undefined): number {
     for (const child of children) n += arrayScans(child)
     return n
   }
-  for (const entry of groupByArray(children, (b) => existsBranch(b)?.steps))
-    n += 'item' in entry ? arrayScans(entry.item) : 1 + pathScans(entry.members.map((m) => m.rest))
+  for (const entry of groupBranches(children))
+    if ('item' in entry) n += arrayScans(entry.item)
+    else if ('array' in entry) n += 1 + pathScans(entry.members.map((m) => m.rest))
   return n
 }
 
 /** Scans of an OR of positive conditions on these paths, inside the array they share. */
 function pathScans(paths: PathStep[][]): number {
   let n = 0
-  for (const entry of groupByArray(paths, (steps) => steps))
-    n += 'item' in entry ? arraySteps(entry.item) : 1 + pathScans(entry.members.map((m) => m.rest))
+  for (const entry of groupOr(paths, (steps) => steps, true))
+    if ('item' in entry) n += arraySteps(entry.item)
+    else if ('array' in entry) n += 1 + pathScans(entry.members.map((m) => m.rest))
   return n
 }
 
 /**
- * What reading an array once for an `or`'s branches adds to the depth model: the branches'
- * OR moves inside the EXISTS (one level more, at most, above the outer OR's), and inside
- * every subquery on a member's path an OR of at most the group's k members adds
- * ceil(log2 k) levels to what SQLite counts again for it.
+ * What grouping an `or`'s branches adds to the depth model, as an upper bound: the OR
+ * of a group moves inside its EXISTS, with a value subquery inside that (two levels more,
+ * at most, above the outer OR's); inside every subquery on a member's path, plus the value
+ * subquery, an OR of at most the group's k members adds ceil(log2 k) levels to what SQLite
+ * counts again for it.
  */
 export function orMerging(branches: readonly WhereNode[]): { height: number; nested: number } {
   let height = 0
   let nested = 0
-  for (const entry of groupByArray(branches, (b) => existsBranch(b)?.steps)) {
+  for (const entry of groupBranches(branches)) {
     if ('item' in entry) continue
-    height = 1
+    height = 2
     const spread = ceilLog2(entry.members.length)
-    for (const { item } of entry.members) {
-      const c = existsBranch(item)!
+    for (const m of entry.members) {
+      const c = sharedBranch('item' in m ? m.item : m)!
       const words = conditionWords(c.operator, c.value)
       const shape = conditionShape(c, words)
-      const n = subqueries(words, shape.arrays)
-      nested = Math.max(nested, conditionNested(shape) + n * spread)
+      const n = subqueries(words, shape.arrays) + 1
+      nested = Math.max(nested, n * shape.own + (n * (n - 1)) / 2 + n * spread)
     }
   }
   return { height, nested }
