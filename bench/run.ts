@@ -6,7 +6,8 @@
 // GALLEY_BENCH_PAYLOAD_MODES=wal,default, GALLEY_BENCH_DOCS / _CHANGED / _OPS / _SECONDS /
 // _WARMUP, GALLEY_BENCH_POSTGRES_URL, GALLEY_BENCH_SKIP_HTTP=1 (no bench/http at the end),
 // GALLEY_BENCH_SKIP_UNCACHED=1 (no run of SQLite without its read cache),
-// GALLEY_BENCH_SKIP_RELEASES=1 (no release publish at the end), GALLEY_BENCH_SKIP_EVENTS=1
+// GALLEY_BENCH_SKIP_RELEASES=1 (no release publish at the end), GALLEY_BENCH_SKIP_WHERE=1
+// (no widest-filter costs), GALLEY_BENCH_SKIP_EVENTS=1
 // (no live-events delivery to 500 listeners), GALLEY_BENCH_SKIP_STUDIO=1
 // (no Studio in Chromium at the end), GALLEY_BENCH_SKIP_VISUAL_EDITING=1 (no live preview).
 import { execFileSync } from 'node:child_process'
@@ -276,6 +277,11 @@ async function main(): Promise<void> {
       process.stdout.write(
         `- ${r.store}: ${r.documents} documents in ${r.publishMs.toFixed(0)} ms (median of ${r.runs.length})\n`,
       )
+  }
+  if (!process.env.GALLEY_BENCH_SKIP_WHERE) {
+    process.stdout.write('\n### The widest filters (bench/where-cost.ts)\n\n')
+    const { runWhereCostBench, renderWhereCost } = await import('./where-cost')
+    process.stdout.write(renderWhereCost(await runWhereCostBench()) + '\n')
   }
   if (!process.env.GALLEY_BENCH_SKIP_EVENTS) {
     process.stdout.write('\n### Live events (bench/events.ts)\n\n')
