@@ -49,12 +49,19 @@ export const SHAPES: Array<{ name: string; where: Where }> = [
   },
   { name: 'or of 100 likes on a 3 KB text', where: { or: likes('body', 100) } },
   {
-    name: 'and of 24 not_equals on tags.name (24 array reads)',
-    where: { and: likes('tags.name', 24, 'not_equals') },
+    name: 'and of 100 not_equals on tags.name (one NOT EXISTS)',
+    where: { and: likes('tags.name', 100, 'not_equals') },
+  },
+  // Every branch true for every document, so an `and` evaluates them all.
+  {
+    name: 'and of 24 exists on tags.name (24 array reads)',
+    where: { and: Array.from({ length: 24 }, () => ({ 'tags.name': { exists: true } })) },
   },
   {
-    name: 'and of 8 likes through three arrays (24 array reads)',
-    where: { and: likes('sections.items.notes.text', 8) },
+    name: 'and of 8 exists through three arrays (24 array reads)',
+    where: {
+      and: Array.from({ length: 8 }, () => ({ 'sections.items.notes.text': { exists: true } })),
+    },
   },
 ]
 

@@ -1,5 +1,6 @@
 import {
   type PathStep,
+  type SharedCondition,
   type WhereCondition,
   type WhereNode,
   groupBranches,
@@ -65,31 +66,41 @@ export function compileWhere(
   if (node.type === 'and' || node.type === 'or') {
     const group = node as { type: 'and' | 'or'; children: WhereNode[] }
     if (group.children.length === 0) return '1 = 1'
-    if (node.type === 'and') {
-      const parts = group.children.map((child) => `(${compileWhere(child, d, params, scope)})`)
-      return balanced(parts, ' AND ')
-    }
-    // Branches on one array are one EXISTS, on one value one read of it (groupOr in core).
+    // Branches on one array are one EXISTS, on one value one read of it (groupOr in core):
+    // in an `or` its positive conditions, in an `and` its negated ones under one NOT.
+    const type = node.type
     const parts: string[] = []
-    for (const entry of groupBranches(group.children)) {
+    for (const entry of groupBranches(group.children, type)) {
       if ('item' in entry) {
         const sql = compileWhere(entry.item, d, params, scope)
         // The cost model counts this level (orBranchGuard), so it is asked the same question.
-        const guarded = scope.indexGuard && orBranchGuard('or', entry.item) > 0
+        const guarded = scope.indexGuard && orBranchGuard(type, entry.item) > 0
         parts.push(guarded ? `(${scope.indexGuard} AND ${sql})` : `(${sql})`)
         continue
       }
       // Shared branches are never indexed, so never keyed: their content is read.
       scope.content = true
-      if ('array' in entry) {
-        const members = entry.members.map((m) => ({ c: sharedBranch(m.item)!, rest: m.rest }))
-        parts.push(`(${existsAny('h.data', entry.array, members, d, params, 0)})`)
-      } else {
-        const members = entry.members.map((m) => sharedBranch(m)!)
-        parts.push(`(${valueAny('h.data', entry.value, members, d, params, 0)})`)
-      }
+      const sql =
+        'array' in entry
+          ? existsAny(
+              'h.data',
+              entry.array,
+              entry.members.map((m) => ({ ...sharedBranch(m.item, type)!, rest: m.rest })),
+              d,
+              params,
+              0,
+            )
+          : valueAny(
+              'h.data',
+              entry.value,
+              entry.members.map((m) => sharedBranch(m, type)!),
+              d,
+              params,
+              0,
+            )
+      parts.push(type === 'and' ? `(NOT (${sql}))` : `(${sql})`)
     }
-    return balanced(parts, ' OR ')
+    return balanced(parts, type === 'and' ? ' AND ' : ' OR ')
   }
   const c = node as WhereCondition
   switch (c.operator) {
@@ -172,9 +183,8 @@ function onPath(
   return `EXISTS (SELECT 1 FROM ${d.arrayElements(base, keysOf(steps.slice(0, eachAt)), alias)} WHERE ${inner})`
 }
 
-/** A positive condition inside an array, with its path after that array. */
-interface Member {
-  c: WhereCondition
+/** A condition tested inside an array, with its path after that array. */
+interface Member extends SharedCondition {
   rest: PathStep[]
 }
 
@@ -192,14 +202,13 @@ function existsAny(
   const parts: string[] = []
   for (const entry of groupOr(members, (m) => m.rest, true)) {
     if ('item' in entry) {
-      const { c, rest } = entry.item
-      parts.push(`(${onPath(value, rest, c.operator, c.value, c, d, params, depth + 1, false)})`)
+      const { c, op, value: v, rest } = entry.item
+      parts.push(`(${onPath(value, rest, op, v, c, d, params, depth + 1, false)})`)
     } else if ('array' in entry) {
-      const inner = entry.members.map((m) => ({ c: m.item.c, rest: m.rest }))
+      const inner = entry.members.map((m) => ({ ...m.item, rest: m.rest }))
       parts.push(`(${existsAny(value, entry.array, inner, d, params, depth + 1)})`)
     } else {
-      const inner = entry.members.map((m) => m.c)
-      parts.push(`(${valueAny(value, entry.value, inner, d, params, depth + 1)})`)
+      parts.push(`(${valueAny(value, entry.value, entry.members, d, params, depth + 1)})`)
     }
   }
   return `EXISTS (SELECT 1 FROM ${d.arrayElements(base, keys, alias)} WHERE ${balanced(parts, ' OR ')})`
@@ -213,32 +222,30 @@ function existsAny(
 function valueAny(
   base: string,
   keys: string[],
-  conditions: WhereCondition[],
+  conditions: SharedCondition[],
   d: SqlDialect,
   params: unknown[],
   depth: number,
 ): string {
   const alias = `v${depth}`
-  const x = d.extract(base, keys, conditions[0]!.kind)
+  const x = d.extract(base, keys, conditions[0]!.c.kind)
   const fold = d.fold && conditions.some(oneWordLike) ? d.fold : undefined
   const parts: string[] = []
-  for (const c of conditions) {
-    if (fold && oneWordLike(c)) {
+  for (const s of conditions) {
+    if (fold && oneWordLike(s)) {
       const word =
-        c.operator === 'contains' ? String(c.value).toLowerCase() : likeWords(String(c.value))[0]!
+        s.op === 'contains' ? String(s.value).toLowerCase() : likeWords(String(s.value))[0]!
       params.push(`%${escapeLike(word)}%`)
       parts.push(`(${alias}.f IS NOT NULL AND ${fold.like(`${alias}.f`)})`)
-    } else parts.push(`(${predicate(`${alias}.v`, c.operator, c.value, c, d, params, false)})`)
+    } else parts.push(`(${predicate(`${alias}.v`, s.op, s.value, s.c, d, params, false)})`)
   }
   const select = fold ? `${x} AS v, ${fold.value(x)} AS f` : `${x} AS v`
   return `EXISTS (SELECT 1 FROM (SELECT ${select} LIMIT 1) ${alias} WHERE ${balanced(parts, ' OR ')})`
 }
 
 /** A `contains`, or a `like` of one word: one pattern against the whole value. */
-function oneWordLike(c: WhereCondition): boolean {
-  return (
-    c.operator === 'contains' || (c.operator === 'like' && likeWords(String(c.value)).length === 1)
-  )
+function oneWordLike(s: SharedCondition): boolean {
+  return s.op === 'contains' || (s.op === 'like' && likeWords(String(s.value)).length === 1)
 }
 
 function predicate(

@@ -29,7 +29,7 @@ export {
   orBranchGuard,
   sharedBranch,
 } from '../where/where-cost'
-export type { OrEntry } from '../where/where-cost'
+export type { OrEntry, SharedCondition } from '../where/where-cost'
 export { matchWhere, likeWords } from '../where/match-where'
 export { collectFieldPaths } from '../where/field-paths'
 export type { FieldPathInfo } from '../where/field-paths'

@@ -210,6 +210,9 @@ describe('parseWhere: limits describe the SQL', () => {
     // A negated branch is a NOT EXISTS of its own; an `and` reads each of its arrays.
     expect(arrayScans(parse({ or: [...likes('a.t', 5), { 'a.t': { not_equals: 'x' } }] }))).toBe(2)
     expect(arrayScans(parse({ and: likes('rows.at', max) }))).toBe(max)
+    // An `and` of negated conditions on one array is one NOT EXISTS: ¬∃P ∧ ¬∃Q is ¬∃(P ∨ Q).
+    const excluded = Array.from({ length: 99 }, (_, i) => ({ 'a.a.t': { not_equals: `w${i}` } }))
+    expect(arrayScans(parse({ and: [...excluded, { 'a.t': { exists: false } }] }))).toBe(2)
     const e = queryError({ and: likes('rows.at', max + 1) })
     expect(e.message).toContain(`${max + 1} times`)
     expect(e.message).toContain('WHERE_LIMITS.arrayScans')

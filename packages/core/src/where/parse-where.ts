@@ -10,7 +10,7 @@ import {
   conditionWords,
   groupHeight,
   orBranchGuard,
-  orMerging,
+  groupMerging,
 } from './where-cost'
 import { storedDateOf } from './where-date'
 import {
@@ -137,13 +137,11 @@ function parseGroup(
         if (h > branchHeight) branchHeight = h
       }
       children.push({ type: key, children: branches })
-      let height = groupHeight(branches.length, branchHeight)
-      if (key === 'or') {
-        const merged = orMerging(branches)
-        if (merged.nested > state.nested) state.nested = merged.nested
-        height += merged.height
-      }
-      const h = checkDepth(height, state, `${at}.${key}`)
+      const h = checkDepth(
+        groupHeight(branches.length, branchHeight) + merging(branches, key, state),
+        state,
+        `${at}.${key}`,
+      )
       if (h > highest) highest = h
       continue
     }
@@ -173,8 +171,16 @@ function parseGroup(
       if (h > highest) highest = h
     }
   }
-  state.height = checkDepth(groupHeight(children.length, highest), state, at)
+  const height = groupHeight(children.length, highest) + merging(children, type, state)
+  state.height = checkDepth(height, state, at)
   return { type, children }
+}
+
+/** What grouping `branches` adds to the height (see groupMerging), counting its nested part. */
+function merging(branches: WhereNode[], type: 'and' | 'or', state: ParseState): number {
+  const merged = groupMerging(branches, type)
+  if (merged.nested > state.nested) state.nested = merged.nested
+  return merged.height
 }
 
 /** Add one condition to the counts, checking the limits; its SQL height. */

@@ -123,8 +123,7 @@ function heightOf(node: WhereNode, sum: { parameters: number; nested: number }):
     let deepest = 0
     for (const child of node.children)
       deepest = Math.max(deepest, heightOf(child, sum) + orBranchGuard(node.type, child))
-    if (node.type === 'and') return groupHeight(node.children.length, deepest)
-    const merged = orMerging(node.children)
+    const merged = groupMerging(node.children, node.type)
     sum.nested = Math.max(sum.nested, merged.nested)
     return groupHeight(node.children.length, deepest) + merged.height
   }
@@ -172,20 +171,30 @@ function ceilLog2(n: number): number {
  *
  * In an `or`, positive conditions on the same array are one scan: (∃e P) ∨ (∃e Q) is
  * ∃e (P ∨ Q), so the compiler writes one EXISTS with the branches' inner conditions ORed,
- * and groups those again by the next array on their paths. Conditions on one value (the
+ * and groups those again by the next array on their paths. In an `and`, so are negated
+ * ones (`not_equals`, `not_in`, `exists: false`), a NOT over that EXISTS. Conditions on one value (the
  * same path, no array left) read it once, in a one-row subquery the ORed conditions test:
  * each condition extracted the element's value again (3x the time of an or of 100 likes
  * on SQLite), and PostgreSQL's ILIKE lower-cases the text again for every pattern (7x).
  * `groupOr` is that grouping, shared by the compiler and the counts here.
  */
 
+/** A condition read together with others: the condition, and what its group tests. */
+export interface SharedCondition {
+  c: WhereCondition
+  /** The operator and value tested inside the group's EXISTS. */
+  op: WhereOperator
+  value: unknown
+}
+
 /**
- * The condition an `or` branch is, when it may be read together with its siblings: one
- * positive condition (an EXISTS over its arrays, not a NOT EXISTS) on a path of the
- * content, not an indexed field's (whose own index answers it) nor a column. The parser
- * wraps each branch in an `and`.
+ * The condition a branch of an `and` / `or` is, when it may be read together with its
+ * siblings: one condition on a path of the content, not an indexed field's (whose own
+ * index answers it) nor a column; the parser wraps each branch in an `and`. In an `or`,
+ * a positive one (an EXISTS over its arrays); in an `and`, a negated one, a NOT of its
+ * positive twin, which the group tests: ¬∃P ∧ ¬∃Q is ¬∃(P ∨ Q).
  */
-export function sharedBranch(branch: WhereNode): WhereCondition | undefined {
+export function sharedBranch(branch: WhereNode, group: 'and' | 'or'): SharedCondition | undefined {
   let node = branch
   while (node.type !== 'condition') {
     const children = (node as { children: WhereNode[] }).children
@@ -194,17 +203,21 @@ export function sharedBranch(branch: WhereNode): WhereCondition | undefined {
   }
   const c = node as WhereCondition
   if (c.column || c.indexed) return undefined
-  switch (c.operator) {
-    case 'not_equals':
-    case 'not_in':
-      return undefined
-    case 'exists':
-      return c.value === true ? c : undefined
-    case 'equals':
-      return c.value !== null ? c : undefined
-    default:
-      return c
+  const { operator: op, value } = c
+  const negated =
+    op === 'not_in' ||
+    (op === 'not_equals' && value !== null) ||
+    (op === 'exists' && value === false) ||
+    (op === 'equals' && value === null)
+  if (group === 'and') {
+    if (!negated) return undefined
+    if (op === 'not_in') return { c, op: 'in', value }
+    if (op === 'not_equals') return { c, op: 'equals', value }
+    return { c, op: 'exists', value: true }
   }
+  if (negated) return undefined
+  if (op === 'not_equals') return { c, op: 'exists', value: true } // not_equals null
+  return { c, op, value }
 }
 
 /** One entry of `groupOr`. */
@@ -256,9 +269,12 @@ export function groupOr<T>(
   return entries
 }
 
-/** The branches of an `or` as the compiler groups them. */
-export function groupBranches(branches: readonly WhereNode[]): OrEntry<WhereNode>[] {
-  return groupOr(branches, (b) => sharedBranch(b)?.steps, true)
+/** The branches of an `and` / `or` as the compiler groups them. */
+export function groupBranches(
+  branches: readonly WhereNode[],
+  group: 'and' | 'or',
+): OrEntry<WhereNode>[] {
+  return groupOr(branches, (b) => sharedBranch(b, group)?.c.steps, true)
 }
 
 /** The array scans of a tree as the compiler writes it (see above). */
@@ -267,11 +283,7 @@ export function arrayScans(node: WhereNode | undefined): number {
   if (node.type === 'condition') return arraySteps((node as WhereCondition).steps)
   const children = (node as { children: WhereNode[] }).children
   let n = 0
-  if (node.type === 'and') {
-    for (const child of children) n += arrayScans(child)
-    return n
-  }
-  for (const entry of groupBranches(children))
+  for (const entry of groupBranches(children, node.type as 'and' | 'or'))
     if ('item' in entry) n += arrayScans(entry.item)
     else if ('array' in entry) n += 1 + pathScans(entry.members.map((m) => m.rest))
   return n
@@ -287,23 +299,26 @@ function pathScans(paths: PathStep[][]): number {
 }
 
 /**
- * What grouping an `or`'s branches adds to the depth model, as an upper bound: the OR
- * of a group moves inside its EXISTS, with a value subquery inside that (two levels more,
- * at most, above the outer OR's); inside every subquery on a member's path, plus the value
- * subquery, an OR of at most the group's k members adds ceil(log2 k) levels to what SQLite
- * counts again for it.
+ * What grouping the branches of an `and` / `or` adds to the depth model, as an upper
+ * bound: the OR of a group moves inside its EXISTS, with a value subquery inside that and,
+ * in an `and`, a NOT over it (three levels more, at most, above the outer group's); inside
+ * every subquery on a member's path, plus the value subquery, an OR of at most the group's
+ * k members adds ceil(log2 k) levels to what SQLite counts again for it.
  */
-export function orMerging(branches: readonly WhereNode[]): { height: number; nested: number } {
+export function groupMerging(
+  branches: readonly WhereNode[],
+  group: 'and' | 'or',
+): { height: number; nested: number } {
   let height = 0
   let nested = 0
-  for (const entry of groupBranches(branches)) {
+  for (const entry of groupBranches(branches, group)) {
     if ('item' in entry) continue
-    height = 2
+    height = group === 'and' ? 3 : 2
     const spread = ceilLog2(entry.members.length)
     for (const m of entry.members) {
-      const c = sharedBranch('item' in m ? m.item : m)!
-      const words = conditionWords(c.operator, c.value)
-      const shape = conditionShape(c, words)
+      const { c, op, value } = sharedBranch('item' in m ? m.item : m, group)!
+      const words = conditionWords(op, value)
+      const shape = conditionShape({ ...c, operator: op, value }, words)
       const n = subqueries(words, shape.arrays) + 1
       nested = Math.max(nested, n * shape.own + (n * (n - 1)) / 2 + n * spread)
     }
