@@ -9,8 +9,8 @@ import {
   conditionShape,
   conditionWords,
   groupHeight,
-  orBranchGuard,
   groupMerging,
+  orBranchGuard,
 } from './where-cost'
 import { storedDateOf } from './where-date'
 import {
@@ -48,8 +48,8 @@ export const WHERE_LIMITS = Object.freeze({
   expressionDepth: 250,
   /**
    * Reads of an array for each document, as `arrayScans` counts them: one per array on a
-   * condition's path, with the branches of an `or` on the same array read once. Each is a
-   * parse of the document per row, so this bounds a filter's work per document.
+   * condition's path, with an `or`'s conditions on the same array (an `and`'s negated ones)
+   * read once. Each is a parse of the document per row: this bounds a filter's work per row.
    */
   arrayScans: 24,
 })
@@ -90,7 +90,8 @@ export function parseWhere(
     throw new QueryError(
       `where: this filter reads arrays ${scans} times for each document, more than ` +
         `${WHERE_LIMITS.arrayScans} (WHERE_LIMITS.arrayScans). Conditions on one array ` +
-        `under one 'or' read it once; use 'in' for a list of values, or fewer array paths.`,
+        `under one 'or' read it once (so do negated ones under one 'and'); use 'in' for a ` +
+        `list of values, or fewer array paths.`,
     )
   }
   return node.children.length === 0 ? undefined : node
