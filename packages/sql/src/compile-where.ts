@@ -80,25 +80,18 @@ export function compileWhere(
       }
       // Shared branches are never indexed, so never keyed: their content is read.
       scope.content = true
-      const sql =
-        'array' in entry
-          ? existsAny(
-              'h.data',
-              entry.array,
-              entry.members.map((m) => ({ ...sharedBranch(m.item, type)!, rest: m.rest })),
-              d,
-              params,
-              0,
-            )
-          : valueAny(
-              'h.data',
-              entry.value,
-              entry.members.map((m) => sharedBranch(m, type)!),
-              d,
-              params,
-              0,
-            )
-      parts.push(type === 'and' ? `(NOT (${sql}))` : `(${sql})`)
+      if ('array' in entry) {
+        const members = entry.members.map((m) => ({ ...sharedBranch(m.item, type)!, rest: m.rest }))
+        const sql = existsAny('h.data', entry.array, members, d, params, 0)
+        parts.push(members[0]!.negated ? `(NOT (${sql}))` : `(${sql})`)
+        continue
+      }
+      const members = entry.members.map((m) => sharedBranch(m, type)!)
+      // An `and`'s positive conditions on one value hold together; its negated ones are a
+      // NOT of one of their twins holding, as an `or`'s conditions are one of them holding.
+      const all = type === 'and' && !members[0]!.negated
+      const sql = valueAny('h.data', entry.value, members, d, params, 0, all ? ' AND ' : ' OR ')
+      parts.push(members[0]!.negated ? `(NOT (${sql}))` : `(${sql})`)
     }
     return balanced(parts, type === 'and' ? ' AND ' : ' OR ')
   }
@@ -208,16 +201,17 @@ function existsAny(
       const inner = entry.members.map((m) => ({ ...m.item, rest: m.rest }))
       parts.push(`(${existsAny(value, entry.array, inner, d, params, depth + 1)})`)
     } else {
-      parts.push(`(${valueAny(value, entry.value, entry.members, d, params, depth + 1)})`)
+      parts.push(`(${valueAny(value, entry.value, entry.members, d, params, depth + 1, ' OR ')})`)
     }
   }
   return `EXISTS (SELECT 1 FROM ${d.arrayElements(base, keys, alias)} WHERE ${balanced(parts, ' OR ')})`
 }
 
 /**
- * One of the conditions holds for the value at `keys` of `base`, read once: in a one-row
- * subquery the planners keep apart (LIMIT, as for a like of several words). Where the
- * dialect folds case in SQL, `like` / `contains` of one word test a folded copy made once.
+ * One of the conditions (`join` OR), or all of them (AND), hold for the value at `keys` of
+ * `base`, read once: in a one-row subquery the planners keep apart (LIMIT, as for a like
+ * of several words). The words of `like`s and `contains` that the dialect folds in SQL
+ * test one folded copy of it (see `SqlDialect.fold`).
  */
 function valueAny(
   base: string,
@@ -226,26 +220,36 @@ function valueAny(
   d: SqlDialect,
   params: unknown[],
   depth: number,
+  join: ' AND ' | ' OR ',
 ): string {
   const alias = `v${depth}`
   const x = d.extract(base, keys, conditions[0]!.c.kind)
-  const fold = d.fold && conditions.some(oneWordLike) ? d.fold : undefined
+  let folded = false
   const parts: string[] = []
   for (const s of conditions) {
-    if (fold && oneWordLike(s)) {
-      const word =
-        s.op === 'contains' ? String(s.value).toLowerCase() : likeWords(String(s.value))[0]!
-      params.push(`%${escapeLike(word)}%`)
-      parts.push(`(${alias}.f IS NOT NULL AND ${fold.like(`${alias}.f`)})`)
-    } else parts.push(`(${predicate(`${alias}.v`, s.op, s.value, s.c, d, params, false)})`)
+    const patterns = textPatterns(s)
+    if (!patterns) {
+      parts.push(`(${predicate(`${alias}.v`, s.op, s.value, s.c, d, params, false)})`)
+      continue
+    }
+    const terms: string[] = []
+    for (const pattern of patterns) {
+      params.push(pattern)
+      const fold = d.fold.applies(pattern)
+      folded ||= fold
+      terms.push(fold ? d.fold.like(`${alias}.f`) : d.ilike(`${alias}.v`, pattern))
+    }
+    parts.push(`(${alias}.v IS NOT NULL AND (${balanced(terms, ' AND ')}))`)
   }
-  const select = fold ? `${x} AS v, ${fold.value(x)} AS f` : `${x} AS v`
-  return `EXISTS (SELECT 1 FROM (SELECT ${select} LIMIT 1) ${alias} WHERE ${balanced(parts, ' OR ')})`
+  const select = folded ? `${x} AS v, ${d.fold.value(x)} AS f` : `${x} AS v`
+  return `EXISTS (SELECT 1 FROM (SELECT ${select} LIMIT 1) ${alias} WHERE ${balanced(parts, join)})`
 }
 
-/** A `contains`, or a `like` of one word: one pattern against the whole value. */
-function oneWordLike(s: SharedCondition): boolean {
-  return s.op === 'contains' || (s.op === 'like' && likeWords(String(s.value)).length === 1)
+/** The LIKE patterns a `contains` (one) or a `like` (one per word, all to match) tests. */
+function textPatterns(s: SharedCondition): string[] | undefined {
+  if (s.op === 'contains') return [`%${escapeLike(String(s.value).toLowerCase())}%`]
+  if (s.op === 'like') return likeWords(String(s.value)).map((w) => `%${escapeLike(w)}%`)
+  return undefined
 }
 
 function predicate(
@@ -293,13 +297,18 @@ function predicate(
       // planners keep apart (LIMIT stops SQLite's flattening and push-down, PostgreSQL's
       // pull-up): written once per word, a content path was planned once per word too
       // (SQLite and PostgreSQL copy the content lookup into every reference).
+      // Words the dialect folds in SQL test one folded copy (see `SqlDialect.fold`).
       const terms: string[] = []
+      let folded = false
       for (const w of words) {
         const pattern = `%${escapeLike(w)}%`
         params.push(pattern)
-        terms.push(d.ilike('s.v', pattern))
+        const fold = d.fold.applies(pattern)
+        folded ||= fold
+        terms.push(fold ? d.fold.like('s.f') : d.ilike('s.v', pattern))
       }
-      return `EXISTS (SELECT 1 FROM (SELECT ${x} AS v LIMIT 1) s WHERE s.v IS NOT NULL AND (${balanced(terms, ' AND ')}))`
+      const select = folded ? `${x} AS v, ${d.fold.value(x)} AS f` : `${x} AS v`
+      return `EXISTS (SELECT 1 FROM (SELECT ${select} LIMIT 1) s WHERE s.v IS NOT NULL AND (${balanced(terms, ' AND ')}))`
     }
     default:
       throw new Error(`unreachable operator ${op}`)

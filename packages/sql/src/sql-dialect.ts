@@ -22,12 +22,16 @@ export interface SqlDialect {
    */
   ilike(expr: string, pattern: string): string
   /**
-   * Where `ilike` folds the text for every pattern (PostgreSQL's ILIKE lower-cases both
-   * sides each time): a folded copy of a value, made once for several patterns, and the
-   * `LIKE` of such a copy against one `?` pattern, meaning exactly what `ilike` means.
-   * Absent where the match folds nothing it need not (SQLite's LIKE).
+   * A case-folded copy of a value, made once where several patterns read it, and the `LIKE`
+   * of such a copy against one `?` pattern, meaning exactly what `ilike` means for the
+   * patterns it `applies` to (PostgreSQL's ILIKE lower-cases both sides each time: every
+   * pattern; SQLite folds non-ASCII patterns' text in JavaScript: those).
    */
-  readonly fold?: { value(expr: string): string; like(folded: string): string }
+  readonly fold: {
+    applies(pattern: string): boolean
+    value(expr: string): string
+    like(folded: string): string
+  }
   /** Sort expression for text (a byte-wise collation on both stores). */
   sortText(expr: string): string
   /** A bind parameter for a where value of this kind. */

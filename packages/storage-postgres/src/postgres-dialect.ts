@@ -32,6 +32,7 @@ export const postgresDialect: SqlDialect = {
   // ILIKE in a multibyte database is lower(text) LIKE lower(pattern) (like.c,
   // Generic_Text_IC_like): the same, with the text lowered once for every pattern.
   fold: {
+    applies: () => true,
     value: (expr) => `lower(${expr})`,
     like: (folded) => `${folded} LIKE lower(?) ESCAPE '\\'`,
   },

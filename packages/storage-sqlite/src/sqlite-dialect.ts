@@ -34,6 +34,13 @@ export const sqliteDialect: SqlDialect = {
     NON_ASCII.test(pattern)
       ? `galley_fold(${expr}) LIKE ? ESCAPE '\\'`
       : `${expr} LIKE ? ESCAPE '\\'`,
+  // A non-ASCII pattern's text folded once for all of them (galley_fold is a call into
+  // JavaScript per row and value); ASCII patterns keep the built-in on the text itself.
+  fold: {
+    applies: (pattern) => NON_ASCII.test(pattern),
+    value: (expr) => `galley_fold(${expr})`,
+    like: (folded) => `${folded} LIKE ? ESCAPE '\\'`,
+  },
   sortText: (expr) => expr,
   param: (v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v),
   bool: (b) => (b ? 1 : 0),

@@ -172,7 +172,8 @@ function ceilLog2(n: number): number {
  * In an `or`, positive conditions on the same array are one scan: (∃e P) ∨ (∃e Q) is
  * ∃e (P ∨ Q), so the compiler writes one EXISTS with the branches' inner conditions ORed,
  * and groups those again by the next array on their paths. In an `and`, so are negated
- * ones (`not_equals`, `not_in`, `exists: false`), a NOT over that EXISTS. Conditions on one value (the
+ * ones (`not_equals`, `not_in`, `exists: false`), a NOT over that EXISTS, and positive
+ * ones on one value with no array on the way read it once, ANDed. Conditions on one value (the
  * same path, no array left) read it once, in a one-row subquery the ORed conditions test:
  * each condition extracted the element's value again (3x the time of an or of 100 likes
  * on SQLite), and PostgreSQL's ILIKE lower-cases the text again for every pattern (7x).
@@ -185,14 +186,18 @@ export interface SharedCondition {
   /** The operator and value tested inside the group's EXISTS. */
   op: WhereOperator
   value: unknown
+  /** In an `and`: a negated condition, grouped with others under one NOT. */
+  negated?: boolean
 }
 
 /**
  * The condition a branch of an `and` / `or` is, when it may be read together with its
  * siblings: one condition on a path of the content, not an indexed field's (whose own
- * index answers it) nor a column; the parser wraps each branch in an `and`. In an `or`,
- * a positive one (an EXISTS over its arrays); in an `and`, a negated one, a NOT of its
- * positive twin, which the group tests: ¬∃P ∧ ¬∃Q is ¬∃(P ∨ Q).
+ * index answers it) nor a column; the parser wraps each branch in an `and`. In an `or`, a
+ * positive one (an EXISTS over its arrays). In an `and`, a negated one, a NOT of its
+ * positive twin, which the group tests (¬∃P ∧ ¬∃Q is ¬∃(P ∨ Q)), or a positive one on a
+ * value no array is on the way to (its conditions ANDed on one read of it; over an array
+ * ∃P ∧ ∃Q is not ∃(P ∧ Q)).
  */
 export function sharedBranch(branch: WhereNode, group: 'and' | 'or'): SharedCondition | undefined {
   let node = branch
@@ -209,15 +214,15 @@ export function sharedBranch(branch: WhereNode, group: 'and' | 'or'): SharedCond
     (op === 'not_equals' && value !== null) ||
     (op === 'exists' && value === false) ||
     (op === 'equals' && value === null)
+  const positive =
+    op === 'not_equals' ? { c, op: 'exists' as const, value: true } : { c, op, value } // not_equals null
   if (group === 'and') {
-    if (!negated) return undefined
-    if (op === 'not_in') return { c, op: 'in', value }
-    if (op === 'not_equals') return { c, op: 'equals', value }
-    return { c, op: 'exists', value: true }
+    if (!negated) return arraySteps(c.steps) === 0 ? positive : undefined
+    if (op === 'not_in') return { c, op: 'in', value, negated }
+    if (op === 'not_equals') return { c, op: 'equals', value, negated }
+    return { c, op: 'exists', value: true, negated }
   }
-  if (negated) return undefined
-  if (op === 'not_equals') return { c, op: 'exists', value: true } // not_equals null
-  return { c, op, value }
+  return negated ? undefined : positive
 }
 
 /** One entry of `groupOr`. */
@@ -231,13 +236,15 @@ export type OrEntry<T> =
 
 /**
  * Group the terms of an OR, in the order each group first appears. `stepsOf` gives an
- * item's path, or undefined for an item that cannot be read with others. Groups of one
- * stay items, and so do paths with no array unless `values` is set.
+ * item's path, or undefined for an item that cannot be read with others; items of
+ * different `tagOf` never share a group. Groups of one stay items, and so do paths with
+ * no array unless `values` is set.
  */
 export function groupOr<T>(
   items: readonly T[],
   stepsOf: (item: T) => PathStep[] | undefined,
   values: boolean,
+  tagOf: (item: T) => string = () => '',
 ): OrEntry<T>[] {
   const entries: OrEntry<T>[] = []
   const groups = new Map<string, { at: number; keys: string[]; members: unknown[] }>()
@@ -249,7 +256,7 @@ export function groupOr<T>(
       continue
     }
     const keys = (at === -1 ? steps : steps.slice(0, at)).map((s) => (s as { key: string }).key)
-    const id = `${at === -1 ? 'v' : 'a'}${JSON.stringify(keys)}`
+    const id = `${at === -1 ? 'v' : 'a'}${tagOf(item)}${JSON.stringify(keys)}`
     const member = at === -1 ? item : { item, rest: steps.slice(at + 1) }
     const group = groups.get(id)
     if (group) {
@@ -274,7 +281,12 @@ export function groupBranches(
   branches: readonly WhereNode[],
   group: 'and' | 'or',
 ): OrEntry<WhereNode>[] {
-  return groupOr(branches, (b) => sharedBranch(b, group)?.c.steps, true)
+  return groupOr(
+    branches,
+    (b) => sharedBranch(b, group)?.c.steps,
+    true,
+    (b) => (sharedBranch(b, group)?.negated ? 'not' : ''),
+  )
 }
 
 /** The array scans of a tree as the compiler writes it (see above). */
