@@ -67,7 +67,8 @@ export function compileWhere(
     const group = node as { type: 'and' | 'or'; children: WhereNode[] }
     if (group.children.length === 0) return '1 = 1'
     // Branches on one array are one EXISTS, on one value one read of it (groupOr in core):
-    // in an `or` its positive conditions, in an `and` its negated ones under one NOT.
+    // in an `or` its positive conditions; in an `and` its negated ones under one NOT, and
+    // its positive ones on a value with no array on the way.
     const type = node.type
     const parts: string[] = []
     for (const entry of groupBranches(group.children, type)) {

@@ -162,22 +162,22 @@ function ceilLog2(n: number): number {
 }
 
 /*
- * Shared reads in an `or`. Each array on a path is read by an EXISTS over its elements,
- * which parses the document (or the element) again for every row: SQLite's json_each
- * keeps no parse between calls, PostgreSQL detoasts the content for each. A tree that
- * crosses arrays a hundred times costs a hundred parses of every candidate document
+ * Shared reads in an `and` / `or`. Each array on a path is read by an EXISTS over its
+ * elements, which parses the document (or the element) again for every row: SQLite's
+ * json_each keeps no parse between calls, PostgreSQL detoasts the content for each. A tree
+ * that crosses arrays a hundred times costs a hundred parses of every candidate document
  * (1.5 s on 2,000 documents of 6 KB), so the parser bounds the scans
  * (`WHERE_LIMITS.arrayScans`).
  *
  * In an `or`, positive conditions on the same array are one scan: (∃e P) ∨ (∃e Q) is
  * ∃e (P ∨ Q), so the compiler writes one EXISTS with the branches' inner conditions ORed,
  * and groups those again by the next array on their paths. In an `and`, so are negated
- * ones (`not_equals`, `not_in`, `exists: false`), a NOT over that EXISTS, and positive
- * ones on one value with no array on the way read it once, ANDed. Conditions on one value (the
- * same path, no array left) read it once, in a one-row subquery the ORed conditions test:
- * each condition extracted the element's value again (3x the time of an or of 100 likes
- * on SQLite), and PostgreSQL's ILIKE lower-cases the text again for every pattern (7x).
- * `groupOr` is that grouping, shared by the compiler and the counts here.
+ * conditions (`not_equals`, `not_in`, `exists: false`), under one NOT. Conditions on one
+ * value (the same path, no array left) read it once, in a one-row subquery that tests
+ * them together (in an `and`, positive ones only where no array is on the way): each
+ * condition extracted the value again (3x the time of an or of 100 likes on SQLite), and
+ * PostgreSQL's ILIKE lower-cased the text again for every pattern (7x). `groupOr` is that
+ * grouping, shared by the compiler and the counts here.
  */
 
 /** A condition read together with others: the condition, and what its group tests. */
@@ -235,10 +235,10 @@ export type OrEntry<T> =
   | { value: string[]; members: T[] }
 
 /**
- * Group the terms of an OR, in the order each group first appears. `stepsOf` gives an
- * item's path, or undefined for an item that cannot be read with others; items of
- * different `tagOf` never share a group. Groups of one stay items, and so do paths with
- * no array unless `values` is set.
+ * Group the terms of an OR (or an AND), in the order each group first appears. `stepsOf`
+ * gives an item's path, or undefined for an item that cannot be read with others; items
+ * of different `tagOf` never share a group. Groups of one stay items, and so do paths
+ * with no array unless `values` is set.
  */
 export function groupOr<T>(
   items: readonly T[],
