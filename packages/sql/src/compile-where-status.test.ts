@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Galley, GalleyDoc, Where } from '@galley/core'
 import { matchWhere, parseWhere } from '@galley/core/storage'
-import { STORES, dropTestSchemas, makeGalley } from '../test/stores'
+import { STORES, dropTestSchemas, makeGalley, matchTargetOf } from '../test/stores'
 
 // _status in where: the status of the content a perspective returns, the same in SQL and matchWhere.
 afterAll(() => dropTestSchemas())
@@ -82,16 +82,7 @@ for (const store of STORES) {
       await fc.assert(
         fc.asyncProperty(where, fc.constantFrom(...PERSPECTIVES), async (w, p) => {
           const node = parseWhere(w, coll.paths, 'posts')
-          const expected = all[p]!.filter((d) =>
-            matchWhere(node, {
-              id: d.id,
-              createdAt: d.createdAt,
-              updatedAt: d.updatedAt,
-              status: d._status,
-              variant: d._variant,
-              data: d,
-            }),
-          )
+          const expected = all[p]!.filter((d) => matchWhere(node, matchTargetOf(d)))
             .map((d) => `${d.id}:${d._variant}`)
             .sort()
           expect(await rows(w, p)).toEqual(expected)

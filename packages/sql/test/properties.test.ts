@@ -8,7 +8,7 @@ import {
   parseWhere,
   replayRevisions,
 } from '@galley/core/storage'
-import { STORES, dropTestSchemas, makeGalley } from './stores'
+import { STORES, dropTestSchemas, makeGalley, matchTargetOf } from './stores'
 
 afterAll(dropTestSchemas)
 
@@ -255,16 +255,7 @@ for (const store of STORES) {
             async (where, perspective) => {
               const node = parseWhere(where, coll.paths, 'posts')
               const expected = all[perspective]
-                .filter((d) =>
-                  matchWhere(node, {
-                    id: d.id,
-                    createdAt: d.createdAt,
-                    updatedAt: d.updatedAt,
-                    status: d._status,
-                    variant: d._variant,
-                    data: d,
-                  }),
-                )
+                .filter((d) => matchWhere(node, matchTargetOf(d)))
                 .map((d) => d.id)
                 .sort()
               const got = (

@@ -3,10 +3,12 @@ import { randomBytes } from 'node:crypto'
 import {
   type Config,
   type CollectionConfig,
+  type GalleyDoc,
   type GlobalConfig,
   type StorageAdapter,
   createGalley,
 } from '@galley/core'
+import { matchWhere } from '@galley/core/storage'
 import { sqlite } from '@galley/storage-sqlite'
 import { postgres } from '@galley/storage-postgres'
 
@@ -107,4 +109,16 @@ export function makeGalley(store: StoreFactory, overrides: Partial<Config> = {})
     globals: [settings],
     ...overrides,
   })
+}
+
+/** A document as `matchWhere` sees it, from what a find returned. */
+export function matchTargetOf(d: GalleyDoc): Parameters<typeof matchWhere>[1] {
+  return {
+    id: d.id,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    status: d._status,
+    variant: d._variant,
+    data: d,
+  }
 }

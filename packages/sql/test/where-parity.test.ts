@@ -11,7 +11,7 @@ import {
 } from '@galley/core'
 import { arrayScans, matchWhere, parseWhere } from '@galley/core/storage'
 import { postgres } from '@galley/storage-postgres'
-import { STORES, authors, dropTestSchemas, makeGalley, posts } from './stores'
+import { STORES, authors, dropTestSchemas, makeGalley, matchTargetOf, posts } from './stores'
 
 afterAll(dropTestSchemas)
 
@@ -186,16 +186,7 @@ for (const store of STORES) {
             return
           }
           const expected = all
-            .filter((d) =>
-              matchWhere(node, {
-                id: d.id,
-                createdAt: d.createdAt,
-                updatedAt: d.updatedAt,
-                status: d._status,
-                variant: d._variant,
-                data: d,
-              }),
-            )
+            .filter((d) => matchWhere(node, matchTargetOf(d)))
             .map((d) => d.id)
             .sort()
           expect(await find(where, 'blocks')).toEqual(expected)
