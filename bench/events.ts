@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
+import { dropSchemas } from './lib/pg-schema'
 
 export interface EventBenchResult {
   store: 'sqlite' | 'postgres'
@@ -192,10 +192,7 @@ export async function runEventBench(listeners = 500, publishes = 30): Promise<Ev
     try {
       out.push(await measure('postgres', 3, url, schema, listeners, publishes))
     } finally {
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-      await client.end()
+      await dropSchemas(url, [schema])
     }
   }
   return out

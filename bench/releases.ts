@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
+import { dropSchemas } from './lib/pg-schema'
 import { type StorageAdapter, Releases, createGalley } from '@galley/core'
 import { postgres } from '@galley/storage-postgres'
 import { sqlite } from '@galley/storage-sqlite'
@@ -86,10 +86,7 @@ export async function runReleaseBench(n = 1000, runs = 3): Promise<ReleaseBenchR
       }
       out.push({ store: 'postgres', documents: n, publishMs: median(times), runs: times })
     } finally {
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`)
-      await client.end()
+      await dropSchemas(url, schemas)
     }
   }
   return out

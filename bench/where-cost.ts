@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
+import { dropSchemas } from './lib/pg-schema'
 import { type CollectionConfig, type StorageAdapter, type Where, createGalley } from '@galley/core'
 import { postgres } from '@galley/storage-postgres'
 import { sqlite } from '@galley/storage-sqlite'
@@ -130,10 +130,7 @@ export async function runWhereCostBench(): Promise<WhereCostResult[]> {
         ms: await measure(postgres({ connectionString: url, schema })),
       })
     } finally {
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-      await client.end()
+      await dropSchemas(url, [schema])
     }
   }
   return out
