@@ -735,13 +735,10 @@ describe.skipIf(missingChromium)(
           expect(await feedStatus()).toBe(200)
           await rest(api, 'DELETE', `/api/preview/shares/${share.id}`)
           // The change feed ends with the link: the open stream closes, a new one is refused,
-          // and the page renders again without the draft, with no reload. That takes the
-          // server's grant check (each second), the browser's reconnect delay (about 3 s) and
-          // the site's route answering the 403: under the full suite on two cores it once
-          // took over 10 s on PostgreSQL, so 20. The bound that matters is the reload below.
+          // and the page renders again without the draft, with no reload.
           await expect
             .poll(() => page.locator('html[data-galley-events="closed"]').count(), {
-              timeout: 20_000,
+              timeout: 10_000,
             })
             .toBe(1)
           expect(await feedStatus()).toBe(403)
