@@ -32,7 +32,10 @@ export function DraftVisualEditing({ studioOrigin }: { studioOrigin: string }) {
     return () => {
       clearTimeout(timer)
       events.close()
-      document.documentElement.removeAttribute('data-galley-events')
+      // A feed refused for good stays marked `closed`: the render that follows it (the
+      // published page, "Preview ended") unmounts this component right away.
+      if (document.documentElement.getAttribute('data-galley-events') !== 'closed')
+        document.documentElement.removeAttribute('data-galley-events')
     }
   }, [router])
   return (
