@@ -91,7 +91,8 @@ export function compileWhere(
       // An `and`'s positive conditions on one value hold together; its negated ones are a
       // NOT of one of their twins holding, as an `or`'s conditions are one of them holding.
       const all = type === 'and' && !members[0]!.negated
-      const sql = valueAny('h.data', entry.value, members, d, params, 0, all ? ' AND ' : ' OR ')
+      const x = d.extract('h.data', entry.value, members[0]!.c.kind)
+      const sql = valueAny(x, members, d, params, 0, all ? ' AND ' : ' OR ')
       parts.push(members[0]!.negated ? `(NOT (${sql}))` : `(${sql})`)
     }
     return balanced(parts, type === 'and' ? ' AND ' : ' OR ')
@@ -194,7 +195,7 @@ function existsAny(
   const alias = `e${depth}`
   const value = d.elementValue(alias)
   const parts: string[] = []
-  for (const entry of groupOr(members, (m) => m.rest, true)) {
+  for (const entry of groupOr(members, (m) => ({ steps: m.rest }), true)) {
     if ('item' in entry) {
       const { c, op, value: v, rest } = entry.item
       parts.push(`(${onPath(value, rest, op, v, c, d, params, depth + 1, false)})`)
@@ -202,21 +203,22 @@ function existsAny(
       const inner = entry.members.map((m) => ({ ...m.item, rest: m.rest }))
       parts.push(`(${existsAny(value, entry.array, inner, d, params, depth + 1)})`)
     } else {
-      parts.push(`(${valueAny(value, entry.value, entry.members, d, params, depth + 1, ' OR ')})`)
+      const x = d.extract(value, entry.value, entry.members[0]!.c.kind)
+      parts.push(`(${valueAny(x, entry.members, d, params, depth + 1, ' OR ')})`)
     }
   }
   return `EXISTS (SELECT 1 FROM ${d.arrayElements(base, keys, alias)} WHERE ${balanced(parts, ' OR ')})`
 }
 
 /**
- * One of the conditions (`join` OR), or all of them (AND), hold for the value at `keys` of
- * `base`, read once: in a one-row subquery the planners keep apart (LIMIT, as for a like
- * of several words). The words of `like`s and `contains` that the dialect folds in SQL
- * test one folded copy of it (see `SqlDialect.fold`).
+ * One of the conditions (`join` OR), or all of them (AND), hold for the value `x`, read
+ * once: in a one-row subquery the planners keep apart (LIMIT stops SQLite's flattening and
+ * push-down, PostgreSQL's pull-up; written once per condition, a content path was planned
+ * and read once per condition). The words of `like`s and `contains` that the dialect folds
+ * in SQL test one folded copy of it (see `SqlDialect.fold`).
  */
 function valueAny(
-  base: string,
-  keys: string[],
+  x: string,
   conditions: SharedCondition[],
   d: SqlDialect,
   params: unknown[],
@@ -224,7 +226,6 @@ function valueAny(
   join: ' AND ' | ' OR ',
 ): string {
   const alias = `v${depth}`
-  const x = d.extract(base, keys, conditions[0]!.c.kind)
   let folded = false
   const parts: string[] = []
   for (const s of conditions) {
@@ -238,12 +239,24 @@ function valueAny(
       params.push(pattern)
       const fold = d.fold.applies(pattern)
       folded ||= fold
-      terms.push(fold ? d.fold.like(`${alias}.f`) : d.ilike(`${alias}.v`, pattern))
+      terms.push(fold ? d.fold.like(`${alias}.f`) : plainLike(`${alias}.v`))
     }
     parts.push(`(${alias}.v IS NOT NULL AND (${balanced(terms, ' AND ')}))`)
   }
   const select = folded ? `${x} AS v, ${d.fold.value(x)} AS f` : `${x} AS v`
   return `EXISTS (SELECT 1 FROM (SELECT ${select} LIMIT 1) ${alias} WHERE ${balanced(parts, join)})`
+}
+
+/**
+ * `expr` matches one `?` pattern (lower-cased by the caller) ignoring case: on the
+ * dialect's folded copy where it folds for that pattern, else with its own LIKE.
+ */
+function likeOne(expr: string, pattern: string, d: SqlDialect): string {
+  return d.fold.applies(pattern) ? d.fold.like(d.fold.value(expr)) : plainLike(expr)
+}
+
+function plainLike(expr: string): string {
+  return `${expr} LIKE ? ESCAPE '\\'`
 }
 
 /** The LIKE patterns a `contains` (one) or a `like` (one per word, all to match) tests. */
@@ -285,31 +298,17 @@ function predicate(
     case 'contains': {
       const pattern = `%${escapeLike(String(value).toLowerCase())}%`
       params.push(pattern)
-      return `(${x} IS NOT NULL AND ${d.ilike(x, pattern)})`
+      return `(${x} IS NOT NULL AND ${likeOne(x, pattern, d)})`
     }
     case 'like': {
       const words = likeWords(String(value))
       if (words.length === 1) {
         const pattern = `%${escapeLike(words[0]!)}%`
         params.push(pattern)
-        return `(${x} IS NOT NULL AND ${d.ilike(x, pattern)})`
+        return `(${x} IS NOT NULL AND ${likeOne(x, pattern, d)})`
       }
-      // Every word is matched against one evaluation of the path, in a subquery the
-      // planners keep apart (LIMIT stops SQLite's flattening and push-down, PostgreSQL's
-      // pull-up): written once per word, a content path was planned once per word too
-      // (SQLite and PostgreSQL copy the content lookup into every reference).
-      // Words the dialect folds in SQL test one folded copy (see `SqlDialect.fold`).
-      const terms: string[] = []
-      let folded = false
-      for (const w of words) {
-        const pattern = `%${escapeLike(w)}%`
-        params.push(pattern)
-        const fold = d.fold.applies(pattern)
-        folded ||= fold
-        terms.push(fold ? d.fold.like('s.f') : d.ilike('s.v', pattern))
-      }
-      const select = folded ? `${x} AS v, ${d.fold.value(x)} AS f` : `${x} AS v`
-      return `EXISTS (SELECT 1 FROM (SELECT ${select} LIMIT 1) s WHERE s.v IS NOT NULL AND (${balanced(terms, ' AND ')}))`
+      // Every word is matched against one read of the value (valueAny).
+      return valueAny(x, [{ c, op, value }], d, params, 0, ' AND ')
     }
     default:
       throw new Error(`unreachable operator ${op}`)

@@ -17,15 +17,12 @@ export interface SqlDialect {
   /** `expr` holds a value (not SQL NULL), written so that an index on `expr` can answer it. */
   present(expr: string): string
   /**
-   * Case-insensitive `LIKE` of `expr` against one `?` pattern (lower-cased by the caller),
-   * `\` escaping; `pattern` is the value bound, for a dialect that folds case by what it holds.
-   */
-  ilike(expr: string, pattern: string): string
-  /**
-   * A case-folded copy of a value, made once where several patterns read it, and the `LIKE`
-   * of such a copy against one `?` pattern, meaning exactly what `ilike` means for the
-   * patterns it `applies` to (PostgreSQL's ILIKE lower-cases both sides each time: every
-   * pattern; SQLite folds non-ASCII patterns' text in JavaScript: those).
+   * Case-insensitive matching: for the patterns (lower-cased by the caller, `\` escaping) it
+   * `applies` to, a case-folded copy of a value, made once where several patterns read it,
+   * and the `LIKE` of such a copy against one `?` pattern. Other patterns are matched by the
+   * dialect's own `LIKE`, which must ignore their case. PostgreSQL: every pattern (its LIKE
+   * keeps case; `lower(text) LIKE lower(pattern)` is what its ILIKE does). SQLite: non-ASCII
+   * patterns (its LIKE folds A-Z only).
    */
   readonly fold: {
     applies(pattern: string): boolean

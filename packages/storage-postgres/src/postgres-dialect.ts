@@ -28,7 +28,6 @@ export const postgresDialect: SqlDialect = {
   },
   elementValue: (alias) => `${alias}.v`,
   present: (expr) => `${expr} IS NOT NULL`,
-  ilike: (expr) => `${expr} ILIKE ? ESCAPE '\\'`,
   // ILIKE in a multibyte database is lower(text) LIKE lower(pattern) (like.c,
   // Generic_Text_IC_like): the same, with the text lowered once for every pattern.
   fold: {

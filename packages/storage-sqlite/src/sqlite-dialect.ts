@@ -2,7 +2,7 @@ import { type SqlDialect, literal } from '@galley/sql'
 
 const NON_ASCII = /[^\x00-\x7f]/
 
-/** The SQL function `galley_fold(text)`: JavaScript's toLowerCase (see `ilike`). */
+/** The SQL function `galley_fold(text)`: JavaScript's toLowerCase (see `fold`). */
 export function foldCase(value: unknown): unknown {
   return typeof value === 'string' ? value.toLowerCase() : value
 }
@@ -18,24 +18,19 @@ export const sqliteDialect: SqlDialect = {
       ? `json_each(${base}) AS ${alias}`
       : `json_each(${base}, ${path(keys)}) AS ${alias}`,
   elementValue: (alias) => `${alias}.value`,
+  // SQLite answers `x IS NOT NULL` on an expression index by reading every entry; a range
+  // it can seek: every value sorts at or above -Infinity (numbers first, then text and
+  // blobs), NULL below it. `exists` on an indexed field then reads only its holders.
+  present: (expr) => `(${expr} IS NOT NULL AND ${expr} >= -9e999)`,
   // SQLite's LIKE folds A-Z only: a pattern with other letters is matched against the text
-  // as JavaScript lower-cases it (galley_fold, registered on every connection), as
+  // as JavaScript lower-cases it (galley_fold, registered on every connection, a call into
+  // JavaScript per row and value: made once for all the patterns that read a value), as
   // PostgreSQL's ILIKE and the in-memory matcher fold it. An ASCII pattern (lower-cased by
   // the caller) takes the built-in LIKE as it is: it already ignores the case of A-Z, and a
   // lower() around the text copied it for every condition (3x the time of an `or` of 100
   // likes on a 3 KB field). It misses the two letters JavaScript lower-cases to ASCII, the
   // Kelvin sign and İ: mapping them here nests two more levels in every condition the cost
   // model counts.
-  // SQLite answers `x IS NOT NULL` on an expression index by reading every entry; a range
-  // it can seek: every value sorts at or above -Infinity (numbers first, then text and
-  // blobs), NULL below it. `exists` on an indexed field then reads only its holders.
-  present: (expr) => `(${expr} IS NOT NULL AND ${expr} >= -9e999)`,
-  ilike: (expr, pattern) =>
-    NON_ASCII.test(pattern)
-      ? `galley_fold(${expr}) LIKE ? ESCAPE '\\'`
-      : `${expr} LIKE ? ESCAPE '\\'`,
-  // A non-ASCII pattern's text folded once for all of them (galley_fold is a call into
-  // JavaScript per row and value); ASCII patterns keep the built-in on the text itself.
   fold: {
     applies: (pattern) => NON_ASCII.test(pattern),
     value: (expr) => `galley_fold(${expr})`,

@@ -235,28 +235,30 @@ export type OrEntry<T> =
   | { value: string[]; members: T[] }
 
 /**
- * Group the terms of an OR (or an AND), in the order each group first appears. `stepsOf`
- * gives an item's path, or undefined for an item that cannot be read with others; items
- * of different `tagOf` never share a group. Groups of one stay items, and so do paths
- * with no array unless `values` is set.
+ * Group the terms of an OR (or an AND), in the order each group first appears. `shareOf`
+ * gives an item's path and a tag (items of different tags never share a group), or
+ * undefined for an item that cannot be read with others. Groups of one stay items, and so
+ * do paths with no array unless `values` is set.
  */
 export function groupOr<T>(
   items: readonly T[],
-  stepsOf: (item: T) => PathStep[] | undefined,
+  shareOf: (item: T) => { steps: PathStep[]; tag?: string } | undefined,
   values: boolean,
-  tagOf: (item: T) => string = () => '',
 ): OrEntry<T>[] {
+  // Every where is parsed and compiled through here: one term shares with nothing.
+  if (items.length < 2) return items.map((item) => ({ item }))
   const entries: OrEntry<T>[] = []
   const groups = new Map<string, { at: number; keys: string[]; members: unknown[] }>()
   for (const item of items) {
-    const steps = stepsOf(item)
+    const share = shareOf(item)
+    const steps = share?.steps
     const at = steps ? steps.findIndex((s) => 'each' in s) : -1
     if (!steps || (at === -1 && !values)) {
       entries.push({ item })
       continue
     }
     const keys = (at === -1 ? steps : steps.slice(0, at)).map((s) => (s as { key: string }).key)
-    const id = `${at === -1 ? 'v' : 'a'}${tagOf(item)}${JSON.stringify(keys)}`
+    const id = `${at === -1 ? 'v' : 'a'}${share.tag ?? ''}${JSON.stringify(keys)}`
     const member = at === -1 ? item : { item, rest: steps.slice(at + 1) }
     const group = groups.get(id)
     if (group) {
@@ -283,9 +285,11 @@ export function groupBranches(
 ): OrEntry<WhereNode>[] {
   return groupOr(
     branches,
-    (b) => sharedBranch(b, group)?.c.steps,
+    (b) => {
+      const shared = sharedBranch(b, group)
+      return shared && { steps: shared.c.steps, tag: shared.negated ? 'not' : '' }
+    },
     true,
-    (b) => (sharedBranch(b, group)?.negated ? 'not' : ''),
   )
 }
 
@@ -304,7 +308,7 @@ export function arrayScans(node: WhereNode | undefined): number {
 /** Scans of an OR of positive conditions on these paths, inside the array they share. */
 function pathScans(paths: PathStep[][]): number {
   let n = 0
-  for (const entry of groupOr(paths, (steps) => steps, true))
+  for (const entry of groupOr(paths, (steps) => ({ steps }), true))
     if ('item' in entry) n += arraySteps(entry.item)
     else if ('array' in entry) n += 1 + pathScans(entry.members.map((m) => m.rest))
   return n
