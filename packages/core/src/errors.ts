@@ -12,6 +12,7 @@ export type GalleyErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
   | 'STORE_BUSY'
+  | 'QUERY_TIMEOUT'
   | 'INTERNAL'
 
 /** One field's problem, shaped so a form can show it next to the input. */
@@ -115,5 +116,17 @@ export class StoreBusyError extends GalleyError {
     super('STORE_BUSY', 503, message, { cause, expose: true })
     this.name = 'StoreBusyError'
     this.retryAfter = retryAfter
+  }
+}
+
+/**
+ * 503: a read ran past the store's time limit for one statement and was stopped (SQLite's
+ * `queryTimeoutMs`, PostgreSQL's `statement_timeout`). Nothing was changed; a transaction it
+ * ran in is rolled back. The same read would stop again: the message says what to change.
+ */
+export class QueryTimeoutError extends GalleyError {
+  constructor(message: string, cause?: unknown) {
+    super('QUERY_TIMEOUT', 503, message, { cause, expose: true })
+    this.name = 'QueryTimeoutError'
   }
 }

@@ -43,6 +43,7 @@ export {
   ForbiddenError,
   ConflictError,
   StoreBusyError,
+  QueryTimeoutError,
 } from './errors'
 export type { GalleyErrorCode, FieldError } from './errors'
 export { resolvePerspective } from './perspectives/perspective'

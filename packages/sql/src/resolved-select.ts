@@ -44,8 +44,19 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
   let order = ''
   for (const t of terms) order += `${t.expr} ${t.dir},`
   const key = `select\u0001${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${q.limit}\u0001${q.single === true}\u0001${scope.content}\u0001${where}\u0001${order}`
-  const text = statementText(key, () => selectText(q, d, where, terms, scope.content))
+  const text = statementText(key, () =>
+    selectText(q, d, bounded(where, scope.content, d), terms, scope.content),
+  )
   return { text, params }
+}
+
+/**
+ * A filter that reads content row by row goes after the dialect's deadline (see
+ * `SqlDialect.rowDeadline`): such a statement's time grows with the collection, and on
+ * SQLite it runs on the event loop's thread. Lookups answered from the keys are not bounded.
+ */
+function bounded(where: string, content: boolean, d: SqlDialect): string {
+  return content && d.rowDeadline ? `${d.rowDeadline} AND (${where})` : where
 }
 
 /** On SQLite, the condition of the partial indexes a perspective reads (see `WhereScope`). */
@@ -125,7 +136,7 @@ export function resolvedCount(
   const text = statementText(
     key,
     () =>
-      `SELECT count(*) AS n FROM ${resolvedSource(q.perspective, d, q.collection, scope.content)} WHERE ${where}`,
+      `SELECT count(*) AS n FROM ${resolvedSource(q.perspective, d, q.collection, scope.content)} WHERE ${bounded(where, scope.content, d)}`,
   )
   return { text, params }
 }

@@ -29,6 +29,14 @@ export interface SqlDialect {
     value(expr: string): string
     like(folded: string): string
   }
+  /**
+   * A condition put first in the filter of every statement that reads content row by row
+   * (a filter or sort on a field that is not keyed): true, or it stops the statement once
+   * the store's time limit for it has passed; it may read the row (`h`). SQLite:
+   * `galley_deadline()` (see `queryTimeoutMs` in @galley/storage-sqlite). None where the
+   * database bounds statements itself (PostgreSQL's `statement_timeout`).
+   */
+  readonly rowDeadline: string | undefined
   /** Sort expression for text (a byte-wise collation on both stores). */
   sortText(expr: string): string
   /** A bind parameter for a where value of this kind. */

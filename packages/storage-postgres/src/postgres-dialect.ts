@@ -35,6 +35,7 @@ export const postgresDialect: SqlDialect = {
     value: (expr) => `lower(${expr})`,
     like: (folded) => `${folded} LIKE lower(?) ESCAPE '\\'`,
   },
+  rowDeadline: undefined,
   sortText: (expr) => `${expr} COLLATE "C"`,
   param: (v) => v,
   bool: (b) => b,

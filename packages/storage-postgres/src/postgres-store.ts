@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely'
-import { ConfigError, StoreBusyError } from '@galley/core'
+import { ConfigError, QueryTimeoutError, StoreBusyError } from '@galley/core'
 import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
 import { pgChangeListener } from './pg-change-listener'
 import { postgresDialect } from './postgres-dialect'
@@ -59,7 +59,7 @@ export function postgres(options: PostgresOptions): SqlStore {
   const waitingPool = {
     connect: async () => {
       try {
-        return await pool.connect()
+        return timeoutAware(await pool.connect())
       } catch (err) {
         if (err instanceof Error && /timeout exceeded when trying to connect/i.test(err.message))
           throw new StoreBusyError(
@@ -115,4 +115,32 @@ export function postgres(options: PostgresOptions): SqlStore {
       }
     },
   })
+}
+
+const aware = new WeakSet<pg.PoolClient>()
+
+/**
+ * A statement cancelled by PostgreSQL's `statement_timeout` (which an operator sets on the
+ * role or database) was a 500 INTERNAL: it is a `QueryTimeoutError` (503 `QUERY_TIMEOUT`)
+ * that says what to change. Each pooled client is wrapped once.
+ */
+function timeoutAware(client: pg.PoolClient): pg.PoolClient {
+  if (aware.has(client)) return client
+  aware.add(client)
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  ;(client as { query: unknown }).query = (...args: unknown[]) => {
+    const result = query(...args)
+    return result instanceof Promise ? result.catch(timedOut) : result
+  }
+  return client
+}
+
+function timedOut(err: unknown): never {
+  const e = err as { code?: string; message?: string }
+  if (e?.code === '57014' && /statement timeout/.test(e.message ?? ''))
+    throw new QueryTimeoutError(
+      `The database stopped this statement at its statement_timeout; nothing was changed. If it filters or sorts by a field that is not indexed, give the field an index (index: true) or narrow the filter with an indexed field; else raise statement_timeout.`,
+      err,
+    )
+  throw err
 }

@@ -14,6 +14,7 @@ import {
 } from './read-cache'
 import { allRows, forgetRowShapes } from './rows'
 import { requireSqliteVersion } from './sqlite-version'
+import { StatementDeadline, queryTimeoutOf } from './statement-deadline'
 import { foldCase, sqliteDialect } from './sqlite-dialect'
 
 export interface SqliteOptions {
@@ -28,6 +29,13 @@ export interface SqliteOptions {
    * other connection). `false` turns it off. Default `{ maxBytes: 64 MiB }`.
    */
   readCache?: ReadCacheOptions | false
+  /**
+   * How long one statement that reads content row by row (a filter or sort on a field that
+   * is not indexed) may run before it stops with `QueryTimeoutError` (503 `QUERY_TIMEOUT`):
+   * SQLite runs on the server's thread, so such a read over a large collection would hold
+   * every other request. Default 5,000 ms; `false` for no limit.
+   */
+  queryTimeoutMs?: number | false
 }
 
 /**
@@ -50,6 +58,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
   }
   // Checked before anything is opened, so a bad option leaves no connection or worker behind.
   const cacheBytes = readCacheBytes(options.readCache)
+  const timeoutMs = queryTimeoutOf(options.queryTimeoutMs)
   const memory = options.file === ':memory:'
   if (!memory) mkdirSync(dirname(options.file), { recursive: true })
   // Waits up to BUSY_TIMEOUT_MS for another writer or the checkpoint worker (SQLite's own busy handler).
@@ -63,6 +72,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
   if (!memory) useWal(raw)
   raw.pragma('synchronous = NORMAL')
   raw.function('galley_fold', { deterministic: true }, foldCase)
+  const deadline = new StatementDeadline(raw, timeoutMs)
   // Reads come memory-mapped from the database file; the page cache holds written pages and
   // pages still in the WAL. Kept small: a commit whose B-tree balance renumbered pages scans
   // the whole page cache when it ends, so a large cache makes every such commit slower.
@@ -92,16 +102,21 @@ export function sqlite(options: SqliteOptions): SqlStore {
   // wait for the checkpoint worker, which may wait for any of them).
   const stats = new PlannerStatistics(raw, BUSY_TIMEOUT_MS, releaseHeldSnapshots)
   const statements = cachingDatabase(raw, options.statementCache ?? 500, () => stats.close())
+  // Every statement is prepared (from the cache) right before it runs: its time starts there.
+  const prepare = (sqlText: string) => {
+    deadline.start()
+    return statements.prepare(sqlText)
+  }
   const kyselyDatabase = {
     close: statements.close,
     prepare(sqlText: string) {
       releaseHeldSnapshots()
-      return statements.prepare(sqlText)
+      return prepare(sqlText)
     },
   }
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: kyselyDatabase }) })
   const schema = schemaWatch(raw)
-  const reads = new ReadCache(raw, options.file, statements.prepare, cacheBytes, schema)
+  const reads = new ReadCache(raw, options.file, prepare, cacheBytes, schema)
   return createSqlStore({
     name: 'sqlite',
     db,
@@ -114,7 +129,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
     // the hourly check. New field indexes are measured here too.
     afterMigrations: () => stats.optimize(),
     dataVersion: () => reads.version(),
-    runTransaction: transactions(db, raw, statements.prepare, schema, stats),
+    runTransaction: transactions(db, raw, prepare, schema, stats),
     onClose: async () => {
       reads.close()
       await checkpointer?.stop()

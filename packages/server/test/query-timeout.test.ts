@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  ConfigError,
+  createGalley,
+  defineConfig,
+  QueryTimeoutError,
+  type CollectionConfig,
+  type Galley,
+  type Where,
+} from '@galley/core'
+import { sqlite } from '@galley/storage-sqlite'
+import { postgres } from '@galley/storage-postgres'
+import { createServer } from '../src/create-server'
+import { STORES } from './helpers/stores'
+
+// A filter on a field that is not indexed reads every document's content, so its time grows
+// with the collection; on SQLite it runs on the server's only thread and held every other
+// request for as long as it ran. Such statements now stop at the store's time limit with
+// 503 QUERY_TIMEOUT, and lookups answered from an index are never bounded.
+
+const posts: CollectionConfig = {
+  slug: 'posts',
+  versions: { drafts: true },
+  fields: [
+    { name: 'title', type: 'text', index: true },
+    { name: 'body', type: 'textarea' },
+  ],
+}
+const BODY = 'lorem ipsum dolor sit amet '.repeat(110) // ~3 KB
+const DOCS = 2000
+/** 100 words no body holds: every row is read and tested 100 times (~100 ms here). */
+const heavy: Where = { or: Array.from({ length: 100 }, (_, i) => ({ body: { like: `zz${i}` } })) }
+
+async function seed(g: Galley): Promise<void> {
+  await g.transaction(async (tx) => {
+    for (let i = 0; i < DOCS; i++)
+      await tx.create({ collection: 'posts', data: { title: `t${i}`, body: BODY } })
+  })
+}
+
+const rest = (where: Where) =>
+  `http://localhost/api/posts?limit=5&where=${encodeURIComponent(JSON.stringify(where))}`
+
+describe('SQLite: a read that reads content row by row stops at queryTimeoutMs', () => {
+  let galley: Galley
+  beforeAll(async () => {
+    galley = await createGalley(
+      defineConfig({
+        storage: sqlite({ file: ':memory:', queryTimeoutMs: 20 }),
+        collections: [posts],
+      }),
+    )
+    await seed(galley)
+  })
+  afterAll(() => galley?.close())
+
+  it('stops a slow filter in the Local API, and every read after it runs', async () => {
+    const started = performance.now()
+    const err = await galley.find({ collection: 'posts', where: heavy }).catch((e: unknown) => e)
+    const took = performance.now() - started
+    expect(err).toBeInstanceOf(QueryTimeoutError)
+    expect((err as QueryTimeoutError).code).toBe('QUERY_TIMEOUT')
+    expect((err as Error).message).toMatch(/stopped after 20 ms.*index: true.*queryTimeoutMs/)
+    expect(took).toBeLessThan(20 + 200)
+    // The count alone too (a count reads the same rows).
+    await expect(galley.count({ collection: 'posts', where: heavy })).rejects.toBeInstanceOf(
+      QueryTimeoutError,
+    )
+    // Lookups answered from an index have no limit to meet; a quick content filter passes.
+    const byTitle = await galley.find({ collection: 'posts', where: { title: { equals: 't7' } } })
+    expect(byTitle.docs.map((d) => d.title)).toEqual(['t7'])
+    const quick = await galley.find({
+      collection: 'posts',
+      where: { body: { like: 'lorem' } },
+      limit: 2,
+    })
+    expect(quick.totalDocs).toBe(DOCS)
+  })
+
+  it('rolls back the transaction a stopped read ran in', async () => {
+    const err = await galley
+      .transaction(async (tx) => {
+        await tx.create({ collection: 'posts', data: { title: 'written before the read' } })
+        await tx.find({ collection: 'posts', where: heavy, perspective: 'drafts' })
+      })
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(QueryTimeoutError)
+    const found = await galley.find({
+      collection: 'posts',
+      where: { title: { equals: 'written before the read' } },
+      perspective: 'drafts',
+    })
+    expect(found.totalDocs).toBe(0)
+  })
+
+  it('answers 503 QUERY_TIMEOUT over REST and GraphQL, then serves the next request', async () => {
+    const server = createServer({ galley, jobs: false })
+    const res = await server.fetch(new Request(rest(heavy)))
+    expect(res.status).toBe(503)
+    const body = (await res.json()) as { error: { code: string; message: string } }
+    expect(body.error.code).toBe('QUERY_TIMEOUT')
+    expect(body.error.message).toMatch(/not indexed/)
+    const gql = await server.fetch(
+      new Request('http://localhost/api/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'query ($where: JSON) { posts(where: $where) { totalDocs } }',
+          variables: { where: heavy },
+        }),
+      }),
+    )
+    const answer = (await gql.json()) as { errors?: { extensions: { code: string } }[] }
+    expect(answer.errors?.[0]?.extensions.code).toBe('QUERY_TIMEOUT')
+    const next = await server.fetch(new Request('http://localhost/api/posts?limit=1'))
+    expect(next.status).toBe(200)
+  })
+
+  it('refuses a limit that is not a whole number of milliseconds', () => {
+    for (const bad of [0, -5, 1.5, Number.NaN, Infinity, '5000'])
+      expect(() => sqlite({ file: ':memory:', queryTimeoutMs: bad as number })).toThrow(ConfigError)
+    expect(() => sqlite({ file: ':memory:', queryTimeoutMs: 0 })).toThrow(/queryTimeoutMs/)
+  })
+})
+
+// PostgreSQL bounds statements itself (`statement_timeout`, set by the operator: here on a
+// role of its own). Its cancellation was a 500 INTERNAL; it is the same 503 QUERY_TIMEOUT.
+const PG_URL = process.env.GALLEY_TEST_POSTGRES_URL
+describe.skipIf(STORES[1]!.skip)('PostgreSQL: a read cancelled by statement_timeout', () => {
+  const suffix = randomBytes(6).toString('hex')
+  const role = `galley_timeout_${suffix}`
+  const schema = `galley_timeout_${suffix}`
+  let admin: pg.Client
+  let galley: Galley
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: PG_URL })
+    await admin.connect()
+    const database = (await admin.query('SELECT current_database() AS d')).rows[0].d as string
+    await admin.query(`CREATE ROLE ${role} LOGIN`)
+    await admin.query(`GRANT CREATE ON DATABASE ${database} TO ${role}`)
+    const url = new URL(PG_URL!)
+    url.username = role
+    galley = await createGalley(
+      defineConfig({
+        storage: postgres({ connectionString: url.href, schema }),
+        collections: [posts],
+      }),
+    )
+    await seed(galley)
+    // Set after the seeding, for the role's new sessions: close the pool's sessions first.
+    await admin.query(`ALTER ROLE ${role} SET statement_timeout = '100ms'`)
+    await galley.close()
+    galley = await createGalley(
+      defineConfig({
+        storage: postgres({ connectionString: url.href, schema }),
+        collections: [posts],
+      }),
+    )
+  }, 120_000)
+  afterAll(async () => {
+    await galley?.close()
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    await admin.query(`DROP OWNED BY ${role}`)
+    await admin.query(`DROP ROLE IF EXISTS ${role}`)
+    await admin.end()
+  })
+
+  it('answers QueryTimeoutError in the Local API and 503 over REST', async () => {
+    const err = await galley.find({ collection: 'posts', where: heavy }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(QueryTimeoutError)
+    expect((err as Error).message).toMatch(/statement_timeout/)
+    const res = await createServer({ galley, jobs: false }).fetch(new Request(rest(heavy)))
+    expect(res.status).toBe(503)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('QUERY_TIMEOUT')
+    const byTitle = await galley.find({ collection: 'posts', where: { title: { equals: 't7' } } })
+    expect(byTitle.totalDocs).toBe(1)
+  })
+})
