@@ -25,18 +25,28 @@ const posts: CollectionConfig = {
   versions: { drafts: true },
   fields: [
     { name: 'title', type: 'text', index: true },
+    { name: 'label', type: 'text', index: true },
     { name: 'body', type: 'textarea' },
   ],
 }
 const BODY = 'lorem ipsum dolor sit amet '.repeat(110) // ~3 KB
+const LABEL = 'lorem ipsum dolor sit amet '.repeat(12) // ~300 characters, indexed
 const DOCS = 2000
 /** 100 words no body holds: every row is read and tested 100 times (~100 ms here). */
 const heavy: Where = { or: Array.from({ length: 100 }, (_, i) => ({ body: { like: `zz${i}` } })) }
 
+const logs: CollectionConfig = { slug: 'logs', fields: [{ name: 'line', type: 'text' }] }
+
+/**
+ * Each post is written next to a log entry: the posts' revisions then all have odd row
+ * numbers, which is how a limit sampled by revision number never fired (found by review).
+ */
 async function seed(g: Galley): Promise<void> {
   await g.transaction(async (tx) => {
-    for (let i = 0; i < DOCS; i++)
-      await tx.create({ collection: 'posts', data: { title: `t${i}`, body: BODY } })
+    for (let i = 0; i < DOCS; i++) {
+      await tx.create({ collection: 'posts', data: { title: `t${i}`, label: LABEL, body: BODY } })
+      await tx.create({ collection: 'logs', data: { line: `wrote t${i}` } })
+    }
   })
 }
 
@@ -49,7 +59,7 @@ describe('SQLite: a read that reads content row by row stops at queryTimeoutMs',
     galley = await createGalley(
       defineConfig({
         storage: sqlite({ file: ':memory:', queryTimeoutMs: 20 }),
-        collections: [posts],
+        collections: [posts, logs],
       }),
     )
     await seed(galley)
@@ -66,6 +76,20 @@ describe('SQLite: a read that reads content row by row stops at queryTimeoutMs',
     expect(took).toBeLessThan(20 + 200)
     // The count alone too (a count reads the same rows).
     await expect(galley.count({ collection: 'posts', where: heavy })).rejects.toBeInstanceOf(
+      QueryTimeoutError,
+    )
+    // Text patterns on an indexed field: no index answers them, every entry is tested.
+    const onLabel: Where = {
+      or: Array.from({ length: 100 }, (_, i) => ({ label: { like: `zz${i}` } })),
+    }
+    await expect(galley.find({ collection: 'posts', where: onLabel })).rejects.toBeInstanceOf(
+      QueryTimeoutError,
+    )
+    // Many conditions on an indexed field cost each entry they test several microseconds.
+    const manyOnTitle: Where = {
+      and: Array.from({ length: 100 }, (_, i) => ({ title: { not_equals: `x${i}` } })),
+    }
+    await expect(galley.count({ collection: 'posts', where: manyOnTitle })).rejects.toBeInstanceOf(
       QueryTimeoutError,
     )
     // Lookups answered from an index have no limit to meet; a quick content filter passes.
@@ -145,7 +169,7 @@ describe.skipIf(STORES[1]!.skip)('PostgreSQL: a read cancelled by statement_time
     galley = await createGalley(
       defineConfig({
         storage: postgres({ connectionString: url.href, schema }),
-        collections: [posts],
+        collections: [posts, logs],
       }),
     )
     await seed(galley)
@@ -155,7 +179,7 @@ describe.skipIf(STORES[1]!.skip)('PostgreSQL: a read cancelled by statement_time
     galley = await createGalley(
       defineConfig({
         storage: postgres({ connectionString: url.href, schema }),
-        collections: [posts],
+        collections: [posts, logs],
       }),
     )
   }, 120_000)

@@ -27,6 +27,13 @@ export interface WhereScope {
    * itself implies its condition (else the whole `or` reads the collection).
    */
   indexGuard?: string
+  /**
+   * Set when the filter tests text patterns (`like`, `contains`): no index answers them, so
+   * every candidate row is tested, keyed or not (see `SqlDialect.rowDeadline`).
+   */
+  patterns?: boolean
+  /** Conditions of the filter (leaves of the tree), counted as it is compiled. */
+  conditions?: number
 }
 
 /**
@@ -98,6 +105,8 @@ export function compileWhere(
     return balanced(parts, type === 'and' ? ' AND ' : ' OR ')
   }
   const c = node as WhereCondition
+  scope.conditions = (scope.conditions ?? 0) + 1
+  if (c.operator === 'like' || c.operator === 'contains') scope.patterns = true
   switch (c.operator) {
     case 'exists':
       return c.value

@@ -1,6 +1,6 @@
 import type { ResolvedPerspective } from '@galley/core'
 import type { ResolvedQuery, SortSpec } from '@galley/core/storage'
-import { compileWhere } from './compile-where'
+import { type WhereScope, compileWhere } from './compile-where'
 import { type KeyedFields, isKeyed, keysOf } from './keyed-fields'
 import { type SqlDialect, literal } from './sql-dialect'
 import { statementText } from './statement-texts'
@@ -32,7 +32,7 @@ export interface Statement {
  */
 export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFields): Statement {
   const params: unknown[] = []
-  const scope = {
+  const scope: WhereScope = {
     keyed,
     content: false,
     indexGuard: indexGuardOf(q.perspective, d, q.collection),
@@ -45,19 +45,27 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
   for (const t of terms) order += `${t.expr} ${t.dir},`
   const key = `select\u0001${d.name}\u0001${q.collection}\u0001${perspectiveKey(q.perspective)}\u0001${q.limit}\u0001${q.single === true}\u0001${scope.content}\u0001${where}\u0001${order}`
   const text = statementText(key, () =>
-    selectText(q, d, bounded(where, scope.content, d), terms, scope.content),
+    selectText(q, d, bounded(where, scope, d), terms, scope.content),
   )
   return { text, params }
 }
 
 /**
- * A filter that reads content row by row goes after the dialect's deadline (see
- * `SqlDialect.rowDeadline`): such a statement's time grows with the collection, and on
- * SQLite it runs on the event loop's thread. Lookups answered from the keys are not bounded.
+ * A filter whose time grows with the collection goes after the dialect's deadline (see
+ * `SqlDialect.rowDeadline`; on SQLite such a statement runs on the event loop's thread):
+ * one that reads content row by row, tests text patterns (which no index answers), or has
+ * more conditions than KEYED_CONDITIONS, a filter on keyed values that costs each row it
+ * tests several microseconds (an `and` of 100 `not_equals` on an indexed field: ~17 µs a
+ * row). A filter of a few conditions on indexed fields, a category page's, is not bounded:
+ * its rows cost well under a microsecond each and the guard would be a step per entry.
  */
-function bounded(where: string, content: boolean, d: SqlDialect): string {
-  return content && d.rowDeadline ? `${d.rowDeadline} AND (${where})` : where
+function bounded(where: string, scope: WhereScope, d: SqlDialect): string {
+  const grows = scope.content || scope.patterns || (scope.conditions ?? 0) > KEYED_CONDITIONS
+  return grows && d.rowDeadline ? `${d.rowDeadline} AND (${where})` : where
 }
+
+/** Conditions of a filter on keyed values beyond which it is bounded (see `bounded`). */
+const KEYED_CONDITIONS = 4
 
 /** On SQLite, the condition of the partial indexes a perspective reads (see `WhereScope`). */
 function indexGuardOf(
@@ -125,7 +133,7 @@ export function resolvedCount(
   keyed: KeyedFields,
 ): Statement {
   const params: unknown[] = []
-  const scope = {
+  const scope: WhereScope = {
     keyed,
     content: false,
     indexGuard: indexGuardOf(q.perspective, d, q.collection),
@@ -136,7 +144,7 @@ export function resolvedCount(
   const text = statementText(
     key,
     () =>
-      `SELECT count(*) AS n FROM ${resolvedSource(q.perspective, d, q.collection, scope.content)} WHERE ${bounded(where, scope.content, d)}`,
+      `SELECT count(*) AS n FROM ${resolvedSource(q.perspective, d, q.collection, scope.content)} WHERE ${bounded(where, scope, d)}`,
   )
   return { text, params }
 }

@@ -30,11 +30,11 @@ export interface SqlDialect {
     like(folded: string): string
   }
   /**
-   * A condition put first in the filter of every statement that reads content row by row
-   * (a filter or sort on a field that is not keyed): true, or it stops the statement once
-   * the store's time limit for it has passed; it may read the row (`h`). SQLite:
-   * `galley_deadline()` (see `queryTimeoutMs` in @galley/storage-sqlite). None where the
-   * database bounds statements itself (PostgreSQL's `statement_timeout`).
+   * A condition put first in the filter of statements whose time grows with the collection
+   * (see `bounded` in resolved-select.ts): true, or it stops the statement once the store's
+   * time limit for it has passed. It reads no column, so an index that covers the statement
+   * still does. SQLite: `galley_deadline()` (see `queryTimeoutMs` in @galley/storage-sqlite).
+   * None where the database bounds statements itself (PostgreSQL's `statement_timeout`).
    */
   readonly rowDeadline: string | undefined
   /** Sort expression for text (a byte-wise collation on both stores). */

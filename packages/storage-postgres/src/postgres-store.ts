@@ -136,10 +136,11 @@ function timeoutAware(client: pg.PoolClient): pg.PoolClient {
 }
 
 function timedOut(err: unknown): never {
-  const e = err as { code?: string; message?: string }
-  if (e?.code === '57014' && /statement timeout/.test(e.message ?? ''))
+  // By code alone: the message is in the server's lc_messages language. (57014 is also an
+  // administrator's pg_cancel_backend, which the message names too.)
+  if ((err as { code?: string })?.code === '57014')
     throw new QueryTimeoutError(
-      `The database stopped this statement at its statement_timeout; nothing was changed. If it filters or sorts by a field that is not indexed, give the field an index (index: true) or narrow the filter with an indexed field; else raise statement_timeout.`,
+      `The database cancelled this statement (its statement_timeout, or an administrator); nothing was changed. If it filters or sorts by a field that is not indexed, give the field an index (index: true) or narrow the filter with an indexed field; else raise statement_timeout.`,
       err,
     )
   throw err

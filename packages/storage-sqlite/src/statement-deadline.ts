@@ -22,7 +22,7 @@ export function queryTimeoutOf(option: number | false | undefined): number {
  * it ends, and has no way to interrupt one, so such a filter over a large collection would
  * hold every other request for as long as it runs. The where compiler puts
  * `galley_deadline()` first in the filter of those statements (`SqlDialect.rowDeadline`):
- * SQLite calls it for about one row in 16, and once the statement has run past its limit
+ * SQLite calls it for one row in 8 (drawn at random), and once the statement has run past its limit
  * the call throws, which stops the statement (statements answered from the keys never call
  * it). `start()` runs as each statement is prepared for a run.
  */
