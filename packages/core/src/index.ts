@@ -49,6 +49,7 @@ export type { GalleyErrorCode, FieldError } from './errors'
 export { resolvePerspective } from './perspectives/perspective'
 export type { Perspective, ResolvedPerspective, Variant } from './perspectives/perspective'
 export { WHERE_LIMITS } from './where/parse-where'
+export { shareReadLimitPerTurn } from './storage/read-limits'
 export { WHERE_OPERATORS } from './where/where-types'
 export type { Where, WhereOperator } from './where/where-types'
 /** The type of `Config.storage`; to implement a store, see `@galley/core/storage`. */

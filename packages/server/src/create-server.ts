@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { ConfigError, type JobRunner, NotFoundError } from '@galley/core'
+import { ConfigError, type JobRunner, NotFoundError, shareReadLimitPerTurn } from '@galley/core'
 import { AuthStore } from './auth/auth-store'
 import { purgeOnChange } from './cache/purge-on-change'
 import { responseCache } from './cache/response-cache'
@@ -124,6 +124,9 @@ export function createServer(options: ServerOptions): GalleyServer {
     },
   }
 
+  // Reads that hold the thread together share the store's time limit (see
+  // shareReadLimitPerTurn in @galley/core): one request's many statements cannot add up.
+  shareReadLimitPerTurn()
   const app = new Hono<ServerEnv>()
   app.onError((err, c) => {
     const auth = c.get('auth')

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { ConfigError, QueryTimeoutError } from '@galley/core'
+import { readLimitSharedPerTurn } from '@galley/core/storage'
 
 /** How long a statement that reads content row by row may run by default (ms). */
 export const DEFAULT_QUERY_TIMEOUT_MS = 5000
@@ -38,13 +39,32 @@ export class StatementDeadline {
     raw.function('galley_deadline', { deterministic: false, directOnly: true }, () => {
       if (performance.now() <= this.#deadline) return 1
       throw new QueryTimeoutError(
-        `This read was stopped after ${this.limitMs} ms: its filter or sort reads a field that is not indexed, in every document it considers. Give the field an index (index: true), narrow the filter with an indexed field, or raise sqlite({ queryTimeoutMs }).`,
+        `This read was stopped at the ${this.limitMs} ms limit for reads (in a server, the reads of a request that run without a pause share it): its filter or sort tests every document it considers, reading a field that is not indexed or matching text patterns. Give the field an index (index: true), narrow the filter with an indexed field, or raise sqlite({ queryTimeoutMs }).`,
       )
     })
   }
 
-  /** A statement is about to run: its time starts now. */
+  /**
+   * A statement is about to run: its time starts now. In a server (see
+   * `shareReadLimitPerTurn` in @galley/core) the statements that run in one turn of the
+   * event loop share one limit, counted from the first of them: together they hold the
+   * thread.
+   */
   start(): void {
-    if (this.limitMs !== Infinity) this.#deadline = performance.now() + this.limitMs
+    if (this.limitMs === Infinity) return
+    const now = performance.now()
+    this.#deadline = now + this.limitMs
+    if (!readLimitSharedPerTurn()) return
+    if (this.#turnStartedAt === undefined) {
+      this.#turnStartedAt = now
+      setImmediate(this.#endTurn)
+    } else this.#deadline = Math.min(this.#deadline, this.#turnStartedAt + this.limitMs)
+  }
+
+  /** When the first statement of this turn of the event loop started, if one did. */
+  #turnStartedAt: number | undefined
+  /** The thread turned to other work: the next statements start a new limit. */
+  readonly #endTurn = () => {
+    this.#turnStartedAt = undefined
   }
 }

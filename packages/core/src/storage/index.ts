@@ -5,6 +5,7 @@
  * @example import { type StorageAdapter, UniqueViolation } from '@galley/core/storage'
  */
 export { UniqueViolation } from './storage-adapter'
+export { readLimitSharedPerTurn } from './read-limits'
 export type {
   CollectionStorageSpec,
   DocStatus,
