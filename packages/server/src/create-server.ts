@@ -124,8 +124,8 @@ export function createServer(options: ServerOptions): GalleyServer {
     },
   }
 
-  // Reads that hold the thread together share the store's time limit (see
-  // shareReadLimitPerTurn in @galley/core): one request's many statements cannot add up.
+  // Slow reads that hold the thread together share the store's time limit (see
+  // shareReadLimitPerTurn in @galley/core): a request's many statements cannot add up.
   shareReadLimitPerTurn()
   const app = new Hono<ServerEnv>()
   app.onError((err, c) => {

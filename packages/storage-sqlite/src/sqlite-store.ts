@@ -30,10 +30,12 @@ export interface SqliteOptions {
    */
   readCache?: ReadCacheOptions | false
   /**
-   * How long one statement that reads content row by row (a filter or sort on a field that
-   * is not indexed) may run before it stops with `QueryTimeoutError` (503 `QUERY_TIMEOUT`):
-   * SQLite runs on the server's thread, so such a read over a large collection would hold
-   * every other request. Default 5,000 ms; `false` for no limit.
+   * How long one statement whose time grows with the collection (a filter or sort that
+   * reads a field that is not indexed, text patterns, more than four conditions) may run
+   * before it stops with `QueryTimeoutError` (503 `QUERY_TIMEOUT`): SQLite runs on the
+   * server's thread, so such a read over a large collection would hold every other request.
+   * In a server such statements of one turn of the event loop share it (see
+   * statement-deadline.ts). Default 5,000 ms; `false` for no limit.
    */
   queryTimeoutMs?: number | false
 }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import { ConfigError, QueryTimeoutError, StoreBusyError } from '@galley/core'
 import { readLimitSharedPerTurn } from '@galley/core/storage'
 
-/** How long a statement that reads content row by row may run by default (ms). */
+/** How long a statement whose time grows with the collection may run by default (ms). */
 export const DEFAULT_QUERY_TIMEOUT_MS = 5000
 
 /** The `queryTimeoutMs` option as a number of milliseconds (Infinity: no limit). */
