@@ -304,20 +304,13 @@ function predicate(
       return `(${guard}${ordered(x, c, d)} < ${bind(value, c, d, params)})`
     case 'lte':
       return `(${guard}${ordered(x, c, d)} <= ${bind(value, c, d, params)})`
-    case 'contains': {
-      const pattern = `%${escapeLike(String(value).toLowerCase())}%`
-      params.push(pattern)
-      return `(${x} IS NOT NULL AND ${likeOne(x, pattern, d)})`
-    }
+    case 'contains':
     case 'like': {
-      const words = likeWords(String(value))
-      if (words.length === 1) {
-        const pattern = `%${escapeLike(words[0]!)}%`
-        params.push(pattern)
-        return `(${x} IS NOT NULL AND ${likeOne(x, pattern, d)})`
-      }
-      // Every word is matched against one read of the value (valueAny).
-      return valueAny(x, [{ c, op, value }], d, params, 0, ' AND ')
+      const patterns = textPatterns({ c, op, value })!
+      // Several words are matched against one read of the value (valueAny).
+      if (patterns.length !== 1) return valueAny(x, [{ c, op, value }], d, params, 0, ' AND ')
+      params.push(patterns[0]!)
+      return `(${x} IS NOT NULL AND ${likeOne(x, patterns[0]!, d)})`
     }
     default:
       throw new Error(`unreachable operator ${op}`)

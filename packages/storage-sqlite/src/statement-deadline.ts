@@ -67,7 +67,7 @@ export class StatementDeadline {
 
   /** A statement is about to run: its time starts now. */
   start(): void {
-    this.#started = performance.now()
+    if (this.limitMs !== Infinity) this.#started = performance.now()
   }
 
   /** The thread turned to other work: the next bounded statement starts a new limit. */
