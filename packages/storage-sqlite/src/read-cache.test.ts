@@ -123,7 +123,16 @@ describe('read cache', () => {
     raw.exec("CREATE TABLE t (k, v); INSERT INTO t VALUES (1, 'number'), ('1', 'text')")
     for (let i = 0; i < 200; i++)
       raw.prepare('INSERT INTO t VALUES (?, ?)').run(`k${i}`, 'x'.repeat(500))
-    const reads = new ReadCache(raw, join(dir, 'raw.db'), (s) => raw.prepare(s), 32 * 1024)
+    // A snapshot held for 10 s, not 2 ms: under load the reads below take longer than that,
+    // and a cache hit past the time lets the snapshot go without opening another.
+    const reads = new ReadCache(
+      raw,
+      join(dir, 'raw.db'),
+      (s) => raw.prepare(s),
+      32 * 1024,
+      undefined,
+      10_000,
+    )
     const q = 'SELECT v FROM t WHERE k = ?'
     expect(reads.read(q, [1])).toEqual([{ v: 'number' }])
     expect(reads.read(q, ['1'])).toEqual([{ v: 'text' }])
