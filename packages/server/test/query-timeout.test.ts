@@ -204,7 +204,8 @@ describe('SQLite: a read that reads content row by row stops at queryTimeoutMs',
 })
 
 // PostgreSQL bounds statements itself (`statement_timeout`, set by the operator: here on a
-// role of its own). Its cancellation was a 500 INTERNAL; it is the same 503 QUERY_TIMEOUT.
+// role of its own, which `queryTimeoutMs: false` leaves in force). Its cancellation was a
+// 500 INTERNAL; it is the same 503 QUERY_TIMEOUT.
 const PG_URL = process.env.GALLEY_TEST_POSTGRES_URL
 describe.skipIf(STORES[1]!.skip)('PostgreSQL: a read cancelled by statement_timeout', () => {
   const suffix = randomBytes(6).toString('hex')
@@ -232,7 +233,7 @@ describe.skipIf(STORES[1]!.skip)('PostgreSQL: a read cancelled by statement_time
     await galley.close()
     galley = await createGalley(
       defineConfig({
-        storage: postgres({ connectionString: url.href, schema }),
+        storage: postgres({ connectionString: url.href, schema, queryTimeoutMs: false }),
         collections: [posts, logs],
       }),
     )
@@ -254,5 +255,61 @@ describe.skipIf(STORES[1]!.skip)('PostgreSQL: a read cancelled by statement_time
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('QUERY_TIMEOUT')
     const byTitle = await galley.find({ collection: 'posts', where: { title: { equals: 't7' } } })
     expect(byTitle.totalDocs).toBe(1)
+  })
+})
+
+// Without an operator's setting the store sets the limit itself: `postgres({ queryTimeoutMs })`,
+// 5 s by default as on SQLite, for every statement but start-up's and its own ANALYZE.
+describe.skipIf(STORES[1]!.skip)('PostgreSQL: queryTimeoutMs', () => {
+  const suffix = randomBytes(6).toString('hex')
+  const seeded = `galley_limit_${suffix}`
+  const fresh = `galley_limit_fresh_${suffix}`
+  let admin: pg.Client
+  let galley: Galley
+  const open = (schema: string, queryTimeoutMs: number | false) =>
+    createGalley(
+      defineConfig({
+        storage: postgres({ connectionString: PG_URL!, schema, queryTimeoutMs }),
+        collections: [posts, logs],
+      }),
+    )
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: PG_URL })
+    await admin.connect()
+    galley = await open(seeded, false)
+    await seed(galley)
+    await galley.close()
+    galley = await open(seeded, 100)
+  }, 120_000)
+  afterAll(async () => {
+    await galley?.close()
+    for (const schema of [seeded, fresh])
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    await admin.end()
+  })
+
+  it('cancels a slow read with QueryTimeoutError (503 over REST); lookups still answer', async () => {
+    const err = await galley.find({ collection: 'posts', where: heavy }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(QueryTimeoutError)
+    expect((err as Error).message).toMatch(/queryTimeoutMs/)
+    const res = await createServer({ galley, jobs: false }).fetch(new Request(rest(heavy)))
+    expect(res.status).toBe(503)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('QUERY_TIMEOUT')
+    const byTitle = await galley.find({ collection: 'posts', where: { title: { equals: 't7' } } })
+    expect(byTitle.totalDocs).toBe(1)
+  })
+
+  it('does not bound start-up: two processes migrate a fresh schema under a 1 ms limit', async () => {
+    // The migrations' statements take milliseconds each, and the second opener waits for the
+    // first one's advisory lock for as long as its start-up runs.
+    const both = await Promise.all([open(fresh, 1), open(fresh, 1)])
+    for (const g of both) await g.close()
+  }, 60_000)
+
+  it('refuses a limit that is not a whole number of milliseconds', () => {
+    for (const bad of [0, -5, 1.5, Number.NaN, Infinity, '5000'])
+      expect(() => postgres({ connectionString: PG_URL!, queryTimeoutMs: bad as number })).toThrow(
+        /postgres\(\{ queryTimeoutMs \}\)/,
+      )
   })
 })

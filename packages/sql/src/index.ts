@@ -3,6 +3,7 @@ export type { SqlStoreOptions, SqlStore, ExplainOptions, Query } from './sql-sto
 export type { ReadNow } from './query'
 export type { SqlDialect } from './sql-dialect'
 export { literal } from './sql-dialect'
+export { DEFAULT_QUERY_TIMEOUT_MS, queryTimeoutOf } from './query-timeout'
 export { compileWhere } from './compile-where'
 export { MIGRATIONS, runMigrations } from './migrations'
 export type { Migration } from './migrations'

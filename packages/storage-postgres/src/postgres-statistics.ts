@@ -46,8 +46,11 @@ export class PostgresStatistics {
     // analysing the same tables in opposite orders deadlock.
     const stale = TABLES.filter((t) => rows.some((r) => r.relname === t))
     // Waits at most a second for a lock (a running VACUUM, a migration): the next check retries.
+    // Not bounded by the store's statement limit: sampling a large table may take longer,
+    // and statistics that never finish would leave the planner guessing for good.
     await this.#db.transaction().execute(async (trx) => {
       await sql`SET LOCAL lock_timeout = 1000`.execute(trx)
+      await sql`SET LOCAL statement_timeout = 0`.execute(trx)
       for (const relname of stale) await sql`ANALYZE ${sql.id(relname)}`.execute(trx)
     })
   }

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely'
 import { ConfigError, QueryTimeoutError, StoreBusyError } from '@galley/core'
-import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
+import { type Query, type SqlStore, createSqlStore, queryTimeoutOf } from '@galley/sql'
 import { pgChangeListener } from './pg-change-listener'
 import { postgresDialect } from './postgres-dialect'
 import { PostgresStatistics } from './postgres-statistics'
@@ -12,6 +12,13 @@ export interface PostgresOptions {
   schema?: string
   /** Pool size and timeouts passed to `pg.Pool`. */
   pool?: { max?: number; idleTimeoutMillis?: number; connectionTimeoutMillis?: number }
+  /**
+   * How long one statement may run (PostgreSQL's `statement_timeout`) before it is
+   * cancelled with `QueryTimeoutError` (503 `QUERY_TIMEOUT`): default 5,000 ms, as on
+   * SQLite. Start-up (migrations, field indexes) and the store's own ANALYZE run without
+   * it. `false` leaves `statement_timeout` to the role or database.
+   */
+  queryTimeoutMs?: number | false
 }
 
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/
@@ -41,6 +48,8 @@ export function postgres(options: PostgresOptions): SqlStore {
       `postgres({ pool: { max } }) must be a whole number of at least 2, got ${String(max)}: opening the store holds one connection for its lock while the migrations use another.`,
     )
   const connectionTimeout = options.pool?.connectionTimeoutMillis ?? 10_000
+  const timeoutMs = queryTimeoutOf(options.queryTimeoutMs, 'postgres')
+  const limit = new StatementLimit(timeoutMs)
   // Every connection resolves unqualified names in the schema, so shared SQL needs no prefixes.
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -50,7 +59,7 @@ export function postgres(options: PostgresOptions): SqlStore {
     // JIT compiles a query whose estimated cost passes jit_above_cost: seconds for a wide
     // filter on a small table (an accepted 100-branch `or` on a 12-deep array path took
     // 2.5 s, 72 ms without it). Content reads are short; compiling never pays off.
-    options: `-c search_path=${schema} -c jit=off`,
+    options: `-c search_path=${schema} -c jit=off${limit.startupOption}`,
   })
   pool.on('error', () => {}) // an idle client dropped by the server is replaced on next use
   // When every connection stays busy past the timeout (slow queries, a burst), pg says only
@@ -59,7 +68,7 @@ export function postgres(options: PostgresOptions): SqlStore {
   const waitingPool = {
     connect: async () => {
       try {
-        return timeoutAware(await pool.connect())
+        return await limit.apply(timeoutAware(await pool.connect()))
       } catch (err) {
         if (err instanceof Error && /timeout exceeded when trying to connect/i.test(err.message))
           throw new StoreBusyError(
@@ -99,8 +108,12 @@ export function postgres(options: PostgresOptions): SqlStore {
       await stats.close()
     },
     async withInitLock(fn) {
-      const client = await pool.connect()
+      // Start-up runs unbounded: a migration or a new field's index on a large table may
+      // take minutes, and the lock may wait for another process's start-up that long.
+      limit.lift()
+      let client: pg.PoolClient | undefined
       try {
+        client = await limit.apply(await pool.connect())
         // The lock first: CREATE SCHEMA IF NOT EXISTS run by two sessions at once fails in
         // one of them (a unique violation on pg_namespace), so openers create it in turn.
         await client.query('SELECT pg_advisory_lock(hashtext($1))', [`galley:${schema}`])
@@ -111,17 +124,62 @@ export function postgres(options: PostgresOptions): SqlStore {
           await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`galley:${schema}`])
         }
       } finally {
-        client.release()
+        client?.release()
+        limit.restore()
       }
     },
   })
 }
 
+/**
+ * The statement time limit of the pool's sessions. Every session starts with it (a startup
+ * option, so it costs no round trip); while start-up runs (`lift`), sessions taken from the
+ * pool are set to no limit, and the first time each is taken afterwards, back to the limit.
+ * Each session's setting is remembered, so a checkout outside start-up sends nothing.
+ */
+class StatementLimit {
+  readonly #ms: number
+  #lifted = 0
+  readonly #unbounded = new WeakSet<pg.PoolClient>()
+
+  constructor(ms: number) {
+    this.#ms = ms
+  }
+
+  get startupOption(): string {
+    return Number.isFinite(this.#ms) ? ` -c statement_timeout=${this.#ms}` : ''
+  }
+
+  lift(): void {
+    this.#lifted++
+  }
+
+  restore(): void {
+    this.#lifted--
+  }
+
+  /** `client`, its session set to the limit that holds now. */
+  async apply(client: pg.PoolClient): Promise<pg.PoolClient> {
+    if (!Number.isFinite(this.#ms)) return client
+    const unbounded = this.#lifted > 0
+    if (unbounded === this.#unbounded.has(client)) return client
+    try {
+      await client.query(`SET statement_timeout = ${unbounded ? 0 : this.#ms}`)
+    } catch (err) {
+      client.release(err instanceof Error ? err : true) // a session in an unknown state goes
+      throw err
+    }
+    if (unbounded) this.#unbounded.add(client)
+    else this.#unbounded.delete(client)
+    return client
+  }
+}
+
 const aware = new WeakSet<pg.PoolClient>()
 
 /**
- * A statement cancelled by PostgreSQL's `statement_timeout` (which an operator sets on the
- * role or database) was a 500 INTERNAL: it is a `QueryTimeoutError` (503 `QUERY_TIMEOUT`)
+ * A statement cancelled by PostgreSQL's `statement_timeout` (`queryTimeoutMs`, or an
+ * operator's setting on the role or database) was a 500 INTERNAL: it is a `QueryTimeoutError` (503 `QUERY_TIMEOUT`)
  * that says what to change. Each pooled client is wrapped once.
  */
 function timeoutAware(client: pg.PoolClient): pg.PoolClient {
@@ -140,7 +198,7 @@ function timedOut(err: unknown): never {
   // administrator's pg_cancel_backend, which the message names too.)
   if ((err as { code?: string })?.code === '57014')
     throw new QueryTimeoutError(
-      `The database cancelled this statement (its statement_timeout, or an administrator); nothing was changed. If it filters or sorts by a field that is not indexed, give the field an index (index: true) or narrow the filter with an indexed field; else raise statement_timeout.`,
+      `The database cancelled this statement (its statement_timeout, or an administrator); nothing was changed. If it filters or sorts by a field that is not indexed, give the field an index (index: true) or narrow the filter with an indexed field; else raise postgres({ queryTimeoutMs }) or the role's statement_timeout.`,
       err,
     )
   throw err

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { Kysely, SqliteDialect } from 'kysely'
 import { ConfigError } from '@galley/core'
-import { type Query, type SqlStore, createSqlStore } from '@galley/sql'
+import { type Query, type SqlStore, createSqlStore, queryTimeoutOf } from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
 import { PlannerStatistics } from './planner-statistics'
 import {
@@ -14,7 +14,7 @@ import {
 } from './read-cache'
 import { allRows, forgetRowShapes } from './rows'
 import { requireSqliteVersion } from './sqlite-version'
-import { StatementDeadline, queryTimeoutOf } from './statement-deadline'
+import { StatementDeadline } from './statement-deadline'
 import { foldCase, sqliteDialect } from './sqlite-dialect'
 
 export interface SqliteOptions {
@@ -60,7 +60,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
   }
   // Checked before anything is opened, so a bad option leaves no connection or worker behind.
   const cacheBytes = readCacheBytes(options.readCache)
-  const timeoutMs = queryTimeoutOf(options.queryTimeoutMs)
+  const timeoutMs = queryTimeoutOf(options.queryTimeoutMs, 'sqlite')
   const memory = options.file === ':memory:'
   if (!memory) mkdirSync(dirname(options.file), { recursive: true })
   // Waits up to BUSY_TIMEOUT_MS for another writer or the checkpoint worker (SQLite's own busy handler).

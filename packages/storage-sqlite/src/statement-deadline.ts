@@ -1,21 +1,6 @@
 import type Database from 'better-sqlite3'
-import { ConfigError, QueryTimeoutError, StoreBusyError } from '@galley/core'
+import { QueryTimeoutError, StoreBusyError } from '@galley/core'
 import { readLimitSharedPerTurn } from '@galley/core/storage'
-
-/** How long a statement whose time grows with the collection may run by default (ms). */
-export const DEFAULT_QUERY_TIMEOUT_MS = 5000
-
-/** The `queryTimeoutMs` option as a number of milliseconds (Infinity: no limit). */
-export function queryTimeoutOf(option: number | false | undefined): number {
-  if (option === false) return Infinity
-  const ms = option ?? DEFAULT_QUERY_TIMEOUT_MS
-  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 1 || ms > 2 ** 31 - 1) {
-    throw new ConfigError(
-      `sqlite({ queryTimeoutMs }) must be a whole number of milliseconds from 1 to 2147483647, or false for no limit; got ${String(option)}.`,
-    )
-  }
-  return ms
-}
 
 /**
  * The time limit of statements whose time grows with the collection (filters and sorts on
