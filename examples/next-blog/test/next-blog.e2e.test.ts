@@ -765,6 +765,36 @@ describe.skipIf(missingChromium)(
           await visitor.close()
         })
 
+        it('ends the preview of a revoked link in the published perspective too', async () => {
+          // Found by review: such a session's reads and change feed named no grant, so it
+          // kept its preview (marks, the site's token reads) until its cookie expired.
+          const share = (await rest(api, 'POST', '/api/preview/shares', {
+            name: 'Published look',
+            perspective: 'published',
+            pathname: '/posts/hello-world',
+          })) as { id: string; previewUrl: string }
+          const visitor = await browser.newContext()
+          const page = await visitor.newPage()
+          await page.goto(share.previewUrl)
+          expect(page.url()).toBe(post())
+          expect(await page.getByTestId('preview-banner').textContent()).toMatch(
+            /Preview mode — showing published content/,
+          )
+          const feedStatus = () =>
+            page.evaluate(async () => {
+              const stop = new AbortController()
+              const res = await fetch('/api/galley-events', { signal: stop.signal })
+              stop.abort()
+              return res.status
+            })
+          expect(await feedStatus()).toBe(200)
+          await rest(api, 'DELETE', `/api/preview/shares/${share.id}`)
+          await page.reload()
+          expect(await page.getByTestId('preview-banner').textContent()).toMatch(/Preview ended/)
+          expect(await feedStatus()).toBe(403)
+          await visitor.close()
+        })
+
         it('shows the new title to the public after publishing (webhook → revalidateTag)', async () => {
           await rest(api, 'POST', '/api/posts/hello-world/publish')
           await rest(api, 'POST', '/api/posts/coming-soon/publish')

@@ -24,9 +24,10 @@ export interface ClientConfig {
   fetch?: typeof globalThis.fetch
   /**
    * The preview grant of the draft-mode session this client reads for (`grant` from
-   * `@galley/preview`'s `getDraftMode`). Sent as `Galley-Preview-Grant` with every
-   * non-published read, so that the Galley server refuses them (`PREVIEW_ENDED`, see
-   * `isPreviewEnded`) once the link is revoked or expires. Default none.
+   * `@galley/preview`'s `getDraftMode`). Sent as `Galley-Preview-Grant` with every read, in
+   * every perspective, so that the Galley server refuses them (`PREVIEW_ENDED`, see
+   * `isPreviewEnded`) once the link is revoked or expires; reads with a grant never go to
+   * the CDN (`useCdn`), which could not tell. Default none.
    */
   previewGrant?: string
   /** Silence the warning about a token in browser code. Default `false`. */

@@ -136,8 +136,10 @@ export function createClient<
     )
   }
 
+  // A preview session's reads go to the server even in `published`: a CDN cannot tell that
+  // the session's grant ended.
   const readBase = (perspective: ClientPerspective) =>
-    config.useCdn && isPublishedPerspective(perspective)
+    config.useCdn && isPublishedPerspective(perspective) && !config.previewGrant
       ? (config.cdnUrl ?? config.url)
       : config.url
 
@@ -146,12 +148,13 @@ export function createClient<
       ? stegaEncode(value, source, { fields: config.stega.fields, filter: config.stega.filter })
       : value
 
-  // A preview session's reads name its grant, so the server can end them when it is revoked.
+  // A preview session's reads name its grant, in every perspective (a session in `published`
+  // still shows the preview's marks and may read what its token allows), so the server ends
+  // them all when the grant is revoked or expires.
   const grantHeaders: Record<string, string> | undefined = config.previewGrant
     ? { [PREVIEW_GRANT_HEADER]: config.previewGrant }
     : undefined
-  const readInit = (perspective: ClientPerspective): RequestInit | undefined =>
-    grantHeaders && !isPublishedPerspective(perspective) ? { headers: grantHeaders } : undefined
+  const readInit: RequestInit | undefined = grantHeaders ? { headers: grantHeaders } : undefined
 
   function readParams(perspective: ClientPerspective, depth: number | undefined): URLSearchParams {
     const params = new URLSearchParams()
@@ -186,7 +189,7 @@ export function createClient<
       const page = await request<PaginatedDocs<Collections[typeof collection] & DocumentMeta>>(
         readBase(perspective),
         `/api/${checkSlug(collection, 'collection')}?${params}`,
-        readInit(perspective),
+        readInit,
       )
       return {
         ...page,
@@ -202,7 +205,7 @@ export function createClient<
       const doc = await request<Collections[typeof collection] & DocumentMeta>(
         readBase(perspective),
         `${path}?${readParams(perspective, opts.depth)}`,
-        readInit(perspective),
+        readInit,
       )
       return withStega(doc, perspective, { kind: 'collection', collection, id })
     },
@@ -212,7 +215,7 @@ export function createClient<
       const data = await request<Globals[typeof slug]>(
         readBase(perspective),
         `/api/globals/${checkSlug(slug, 'global slug')}?${readParams(perspective, opts.depth)}`,
-        readInit(perspective),
+        readInit,
       )
       return withStega(data, perspective, { kind: 'global', slug })
     },

@@ -25,7 +25,7 @@ beforeEach(() => {
 })
 
 describe('previewGrant', () => {
-  it('goes with every non-published read, never with a published one (which may use the CDN)', async () => {
+  it('goes with every read, published ones too, and none of them goes to the CDN', async () => {
     const client = createClient({
       url: api.url,
       token: 't',
@@ -38,11 +38,22 @@ describe('previewGrant', () => {
     await client.findById('posts', 'p1', { perspective: 'spring,drafts' })
     await client.findGlobal('settings')
     await client.find('posts', { perspective: 'published' })
+    await client.findById('posts', 'p1', { perspective: 'published' })
+    await client.findGlobal('settings', { perspective: 'published' })
+    // A session in `published` ends with its grant too (found by review: a revoked link of
+    // perspective `published` kept its session, marks and token reads, for an hour).
     expect(api.requests.map((r) => r.headers['galley-preview-grant'])).toEqual([
       '01jgrant',
       '01jgrant',
       '01jgrant',
+      '01jgrant',
+      '01jgrant',
+      '01jgrant',
     ])
+    expect(cdn.requests).toHaveLength(0)
+    // Without a grant, published reads still use the CDN.
+    const cdnClient = createClient({ url: api.url, useCdn: true, cdnUrl: cdn.url })
+    await cdnClient.find('posts')
     expect(cdn.requests).toHaveLength(1)
     expect(cdn.requests[0].headers['galley-preview-grant']).toBeUndefined()
     await client.fetch('/api/posts?perspective=drafts', { headers: { 'x-a': 'b' } })

@@ -12,7 +12,8 @@ export const dynamic = 'force-dynamic'
  *   never reaches the browser), so draft saves are heard too, and with the session's
  *   preview grant: the Galley server refuses the stream, or ends it, once the shared link
  *   or secret behind the session is revoked or expires.
- * - A session in the `published` perspective hears what the public hears: no token.
+ * - A session in the `published` perspective hears what the public hears: no token, but
+ *   its grant all the same, so that revoking its link ends its stream too.
  * - The stream ends when the session's cookie does. Anyone else gets 401.
  */
 export async function GET(request: Request): Promise<Response> {
@@ -35,7 +36,7 @@ export async function GET(request: Request): Promise<Response> {
     headers: {
       Accept: 'text/event-stream',
       ...(drafts ? { Authorization: `Bearer ${readToken()}` } : {}),
-      ...(drafts && state.grant ? { [PREVIEW_GRANT_HEADER]: state.grant } : {}),
+      ...(state.grant ? { [PREVIEW_GRANT_HEADER]: state.grant } : {}),
       ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
     },
     signal: ends.signal,
