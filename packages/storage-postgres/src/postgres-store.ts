@@ -178,9 +178,11 @@ class StatementLimit {
 const aware = new WeakSet<pg.PoolClient>()
 
 /**
- * A statement cancelled by PostgreSQL's `statement_timeout` (`queryTimeoutMs`, or an
- * operator's setting on the role or database) was a 500 INTERNAL: it is a `QueryTimeoutError` (503 `QUERY_TIMEOUT`)
- * that says what to change. Each pooled client is wrapped once.
+ * Errors PostgreSQL answers that are not the request's fault, as the errors they are (each
+ * was a 500 INTERNAL): a statement cancelled by `statement_timeout` (`queryTimeoutMs`, or an
+ * operator's setting) is a `QueryTimeoutError` (503 `QUERY_TIMEOUT`) that says what to
+ * change; a deadlock or serialization failure is a `StoreBusyError` (503 `STORE_BUSY`,
+ * `Retry-After`). Each pooled client is wrapped once.
  */
 function timeoutAware(client: pg.PoolClient): pg.PoolClient {
   if (aware.has(client)) return client
@@ -196,7 +198,18 @@ function timeoutAware(client: pg.PoolClient): pg.PoolClient {
 function timedOut(err: unknown): never {
   // By code alone: the message is in the server's lc_messages language. (57014 is also an
   // administrator's pg_cancel_backend, which the message names too.)
-  if ((err as { code?: string })?.code === '57014')
+  const code = (err as { code?: string })?.code
+  // Two transactions that lock the same documents in opposite orders (two GraphQL mutation
+  // documents, a release publish beside a write): PostgreSQL rolls one back. It was a 500
+  // INTERNAL; the same request would most likely pass now. Not retried here: the whole
+  // transaction would have to run again, hooks included.
+  if (code === '40P01' || code === '40001')
+    throw new StoreBusyError(
+      `This write ran into another one changing the same documents at the same time, and the database rolled it back (${code === '40P01' ? 'a deadlock' : 'a serialization failure'}): nothing was saved. Try again.`,
+      1,
+      err,
+    )
+  if (code === '57014')
     throw new QueryTimeoutError(
       `The database cancelled this statement (its statement_timeout, or an administrator); nothing was changed. If it filters or sorts by a field that is not indexed, give the field an index (index: true) or narrow the filter with an indexed field; else raise postgres({ queryTimeoutMs }) or the role's statement_timeout.`,
       err,
