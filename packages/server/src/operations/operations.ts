@@ -1,4 +1,5 @@
 import {
+  decideAccess,
   ForbiddenError,
   InputError,
   isValidId,
@@ -131,14 +132,39 @@ export class Operations {
   // ---------------------------------------------------------------- writes
 
   /**
-   * Refuse a create the caller may not make, before its body is read: a read-only token, or
-   * the collection's `create` access (which never sees the data). Callers who may not write
-   * learn nothing from the body's checks, and cannot make the server read a large body.
+   * Refuse a write the caller may not make, before its body is read: a read-only token, or
+   * the collection's access for `op` (which never sees the data; a constraint on the
+   * document is checked by the write itself). Callers who may not write learn nothing from
+   * the body's checks, and cannot make the server read a large body.
    */
-  async assertMayCreate(auth: RequestAuth, slug: string): Promise<void> {
+  async assertMayWrite(
+    auth: RequestAuth,
+    slug: string,
+    op: 'create' | 'update' | 'delete' | 'publish',
+  ): Promise<void> {
     const collection = this.collection(slug)
     this.#assertMayWrite(auth)
-    await requireAccess(collection, 'create', { user: auth.user ?? null, overrideAccess: false })
+    await requireAccess(collection, op, { user: auth.user ?? null, overrideAccess: false })
+  }
+
+  /**
+   * The same for a global, whose first write is a create and every later one an update:
+   * refused when the caller may do neither (or, for `publish`, may not publish).
+   */
+  async assertMayWriteGlobal(
+    auth: RequestAuth,
+    slug: string,
+    op: 'update' | 'publish',
+  ): Promise<void> {
+    const global = this.global(slug)
+    this.#assertMayWrite(auth)
+    const caller = { user: auth.user ?? null, overrideAccess: false }
+    if (op === 'publish') {
+      await requireAccess(global, 'publish', caller)
+      return
+    }
+    if ((await decideAccess(global, 'update', caller)).allowed) return
+    await requireAccess(global, 'create', caller)
   }
 
   async create(

@@ -51,7 +51,7 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
       ['draft', 'depth', 'release'],
       'POST /api/:collection',
     )
-    await ops.assertMayCreate(c.get('auth'), slug)
+    await ops.assertMayWrite(c.get('auth'), slug, 'create')
     const body = await readJsonObject(c.req.raw, max)
     const { id, ...data } = body
     if (id !== undefined && typeof id !== 'string')
@@ -88,7 +88,7 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
       ['draft', 'autosave', 'depth', 'release'],
       'PATCH /api/:collection/:id',
     )
-    ops.collection(slug)
+    await ops.assertMayWrite(c.get('auth'), slug, 'update')
     const release = params.get('release')
     const ifRevision = ifMatchRevision(c.req.header('if-match'))
     const data = await readJsonObject(c.req.raw, max)
@@ -105,7 +105,7 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
   app.delete('/:collection/:id', async (c) => {
     const slug = c.req.param('collection')
     parseQuery(searchOf(c), [], 'DELETE /api/:collection/:id')
-    ops.collection(slug)
+    await ops.assertMayWrite(c.get('auth'), slug, 'delete')
     const ifRevision = ifMatchRevision(c.req.header('if-match'))
     await readJsonBody(c.req.raw, max)
     return sendPrivate(c, await ops.delete(c.get('auth'), slug, c.req.param('id'), { ifRevision }))
@@ -115,7 +115,7 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
     app.post(`/:collection/:id/${name}`, async (c) => {
       const slug = c.req.param('collection')
       parseQuery(searchOf(c), [], `POST /api/:collection/:id/${name}`)
-      ops.collection(slug)
+      await ops.assertMayWrite(c.get('auth'), slug, name === 'discard-draft' ? 'update' : 'publish')
       const ifRevision = ifMatchRevision(c.req.header('if-match'))
       await readJsonBody(c.req.raw, max)
       const auth = c.get('auth')
@@ -153,7 +153,7 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
       ['draft'],
       'POST /api/:collection/:id/revisions/:rev/restore',
     )
-    ops.collection(slug)
+    await ops.assertMayWrite(c.get('auth'), slug, 'update')
     const ifRevision = ifMatchRevision(c.req.header('if-match'))
     await readJsonBody(c.req.raw, max)
     const doc = await ops.restoreRevision(

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono'
-import { ForbiddenError, isValidId, NotFoundError } from '@galley/core'
+import { isValidId, NotFoundError } from '@galley/core'
 import { booleanParam, ifMatchRevision, parseQuery } from '../http/query-params'
 import { readJsonBody } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
@@ -26,10 +26,7 @@ export function globalRestoreRoute(app: Hono<ServerEnv>, ctx: ServerContext): vo
         `Revision ${JSON.stringify(String(rev).slice(0, 80))} does not exist.`,
       )
     const auth = c.get('auth')
-    if (auth.via === 'token' && auth.token?.scope !== 'write')
-      throw new ForbiddenError(
-        `This API token has scope '${auth.token?.scope}', which cannot write; create one with --scope write.`,
-      )
+    await ctx.ops.assertMayWriteGlobal(auth, slug, 'update')
     const ifRevision = ifMatchRevision(c.req.header('if-match'))
     await readJsonBody(c.req.raw, ctx.options.maxBodyBytes)
     const doc = await ctx.galley.restoreGlobalRevision({

@@ -37,7 +37,7 @@ export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
   app.patch('/:slug', async (c) => {
     const slug = c.req.param('slug')
     const { params } = parseQuery(searchOf(c), ['draft', 'autosave'], 'PATCH /api/globals/:slug')
-    ops.global(slug)
+    await ops.assertMayWriteGlobal(c.get('auth'), slug, 'update')
     const ifRevision = ifMatchRevision(c.req.header('if-match'))
     const data = await readJsonObject(c.req.raw, max)
     const doc = await ops.updateGlobal(c.get('auth'), slug, data, {
@@ -52,7 +52,11 @@ export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
     app.post(`/:slug/${name}`, async (c) => {
       const slug = c.req.param('slug')
       parseQuery(searchOf(c), [], `POST /api/globals/:slug/${name}`)
-      ops.global(slug)
+      await ops.assertMayWriteGlobal(
+        c.get('auth'),
+        slug,
+        name === 'discard-draft' ? 'update' : 'publish',
+      )
       const ifRevision = ifMatchRevision(c.req.header('if-match'))
       await readJsonBody(c.req.raw, max)
       const run =
