@@ -29,10 +29,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const STAMP = '.build-hash'
 /**
  * Modules a package loads by file URL rather than by import, so they must stay files of
- * their own beside the bundle: the SQLite checkpoint thread, the CLI's example config.
+ * their own beside the bundle: the SQLite worker threads, the CLI's example config.
  */
 const EXTRA_ENTRIES: Record<string, string[]> = {
-  '@galley/storage-sqlite': ['checkpoint-thread'],
+  '@galley/storage-sqlite': ['checkpoint-thread', 'slow-read-thread'],
   '@galley/cli': ['example-blog/galley.config'],
 }
 

@@ -1,6 +1,6 @@
 export { createSqlStore } from './sql-store'
 export type { SqlStoreOptions, SqlStore, ExplainOptions, Query } from './sql-store'
-export type { ReadNow } from './query'
+export type { AsideStatement, ReadAside, ReadNow } from './query'
 export type { SqlDialect } from './sql-dialect'
 export { literal } from './sql-dialect'
 export { DEFAULT_QUERY_TIMEOUT_MS, queryTimeoutOf } from './query-timeout'

@@ -13,6 +13,24 @@ export type ReadNow = <R>(text: string, params: unknown[]) => R[]
  */
 export type Together = <T>(fn: (read: ReadNow) => T) => T | undefined
 
+/** A statement and its parameters, as a worker thread is sent it. */
+export interface AsideStatement {
+  text: string
+  params: unknown[]
+}
+
+/**
+ * Runs a page statement and, when its rows leave the total unknown (a full page, or none
+ * past the start), the count statement, in one snapshot of the newest commit, away from the
+ * thread that answers requests (SQLite: a worker thread with its own connection): for reads
+ * whose time grows with the collection. Undefined when it cannot take the read.
+ */
+export type ReadAside = (
+  page: AsideStatement,
+  count: AsideStatement | undefined,
+  paging: { limit: number; offset: number },
+) => Promise<{ rows: unknown[]; total: number | undefined }> | undefined
+
 /** Runs one statement through Kysely (a connection of the pool, or a transaction). */
 export async function all<R>(
   db: Kysely<any> | Transaction<any>,

@@ -17,6 +17,8 @@ import {
 export interface Statement {
   text: string
   params: unknown[]
+  /** Whether its time grows with the collection (see `bounded`). */
+  slow: boolean
 }
 
 /**
@@ -47,7 +49,7 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
   const text = statementText(key, () =>
     selectText(q, d, bounded(where, scope, d), terms, scope.content),
   )
-  return { text, params }
+  return { text, params, slow: grows(scope) }
 }
 
 /**
@@ -60,8 +62,12 @@ export function resolvedSelect(q: ResolvedQuery, d: SqlDialect, keyed: KeyedFiel
  * its rows cost well under a microsecond each and the guard would be a step per entry.
  */
 function bounded(where: string, scope: WhereScope, d: SqlDialect): string {
-  const grows = scope.content || scope.patterns || (scope.conditions ?? 0) > KEYED_CONDITIONS
-  return grows && d.rowDeadline ? `${d.rowDeadline} AND (${where})` : where
+  return grows(scope) && d.rowDeadline ? `${d.rowDeadline} AND (${where})` : where
+}
+
+/** Whether a statement's time grows with the collection (see `bounded`). */
+function grows(scope: WhereScope): boolean {
+  return scope.content || scope.patterns === true || (scope.conditions ?? 0) > KEYED_CONDITIONS
 }
 
 /** Conditions of a filter on keyed values beyond which it is bounded (see `bounded`). */
@@ -146,7 +152,7 @@ export function resolvedCount(
     () =>
       `SELECT count(*) AS n FROM ${resolvedSource(q.perspective, d, q.collection, scope.content)} WHERE ${bounded(where, scope, d)}`,
   )
-  return { text, params }
+  return { text, params, slow: grows(scope) }
 }
 
 /**

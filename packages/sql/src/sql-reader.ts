@@ -1,6 +1,6 @@
 import type { HeadRow, ReleaseReads, ResolvedQuery, StorageReader } from '@galley/core/storage'
 import type { KeyedFields } from './keyed-fields'
-import type { Query, ReadNow, Together } from './query'
+import type { Query, ReadAside, ReadNow, Together } from './query'
 import { sqlReleaseReads } from './releases/release-store'
 import { resolvedCount, resolvedSelect } from './resolved-select'
 import { type SqlDialect, literal } from './sql-dialect'
@@ -33,6 +33,8 @@ export class SqlReads implements StorageReader {
     protected readonly keyedOf: KeyedOf,
     /** Outside transactions on SQLite: a page and its count read one snapshot. */
     private readonly together?: Together,
+    /** Outside transactions on SQLite: where reads whose time grows with the collection run. */
+    private readonly aside?: ReadAside,
   ) {}
 
   get releases(): ReleaseReads {
@@ -58,7 +60,24 @@ export class SqlReads implements StorageReader {
     // A page that is not full tells the total, so most pages need no count. (Asking for one
     // row more would tell it for a page exactly full too, but every full page, the common
     // case of a list, would pay a row it never shows: its lookups, content and string.)
-    const { text, params } = resolvedSelect(q, d, keyed)
+    const select = resolvedSelect(q, d, keyed)
+    const { text, params } = select
+    // A read whose time grows with the collection runs away from the requests' thread, where
+    // the store can: a slow filter then holds no other request while it runs.
+    const away = select.slow
+      ? this.aside?.(select, q.skipCount ? undefined : resolvedCount(q, d, keyed), {
+          limit: q.limit,
+          offset: q.offset,
+        })
+      : undefined
+    if (away) {
+      const { rows, total } = await away
+      const heads = rows.map((r) => toHead(r as StoredHead, d, q.collection))
+      return {
+        rows: heads,
+        total: Math.max(total ?? 0, heads.length > 0 ? q.offset + heads.length : 0),
+      }
+    }
     // The page and its count from one snapshot where the store can (SQLite: one read
     // transaction, so also one take of its read lock instead of two: about 4 µs of system
     // calls on a virtual machine), else one after the other. A read that needs no count
@@ -110,8 +129,9 @@ export function sqlReader(
   d: SqlDialect,
   keyedOf: KeyedOf,
   together?: Together,
+  aside?: ReadAside,
 ): StorageReader {
-  const r = new SqlReads(all, d, keyedOf, together)
+  const r = new SqlReads(all, d, keyedOf, together, aside)
   return {
     getHeads: (collection, id, opts) => r.getHeads(collection, id, opts),
     findResolved: (q) => r.findResolved(q),

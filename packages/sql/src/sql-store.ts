@@ -9,7 +9,7 @@ import { changeFeedReader } from './events/change-log'
 import { type FieldIndexState, syncFieldIndexes } from './field-indexes'
 import { NO_KEYED_FIELDS } from './keyed-fields'
 import { runMigrations } from './migrations'
-import { type Query, type Together, all } from './query'
+import { type Query, type ReadAside, type Together, all } from './query'
 import { resolvedCount, resolvedSelect } from './resolved-select'
 import type { SqlDialect } from './sql-dialect'
 import { sqlReader } from './sql-reader'
@@ -40,6 +40,8 @@ export interface SqlStoreOptions {
   readDirect?: (text: string, params: readonly unknown[]) => unknown[] | undefined
   /** Statements that read one snapshot, run like `readDirect` (see `Together`). */
   readTogether?: Together
+  /** Where finds whose time grows with the collection run outside transactions (see `ReadAside`). */
+  readAside?: ReadAside
   /** Told after every transaction and schema change, so whatever `readDirect` keeps can go. */
   onWrite?: () => void
   /** See `StorageAdapter.dataVersion`. */
@@ -88,7 +90,7 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
     ? async (text, params) =>
         (direct(text, params) as never[] | undefined) ?? all(db, d, text, params)
     : (text, params) => all(db, d, text, params)
-  const reader = sqlReader(query, d, keyedOf, opts.readTogether)
+  const reader = sqlReader(query, d, keyedOf, opts.readTogether, opts.readAside)
   const written = opts.onWrite ?? (() => {})
   const runTransaction =
     opts.runTransaction ??

@@ -1,6 +1,5 @@
-import { extname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
+import { startThread } from './start-thread'
 
 /** What `checkpoint-thread.ts` is started with. */
 export interface CheckpointWorkerData {
@@ -46,8 +45,6 @@ export function startCheckpointWorker(
   file: string,
   options: CheckpointWorkerOptions,
 ): CheckpointWorker {
-  const ext = extname(fileURLToPath(import.meta.url))
-  const entry = new URL(`./checkpoint-thread${ext}`, import.meta.url)
   const workerData: CheckpointWorkerData = {
     file,
     intervalMs: options.intervalMs,
@@ -55,15 +52,7 @@ export function startCheckpointWorker(
     busyTimeoutMs: options.busyTimeoutMs ?? 100,
     traceFile: process.env.GALLEY_SQLITE_CHECKPOINT_TRACE || undefined,
   }
-  // From TypeScript sources (tsx, vitest) the thread's module is TypeScript, and a worker
-  // thread under vitest gets no loader: ts-worker-entry.mjs loads it with tsx's tsImport.
-  // Compiled to JavaScript, the thread's file is started directly.
-  const thread =
-    ext === '.ts'
-      ? new Worker(new URL('./ts-worker-entry.mjs', import.meta.url), {
-          workerData: { ...workerData, entry: entry.href },
-        })
-      : new Worker(entry, { workerData })
+  const thread = startThread('checkpoint-thread', workerData)
   thread.unref()
   const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()))
   thread.on('error', (err: unknown) =>

@@ -230,7 +230,7 @@ export class ReadCache {
   /** Rows from the cache, or of a statement, kept (commits were looked for by the caller). */
   #cached(text: string, params: readonly unknown[]): unknown[] {
     if (this.#maxBytes === 0) return this.#run(text, params)
-    const key = `${this.#textId(text)}\u0000${JSON.stringify(params)}`
+    const key = this.#keyOf(text, params)
     const hit = this.#cache.get(key)
     if (hit) {
       // Only marked: moving it to the back on every hit (delete + set) cost a cached read
@@ -240,6 +240,11 @@ export class ReadCache {
       return hit.rows
     }
     const rows = this.#run(text, params)
+    this.#put(key, rows)
+    return rows
+  }
+
+  #put(key: string, rows: unknown[]): void {
     const bytes = sizeOf(rows) + key.length
     if (bytes <= this.#maxBytes / 16) {
       // Room first, so the new result is never the one evicted.
@@ -247,7 +252,33 @@ export class ReadCache {
       this.#cache.set(key, { rows, bytes, used: false })
       this.#bytes += bytes
     }
-    return rows
+  }
+
+  /**
+   * The kept rows of a statement, if any, of the newest state (commits are looked for
+   * first), without running it: for reads that run elsewhere (the slow-read thread).
+   * Undefined while a transaction holds the connection.
+   */
+  kept(text: string, params: readonly unknown[]): unknown[] | undefined {
+    if (this.#maxBytes === 0 || !this.#free()) return undefined
+    this.#beforeRead()
+    const hit = this.#cache.get(this.#keyOf(text, params))
+    if (!hit) return undefined
+    hit.used = true
+    return hit.rows
+  }
+
+  /**
+   * Keep rows read elsewhere, of the state `version()` answered before they were asked for,
+   * unless anything was committed since (then they may be older than the newest state).
+   */
+  keep(text: string, params: readonly unknown[], rows: unknown[], version: number): void {
+    if (this.#maxBytes === 0 || this.version() !== version) return
+    this.#put(this.#keyOf(text, params), rows)
+  }
+
+  #keyOf(text: string, params: readonly unknown[]): string {
+    return `${this.#textId(text)}\u0000${JSON.stringify(params)}`
   }
 
   /**

@@ -1,11 +1,8 @@
 import { type SqlDialect, literal } from '@galley/sql'
 
-const NON_ASCII = /[^\x00-\x7f]/
+export { foldCase } from './fold-case'
 
-/** The SQL function `galley_fold(text)`: JavaScript's toLowerCase (see `fold`). */
-export function foldCase(value: unknown): unknown {
-  return typeof value === 'string' ? value.toLowerCase() : value
-}
+const NON_ASCII = /[^\x00-\x7f]/
 
 const path = (keys: string[]) => literal(`$${keys.map((k) => `.${k}`).join('')}`)
 

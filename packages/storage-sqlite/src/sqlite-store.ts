@@ -3,7 +3,13 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { Kysely, SqliteDialect } from 'kysely'
 import { ConfigError } from '@galley/core'
-import { type Query, type SqlStore, createSqlStore, queryTimeoutOf } from '@galley/sql'
+import {
+  type AsideStatement,
+  type Query,
+  type SqlStore,
+  createSqlStore,
+  queryTimeoutOf,
+} from '@galley/sql'
 import { startCheckpointWorker } from './checkpoint-worker'
 import { PlannerStatistics } from './planner-statistics'
 import {
@@ -13,6 +19,8 @@ import {
   releaseHeldSnapshots,
 } from './read-cache'
 import { allRows, forgetRowShapes } from './rows'
+import { SlowReads } from './slow-reads'
+import { totalUnknown } from './total-unknown'
 import { requireSqliteVersion } from './sqlite-version'
 import { StatementDeadline } from './statement-deadline'
 import { foldCase, sqliteDialect } from './sqlite-dialect'
@@ -38,6 +46,12 @@ export interface SqliteOptions {
    * statement-deadline.ts). Default 5,000 ms; `false` for no limit.
    */
   queryTimeoutMs?: number | false
+  /**
+   * Run finds whose time grows with the collection (the ones `queryTimeoutMs` bounds) in a
+   * worker thread with its own connection, so that they hold no other request while they
+   * run (file databases, outside transactions; see slow-reads.ts). Default true.
+   */
+  slowReadWorker?: boolean
 }
 
 /**
@@ -119,12 +133,20 @@ export function sqlite(options: SqliteOptions): SqlStore {
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: kyselyDatabase }) })
   const schema = schemaWatch(raw)
   const reads = new ReadCache(raw, options.file, prepare, cacheBytes, schema)
+  // A timeout of Infinity survives the copy to the thread (structured clone keeps it).
+  const slowReads =
+    memory || options.slowReadWorker === false
+      ? undefined
+      : new SlowReads({ file: options.file, timeoutMs, busyTimeoutMs: BUSY_TIMEOUT_MS })
   return createSqlStore({
     name: 'sqlite',
     db,
     dialect: sqliteDialect,
     readDirect: (text, params) => reads.read(text, params),
     readTogether: (fn) => reads.together(fn),
+    readAside:
+      slowReads &&
+      ((page, count, paging) => slowReadThroughCache(reads, slowReads, page, count, paging)),
     onWrite: () => reads.invalidate(),
     // `optimize` ran at open, before the migrations: those that rebuild a table (versions 4
     // and 8) drop its statistics, and a site that mostly reads would plan without them until
@@ -132,10 +154,41 @@ export function sqlite(options: SqliteOptions): SqlStore {
     afterMigrations: () => stats.optimize(),
     dataVersion: () => reads.version(),
     runTransaction: transactions(db, raw, prepare, schema, stats),
+    beforeClose: () => slowReads?.close() ?? Promise.resolve(),
     onClose: async () => {
       reads.close()
       await checkpointer?.stop()
     },
+  })
+}
+
+/**
+ * A slow read answered from the read cache where it holds the page (and the count when the
+ * page leaves the total unknown), else in the slow-read thread, whose rows the cache then
+ * keeps unless something was committed meanwhile.
+ */
+function slowReadThroughCache(
+  reads: ReadCache,
+  slowReads: SlowReads,
+  page: AsideStatement,
+  count: AsideStatement | undefined,
+  paging: { limit: number; offset: number },
+): Promise<{ rows: unknown[]; total: number | undefined }> {
+  const version = reads.version()
+  const rows = reads.kept(page.text, page.params)
+  if (rows) {
+    if (!count || !totalUnknown(rows.length, paging))
+      return Promise.resolve({ rows, total: undefined })
+    const counted = reads.kept(count.text, count.params) as Array<{ n: number }> | undefined
+    if (counted) return Promise.resolve({ rows, total: Number(counted[0]!.n) })
+  }
+  return slowReads.run(page, count, paging).then((answer) => {
+    if (version !== undefined) {
+      reads.keep(page.text, page.params, answer.rows, version)
+      if (count && answer.total !== undefined)
+        reads.keep(count.text, count.params, [{ n: answer.total }], version)
+    }
+    return answer
   })
 }
 

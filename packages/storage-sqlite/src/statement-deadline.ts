@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { QueryTimeoutError, StoreBusyError } from '@galley/core'
 import { readLimitSharedPerTurn } from '@galley/core/storage'
+import { timeoutMessage } from './timeout-message'
 
 /**
  * The time limit of statements whose time grows with the collection (filters and sorts on
@@ -35,9 +36,7 @@ export class StatementDeadline {
       if (this.limitMs === Infinity) return 1
       const now = performance.now()
       if (now - this.#started > this.limitMs)
-        throw new QueryTimeoutError(
-          `This read was stopped at the ${this.limitMs} ms limit for one statement: its filter or sort tests every document it considers (a field that is not indexed, text patterns, or many conditions). Give the field an index (index: true), narrow the filter with an indexed field, or raise sqlite({ queryTimeoutMs }).`,
-        )
+        throw new QueryTimeoutError(timeoutMessage(this.limitMs))
       if (!readLimitSharedPerTurn()) return 1
       if (this.#turnStartedAt === undefined) {
         this.#turnStartedAt = this.#started

@@ -8,7 +8,7 @@ try {
   tsx = await import('tsx/esm/api')
 } catch (err) {
   throw new Error(
-    'Running @galley/storage-sqlite from its TypeScript sources needs tsx for the checkpoint worker: npm install --save-dev tsx (or pass checkpointWorker: false).',
+    'Running @galley/storage-sqlite from its TypeScript sources needs tsx for its worker threads: npm install --save-dev tsx (or pass checkpointWorker: false and slowReadWorker: false).',
     { cause: err },
   )
 }
