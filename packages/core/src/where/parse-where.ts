@@ -288,7 +288,9 @@ function coerceScalar(
   allowNull: boolean,
   exact: boolean,
 ): unknown {
-  if (raw === null || raw === 'null') {
+  // Only null itself: the text "null" is text (the bracket form of a query string, which
+  // has no null, reads `=null` as null before it gets here).
+  if (raw === null) {
     if (allowNull) return null
     throw new QueryError(`${at}: null is only allowed with equals / not_equals.`)
   }

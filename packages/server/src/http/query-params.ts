@@ -133,7 +133,9 @@ function setPath(
         throw new QueryError(
           `'where${segments.map((s) => `[${s}]`).join('')}' is given twice or contradicts another where parameter.`,
         )
-      node[seg] = value
+      // A query string has no null: `where[x][equals]=null` means null there (and only
+      // there: in the JSON form and GraphQL, "null" is text).
+      node[seg] = value === 'null' ? null : value
       return
     }
     if (existing === undefined) {
