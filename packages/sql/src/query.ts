@@ -21,9 +21,10 @@ export interface AsideStatement {
 
 /**
  * Runs a page statement and, when its rows leave the total unknown (a full page, or none
- * past the start), the count statement, in one snapshot of the newest commit, away from the
- * thread that answers requests (SQLite: a worker thread with its own connection): for reads
- * whose time grows with the collection. Undefined when it cannot take the read.
+ * past the start), the count statement, for reads whose time grows with the collection, so
+ * that they hold nothing else up: SQLite runs them in a worker thread with its own
+ * connection (one snapshot of the newest commit), PostgreSQL at most its pool's size less
+ * two at once. Undefined when it cannot take the read.
  */
 export type ReadAside = (
   page: AsideStatement,

@@ -144,7 +144,15 @@ export function sqlReader(
 
 /** Whether a page of `found` rows leaves the total unknown: it is full, or past the end. */
 function needsCount(q: ResolvedQuery, found: number): boolean {
-  return !q.skipCount && (found >= q.limit || (found === 0 && q.offset > 0))
+  return !q.skipCount && totalUnknown(found, q)
+}
+
+/**
+ * Whether a page of `found` rows leaves the total unknown, so its count must be read: it is
+ * full, or empty past the start.
+ */
+export function totalUnknown(found: number, paging: { limit: number; offset: number }): boolean {
+  return found >= paging.limit || (found === 0 && paging.offset > 0)
 }
 
 function countNow(
