@@ -195,7 +195,19 @@ export class PreviewStore {
       limit: 1000,
     })
     const now = Date.now()
-    return (docs as SecretDoc[]).filter((d) => !isExpired(d, now)).map(toShare)
+    // Live as the grant check judges: not expired, and its maker still there (a link made by
+    // a deleted user or a revoked token no longer works, so it is not listed). Each maker is
+    // looked up once.
+    const makers = new Map<string, Promise<boolean>>()
+    const holds = (d: SecretDoc) => {
+      const key = d.createdById ?? ''
+      let held = makers.get(key)
+      if (!held) makers.set(key, (held = this.#creatorHolds(d)))
+      return held
+    }
+    const live = (docs as SecretDoc[]).filter((d) => !isExpired(d, now))
+    const kept = await Promise.all(live.map(async (d) => ((await holds(d)) ? d : null)))
+    return kept.filter((d): d is SecretDoc => d !== null).map(toShare)
   }
 
   /**
