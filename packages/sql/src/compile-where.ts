@@ -3,6 +3,7 @@ import {
   type SharedCondition,
   type WhereCondition,
   type WhereNode,
+  foldText,
   groupBranches,
   groupOr,
   likeWords,
@@ -270,7 +271,7 @@ function plainLike(expr: string): string {
 
 /** The LIKE patterns a `contains` (one) or a `like` (one per word, all to match) tests. */
 function textPatterns(s: SharedCondition): string[] | undefined {
-  if (s.op === 'contains') return [`%${escapeLike(String(s.value).toLowerCase())}%`]
+  if (s.op === 'contains') return [`%${escapeLike(foldText(String(s.value)))}%`]
   if (s.op === 'like') return likeWords(String(s.value)).map((w) => `%${escapeLike(w)}%`)
   return undefined
 }

@@ -29,10 +29,13 @@ export const postgresDialect: SqlDialect = {
   elementValue: (alias) => `${alias}.v`,
   present: (expr) => `${expr} IS NOT NULL`,
   // ILIKE in a multibyte database is lower(text) LIKE lower(pattern) (like.c,
-  // Generic_Text_IC_like): the same, with the text lowered once for every pattern.
+  // Generic_Text_IC_like): the same, with the text lowered once for every pattern, and made
+  // to fold as foldText in @galley/core does for the pattern and the in-memory matcher: İ
+  // to i + U+0307 as JavaScript does (the C library's lower() makes it a plain i), and every
+  // sigma σ (JavaScript writes ς at the end of a word).
   fold: {
     applies: () => true,
-    value: (expr) => `lower(${expr})`,
+    value: (expr) => `translate(lower(replace(${expr}, 'İ', 'i̇')), 'ς', 'σ')`,
     like: (folded) => `${folded} LIKE lower(?) ESCAPE '\\'`,
   },
   rowDeadline: undefined,

@@ -32,6 +32,7 @@ export {
 } from '../where/where-cost'
 export type { OrEntry, SharedCondition } from '../where/where-cost'
 export { matchWhere, likeWords } from '../where/match-where'
+export { foldText } from '../where/fold-text'
 export { collectFieldPaths } from '../where/field-paths'
 export type { FieldPathInfo } from '../where/field-paths'
 export type {

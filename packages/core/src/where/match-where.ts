@@ -1,3 +1,4 @@
+import { foldText } from './fold-text'
 import type { PathStep, WhereCondition, WhereNode } from './where-types'
 
 /** The parts of a resolved document that where conditions look at. */
@@ -72,13 +73,13 @@ function matchCondition(c: WhereCondition, doc: MatchTarget): boolean {
     case 'lte':
       return present.some((v) => compare(v, c.value) <= 0)
     case 'contains': {
-      const needle = String(c.value).toLowerCase()
-      return present.some((v) => typeof v === 'string' && v.toLowerCase().includes(needle))
+      const needle = foldText(String(c.value))
+      return present.some((v) => typeof v === 'string' && foldText(v).includes(needle))
     }
     case 'like': {
       const words = likeWords(String(c.value))
       return present.some(
-        (v) => typeof v === 'string' && words.every((w) => v.toLowerCase().includes(w)),
+        (v) => typeof v === 'string' && words.every((w) => foldText(v).includes(w)),
       )
     }
   }
@@ -86,7 +87,7 @@ function matchCondition(c: WhereCondition, doc: MatchTarget): boolean {
 
 /** `like` matches when every whitespace-separated word is contained, case-insensitively. */
 export function likeWords(value: string): string[] {
-  const words = value.toLowerCase().split(/\s+/).filter(Boolean)
+  const words = foldText(value).split(/\s+/).filter(Boolean)
   return words.length ? words : ['']
 }
 
