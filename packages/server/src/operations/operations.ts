@@ -1,6 +1,4 @@
 import {
-  decideAccess,
-  ForbiddenError,
   InputError,
   isValidId,
   NotFoundError,
@@ -19,6 +17,7 @@ import { hashPassword, passwordProblem } from '../auth/passwords'
 import { INTERNAL_PREFIX, USERS } from '../auth/with-auth'
 import type { RequestAuth } from '../auth/request-auth'
 import type { PasswordHashes } from '../auth/password-hashes'
+import { assertTokenMayWrite } from './write-access'
 
 type Data = Record<string, unknown>
 
@@ -131,42 +130,6 @@ export class Operations {
 
   // ---------------------------------------------------------------- writes
 
-  /**
-   * Refuse a write the caller may not make, before its body is read: a read-only token, or
-   * the collection's access for `op` (which never sees the data; a constraint on the
-   * document is checked by the write itself). Callers who may not write learn nothing from
-   * the body's checks, and cannot make the server read a large body.
-   */
-  async assertMayWrite(
-    auth: RequestAuth,
-    slug: string,
-    op: 'create' | 'update' | 'delete' | 'publish',
-  ): Promise<void> {
-    const collection = this.collection(slug)
-    this.#assertMayWrite(auth)
-    await requireAccess(collection, op, { user: auth.user ?? null, overrideAccess: false })
-  }
-
-  /**
-   * The same for a global, whose first write is a create and every later one an update:
-   * refused when the caller may do neither (or, for `publish`, may not publish).
-   */
-  async assertMayWriteGlobal(
-    auth: RequestAuth,
-    slug: string,
-    op: 'update' | 'publish',
-  ): Promise<void> {
-    const global = this.global(slug)
-    this.#assertMayWrite(auth)
-    const caller = { user: auth.user ?? null, overrideAccess: false }
-    if (op === 'publish') {
-      await requireAccess(global, 'publish', caller)
-      return
-    }
-    if ((await decideAccess(global, 'update', caller)).allowed) return
-    await requireAccess(global, 'create', caller)
-  }
-
   async create(
     auth: RequestAuth,
     slug: string,
@@ -174,7 +137,7 @@ export class Operations {
     args: { draft?: boolean; depth?: number; id?: string; release?: string },
   ): Promise<GalleyDoc> {
     this.collection(slug)
-    this.#assertMayWrite(auth)
+    assertTokenMayWrite(auth)
     // Checked in the create's own transaction (see update).
     const release = args.release
     const authUsers = slug === USERS && this.#store !== null
@@ -220,7 +183,7 @@ export class Operations {
     },
   ): Promise<GalleyDoc> {
     this.#document(slug, id)
-    this.#assertMayWrite(auth)
+    assertTokenMayWrite(auth)
     // Only into a release that exists and is open, and only by who may change releases:
     // checked in the write's transaction (the release row locked on PostgreSQL), so a
     // publish cannot slip in between and leave this content behind a published release.
@@ -269,7 +232,7 @@ export class Operations {
     args: { ifRevision?: string },
   ): Promise<{ id: string }> {
     this.#document(slug, id)
-    this.#assertMayWrite(auth)
+    assertTokenMayWrite(auth)
     const res = await this.#galley.delete({ collection: slug, id, ...args, user: auth.user })
     if (slug === USERS && this.#store) await this.#store.forgetUser(res.id)
     return res
@@ -312,7 +275,7 @@ export class Operations {
     args: { ifRevision?: string },
   ): Promise<GalleyDoc> {
     this.#document(slug, id)
-    this.#assertMayWrite(auth)
+    assertTokenMayWrite(auth)
     return this.#galley[action]({ collection: slug, id, ...args, user: auth.user })
   }
 
@@ -328,7 +291,7 @@ export class Operations {
       throw new NotFoundError(
         `Revision ${JSON.stringify(String(revisionId).slice(0, 80))} does not exist.`,
       )
-    this.#assertMayWrite(auth)
+    assertTokenMayWrite(auth)
     const doc = await this.#galley.restoreRevision({
       collection: slug,
       id,
@@ -345,7 +308,7 @@ export class Operations {
     data: Data,
     args: { draft?: boolean; autosave?: boolean; ifRevision?: string },
   ): Promise<GalleyDoc> {
-    this.#assertMayWrite(auth)
+    assertTokenMayWrite(auth)
     const doc = await this.#galley.updateGlobal({ slug, data, ...args, user: auth.user })
     return doc
   }
@@ -355,7 +318,7 @@ export class Operations {
     slug: string,
     args: { ifRevision?: string },
   ): Promise<GalleyDoc> {
-    this.#assertMayWrite(auth)
+    assertTokenMayWrite(auth)
     const doc = await this.#galley.publishGlobal({ slug, ...args, user: auth.user })
     return doc
   }
@@ -366,7 +329,7 @@ export class Operations {
     slug: string,
     args: { ifRevision?: string },
   ): Promise<GalleyDoc> {
-    this.#assertMayWrite(auth)
+    assertTokenMayWrite(auth)
     return this.#galley.unpublishGlobal({ slug, ...args, user: auth.user })
   }
 
@@ -375,7 +338,7 @@ export class Operations {
     slug: string,
     args: { ifRevision?: string },
   ): Promise<GalleyDoc> {
-    this.#assertMayWrite(auth)
+    assertTokenMayWrite(auth)
     return this.#galley.discardGlobalDraft({ slug, ...args, user: auth.user })
   }
 
@@ -393,11 +356,4 @@ export class Operations {
   }
 
   /** A token's scope is a ceiling no access rule can lift: read tokens never write. */
-  #assertMayWrite(auth: RequestAuth): void {
-    if (auth.via === 'token' && auth.token?.scope !== 'write') {
-      throw new ForbiddenError(
-        `This API token has scope '${auth.token?.scope}', which cannot write; create one with --scope write.`,
-      )
-    }
-  }
 }

@@ -7,6 +7,7 @@ import { searchOf } from '../http/search-of'
 import { tagsOfDocs } from '../cache/cache-tags'
 import type { ServerContext, ServerEnv } from '../server-context'
 import { readArgs, readRoute } from './read-route'
+import { assertMayWrite } from '../operations/write-access'
 
 const LIST_PARAMS = ['where', 'limit', 'page', 'sort', 'depth', 'perspective', 'draft'] as const
 const READ_PARAMS = ['perspective', 'draft', 'depth'] as const
@@ -51,7 +52,7 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
       ['draft', 'depth', 'release'],
       'POST /api/:collection',
     )
-    await ops.assertMayWrite(c.get('auth'), slug, 'create')
+    await assertMayWrite(ops.collection(slug), c.get('auth'), 'create')
     const body = await readJsonObject(c.req.raw, max)
     const { id, ...data } = body
     if (id !== undefined && typeof id !== 'string')
@@ -88,7 +89,7 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
       ['draft', 'autosave', 'depth', 'release'],
       'PATCH /api/:collection/:id',
     )
-    await ops.assertMayWrite(c.get('auth'), slug, 'update')
+    await assertMayWrite(ops.collection(slug), c.get('auth'), 'update')
     const release = params.get('release')
     const ifRevision = ifMatchRevision(c.req.header('if-match'))
     const data = await readJsonObject(c.req.raw, max)
@@ -105,7 +106,7 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
   app.delete('/:collection/:id', async (c) => {
     const slug = c.req.param('collection')
     parseQuery(searchOf(c), [], 'DELETE /api/:collection/:id')
-    await ops.assertMayWrite(c.get('auth'), slug, 'delete')
+    await assertMayWrite(ops.collection(slug), c.get('auth'), 'delete')
     const ifRevision = ifMatchRevision(c.req.header('if-match'))
     await readJsonBody(c.req.raw, max)
     return sendPrivate(c, await ops.delete(c.get('auth'), slug, c.req.param('id'), { ifRevision }))
@@ -115,7 +116,11 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
     app.post(`/:collection/:id/${name}`, async (c) => {
       const slug = c.req.param('collection')
       parseQuery(searchOf(c), [], `POST /api/:collection/:id/${name}`)
-      await ops.assertMayWrite(c.get('auth'), slug, name === 'discard-draft' ? 'update' : 'publish')
+      await assertMayWrite(
+        ops.collection(slug),
+        c.get('auth'),
+        name === 'discard-draft' ? 'update' : 'publish',
+      )
       const ifRevision = ifMatchRevision(c.req.header('if-match'))
       await readJsonBody(c.req.raw, max)
       const auth = c.get('auth')
@@ -153,7 +158,7 @@ export function collectionRoutes(ctx: ServerContext): Hono<ServerEnv> {
       ['draft'],
       'POST /api/:collection/:id/revisions/:rev/restore',
     )
-    await ops.assertMayWrite(c.get('auth'), slug, 'update')
+    await assertMayWrite(ops.collection(slug), c.get('auth'), 'update')
     const ifRevision = ifMatchRevision(c.req.header('if-match'))
     await readJsonBody(c.req.raw, max)
     const doc = await ops.restoreRevision(

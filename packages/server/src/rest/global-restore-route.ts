@@ -5,6 +5,7 @@ import { readJsonBody } from '../http/read-json-body'
 import { sendPrivate } from '../http/respond'
 import { searchOf } from '../http/search-of'
 import type { ServerContext, ServerEnv } from '../server-context'
+import { assertMayWriteGlobal } from '../operations/write-access'
 
 /**
  * `POST /globals/:slug/revisions/:rev/restore` (`?draft=true` restores as the draft), the
@@ -26,7 +27,7 @@ export function globalRestoreRoute(app: Hono<ServerEnv>, ctx: ServerContext): vo
         `Revision ${JSON.stringify(String(rev).slice(0, 80))} does not exist.`,
       )
     const auth = c.get('auth')
-    await ctx.ops.assertMayWriteGlobal(auth, slug, 'update')
+    await assertMayWriteGlobal(ctx.ops.global(slug), auth, 'update')
     const ifRevision = ifMatchRevision(c.req.header('if-match'))
     await readJsonBody(c.req.raw, ctx.options.maxBodyBytes)
     const doc = await ctx.galley.restoreGlobalRevision({

@@ -7,6 +7,7 @@ import type { ServerContext, ServerEnv } from '../server-context'
 import { searchOf } from '../http/search-of'
 import { globalRestoreRoute } from './global-restore-route'
 import { readArgs, readRoute } from './read-route'
+import { assertMayWriteGlobal } from '../operations/write-access'
 
 /**
  * REST routes of globals: `GET|PATCH /globals/:slug`,
@@ -37,7 +38,7 @@ export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
   app.patch('/:slug', async (c) => {
     const slug = c.req.param('slug')
     const { params } = parseQuery(searchOf(c), ['draft', 'autosave'], 'PATCH /api/globals/:slug')
-    await ops.assertMayWriteGlobal(c.get('auth'), slug, 'update')
+    await assertMayWriteGlobal(ops.global(slug), c.get('auth'), 'update')
     const ifRevision = ifMatchRevision(c.req.header('if-match'))
     const data = await readJsonObject(c.req.raw, max)
     const doc = await ops.updateGlobal(c.get('auth'), slug, data, {
@@ -52,9 +53,9 @@ export function globalRoutes(ctx: ServerContext): Hono<ServerEnv> {
     app.post(`/:slug/${name}`, async (c) => {
       const slug = c.req.param('slug')
       parseQuery(searchOf(c), [], `POST /api/globals/:slug/${name}`)
-      await ops.assertMayWriteGlobal(
+      await assertMayWriteGlobal(
+        ops.global(slug),
         c.get('auth'),
-        slug,
         name === 'discard-draft' ? 'update' : 'publish',
       )
       const ifRevision = ifMatchRevision(c.req.header('if-match'))
