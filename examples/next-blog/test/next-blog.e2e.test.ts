@@ -193,6 +193,16 @@ function freePort(): Promise<number> {
   })
 }
 
+/** The status the site's change-feed route answers the page's session (the stream is dropped at once). */
+function changeFeedStatus(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const stop = new AbortController()
+    const res = await fetch('/api/galley-events', { signal: stop.signal })
+    stop.abort()
+    return res.status
+  })
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
@@ -725,13 +735,7 @@ describe.skipIf(missingChromium)(
               timeout: 15_000,
             })
             .toBe(1)
-          const feedStatus = () =>
-            page.evaluate(async () => {
-              const stop = new AbortController()
-              const res = await fetch('/api/galley-events', { signal: stop.signal })
-              stop.abort()
-              return res.status
-            })
+          const feedStatus = () => changeFeedStatus(page)
           expect(await feedStatus()).toBe(200)
           await rest(api, 'DELETE', `/api/preview/shares/${share.id}`)
           // The change feed ends with the link: the open stream closes, a new one is refused,
@@ -780,13 +784,7 @@ describe.skipIf(missingChromium)(
           expect(await page.getByTestId('preview-banner').textContent()).toMatch(
             /Preview mode — showing published content/,
           )
-          const feedStatus = () =>
-            page.evaluate(async () => {
-              const stop = new AbortController()
-              const res = await fetch('/api/galley-events', { signal: stop.signal })
-              stop.abort()
-              return res.status
-            })
+          const feedStatus = () => changeFeedStatus(page)
           expect(await feedStatus()).toBe(200)
           await rest(api, 'DELETE', `/api/preview/shares/${share.id}`)
           await page.reload()

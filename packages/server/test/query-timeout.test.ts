@@ -272,6 +272,18 @@ describe('SQLite file: other requests go on while slow filters run', () => {
   }, 60_000)
 })
 
+/** The slow filter is cancelled (Local API and REST), saying `message`; a lookup still answers. */
+async function expectCancelled(galley: Galley, message: RegExp): Promise<void> {
+  const err = await galley.find({ collection: 'posts', where: heavy }).catch((e: unknown) => e)
+  expect(err).toBeInstanceOf(QueryTimeoutError)
+  expect((err as Error).message).toMatch(message)
+  const res = await createServer({ galley, jobs: false }).fetch(new Request(rest(heavy)))
+  expect(res.status).toBe(503)
+  expect(((await res.json()) as { error: { code: string } }).error.code).toBe('QUERY_TIMEOUT')
+  const byTitle = await galley.find({ collection: 'posts', where: { title: { equals: 't7' } } })
+  expect(byTitle.totalDocs).toBe(1)
+}
+
 // PostgreSQL bounds statements itself (`statement_timeout`, set by the operator: here on a
 // role of its own, which `queryTimeoutMs: false` leaves in force). Its cancellation was a
 // 500 INTERNAL; it is the same 503 QUERY_TIMEOUT.
@@ -316,14 +328,7 @@ describe.skipIf(STORES[1]!.skip)('PostgreSQL: a read cancelled by statement_time
   })
 
   it('answers QueryTimeoutError in the Local API and 503 over REST', async () => {
-    const err = await galley.find({ collection: 'posts', where: heavy }).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(QueryTimeoutError)
-    expect((err as Error).message).toMatch(/statement_timeout/)
-    const res = await createServer({ galley, jobs: false }).fetch(new Request(rest(heavy)))
-    expect(res.status).toBe(503)
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('QUERY_TIMEOUT')
-    const byTitle = await galley.find({ collection: 'posts', where: { title: { equals: 't7' } } })
-    expect(byTitle.totalDocs).toBe(1)
+    await expectCancelled(galley, /statement_timeout/)
   })
 })
 
@@ -358,14 +363,7 @@ describe.skipIf(STORES[1]!.skip)('PostgreSQL: queryTimeoutMs', () => {
   })
 
   it('cancels a slow read with QueryTimeoutError (503 over REST); lookups still answer', async () => {
-    const err = await galley.find({ collection: 'posts', where: heavy }).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(QueryTimeoutError)
-    expect((err as Error).message).toMatch(/queryTimeoutMs/)
-    const res = await createServer({ galley, jobs: false }).fetch(new Request(rest(heavy)))
-    expect(res.status).toBe(503)
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('QUERY_TIMEOUT')
-    const byTitle = await galley.find({ collection: 'posts', where: { title: { equals: 't7' } } })
-    expect(byTitle.totalDocs).toBe(1)
+    await expectCancelled(galley, /queryTimeoutMs/)
   })
 
   it('slow reads leave two connections of the pool free for lookups', async () => {
