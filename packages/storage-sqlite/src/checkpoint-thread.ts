@@ -14,6 +14,7 @@ const checkpointer = new Checkpointer(db, {
   restartFrames: data.restartFrames,
   busyTimeoutMs: data.busyTimeoutMs,
   trace,
+  pauseReaders: data.pauseReaders,
 })
 const timer = setInterval(() => checkpointer.tick(), data.intervalMs)
 
@@ -21,6 +22,10 @@ parentPort!.on('message', (message: unknown) => {
   if (message !== 'stop') return
   clearInterval(timer)
   checkpointer.tick()
+  if (data.pauseReaders) {
+    Atomics.store(data.pauseReaders, 0, 0) // no thread left to clear it
+    Atomics.notify(data.pauseReaders, 0)
+  }
   db.close()
   if (trace && data.traceFile) writeFileSync(data.traceFile, JSON.stringify(trace))
   process.exit(0)

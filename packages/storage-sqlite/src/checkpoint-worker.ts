@@ -9,6 +9,8 @@ export interface CheckpointWorkerData {
   busyTimeoutMs: number
   /** `GALLEY_SQLITE_CHECKPOINT_TRACE`: where the thread writes its checkpoints when it stops. */
   traceFile: string | undefined
+  /** See `CheckpointerOptions.pauseReaders`. */
+  pauseReaders?: Int32Array
 }
 
 export interface CheckpointWorkerOptions {
@@ -20,6 +22,8 @@ export interface CheckpointWorkerOptions {
   busyTimeoutMs?: number
   /** Told when the thread failed (it is gone then); the caller checkpoints by other means. */
   onError(err: Error): void
+  /** See `CheckpointerOptions.pauseReaders`. */
+  pauseReaders?: Int32Array
 }
 
 /** A running checkpoint worker. */
@@ -51,6 +55,7 @@ export function startCheckpointWorker(
     restartFrames: options.restartFrames,
     busyTimeoutMs: options.busyTimeoutMs ?? 100,
     traceFile: process.env.GALLEY_SQLITE_CHECKPOINT_TRACE || undefined,
+    pauseReaders: options.pauseReaders,
   }
   const thread = startThread('checkpoint-thread', workerData)
   thread.unref()

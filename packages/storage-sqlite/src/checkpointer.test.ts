@@ -32,6 +32,27 @@ describe('Checkpointer', () => {
   const logFrames = () =>
     (writer.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!.log
 
+  it('asks the slow-read thread to pause while a long log waits for a restart', () => {
+    // Found by review: back-to-back slow reads in the worker always held a snapshot, so the
+    // log was never copied whole, never restarted, and grew without end.
+    const pauseReaders = new Int32Array(new SharedArrayBuffer(4))
+    const c = new Checkpointer(own, { restartFrames: 10, busyTimeoutMs: 10, pauseReaders })
+    const reader = new Database(file)
+    try {
+      reader.exec('BEGIN')
+      reader.prepare('SELECT count(*) FROM t').get() // a snapshot before the writes
+      write(30)
+      c.tick()
+      expect(Atomics.load(pauseReaders, 0)).toBe(1) // long, and not all of it copied
+      reader.exec('COMMIT') // the paused thread's read ends; it starts no other
+      write(1)
+      c.tick()
+      expect(Atomics.load(pauseReaders, 0)).toBe(0) // copied whole and restarted
+    } finally {
+      reader.close()
+    }
+  })
+
   it('copies the log, restarts a long one, and empties it once idle, once per idle spell', () => {
     const trace: CheckpointTrace[] = []
     const c = new Checkpointer(own, { restartFrames: 50, busyTimeoutMs: 100, trace })

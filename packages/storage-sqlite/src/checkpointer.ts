@@ -10,6 +10,13 @@ export interface CheckpointerOptions {
   busyTimeoutMs: number
   /** Collects every checkpoint run, for measuring stalls (off when undefined). */
   trace?: CheckpointTrace[]
+  /**
+   * Shared with the slow-read thread (slow-reads.ts): set to 1 while the log is longer than
+   * `restartFrames`, so that thread starts no new read for a moment and the log can be
+   * copied whole and restarted (back-to-back slow reads always held a snapshot, and the log
+   * grew without end: 518 MB in 40 s of a review's load); 0 once it is short again.
+   */
+  pauseReaders?: Int32Array
 }
 
 interface CheckpointResult {
@@ -33,6 +40,8 @@ export class Checkpointer {
   readonly #dataVersion: Database.Statement
   #seenVersion: unknown
   #truncateTried = false
+  /** Frames in the log after the last checkpoint (see `pauseReaders`). */
+  #log = 0
 
   constructor(db: Database.Database, options: CheckpointerOptions) {
     if (!Number.isSafeInteger(options.restartFrames) || options.restartFrames < 1)
@@ -50,6 +59,11 @@ export class Checkpointer {
   tick(): void {
     try {
       this.#tick()
+      const pause = this.#options.pauseReaders
+      if (pause) {
+        const long = this.#log > this.#options.restartFrames ? 1 : 0
+        if (Atomics.exchange(pause, 0, long) === 1 && long === 0) Atomics.notify(pause, 0)
+      }
     } catch {
       // the next tick tries again
     }
@@ -87,6 +101,8 @@ export class Checkpointer {
     const trace = this.#options.trace
     const start = trace ? performance.timeOrigin + performance.now() : 0
     const r = (this.#db.pragma(`wal_checkpoint(${mode})`) as CheckpointResult[])[0]
+    // The log's length as this checkpoint left it: none once a restart went through.
+    if (r) this.#log = mode !== 'PASSIVE' && r.busy === 0 ? 0 : r.log
     if (trace)
       trace.push([
         start,

@@ -10,7 +10,8 @@ import { timeoutMessage } from './timeout-message'
 import { totalUnknown } from './total-unknown'
 
 const data = workerData as SlowReadWorkerData
-const db = new Database(data.file, { timeout: data.busyTimeoutMs })
+// The store's file, never a new one in its place (it was removed, or renamed over).
+const db = new Database(data.file, { timeout: data.busyTimeoutMs, fileMustExist: true })
 // Reads only: a statement that writes fails here whatever it is.
 db.pragma('query_only = ON')
 db.pragma('cache_size = -8000')
@@ -47,6 +48,10 @@ parentPort!.on('message', (read: SlowRead | 'stop') => {
     process.exit(0)
   }
   let answer: SlowReadAnswer
+  // While the checkpoint thread waits to restart a long log, no new snapshot for a moment
+  // (at most a second, so reads never starve): see `pauseReaders` in checkpointer.ts.
+  if (data.pauseReaders && Atomics.load(data.pauseReaders, 0) === 1)
+    Atomics.wait(data.pauseReaders, 0, 1, 1000)
   begin.run()
   try {
     const rows = allRows(prepare(read.page.text), read.page.params)
@@ -62,7 +67,11 @@ parentPort!.on('message', (read: SlowRead | 'stop') => {
         ? { id: read.id, error: { timeout: true, message: timeoutMessage(data.timeoutMs) } }
         : {
             id: read.id,
-            error: { timeout: false, message: String((err as Error)?.message ?? err) },
+            error: {
+              timeout: false,
+              message: String((err as Error)?.message ?? err),
+              code: (err as { code?: string })?.code,
+            },
           }
   } finally {
     if (db.inTransaction) commit.run()

@@ -148,5 +148,7 @@ describe('slow reads in a worker thread [sqlite file]', () => {
     await new Promise((r) => setTimeout(r, 20))
     await closing.close()
     expect(['done', 'failed']).toContain(await running)
+    // Found by review: a slow read after close started a new thread that nothing stopped.
+    await expect(closing.find({ collection: 'posts', where: heavy })).rejects.toThrow()
   })
 })

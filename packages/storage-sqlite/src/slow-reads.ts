@@ -9,6 +9,8 @@ export interface SlowReadWorkerData {
   /** Each statement's limit (ms; Infinity: none). */
   timeoutMs: number
   busyTimeoutMs: number
+  /** Set by the checkpoint thread while the log waits to be restarted (see checkpointer.ts). */
+  pauseReaders?: Int32Array
 }
 
 /** One read sent to the thread. */
@@ -23,7 +25,7 @@ export interface SlowRead {
 /** The thread's answer to one read. */
 export type SlowReadAnswer =
   | { id: number; rows: unknown[]; total: number | undefined }
-  | { id: number; error: { timeout: boolean; message: string } }
+  | { id: number; error: { timeout: boolean; message: string; code?: string } }
 
 interface Pending {
   resolve(answer: { rows: unknown[]; total: number | undefined }): void
@@ -52,6 +54,7 @@ export class SlowReads {
   #thread: Worker | undefined
   readonly #pending = new Map<number, Pending>()
   #nextId = 0
+  #closed = false
 
   constructor(data: SlowReadWorkerData) {
     this.#data = data
@@ -62,6 +65,7 @@ export class SlowReads {
     count: AsideStatement | undefined,
     paging: { limit: number; offset: number },
   ): Promise<{ rows: unknown[]; total: number | undefined }> {
+    if (this.#closed) return Promise.reject(new Error('The store is closed.'))
     if (this.#pending.size >= MAX_WAITING)
       return Promise.reject(
         new StoreBusyError(
@@ -90,7 +94,10 @@ export class SlowReads {
         pending.reject(
           answer.error.timeout
             ? new QueryTimeoutError(answer.error.message)
-            : new Error(`A slow read failed in its worker thread: ${answer.error.message}`),
+            : Object.assign(
+                new Error(`A slow read failed in its worker thread: ${answer.error.message}`),
+                { code: answer.error.code },
+              ),
         )
       else pending.resolve({ rows: answer.rows, total: answer.total })
     })
@@ -118,6 +125,7 @@ export class SlowReads {
 
   /** End the thread (reads still waiting fail). */
   async close(): Promise<void> {
+    this.#closed = true // no read starts a thread again
     const thread = this.#thread
     if (!thread) return
     this.#thread = undefined
@@ -130,7 +138,8 @@ export class SlowReads {
     const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()))
     thread.ref()
     thread.postMessage('stop')
-    const late = setTimeout(() => void thread.terminate(), this.#data.timeoutMs + 1000)
+    const grace = Math.min(this.#data.timeoutMs, 10_000) + 1000 // no limit: 11 s
+    const late = setTimeout(() => void thread.terminate(), grace)
     late.unref()
     await exited
     clearTimeout(late)

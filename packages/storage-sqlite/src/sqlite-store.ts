@@ -99,10 +99,14 @@ export function sqlite(options: SqliteOptions): SqlStore {
   // main connection checkpoints only as a backstop if the log grows very large. The log
   // file is not cut back after a restart (the next writer would wait for that truncate);
   // the worker empties it once the database is idle.
+  // The slow-read thread holds off new snapshots while the checkpoint thread waits to
+  // restart a long log (see `pauseReaders` in checkpointer.ts).
+  const pauseReaders = memory ? undefined : new Int32Array(new SharedArrayBuffer(4))
   const checkpointer =
     memory || options.checkpointWorker === false
       ? undefined
       : startCheckpointWorker(options.file, {
+          pauseReaders,
           intervalMs: 250,
           restartFrames: RESTART_FRAMES,
           onError(err) {
@@ -137,7 +141,12 @@ export function sqlite(options: SqliteOptions): SqlStore {
   const slowReads =
     memory || options.slowReadWorker === false
       ? undefined
-      : new SlowReads({ file: options.file, timeoutMs, busyTimeoutMs: BUSY_TIMEOUT_MS })
+      : new SlowReads({
+          file: options.file,
+          timeoutMs,
+          busyTimeoutMs: BUSY_TIMEOUT_MS,
+          pauseReaders,
+        })
   return createSqlStore({
     name: 'sqlite',
     db,
