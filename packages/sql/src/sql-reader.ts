@@ -33,7 +33,7 @@ export class SqlReads implements StorageReader {
     protected readonly keyedOf: KeyedOf,
     /** Outside transactions on SQLite: a page and its count read one snapshot. */
     private readonly together?: Together,
-    /** Outside transactions on SQLite: where reads whose time grows with the collection run. */
+    /** Outside transactions: where reads whose time grows with the collection run (ReadAside). */
     private readonly aside?: ReadAside,
   ) {}
 
