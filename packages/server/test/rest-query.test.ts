@@ -85,7 +85,8 @@ for (const store of STORES) {
         ['where[title]=x&where[title][equals]=y', /contradicts|given twice/],
         ['where[__proto__][x]=1', /not allowed/],
         ['where[][equals]=1', /empty brackets/],
-        [`where${'[a]'.repeat(20)}=1`, /deeper/],
+        [`where${'[a]'.repeat(21)}=1`, /deeper/],
+        ['where[or][a][title][equals]=x', /numbered/],
         ['where[or][5000][title][equals]=x', /larger than/],
       ]
       for (const [q, msg] of cases) {

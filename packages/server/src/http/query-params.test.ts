@@ -12,7 +12,7 @@ const key = fc.stringMatching(/^[a-z][a-z0-9_.]{0,8}$/).filter((k) => k !== 'and
 const where: fc.Arbitrary<Record<string, unknown>> = fc.letrec<{ tree: Record<string, unknown> }>(
   (tie) => ({
     tree: fc.oneof(
-      // At most 6 and/or levels: 2 brackets each, plus field and operator, stay within the parser's 16.
+      // At most 6 and/or levels: 2 brackets each, plus field and operator, stay within the parser's 20.
       { depthSize: 'small', withCrossShrink: true, maxDepth: 6 },
       fc.dictionary(
         key,
@@ -101,6 +101,18 @@ describe('parseQuery', () => {
     ).toThrow(/At most/)
     expect(() => parse(`where${'[a]'.repeat(QUERY_LIMITS.segments + 1)}=1`)).toThrow(/deeper/)
     expect(() => parse('where[or][1000][a][equals]=1')).toThrow(/larger than/)
+  })
+
+  it('numbers and/or branches [0], [1], …, and takes the where parser’s 8 levels (found by review)', () => {
+    for (const bad of ['a', '-1', '01', '1.5', ' 1'])
+      expect(() => parse(`where[or][${encodeURIComponent(bad)}][title][equals]=x`), bad).toThrow(
+        /numbered \[0\], \[1\]/,
+      )
+    // Eight levels of or, a field, an operator and an `in` index: 19 brackets.
+    const deep = `where${'[or][0]'.repeat(8)}[title][in][0]=x`
+    let expected: unknown = { title: { in: ['x'] } }
+    for (let i = 0; i < 8; i++) expected = { or: [expected] }
+    expect(plain(parse(deep).where)).toEqual(expected)
   })
 
   it('orders indexed lists by index, not by arrival', () => {

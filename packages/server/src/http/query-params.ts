@@ -4,7 +4,9 @@ import { isUnsafeText } from './unsafe-text'
 /** Bounds of the bracket syntax, so a hostile query string stays cheap to read. */
 export const QUERY_LIMITS = Object.freeze({
   params: 200,
-  segments: 16,
+  // Eight and/or levels (the where parser's depth: two brackets each), a field, an
+  // operator and an index into an `in` list.
+  segments: 20,
   index: 999,
   jsonLength: 20_000,
 })
@@ -122,6 +124,13 @@ function setPath(
       )
     if (FORBIDDEN_KEYS.has(seg))
       throw new QueryError(`'${key.slice(0, 80)}': '${seg}' is not allowed as a key.`)
+    // The branches of an and/or are a list: [0], [1], … (found by review: [a], [-1] and
+    // [01] were taken as branches too).
+    const previous = i > 0 ? segments[i - 1] : undefined
+    if ((previous === 'and' || previous === 'or') && !/^(0|[1-9]\d*)$/.test(seg))
+      throw new QueryError(
+        `'${key.slice(0, 80)}': the branches of ${previous} are numbered [0], [1], …; got [${seg.slice(0, 20)}].`,
+      )
     if (/^\d+$/.test(seg) && Number(seg) > QUERY_LIMITS.index)
       throw new QueryError(
         `'${key.slice(0, 80)}': index ${seg} is larger than ${QUERY_LIMITS.index}.`,
