@@ -21,16 +21,21 @@ export interface AsideStatement {
 
 /**
  * Runs a page statement and, when its rows leave the total unknown (a full page, or none
- * past the start), the count statement, for reads whose time grows with the collection, so
- * that they hold nothing else up: SQLite runs them in a worker thread with its own
- * connection (one snapshot of the newest commit), PostgreSQL at most its pool's size less
- * two at once. Undefined when it cannot take the read.
+ * past the start), the count statement, in one snapshot of the newest commit, away from the
+ * thread that answers requests (SQLite: a worker thread with its own connection): for reads
+ * whose time grows with the collection. Undefined when it cannot take the read.
  */
 export type ReadAside = (
   page: AsideStatement,
   count: AsideStatement | undefined,
   paging: { limit: number; offset: number },
 ) => Promise<{ rows: unknown[]; total: number | undefined }> | undefined
+
+/**
+ * Runs `read` (the statements of one read whose time grows with the collection) when the
+ * store's limit of such reads at once allows (PostgreSQL: a number of the pool's connections).
+ */
+export type LimitSlowReads = <T>(read: () => Promise<T>) => Promise<T>
 
 /** Runs one statement through Kysely (a connection of the pool, or a transaction). */
 export async function all<R>(

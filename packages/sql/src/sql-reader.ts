@@ -1,6 +1,6 @@
 import type { HeadRow, ReleaseReads, ResolvedQuery, StorageReader } from '@galley/core/storage'
 import type { KeyedFields } from './keyed-fields'
-import type { Query, ReadAside, ReadNow, Together } from './query'
+import type { LimitSlowReads, Query, ReadAside, ReadNow, Together } from './query'
 import { sqlReleaseReads } from './releases/release-store'
 import { resolvedCount, resolvedSelect } from './resolved-select'
 import { type SqlDialect, literal } from './sql-dialect'
@@ -33,8 +33,10 @@ export class SqlReads implements StorageReader {
     protected readonly keyedOf: KeyedOf,
     /** Outside transactions on SQLite: a page and its count read one snapshot. */
     private readonly together?: Together,
-    /** Outside transactions: where reads whose time grows with the collection run (ReadAside). */
+    /** Outside transactions on SQLite: where reads whose time grows with the collection run. */
     private readonly aside?: ReadAside,
+    /** Outside transactions on PostgreSQL: runs such reads within a limit of them at once. */
+    private readonly limitSlow?: LimitSlowReads,
   ) {}
 
   get releases(): ReleaseReads {
@@ -62,21 +64,26 @@ export class SqlReads implements StorageReader {
     // case of a list, would pay a row it never shows: its lookups, content and string.)
     const select = resolvedSelect(q, d, keyed)
     const { text, params } = select
-    // A read whose time grows with the collection runs away from the requests' thread, where
-    // the store can: a slow filter then holds no other request while it runs.
-    const away = select.slow
-      ? this.aside?.(select, q.skipCount ? undefined : resolvedCount(q, d, keyed), {
-          limit: q.limit,
-          offset: q.offset,
-        })
-      : undefined
-    if (away) {
-      const { rows, total } = await away
-      const heads = rows.map((r) => toHead(r as StoredHead, d, q.collection))
-      return {
-        rows: heads,
-        total: Math.max(total ?? 0, heads.length > 0 ? q.offset + heads.length : 0),
+    if (select.slow) {
+      // A read whose time grows with the collection holds up no other request, where the
+      // store can: SQLite runs it on another thread (aside), PostgreSQL within a number of
+      // such reads at once (limitSlow).
+      const away = this.aside?.(select, q.skipCount ? undefined : resolvedCount(q, d, keyed), {
+        limit: q.limit,
+        offset: q.offset,
+      })
+      if (away) {
+        const { rows, total } = await away
+        return pageOf(q, d, rows as StoredHead[], total)
       }
+      if (this.limitSlow)
+        return this.limitSlow(async () => {
+          const found = await all<StoredHead>(text, params)
+          const counted = needsCount(q, found.length)
+            ? await countRows(all, d, keyed, q)
+            : undefined
+          return pageOf(q, d, found, counted)
+        })
     }
     // The page and its count from one snapshot where the store can (SQLite: one read
     // transaction, so also one take of its read lock instead of two: about 4 µs of system
@@ -88,16 +95,9 @@ export class SqlReads implements StorageReader {
       return { found, total: needsCount(q, found.length) ? countNow(read, d, keyed, q) : undefined }
     })
     const found = now ? now.found : await all<StoredHead>(text, params)
-    const n = found.length
-    const heads = new Array<HeadRow>(n)
-    for (let i = 0; i < n; i++) heads[i] = toHead(found[i]!, d, q.collection)
     let counted = now?.total
     if (!now && needsCount(q, found.length)) counted = await countRows(all, d, keyed, q)
-    // A count read after the page (PostgreSQL; SQLite while a write holds the connection)
-    // may miss documents the page showed, when another connection deleted or changed them
-    // in between: never fewer than the page shows.
-    const total = Math.max(counted ?? 0, n > 0 ? q.offset + n : 0)
-    return { rows: heads, total }
+    return pageOf(q, d, found, counted)
   }
 
   countResolved(q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>) {
@@ -130,8 +130,9 @@ export function sqlReader(
   keyedOf: KeyedOf,
   together?: Together,
   aside?: ReadAside,
+  limitSlow?: LimitSlowReads,
 ): StorageReader {
-  const r = new SqlReads(all, d, keyedOf, together, aside)
+  const r = new SqlReads(all, d, keyedOf, together, aside, limitSlow)
   return {
     getHeads: (collection, id, opts) => r.getHeads(collection, id, opts),
     findResolved: (q) => r.findResolved(q),
@@ -144,15 +145,23 @@ export function sqlReader(
 
 /** Whether a page of `found` rows leaves the total unknown: it is full, or past the end. */
 function needsCount(q: ResolvedQuery, found: number): boolean {
-  return !q.skipCount && totalUnknown(found, q)
+  return !q.skipCount && (found >= q.limit || (found === 0 && q.offset > 0))
 }
 
-/**
- * Whether a page of `found` rows leaves the total unknown, so its count must be read: it is
- * full, or empty past the start.
- */
-export function totalUnknown(found: number, paging: { limit: number; offset: number }): boolean {
-  return found >= paging.limit || (found === 0 && paging.offset > 0)
+/** Heads out of a page's rows, and its total. */
+function pageOf(
+  q: ResolvedQuery,
+  d: SqlDialect,
+  found: StoredHead[],
+  counted: number | undefined,
+): { rows: HeadRow[]; total: number } {
+  const n = found.length
+  const heads = new Array<HeadRow>(n)
+  for (let i = 0; i < n; i++) heads[i] = toHead(found[i]!, d, q.collection)
+  // A count read after the page (PostgreSQL; SQLite while a write holds the connection)
+  // may miss documents the page showed, when another connection deleted or changed them
+  // in between: never fewer than the page shows.
+  return { rows: heads, total: Math.max(counted ?? 0, n > 0 ? q.offset + n : 0) }
 }
 
 function countNow(

@@ -9,7 +9,7 @@ import { changeFeedReader } from './events/change-log'
 import { type FieldIndexState, syncFieldIndexes } from './field-indexes'
 import { NO_KEYED_FIELDS } from './keyed-fields'
 import { runMigrations } from './migrations'
-import { type Query, type ReadAside, type Together, all } from './query'
+import { type LimitSlowReads, type Query, type ReadAside, type Together, all } from './query'
 import { resolvedCount, resolvedSelect } from './resolved-select'
 import type { SqlDialect } from './sql-dialect'
 import { sqlReader } from './sql-reader'
@@ -42,6 +42,8 @@ export interface SqlStoreOptions {
   readTogether?: Together
   /** Where finds whose time grows with the collection run outside transactions (see `ReadAside`). */
   readAside?: ReadAside
+  /** How many such finds run at once outside transactions (see `LimitSlowReads`). */
+  limitSlowReads?: LimitSlowReads
   /** Told after every transaction and schema change, so whatever `readDirect` keeps can go. */
   onWrite?: () => void
   /** See `StorageAdapter.dataVersion`. */
@@ -90,7 +92,14 @@ export function createSqlStore(opts: SqlStoreOptions): SqlStore {
     ? async (text, params) =>
         (direct(text, params) as never[] | undefined) ?? all(db, d, text, params)
     : (text, params) => all(db, d, text, params)
-  const reader = sqlReader(query, d, keyedOf, opts.readTogether, opts.readAside)
+  const reader = sqlReader(
+    query,
+    d,
+    keyedOf,
+    opts.readTogether,
+    opts.readAside,
+    opts.limitSlowReads,
+  )
   const written = opts.onWrite ?? (() => {})
   const runTransaction =
     opts.runTransaction ??

@@ -1,14 +1,7 @@
 import pg from 'pg'
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely'
 import { ConfigError, QueryTimeoutError, StoreBusyError } from '@galley/core'
-import {
-  type AsideStatement,
-  type Query,
-  type SqlStore,
-  createSqlStore,
-  queryTimeoutOf,
-  totalUnknown,
-} from '@galley/sql'
+import { type Query, type SqlStore, createSqlStore, queryTimeoutOf } from '@galley/sql'
 import { pgChangeListener } from './pg-change-listener'
 import { postgresDialect } from './postgres-dialect'
 import { PostgresStatistics } from './postgres-statistics'
@@ -92,9 +85,6 @@ export function postgres(options: PostgresOptions): SqlStore {
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: waitingPool }) })
   const stats = new PostgresStatistics(db)
   const slowReads = new SlowReadGate(max - 2 || 1)
-  const read = async (s: AsideStatement) =>
-    (await db.executeQuery(CompiledQuery.raw(postgresDialect.placeholders(s.text), s.params)))
-      .rows as unknown[]
   const changes = pgChangeListener(options.connectionString, schema)
   return createSqlStore({
     name: 'postgres',
@@ -115,15 +105,7 @@ export function postgres(options: PostgresOptions): SqlStore {
       return result
     },
     // Finds whose time grows with the collection leave two connections of the pool free.
-    readAside: (page, count, paging) =>
-      slowReads.run(async () => {
-        const rows = await read(page)
-        const counted =
-          count && totalUnknown(rows.length, paging)
-            ? ((await read(count)) as Array<{ n: number | string }>)
-            : undefined
-        return { rows, total: counted ? Number(counted[0]!.n) : undefined }
-      }),
+    limitSlowReads: (read) => slowReads.run(read),
     watchChanges: changes.watch,
     beforeClose: async () => {
       changes.close()

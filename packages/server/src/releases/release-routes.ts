@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono'
 import {
-  ForbiddenError,
   InputError,
   type JobRow,
   NotFoundError,
@@ -15,6 +14,7 @@ import { sendPrivate } from '../http/respond'
 import { searchOf } from '../http/search-of'
 import type { RequestAuth } from '../auth/request-auth'
 import type { ServerContext, ServerEnv } from '../server-context'
+import { assertTokenMayWrite } from '../operations/write-access'
 
 /** What the release and schedule routes share: the releases API and the job runner to wake. */
 export interface ReleaseRouteDeps {
@@ -25,10 +25,7 @@ export interface ReleaseRouteDeps {
 
 /** A caller's Local API arguments; read-only tokens never write. */
 export function callerArgs(auth: RequestAuth, write = false) {
-  if (write && auth.via === 'token' && auth.token?.scope !== 'write')
-    throw new ForbiddenError(
-      `This API token has scope '${auth.token?.scope}', which cannot write; create one with --scope write.`,
-    )
+  if (write) assertTokenMayWrite(auth)
   return { user: auth.user }
 }
 
