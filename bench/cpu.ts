@@ -3,6 +3,8 @@
 //
 //   npx tsx bench/cpu.ts                          # this tree, 3 rounds
 //   npx tsx bench/cpu.ts --base /tmp/galley-base  # this tree and another checkout, alternating
+//   --readCache off    every read runs its statements (sqlite({ readCache: false }))
+//   --contentMemo off  every row's content is parsed (sqlite({ contentMemo: false }))
 //
 // Each round runs one child process per build (the order alternating), each on a fresh
 // database file: seed, then per phase a warm-up and `process.cpuUsage()` (every thread:
@@ -39,7 +41,10 @@ const arg = (name: string): string | undefined => {
 const num = (name: string, fallback: number) => Number(arg(name) ?? fallback)
 
 if (process.argv.includes('--child')) {
-  const result = await child(num('--docs', 2000), num('--ops', 2000), arg('--readCache') !== 'off')
+  const result = await child(num('--docs', 2000), num('--ops', 2000), {
+    ...(arg('--readCache') === 'off' ? { readCache: false as const } : {}),
+    ...(arg('--contentMemo') === 'off' ? { contentMemo: false as const } : {}),
+  })
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
   process.exit(0)
 } else {
@@ -57,6 +62,7 @@ function parent(): void {
   }
   const pass = ['--docs', String(num('--docs', 2000)), '--ops', String(num('--ops', 2000))]
   if (arg('--readCache')) pass.push('--readCache', arg('--readCache')!)
+  if (arg('--contentMemo')) pass.push('--contentMemo', arg('--contentMemo')!)
   const results: Record<string, ChildResult[]> = {}
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? builds : [...builds].reverse()
@@ -104,12 +110,16 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
-async function child(docs: number, ops: number, readCache: boolean): Promise<ChildResult> {
+async function child(
+  docs: number,
+  ops: number,
+  options: { readCache?: false; contentMemo?: false },
+): Promise<ChildResult> {
   const Database = (await import('better-sqlite3')).default
   const { createSqliteTarget } = await import('./engine')
   const { seededPost, draftOf } = await import('./lib/workload')
   const file = join(tmpdir(), `galley-cpu-${process.pid}.db`)
-  const t = await createSqliteTarget(file, readCache ? {} : { readCache: false })
+  const t = await createSqliteTarget(file, options)
   const ids = (await t.seedPublished(Array.from({ length: docs }, (_, i) => seededPost(i)))).map(
     String,
   )

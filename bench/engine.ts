@@ -17,7 +17,7 @@ import {
 import type { BenchTarget, DocId, PostData } from './lib/target'
 
 interface SqliteModule {
-  sqlite(options: { file: string; readCache?: false }): StorageAdapter
+  sqlite(options: { file: string; readCache?: false; contentMemo?: false }): StorageAdapter
 }
 interface PostgresModule {
   postgres(options: { connectionString: string; schema?: string }): StorageAdapter
@@ -135,11 +135,12 @@ function wrap(name: string, galley: Galley, onClose: () => Promise<void>): Bench
 
 /**
  * `readCache: false` measures the store without its result cache: every read then runs its
- * statement, which is what a read costs the first time or right after a write.
+ * statement, which is what a read costs right after a write. `contentMemo: false` parses
+ * every row's content too: with both, what a read of content never read before costs.
  */
 export async function createSqliteTarget(
   file: string,
-  options: { readCache?: false } = {},
+  options: { readCache?: false; contentMemo?: false } = {},
 ): Promise<BenchTarget> {
   mkdirSync(dirname(file), { recursive: true })
   const clean = () => {
@@ -148,7 +149,9 @@ export async function createSqliteTarget(
   clean()
   const { sqlite } = await load<SqliteModule>('@galley/storage-sqlite')
   const galley = await open(sqlite({ file, ...options }))
-  const name = options.readCache === false ? 'galley-sqlite-uncached' : 'galley-sqlite'
+  const name =
+    (options.readCache === false ? 'galley-sqlite-uncached' : 'galley-sqlite') +
+    (options.contentMemo === false ? '-unparsed' : '')
   return wrap(name, galley, async () => clean())
 }
 

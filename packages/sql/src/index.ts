@@ -3,6 +3,8 @@ export type { SqlStoreOptions, SqlStore, ExplainOptions, Query } from './sql-sto
 export type { AsideStatement, LimitSlowReads, ReadAside, ReadNow } from './query'
 export type { SqlDialect } from './sql-dialect'
 export { literal } from './sql-dialect'
+export { ContentMemo, contentMemoBytes, DEFAULT_CONTENT_MEMO_BYTES } from './content-memo'
+export type { ContentMemoOptions } from './content-memo'
 export { DEFAULT_QUERY_TIMEOUT_MS, queryTimeoutOf } from './query-timeout'
 export { compileWhere } from './compile-where'
 export { MIGRATIONS, runMigrations } from './migrations'

@@ -46,6 +46,11 @@ export interface SqlDialect {
   jsonParam(data: unknown): unknown
   /** Parse stored document data. */
   parseJson(value: unknown): Record<string, unknown> | null
+  /**
+   * Parse the content of revision `rev` as a head row returns it, where the store keeps
+   * parsed content per revision (SQLite: `ContentMemo`); else `parseJson` does.
+   */
+  parseContent?(rev: string, value: unknown): unknown
   /** SQL (one `?` for the key) taking a transaction-scoped write lock; none where writers are already serialised. */
   readonly lockDocument: string | undefined
   /** Rewrite `?` placeholders into the driver's form (PostgreSQL: `$1`, `$2`, …). */

@@ -50,7 +50,7 @@ export function toHead(r: StoredHead, d: SqlDialect, collection?: string): HeadR
     rev: r.rev,
     status: r.status as HeadRow['status'],
     inDrafts: r.in_drafts === true || r.in_drafts === 1,
-    data: documentContent(d.parseJson(r.data), r.collection),
+    data: documentContent(contentOf(d, r.rev, r.data), r.collection),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     author: r.author,
@@ -76,18 +76,26 @@ function unpackRow(r: PackedRow, d: SqlDialect, collection: string | undefined):
   // which JSON refuses.) The content itself is JSON.parse's to judge.
   if ((a | b | c | e | f | g | h) < 0 || f !== e + 2 || collection === undefined)
     throw unreadable(collection)
+  const rev = s.slice(b + 1, c)
   return {
     collection,
     id: s.slice(0, a),
     variant: s.slice(a + 1, b) as Variant,
-    rev: s.slice(b + 1, c),
+    rev,
     status: s.slice(c + 1, e) as HeadRow['status'],
     inDrafts: s.charCodeAt(e + 1) === 49, // '1'
-    data: documentContent(h + 1 < s.length ? d.parseJson(s.slice(h + 1)) : null, collection),
+    data: documentContent(h + 1 < s.length ? contentOf(d, rev, s.slice(h + 1)) : null, collection),
     createdAt: s.slice(f + 1, g),
     updatedAt: s.slice(g + 1, h),
     author: r.author,
   }
+}
+
+/** A head's content, through the store's memo of parsed content where it keeps one. */
+function contentOf(d: SqlDialect, rev: string, value: unknown): unknown {
+  return d.parseContent !== undefined && typeof value === 'string'
+    ? d.parseContent(rev, value)
+    : d.parseJson(value)
 }
 
 /**

@@ -97,9 +97,16 @@ describe('slow reads in a worker thread [sqlite file]', () => {
     let started = performance.now()
     const first = await inWorker.find({ collection: 'posts', where, limit: 3 })
     const cold = performance.now() - started
-    started = performance.now()
-    expect(await inWorker.find({ collection: 'posts', where, limit: 3 })).toEqual(first)
-    expect(performance.now() - started).toBeLessThan(cold / 4)
+    // The fastest of three: a restart of the log by the checkpoint worker rewrites the
+    // header the commit watch reads, which drops the cache as a commit would (on a loaded
+    // machine one may fall between two reads).
+    let again = Infinity
+    for (let i = 0; i < 3; i++) {
+      started = performance.now()
+      expect(await inWorker.find({ collection: 'posts', where, limit: 3 })).toEqual(first)
+      again = Math.min(again, performance.now() - started)
+    }
+    expect(again).toBeLessThan(cold / 4)
     await inWorker.create({ collection: 'posts', data: { title: 'cached?', body: 'cache-me' } })
     const after = await inWorker.find({ collection: 'posts', where, limit: 3 })
     expect(after.totalDocs).toBe(first.totalDocs + 1)

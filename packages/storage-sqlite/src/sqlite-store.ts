@@ -5,8 +5,12 @@ import { Kysely, SqliteDialect } from 'kysely'
 import { ConfigError } from '@galley/core'
 import {
   type AsideStatement,
+  ContentMemo,
+  type ContentMemoOptions,
   type Query,
+  type SqlDialect,
   type SqlStore,
+  contentMemoBytes,
   createSqlStore,
   queryTimeoutOf,
 } from '@galley/sql'
@@ -37,6 +41,14 @@ export interface SqliteOptions {
    * other connection). `false` turns it off. Default `{ maxBytes: 64 MiB }`.
    */
   readCache?: ReadCacheOptions | false
+  /**
+   * Parsed content kept per revision, so that reading content parsed before copies it
+   * instead of parsing its text again (see content-memo.ts in @galley/sql). It holds no
+   * results: every read still runs its statements, and a kept value is used only for a row
+   * whose text is the same, so commits do not end it. `false` parses every row. Default
+   * `{ maxBytes: 16 MiB }` of content text.
+   */
+  contentMemo?: ContentMemoOptions | false
   /**
    * How long one statement whose time grows with the collection (a filter or sort that
    * reads a field that is not indexed, text patterns, more than four conditions) may run
@@ -74,6 +86,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
   }
   // Checked before anything is opened, so a bad option leaves no connection or worker behind.
   const cacheBytes = readCacheBytes(options.readCache)
+  const memoBytes = contentMemoBytes(options.contentMemo, 'sqlite({ contentMemo })')
   const timeoutMs = queryTimeoutOf(options.queryTimeoutMs, 'sqlite')
   const memory = options.file === ':memory:'
   if (!memory) mkdirSync(dirname(options.file), { recursive: true })
@@ -150,7 +163,7 @@ export function sqlite(options: SqliteOptions): SqlStore {
   return createSqlStore({
     name: 'sqlite',
     db,
-    dialect: sqliteDialect,
+    dialect: memoBytes > 0 ? withContentMemo(new ContentMemo(memoBytes)) : sqliteDialect,
     readDirect: (text, params) => reads.read(text, params),
     readTogether: (fn) => reads.together(fn),
     readAside:
@@ -169,6 +182,11 @@ export function sqlite(options: SqliteOptions): SqlStore {
       await checkpointer?.stop()
     },
   })
+}
+
+/** The dialect of a store that keeps parsed content in `memo` (see SqliteOptions.contentMemo). */
+function withContentMemo(memo: ContentMemo): SqlDialect {
+  return { ...sqliteDialect, parseContent: (rev, text) => memo.parse(rev, text as string) }
 }
 
 /**
