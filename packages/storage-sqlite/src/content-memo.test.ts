@@ -88,6 +88,11 @@ describe.each([
       expect([await read('published'), await read('drafts')]).toEqual([['b'], ['b']])
       const { docs } = await g.listRevisions({ collection: 'posts', id: doc.id })
       const first = docs.at(-1)!
+      // Revisions come through the memo too (their content is the same text), as copies.
+      expect(first.data).toEqual({ title: 'one', blocks: ['a'] })
+      ;((first.data as Record<string, unknown>).blocks as string[]).push('changed')
+      const again = await g.listRevisions({ collection: 'posts', id: doc.id })
+      expect(again.docs.at(-1)!.data).toEqual({ title: 'one', blocks: ['a'] })
       await g.restoreRevision({ collection: 'posts', id: doc.id, revisionId: first.id })
       expect(await read('drafts')).toEqual(['a'])
     } finally {
