@@ -124,7 +124,7 @@ export function toRevision(r: RawRevision, d: SqlDialect): RevisionRow {
     docId: r.doc_id,
     variant: r.variant as Variant,
     action: r.action as RevisionRow['action'],
-    data: r.data === null ? null : contentOf(d, r.id, r.data),
+    data: r.data === null ? null : (contentOf(d, r.id, r.data) as Record<string, unknown> | null),
     author: r.author,
     autosave: r.autosave === true || r.autosave === 1,
     createdAt: r.created_at,
