@@ -216,6 +216,17 @@ describe('parseWhere: limits describe the SQL', () => {
     const e = queryError({ and: likes('rows.at', max + 1) })
     expect(e.message).toContain(`${max + 1} times`)
     expect(e.message).toContain('WHERE_LIMITS.arrayScans')
+    expect(e.message).toContain(`through 'rows.at' (${max + 1} conditions)`)
+    // The paths to look at, most conditions first; past five, how many more.
+    const mixed = queryError({
+      and: [
+        ...likes('rows.at', 10),
+        ...[1, 2, 3, 4, 5, 6].flatMap((n) => likes(deepPath(n), n === 1 ? 3 : 1)),
+      ],
+    })
+    expect(mixed.message).toContain(
+      `through 'rows.at' (10 conditions), 'a.t' (3 conditions), 'a.a.t' (1 condition), 'a.a.a.t' (1 condition), 'a.a.a.a.t' (1 condition) and 2 more paths.`,
+    )
     // The same conditions as branches of one `or` are one scan.
     expect(arrayScans(parse({ or: likes('rows.at', max + 1) }))).toBe(1)
   })

@@ -3,6 +3,7 @@ import { isUnstorableText } from '../fields/validate-fields'
 import type { FieldPathInfo } from './field-paths'
 import {
   arrayScans,
+  arraySteps,
   conditionHeight,
   conditionNested,
   conditionParameters,
@@ -89,12 +90,33 @@ export function parseWhere(
   if (scans > WHERE_LIMITS.arrayScans) {
     throw new QueryError(
       `where: this filter reads arrays ${scans} times for each document, more than ` +
-        `${WHERE_LIMITS.arrayScans} (WHERE_LIMITS.arrayScans). Conditions on one array ` +
-        `under one 'or' read it once (so do negated ones under one 'and'); use 'in' for a ` +
-        `list of values, or fewer array paths.`,
+        `${WHERE_LIMITS.arrayScans} (WHERE_LIMITS.arrayScans), through ${arrayPathList(node)}. ` +
+        `Conditions on one array under one 'or' read it once (so do negated ones under one ` +
+        `'and'); use 'in' for a list of values, or fewer array paths.`,
     )
   }
   return node.children.length === 0 ? undefined : node
+}
+
+/**
+ * The paths of a tree's conditions that go through arrays, most conditions first, with how
+ * many conditions each has: for the error of a tree that reads arrays too often.
+ */
+function arrayPathList(node: WhereNode): string {
+  const counts = new Map<string, number>()
+  const visit = (n: WhereNode): void => {
+    if (n.type === 'condition') {
+      const c = n as WhereCondition
+      if (arraySteps(c.steps) > 0) counts.set(c.path, (counts.get(c.path) ?? 0) + 1)
+    } else for (const child of (n as WhereGroup).children) visit(child)
+  }
+  visit(node)
+  const sorted = [...counts].sort((a, b) => b[1] - a[1])
+  const named = sorted
+    .slice(0, 5)
+    .map(([path, n]) => `'${path}' (${n} condition${n === 1 ? '' : 's'})`)
+  const more = sorted.length - named.length
+  return named.join(', ') + (more > 0 ? ` and ${more} more path${more === 1 ? '' : 's'}` : '')
 }
 
 function parseGroup(
