@@ -92,6 +92,29 @@ describe('slow reads in a worker thread [sqlite file]', () => {
     expect(gap).toBeLessThan(Math.max(40, took / 3))
   })
 
+  it('counts a slow filter in the thread too, with the loop turning', async () => {
+    for (const where of [heavy, { body: { like: 'seventh' } }] as Where[]) {
+      let gap = 0
+      let last = performance.now()
+      const timer = setInterval(() => {
+        const now = performance.now()
+        gap = Math.max(gap, now - last)
+        last = now
+      }, 2)
+      const started = performance.now()
+      const counted = await inWorker.count({ collection: 'posts', where })
+      const took = performance.now() - started
+      clearInterval(timer)
+      gap = Math.max(gap, performance.now() - last)
+      expect(counted).toEqual(await onThread.count({ collection: 'posts', where }))
+      if (where === heavy) {
+        expect(counted.totalDocs).toBe(0)
+        expect(took).toBeGreaterThan(50)
+        expect(gap).toBeLessThan(Math.max(40, took / 3))
+      } else expect(counted.totalDocs).toBeGreaterThan(200)
+    }
+  })
+
   it('keeps what the thread read in the read cache until the next commit', async () => {
     const where: Where = { or: [...heavy.or!.slice(1), { body: { like: 'cache-me' } }] }
     let started = performance.now()
