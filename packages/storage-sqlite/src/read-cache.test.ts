@@ -108,13 +108,21 @@ describe('read cache', () => {
     }
   })
 
-  it('rejects a bad maxBytes with a message that names the option', () => {
+  it('rejects a readCache that is not false or { maxBytes }, naming the option', () => {
     expect(() => sqlite({ file: ':memory:', readCache: { maxBytes: -1 } })).toThrow(
-      /readCache: \{ maxBytes \}.*non-negative/,
+      /sqlite\(\{ readCache \}\): maxBytes must be a non-negative number/,
     )
     expect(() =>
       sqlite({ file: ':memory:', readCache: { maxBytes: '64mb' as unknown as number } }),
-    ).toThrow(/got 64mb/)
+    ).toThrow(/got "64mb"/)
+    // Found by review: these passed as the 64 MiB default.
+    for (const bad of [true, 0, 1024, null, 'off'])
+      expect(() => sqlite({ file: ':memory:', readCache: bad as never }), String(bad)).toThrow(
+        /sqlite\(\{ readCache \}\): expected \{ maxBytes \} or false/,
+      )
+    expect(() => sqlite({ file: ':memory:', readCache: { maxbytes: 1 } as never })).toThrow(
+      /unknown option 'maxbytes'/,
+    )
   })
 
   it('stays within maxBytes, tells 1 from "1", and declines inside a transaction', () => {

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3'
-import { ConfigError } from '@galley/core'
-import type { ReadNow } from '@galley/sql'
+import { type ClockEntry, ClockRing, type ReadNow, byteBudget } from '@galley/sql'
 import { CommitWatch } from './commit-watch'
 import { allRows } from './rows'
 
@@ -9,15 +8,9 @@ export interface ReadCacheOptions {
   maxBytes?: number
 }
 
-/** The byte budget an option asks for (`false`: none), or a `ConfigError` naming the option. */
-export function readCacheBytes(option: ReadCacheOptions | false | undefined): number {
-  const max = option === false ? 0 : (option?.maxBytes ?? 64 * 1024 * 1024)
-  if (typeof max !== 'number' || !Number.isFinite(max) || max < 0) {
-    throw new ConfigError(
-      `sqlite({ readCache: { maxBytes } }): maxBytes must be a non-negative number of bytes, got ${String(max)}.`,
-    )
-  }
-  return max
+/** The byte budget `readCache` asks for (see byteBudget), or a `ConfigError` naming it. */
+export function readCacheBytes(option: unknown): number {
+  return byteBudget(option, 'sqlite({ readCache })', 64 * 1024 * 1024)
 }
 
 /**
@@ -72,9 +65,10 @@ export class ReadCache {
   readonly #prepare: (text: string) => Database.Statement
   readonly #commits: CommitWatch
   readonly #maxBytes: number
-  /** In the order results were kept (or given a second chance); see #evict. */
-  readonly #cache = new Map<string, { rows: unknown[]; bytes: number; used: boolean }>()
-  #bytes = 0
+  readonly #cache = new Map<string, Kept>()
+  /** The order kept results go in (CLOCK: a result read since it was kept gets a second chance). */
+  readonly #ring = new ClockRing<Kept>()
+  readonly #evicted = (e: Kept) => this.#cache.delete(e.key)
   readonly #textIds = new Map<string, number>()
   #nextTextId = 0
   /** Counts invalidations: changes whenever the cached results had to go. */
@@ -248,9 +242,12 @@ export class ReadCache {
     const bytes = sizeOf(rows) + key.length
     if (bytes <= this.#maxBytes / 16) {
       // Room first, so the new result is never the one evicted.
-      this.#evict(this.#maxBytes - bytes)
-      this.#cache.set(key, { rows, bytes, used: false })
-      this.#bytes += bytes
+      this.#ring.fit(this.#maxBytes - bytes, this.#evicted)
+      const old = this.#cache.get(key)
+      if (old) this.#ring.remove(old)
+      const kept: Kept = { key, rows, bytes, used: false, slot: -1 }
+      this.#ring.add(kept)
+      this.#cache.set(key, kept)
     }
   }
 
@@ -301,28 +298,10 @@ export class ReadCache {
     return id
   }
 
-  /**
-   * Drop results until at most `budget` bytes are kept, oldest first, except that a result read since it was
-   * kept (or since its last second chance) goes to the back instead, once: the "second
-   * chance" approximation of least-recently-used, with hits that change nothing but a flag.
-   */
-  #evict(budget: number): void {
-    for (const [k, v] of this.#cache) {
-      if (this.#bytes <= budget) break
-      this.#cache.delete(k)
-      if (v.used) {
-        v.used = false
-        this.#cache.set(k, v) // visited again later in this loop, if still over budget
-      } else {
-        this.#bytes -= v.bytes
-      }
-    }
-  }
-
   /** Forget every cached result (after this store wrote, or its schema changed). */
   invalidate(): void {
     this.#cache.clear()
-    this.#bytes = 0
+    this.#ring.clear()
     this.#generation++
   }
 
@@ -357,6 +336,12 @@ export class ReadCache {
   get size(): number {
     return this.#cache.size
   }
+}
+
+/** A kept result: its rows, under its key. */
+interface Kept extends ClockEntry {
+  key: string
+  rows: unknown[]
 }
 
 /** About the memory a result holds: V8 keeps ASCII text at a byte per character. */

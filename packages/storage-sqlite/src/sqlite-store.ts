@@ -46,7 +46,7 @@ export interface SqliteOptions {
    * instead of parsing its text again (see content-memo.ts in @galley/sql). It holds no
    * results: every read still runs its statements, and a kept value is used only for a row
    * whose text is the same, so commits do not end it. `false` parses every row. Default
-   * `{ maxBytes: 16 MiB }` of content text.
+   * `{ maxBytes: 16 MiB }`: content text and an estimate of its parsed values' memory.
    */
   contentMemo?: ContentMemoOptions | false
   /**
