@@ -28,6 +28,19 @@ describe('ContentMemo', () => {
     )
   })
 
+  it('copies each shape of document with its own keys, whatever characters they hold', () => {
+    const memo = new ContentMemo()
+    const texts = [
+      '{"a":1,"b":2}',
+      '{"a\\u0000vb":3}',
+      '{"a":{"x":1},"b":2}',
+      '{"b":2,"a":1}',
+      '{"a\\"b":1,"c\\\\":[1,{"d":"e"}],"\\u2028":"ls"}',
+    ]
+    for (let i = 0; i < 3; i++)
+      texts.forEach((t, j) => expectParsedAlike(memo.parse(`r${j}`, t), JSON.parse(t)))
+  })
+
   it('copies nested objects and arrays, not only the top level', () => {
     const memo = new ContentMemo()
     const text = '{"blocks":[{"type":"p","children":[{"text":"hi"}]}],"meta":{"tags":["a"]}}'
