@@ -18,7 +18,10 @@ export function byteBudget(value: unknown, option: string, defaultBytes: number)
     throw new ConfigError(
       `${option}: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; the one option is maxBytes.`,
     )
-  const max = (value as { maxBytes?: unknown }).maxBytes
+  // Its own property only: one inherited through a prototype is not what was written.
+  const max = Object.hasOwn(value, 'maxBytes')
+    ? (value as { maxBytes?: unknown }).maxBytes
+    : undefined
   if (max === undefined) return defaultBytes
   if (typeof max !== 'number' || !Number.isFinite(max) || max < 0)
     throw new ConfigError(

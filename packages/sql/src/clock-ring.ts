@@ -39,12 +39,6 @@ export class ClockRing<E extends ClockEntry> {
     this.#bytes += e.bytes
   }
 
-  /** An entry's size changed to `bytes`. */
-  resize(e: E, bytes: number): void {
-    this.#bytes += bytes - e.bytes
-    e.bytes = bytes
-  }
-
   remove(e: E): void {
     if (this.#ring[e.slot] !== e) return
     this.#ring[e.slot] = undefined

@@ -164,6 +164,24 @@ describe('ContentMemo', () => {
     expect(memo.stateOf('w7')).toBe('kept')
   })
 
+  it('marks content too large to keep, so that no read copies it again', () => {
+    const memo = new ContentMemo(16 * 1024)
+    const big = JSON.stringify({ a: 'x'.repeat(2000) })
+    for (let i = 0; i < 3; i++) expect(memo.parse('r1', big)).toEqual(JSON.parse(big))
+    expect(memo.stateOf('r1')).toBe('parsed')
+    // The mark holds neither the text nor the row it came in.
+    expect(memo.bytes).toBeLessThan(1000)
+  })
+
+  it('copies correctly past the shapes it compiles copiers for', () => {
+    const memo = new ContentMemo()
+    for (let round = 0; round < 3; round++)
+      for (let i = 0; i < 300; i++) {
+        const text = JSON.stringify({ [`k${i}`]: i, [`n${i}`]: { i } })
+        expectParsedAlike(memo.parse(`r${i}`, text), JSON.parse(text))
+      }
+  })
+
   it('keeps nothing at maxBytes 0, nor content over a sixteenth of it', () => {
     const off = new ContentMemo(0)
     for (let i = 0; i < 3; i++) expect(off.parse('r1', '{"a":1}')).toEqual({ a: 1 })
@@ -196,5 +214,7 @@ describe('ContentMemo', () => {
       expect(() => contentMemoBytes(bad), String(bad)).toThrow(/expected \{ maxBytes \} or false/)
     expect(() => contentMemoBytes([])).toThrow(/got an array/)
     expect(() => contentMemoBytes({ maxbytes: 10 })).toThrow(/unknown option 'maxbytes'/)
+    // Only its own maxBytes counts, not one inherited through a prototype.
+    expect(contentMemoBytes(Object.create({ maxBytes: 5 }))).toBe(16 * 1024 * 1024)
   })
 })

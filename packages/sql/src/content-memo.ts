@@ -15,21 +15,27 @@ import { type ClockEntry, ClockRing } from './clock-ring'
  * parses only what changed.
  *
  * Every caller gets its own objects: the kept value is never handed out, only a copy of it,
- * whose strings are shared (they cannot change). Copying a 700-byte post costs about a
- * third of parsing it: strings need no scanning, only objects and arrays are made.
+ * whose strings are shared (they cannot change). A kept post's copy is one object literal
+ * compiled for its shape (Copiers): a fifth of parsing it, or less. Nested objects are
+ * copied key by key: rich text costs half to two thirds of its parse.
  *
- * What is kept, and when (a review measured each of these going wrong):
- * - Content is kept from its second read on; the first only sets a bit for its revision
- *   id (Doorkeeper). Content read once (a crawler, an export) costs one parse, as without
- *   the memo, and keeps nothing.
- * - Content whose copy would cost as much as a parse is parsed every time: an object of
- *   more than MAX_KEYS keys (V8's parser builds wide objects at their final size, a copy
- *   grows them key by key), a key that is an array index (`"2024"`: such keys live apart
- *   from the others, and copying them was 3–6× slower than parsing), or nesting deeper than
- *   MAX_COPY_DEPTH (copying is recursive).
- * - The budget counts the text and an estimate of the parsed value's memory, so content of
- *   many small objects (`[{},{},…]`, 20 bytes of heap a character of text) fills it as fast
- *   as it fills the heap.
+ * What is kept, and when (two reviews measured each of these going wrong):
+ * - Content is kept from its second read on; the first only sets two bits for its revision
+ *   id (Doorkeeper). Content read once (a crawl, an export) keeps nothing but the few the
+ *   doorkeeper takes for seen.
+ * - Content whose copy would cost as much as a parse is parsed every time, marked so
+ *   without its text: an object of more than MAX_KEYS keys (V8's parser builds wide objects
+ *   at their final size, a copy grows them key by key), a key that starts with a digit
+ *   (`"2024"`: index-like keys live apart from the others, and copying them was 3–6× slower
+ *   than parsing), a key `__proto__`, nesting deeper than MAX_COPY_DEPTH (copying is
+ *   recursive), and content over a sixteenth of the budget (marked before any copy).
+ * - While kept values are let go before they are found again (content read in a cycle
+ *   longer than the budget), fewer second reads are kept (#admits): reads then cost about
+ *   what parsing does, instead of a parse and a copy for nothing.
+ * - The budget counts each entry's text, an estimate of its parsed value's memory (content
+ *   of many small objects, `[{},{},…]`, takes 20 bytes of heap a character of text) and
+ *   ENTRY_BYTES. The estimate is close for posts and rich text; it counts a character a
+ *   byte, so text outside Latin-1 takes up to twice what it counts.
  * - Entries go in CLOCK order (see ClockRing): constant time per entry let go.
  */
 export interface ContentMemoOptions {
@@ -64,7 +70,7 @@ interface Entry extends ClockEntry {
   /** The text the value was parsed from; '' for PARSE (any text is parsed then). */
   text: string
   value: unknown
-  /** Its shape's copier (see copierOf), if it has one. */
+  /** Its shape's copier (see Copiers), if it has one. */
   copy: Copier | undefined
 }
 
@@ -73,15 +79,17 @@ export class ContentMemo {
   readonly #entries = new Map<string, Entry>()
   readonly #ring = new ClockRing<Entry>()
   readonly #evicted = (e: Entry) => this.#entries.delete(e.rev)
-  readonly #seen = new Doorkeeper()
-  /** See #admits: keeps and hits in this window, and how many second reads per keep. */
-  #admitted = 0
+  readonly #seen: Doorkeeper
+  readonly #copiers = new Copiers()
+  /** See #admits: values kept and hits in this window, and one in how many second reads is kept. */
+  #kept = 0
   #hits = 0
   #tick = 0
   #admitEvery = 1
 
   constructor(maxBytes: number = DEFAULT_CONTENT_MEMO_BYTES) {
     this.#maxBytes = maxBytes
+    this.#seen = new Doorkeeper(maxBytes)
   }
 
   /** The value of `text`, content of revision `rev`: a fresh copy of what JSON.parse gives. */
@@ -110,59 +118,83 @@ export class ContentMemo {
    * Whether a second read may be kept now. Content read in a cycle longer than the budget
    * holds (every revision again, before its turn comes back) is let go before it is read
    * again: each keep is then a copy for nothing, which made such reads 2.5× a parse. So
-   * while kept content is found less than once per keep, over windows of ADMIT_WINDOW
-   * keeps, only every `#admitEvery`-th second read is kept (doubling up to 64); as many
-   * hits as keeps in a window (which ends after ADMIT_WINDOW of either) bring it back to
-   * every one.
+   * windows of ADMIT_WINDOW values kept or hits, whichever come first, count both: while
+   * kept values are found less often than they are kept, only one second read in
+   * `#admitEvery` is kept, doubling up to 64 with each such window, and halving with each
+   * window of at least as many hits as keeps.
    */
   #admits(): boolean {
     if (++this.#tick < this.#admitEvery) return false
     this.#tick = 0
-    if (++this.#admitted >= ADMIT_WINDOW) this.#window()
     return true
   }
 
-  /** The end of a window of ADMIT_WINDOW keeps or hits, whichever came first (see #admits). */
   #window(): void {
-    this.#admitEvery = this.#hits < this.#admitted ? Math.min(64, this.#admitEvery * 2) : 1
-    this.#admitted = 0
+    this.#admitEvery =
+      this.#hits < this.#kept
+        ? Math.min(64, this.#admitEvery * 2)
+        : Math.max(1, this.#admitEvery >> 1)
+    this.#kept = 0
     this.#hits = 0
   }
 
   /** Keep a copy of `value`, or mark the revision to be parsed every time. */
   #keep(rev: string, text: string, value: unknown): void {
-    // The key and the text are slices of the row the store read: they hold all of it.
-    let bytes = ENTRY_BYTES + text.length
-    let kept: unknown = PARSE
+    const cap = this.#maxBytes / 16
+    // Too large to keep: marked before any copy is made, so that no read copies it again.
+    if (ENTRY_BYTES + text.length > cap) return this.#markParse(rev)
+    let copy: unknown
     try {
       heapEstimate = 0
-      const copy = admitJson(value, 1)
-      if (bytes + heapEstimate <= this.#maxBytes / 16) {
-        kept = copy
-        bytes += heapEstimate
-      }
+      copy = admitJson(value, 1)
     } catch (err) {
       if (err !== NOT_WORTH) throw err
+      return this.#markParse(rev)
     }
-    if (bytes > this.#maxBytes / 16) return
-    this.#ring.fit(this.#maxBytes - bytes, this.#evicted)
+    // The key and the text are slices of the row the store read: they hold all of it.
+    const bytes = ENTRY_BYTES + text.length + heapEstimate
+    if (bytes > cap) return this.#markParse(rev)
     const e: Entry = {
       rev,
-      text: kept === PARSE ? '' : text,
-      value: kept,
-      copy: kept === PARSE ? undefined : copierOf(kept),
+      text,
+      value: copy,
+      copy: this.#copiers.of(copy),
       bytes,
       used: false,
       slot: -1,
     }
+    this.#add(e)
+    if (++this.#kept >= ADMIT_WINDOW) this.#window()
+  }
+
+  /**
+   * Mark a revision to be parsed every time. The mark holds a copy of the id, not the
+   * slice of the row it came in (which would hold the whole row, the content with it).
+   */
+  #markParse(rev: string): void {
+    const own = Buffer.from(rev, 'utf8').toString('utf8')
+    this.#add({
+      rev: own,
+      text: '',
+      value: PARSE,
+      copy: undefined,
+      bytes: ENTRY_BYTES,
+      used: false,
+      slot: -1,
+    })
+  }
+
+  #add(e: Entry): void {
+    this.#ring.fit(this.#maxBytes - e.bytes, this.#evicted)
     this.#ring.add(e)
-    this.#entries.set(rev, e)
+    this.#entries.set(e.rev, e)
   }
 
   clear(): void {
     this.#entries.clear()
     this.#ring.clear()
     this.#seen.clear()
+    this.#copiers.clear()
   }
 
   /** Bytes counted against the budget, for tests. */
@@ -188,25 +220,41 @@ export class ContentMemo {
 }
 
 /**
- * Which revisions were read lately, as bits of a hash of their id (a "doorkeeper"): the
- * first read of a revision sets its bit, a later one finds it set. It holds no strings, so
- * a scan of more content than the budget (a crawler, an export) keeps nothing and costs no
- * more than parsing; a false "seen" only keeps something one read early. Cleared after as
- * many first reads as it has bits / 8, so old reads fade.
+ * Which revisions were read lately, as two bits of a hash of their id (a Bloom filter,
+ * the "doorkeeper" of TinyLFU): the first read of a revision sets them, a later one finds
+ * them set. It holds no strings, so content read once (a crawl, an export) keeps nothing; a
+ * false "seen" (about 1% when it is fullest) only keeps something one read early. It has
+ * a bit for every 32 bytes of the budget (2^16 to 2^24 bits) and is cleared after as many
+ * first reads as an eighth of its bits, so old reads fade.
  */
 class Doorkeeper {
-  readonly #bits = new Int32Array(1 << 14) // 2^19 bits, 64 KiB
+  readonly #bits: Int32Array
+  readonly #mask: number
+  readonly #limit: number
   #added = 0
+
+  constructor(maxBytes: number) {
+    let bits = 1 << 16
+    while (bits < 1 << 24 && bits < maxBytes / 32) bits *= 2
+    this.#bits = new Int32Array(bits >>> 5)
+    this.#mask = bits - 1
+    this.#limit = bits >>> 3
+  }
 
   /** Whether `key` was seen since the last clear; marks it seen. */
   check(key: string): boolean {
     let h = 0x811c9dc5 // FNV-1a, 32 bits
     for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193)
-    const word = (h >>> 5) & ((1 << 14) - 1)
-    const bit = 1 << (h & 31)
-    if ((this.#bits[word]! & bit) !== 0) return true
-    this.#bits[word]! |= bit
-    if (++this.#added >= 1 << 16) this.clear()
+    // The second position from the hash's other bits (Kirsch–Mitzenmacher).
+    const a = h & this.#mask
+    const b = (Math.imul(h, 0x9e3779b1) >>> 7) & this.#mask
+    const bits = this.#bits
+    const seen =
+      (bits[a >>> 5]! & (1 << (a & 31))) !== 0 && (bits[b >>> 5]! & (1 << (b & 31))) !== 0
+    if (seen) return true
+    bits[a >>> 5]! |= 1 << (a & 31)
+    bits[b >>> 5]! |= 1 << (b & 31)
+    if (++this.#added >= this.#limit) this.clear()
     return false
   }
 
@@ -284,46 +332,78 @@ function copyJson(v: unknown): unknown {
 
 type Copier = (v: unknown) => unknown
 
-/** Copiers of document shapes (see copierOf), at most MAX_COPIERS. */
-const copiers = new Map<string, Copier>()
-const MAX_COPIERS = 512
+/** Shapes a memo compiles copiers for, at most; and the key characters of one shape. */
+const MAX_COPIERS = 256
+const MAX_SHAPE_KEY_CHARS = 512
 /** False once the runtime refused to compile one (`--disallow-code-generation-from-strings`). */
 let compiles = true
 
+/** A node of the shapes' trie: the next key, whose value holds an object or not. */
+interface ShapeNode {
+  objects: Map<string, ShapeNode> | undefined
+  values: Map<string, ShapeNode> | undefined
+  copier: Copier | undefined
+}
+
+const shapeNode = (): ShapeNode => ({ objects: undefined, values: undefined, copier: undefined })
+
 /**
- * A copier for objects of `value`'s shape: its keys in order, and which hold objects or
- * arrays. It is one object literal (`{"title": v["title"], "blocks": c(v["blocks"])}`),
- * which V8 builds from a ready hidden class: a fifth of the time of adding the keys one
- * by one, the most a kept post costs. Keys are written as JSON strings, which are
- * JavaScript strings; admitJson let through no `__proto__` (a literal would set the
- * prototype) and no index-like key (a literal would reorder it). Undefined for an array,
- * when the shapes are all taken, or where code cannot be compiled: copyJson then.
+ * Copiers of a memo's document shapes: for each shape (its keys in order, and which hold
+ * objects or arrays), one object literal (`{"title": v["title"], "blocks": c(v["blocks"])}`),
+ * which V8 builds from a ready hidden class: a fifth of the time of adding the keys one by
+ * one, the most a kept post costs. Keys are written as JSON strings, which are JavaScript
+ * strings; admitJson let through no `__proto__` (a literal would set the prototype) and no
+ * index-like key (a literal would reorder it). Shapes are found through a trie of their keys
+ * (keys parsed from JSON are interned strings whose hashes V8 keeps: a step costs a
+ * lookup), at most MAX_COPIERS of them, each of at most MAX_SHAPE_KEY_CHARS characters of
+ * keys, so that they take at most about a megabyte; past that, or where code cannot be
+ * compiled, copies are made key by key (copyJson).
  */
-function copierOf(value: unknown): Copier | undefined {
-  if (!compiles || typeof value !== 'object' || value === null || Array.isArray(value))
-    return undefined
-  const keys = Object.keys(value)
-  const nested = keys.map((k) => {
-    const x = (value as Record<string, unknown>)[k]
-    return typeof x === 'object' && x !== null
-  })
-  // JSON, so that no key (they may hold any character) can make two shapes one.
-  const shape = JSON.stringify([keys, nested])
-  let copier = copiers.get(shape)
-  if (copier === undefined) {
-    if (copiers.size >= MAX_COPIERS) return undefined
-    const fields = keys.map((k, i) => {
+class Copiers {
+  #root = shapeNode()
+  #count = 0
+
+  of(value: unknown): Copier | undefined {
+    if (!compiles || typeof value !== 'object' || value === null || Array.isArray(value))
+      return undefined
+    const v = value as Record<string, unknown>
+    const keys = Object.keys(v)
+    let node = this.#root
+    let chars = 0
+    for (const k of keys) {
+      const x = v[k]
+      const object = typeof x === 'object' && x !== null
+      chars += k.length
+      if (chars > MAX_SHAPE_KEY_CHARS) return undefined
+      let next = (object ? node.objects : node.values)?.get(k)
+      if (next === undefined) {
+        if (this.#count >= MAX_COPIERS) return undefined
+        next = shapeNode()
+        if (object) (node.objects ??= new Map()).set(k, next)
+        else (node.values ??= new Map()).set(k, next)
+      }
+      node = next
+    }
+    if (node.copier !== undefined) return node.copier
+    if (this.#count >= MAX_COPIERS) return undefined
+    const fields = keys.map((k) => {
       const key = JSON.stringify(k)
-      return `${key}: ${nested[i] ? `c(v[${key}])` : `v[${key}]`}`
+      const x = v[k]
+      return `${key}: ${typeof x === 'object' && x !== null ? `c(v[${key}])` : `v[${key}]`}`
     })
     try {
       const make = new Function('c', `return function copy(v) { return { ${fields.join(', ')} } }`)
-      copier = make(copyJson) as Copier
+      node.copier = make(copyJson) as Copier
     } catch {
       compiles = false
       return undefined
     }
-    copiers.set(shape, copier)
+    this.#count++
+    return node.copier
   }
-  return copier
+
+  clear(): void {
+    this.#root = shapeNode()
+    this.#count = 0
+  }
 }
