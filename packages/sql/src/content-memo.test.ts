@@ -173,6 +173,17 @@ describe('ContentMemo', () => {
     expect(memo.bytes).toBeLessThan(1000)
   })
 
+  it('marks content under any revision id, lone surrogates too', () => {
+    const memo = new ContentMemo(16 * 1024)
+    const big = JSON.stringify({ a: 'x'.repeat(2000) })
+    for (const rev of ['\ud800-rev', 'rev-\udfff', 'plain'])
+      for (let i = 0; i < 4; i++) {
+        expect(memo.parse(rev, big)).toEqual(JSON.parse(big))
+        expect(memo.size).toBeLessThanOrEqual(3)
+      }
+    expect(memo.stateOf('\ud800-rev')).toBe('parsed')
+  })
+
   it('copies correctly past the shapes it compiles copiers for', () => {
     const memo = new ContentMemo()
     for (let round = 0; round < 3; round++)

@@ -172,7 +172,8 @@ export class ContentMemo {
    * slice of the row it came in (which would hold the whole row, the content with it).
    */
   #markParse(rev: string): void {
-    const own = Buffer.from(rev, 'utf8').toString('utf8')
+    // Joined code unit by code unit: a new flat string, equal to `rev` whatever it holds.
+    const own = rev.split('').join('')
     this.#add({
       rev: own,
       text: '',
