@@ -1,5 +1,8 @@
 import { byteBudget } from './byte-budget'
 import { type ClockEntry, ClockRing } from './clock-ring'
+import { Doorkeeper } from './doorkeeper'
+import { NOT_WORTH, admitJson, copyJson, heapEstimate, resetHeapEstimate } from './json-copy'
+import { type Copier, Copiers } from './shape-copiers'
 
 /**
  * Parsed document content, kept per revision so that a read of content it parsed before
@@ -55,10 +58,6 @@ export function contentMemoBytes(value: unknown, option = 'contentMemo'): number
 
 /** Keeps per window of #admits. */
 const ADMIT_WINDOW = 1024
-/** Objects of more keys than this are parsed, not copied (see the class comment). */
-const MAX_KEYS = 20
-/** Content nested deeper than this (the outermost object is level 1) is parsed, not copied. */
-const MAX_COPY_DEPTH = 64
 /** What an entry costs beyond its content: itself, its key, the ring and map slots, the row's other columns its text holds on to. */
 const ENTRY_BYTES = 192
 
@@ -145,7 +144,7 @@ export class ContentMemo {
     if (ENTRY_BYTES + text.length > cap) return this.#markParse(rev)
     let copy: unknown
     try {
-      heapEstimate = 0
+      resetHeapEstimate()
       copy = admitJson(value, 1)
     } catch (err) {
       if (err !== NOT_WORTH) throw err
@@ -217,194 +216,5 @@ export class ContentMemo {
   stateOf(rev: string): 'kept' | 'parsed' | undefined {
     const e = this.#entries.get(rev)
     return e === undefined ? undefined : e.value === PARSE ? 'parsed' : 'kept'
-  }
-}
-
-/**
- * Which revisions were read lately, as two bits of a hash of their id (a Bloom filter,
- * the "doorkeeper" of TinyLFU): the first read of a revision sets them, a later one finds
- * them set. It holds no strings, so content read once (a crawl, an export) keeps nothing; a
- * false "seen" (about 1% when it is fullest) only keeps something one read early. It has
- * a bit for every 32 bytes of the budget (2^16 to 2^24 bits) and is cleared after as many
- * first reads as an eighth of its bits, so old reads fade.
- */
-class Doorkeeper {
-  readonly #bits: Int32Array
-  readonly #mask: number
-  readonly #limit: number
-  #added = 0
-
-  constructor(maxBytes: number) {
-    let bits = 1 << 16
-    while (bits < 1 << 24 && bits < maxBytes / 32) bits *= 2
-    this.#bits = new Int32Array(bits >>> 5)
-    this.#mask = bits - 1
-    this.#limit = bits >>> 3
-  }
-
-  /** Whether `key` was seen since the last clear; marks it seen. */
-  check(key: string): boolean {
-    let h = 0x811c9dc5 // FNV-1a, 32 bits
-    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193)
-    // The second position from the hash's other bits (Kirsch–Mitzenmacher).
-    const a = h & this.#mask
-    const b = (Math.imul(h, 0x9e3779b1) >>> 7) & this.#mask
-    const bits = this.#bits
-    const seen =
-      (bits[a >>> 5]! & (1 << (a & 31))) !== 0 && (bits[b >>> 5]! & (1 << (b & 31))) !== 0
-    if (seen) return true
-    bits[a >>> 5]! |= 1 << (a & 31)
-    bits[b >>> 5]! |= 1 << (b & 31)
-    if (++this.#added >= this.#limit) this.clear()
-    return false
-  }
-
-  clear(): void {
-    this.#bits.fill(0)
-    this.#added = 0
-  }
-}
-
-const NOT_WORTH = new Error('content not worth copying')
-
-/** Estimated heap of the value admitJson last copied (bytes): objects, arrays, strings. */
-let heapEstimate = 0
-
-/**
- * The copy kept at a second read: copyJson's, but refusing content that copies no faster
- * than it parses (NOT_WORTH, see the class comment) and counting its memory (heapEstimate,
- * about what V8 takes without pointer compression: 24 bytes an object or array, 8 a slot,
- * 16 a number that is not a small integer, 16 and a byte a character a string).
- */
-function admitJson(v: unknown, depth: number): unknown {
-  if (typeof v === 'string') {
-    heapEstimate += 16 + v.length
-    return v
-  }
-  if (typeof v === 'number') {
-    if (!Number.isInteger(v)) heapEstimate += 16
-    return v
-  }
-  if (typeof v !== 'object' || v === null) return v
-  if (depth > MAX_COPY_DEPTH) throw NOT_WORTH
-  if (Array.isArray(v)) {
-    const n = v.length
-    heapEstimate += 24 + 8 * n
-    const out = v.slice()
-    for (let i = 0; i < n; i++) out[i] = admitJson(v[i], depth + 1)
-    return out
-  }
-  const keys = Object.keys(v)
-  if (keys.length > MAX_KEYS) throw NOT_WORTH
-  heapEstimate += 24 + 8 * keys.length
-  const out: Record<string, unknown> = {}
-  for (const k of keys) {
-    const c = k.charCodeAt(0)
-    if (c >= 48 && c <= 57) throw NOT_WORTH // a digit first: maybe an array index
-    // JSON.parse makes `__proto__` an own property; a copy would have to define it, on
-    // every read. Content with such a key (hostile, or a mistake) is parsed instead.
-    if (k === '__proto__') throw NOT_WORTH
-    out[k] = admitJson((v as Record<string, unknown>)[k], depth + 1)
-  }
-  return out
-}
-
-/**
- * A deep copy of a kept value (admitJson made it, so it is worth copying, and has no key
- * `__proto__`): the same keys in the same order, arrays as arrays (a slice first, which
- * keeps V8's compact kinds of number arrays). Objects are built key by key, not by a
- * spread: the engine then adds the head's fields to each document, and objects of a spread
- * share no hidden classes with each other (a page of twenty took 2.5× as long).
- */
-function copyJson(v: unknown): unknown {
-  if (typeof v !== 'object' || v === null) return v
-  if (Array.isArray(v)) {
-    const out = v.slice()
-    for (let i = 0; i < out.length; i++) {
-      const x = out[i]
-      if (typeof x === 'object' && x !== null) out[i] = copyJson(x)
-    }
-    return out
-  }
-  const out: Record<string, unknown> = {}
-  for (const k of Object.keys(v)) out[k] = copyJson((v as Record<string, unknown>)[k])
-  return out
-}
-
-type Copier = (v: unknown) => unknown
-
-/** Shapes a memo compiles copiers for, at most; and the key characters of one shape. */
-const MAX_COPIERS = 256
-const MAX_SHAPE_KEY_CHARS = 512
-/** False once the runtime refused to compile one (`--disallow-code-generation-from-strings`). */
-let compiles = true
-
-/** A node of the shapes' trie: the next key, whose value holds an object or not. */
-interface ShapeNode {
-  objects: Map<string, ShapeNode> | undefined
-  values: Map<string, ShapeNode> | undefined
-  copier: Copier | undefined
-}
-
-const shapeNode = (): ShapeNode => ({ objects: undefined, values: undefined, copier: undefined })
-
-/**
- * Copiers of a memo's document shapes: for each shape (its keys in order, and which hold
- * objects or arrays), one object literal (`{"title": v["title"], "blocks": c(v["blocks"])}`),
- * which V8 builds from a ready hidden class: a fifth of the time of adding the keys one by
- * one, the most a kept post costs. Keys are written as JSON strings, which are JavaScript
- * strings; admitJson let through no `__proto__` (a literal would set the prototype) and no
- * index-like key (a literal would reorder it). Shapes are found through a trie of their keys
- * (keys parsed from JSON are interned strings whose hashes V8 keeps: a step costs a
- * lookup), at most MAX_COPIERS of them, each of at most MAX_SHAPE_KEY_CHARS characters of
- * keys, so that they take at most about a megabyte; past that, or where code cannot be
- * compiled, copies are made key by key (copyJson).
- */
-class Copiers {
-  #root = shapeNode()
-  #count = 0
-
-  of(value: unknown): Copier | undefined {
-    if (!compiles || typeof value !== 'object' || value === null || Array.isArray(value))
-      return undefined
-    const v = value as Record<string, unknown>
-    const keys = Object.keys(v)
-    let node = this.#root
-    let chars = 0
-    for (const k of keys) {
-      const x = v[k]
-      const object = typeof x === 'object' && x !== null
-      chars += k.length
-      if (chars > MAX_SHAPE_KEY_CHARS) return undefined
-      let next = (object ? node.objects : node.values)?.get(k)
-      if (next === undefined) {
-        if (this.#count >= MAX_COPIERS) return undefined
-        next = shapeNode()
-        if (object) (node.objects ??= new Map()).set(k, next)
-        else (node.values ??= new Map()).set(k, next)
-      }
-      node = next
-    }
-    if (node.copier !== undefined) return node.copier
-    if (this.#count >= MAX_COPIERS) return undefined
-    const fields = keys.map((k) => {
-      const key = JSON.stringify(k)
-      const x = v[k]
-      return `${key}: ${typeof x === 'object' && x !== null ? `c(v[${key}])` : `v[${key}]`}`
-    })
-    try {
-      const make = new Function('c', `return function copy(v) { return { ${fields.join(', ')} } }`)
-      node.copier = make(copyJson) as Copier
-    } catch {
-      compiles = false
-      return undefined
-    }
-    this.#count++
-    return node.copier
-  }
-
-  clear(): void {
-    this.#root = shapeNode()
-    this.#count = 0
   }
 }
