@@ -1,8 +1,41 @@
 import { byteBudget } from './byte-budget'
 import { type ClockEntry, ClockRing } from './clock-ring'
 import { Doorkeeper } from './doorkeeper'
-import { NOT_WORTH, admitJson, copyJson, heapEstimate, resetHeapEstimate } from './json-copy'
+import { admitCopy, copyJson } from './json-copy'
 import { type Copier, Copiers } from './shape-copiers'
+
+/** Options of `sqlite({ contentMemo })` (see ContentMemo). */
+export interface ContentMemoOptions {
+  /**
+   * Upper bound of the memory kept: the content's text and an estimate of its parsed value.
+   * Default 16 MiB; 0 keeps nothing.
+   */
+  maxBytes?: number
+}
+
+export const DEFAULT_CONTENT_MEMO_BYTES = 16 * 1024 * 1024
+
+/** The byte budget `contentMemo` asks for (see byteBudget), or a `ConfigError` naming `option`. */
+export function contentMemoBytes(value: unknown, option = 'contentMemo'): number {
+  return byteBudget(value, option, DEFAULT_CONTENT_MEMO_BYTES)
+}
+
+/** Keeps per window of #admits. */
+const ADMIT_WINDOW = 1024
+/** What an entry costs beyond its content: itself, its key, the ring and map slots, the row's other columns its text holds on to. */
+const ENTRY_BYTES = 192
+
+/** An entry whose copy would cost as much as a parse: parsed every time (see ContentMemo). */
+const PARSE = Symbol('parse')
+
+interface Entry extends ClockEntry {
+  rev: string
+  /** The text the value was parsed from; '' for PARSE (any text is parsed then). */
+  text: string
+  value: unknown
+  /** Its shape's copier (see Copiers), if it has one. */
+  copy: Copier | undefined
+}
 
 /**
  * Parsed document content, kept per revision so that a read of content it parsed before
@@ -41,38 +74,6 @@ import { type Copier, Copiers } from './shape-copiers'
  *   byte, so text outside Latin-1 takes up to twice what it counts.
  * - Entries go in CLOCK order (see ClockRing): constant time per entry let go.
  */
-export interface ContentMemoOptions {
-  /**
-   * Upper bound of the memory kept: the content's text and an estimate of its parsed value.
-   * Default 16 MiB; 0 keeps nothing.
-   */
-  maxBytes?: number
-}
-
-export const DEFAULT_CONTENT_MEMO_BYTES = 16 * 1024 * 1024
-
-/** The byte budget `contentMemo` asks for (see byteBudget), or a `ConfigError` naming `option`. */
-export function contentMemoBytes(value: unknown, option = 'contentMemo'): number {
-  return byteBudget(value, option, DEFAULT_CONTENT_MEMO_BYTES)
-}
-
-/** Keeps per window of #admits. */
-const ADMIT_WINDOW = 1024
-/** What an entry costs beyond its content: itself, its key, the ring and map slots, the row's other columns its text holds on to. */
-const ENTRY_BYTES = 192
-
-/** An entry whose copy would cost as much as a parse: parsed every time (see class comment). */
-const PARSE = Symbol('parse')
-
-interface Entry extends ClockEntry {
-  rev: string
-  /** The text the value was parsed from; '' for PARSE (any text is parsed then). */
-  text: string
-  value: unknown
-  /** Its shape's copier (see Copiers), if it has one. */
-  copy: Copier | undefined
-}
-
 export class ContentMemo {
   readonly #maxBytes: number
   readonly #entries = new Map<string, Entry>()
@@ -107,7 +108,7 @@ export class ContentMemo {
     }
     const value: unknown = JSON.parse(text)
     if (typeof value === 'object' && value !== null && this.#maxBytes > 0) {
-      // Kept from the second read on (see the class comment); what the caller got is theirs.
+      // Kept from the second read on (see ContentMemo); what the caller got is theirs.
       if (this.#seen.check(rev) && this.#admits()) this.#keep(rev, text, value)
     }
     return value
@@ -142,22 +143,16 @@ export class ContentMemo {
     const cap = this.#maxBytes / 16
     // Too large to keep: marked before any copy is made, so that no read copies it again.
     if (ENTRY_BYTES + text.length > cap) return this.#markParse(rev)
-    let copy: unknown
-    try {
-      resetHeapEstimate()
-      copy = admitJson(value, 1)
-    } catch (err) {
-      if (err !== NOT_WORTH) throw err
-      return this.#markParse(rev)
-    }
+    const admitted = admitCopy(value)
+    if (admitted === undefined) return this.#markParse(rev)
     // The key and the text are slices of the row the store read: they hold all of it.
-    const bytes = ENTRY_BYTES + text.length + heapEstimate
+    const bytes = ENTRY_BYTES + text.length + admitted.heapBytes
     if (bytes > cap) return this.#markParse(rev)
     const e: Entry = {
       rev,
       text,
-      value: copy,
-      copy: this.#copiers.of(copy),
+      value: admitted.copy,
+      copy: this.#copiers.of(admitted.copy),
       bytes,
       used: false,
       slot: -1,

@@ -6,13 +6,24 @@ const MAX_KEYS = 20
 const MAX_COPY_DEPTH = 64
 
 /** Thrown by admitJson for content that copies no faster than it parses. */
-export const NOT_WORTH = new Error('content not worth copying')
+const NOT_WORTH = new Error('content not worth copying')
 
-/** Estimated heap of the value admitJson last copied (bytes): objects, arrays, strings. */
-export let heapEstimate = 0
+/** Estimated heap of the value admitJson is copying (bytes): objects, arrays, strings. */
+let heapEstimate = 0
 
-export function resetHeapEstimate(): void {
+/**
+ * The copy of `value` to keep, and an estimate of its memory (bytes); undefined for content
+ * that copies no faster than it parses (see ContentMemo).
+ */
+export function admitCopy(value: unknown): { copy: unknown; heapBytes: number } | undefined {
   heapEstimate = 0
+  try {
+    const copy = admitJson(value, 1)
+    return { copy, heapBytes: heapEstimate }
+  } catch (err) {
+    if (err === NOT_WORTH) return undefined
+    throw err
+  }
 }
 
 /**
@@ -21,7 +32,7 @@ export function resetHeapEstimate(): void {
  * about what V8 takes without pointer compression: 24 bytes an object or array, 8 a slot,
  * 16 a number that is not a small integer, 16 and a byte a character a string).
  */
-export function admitJson(v: unknown, depth: number): unknown {
+function admitJson(v: unknown, depth: number): unknown {
   if (typeof v === 'string') {
     heapEstimate += 16 + v.length
     return v

@@ -22,7 +22,7 @@ const shapeNode = (): ShapeNode => ({ objects: undefined, values: undefined, cop
  * objects or arrays), one object literal (`{"title": v["title"], "blocks": c(v["blocks"])}`),
  * which V8 builds from a ready hidden class: a fifth of the time of adding the keys one by
  * one, the most a kept post costs. Keys are written as JSON strings, which are JavaScript
- * strings; admitJson let through no `__proto__` (a literal would set the prototype) and no
+ * strings; admitCopy let through no `__proto__` (a literal would set the prototype) and no
  * index-like key (a literal would reorder it). Shapes are found through a trie of their keys
  * (keys parsed from JSON are interned strings whose hashes V8 keeps: a step costs a
  * lookup), at most MAX_COPIERS of them, each of at most MAX_SHAPE_KEY_CHARS characters of

@@ -2,7 +2,7 @@ import type { HeadRow, ReleaseReads, ResolvedQuery, StorageReader } from '@galle
 import type { KeyedFields } from './keyed-fields'
 import type { LimitSlowReads, Query, ReadAside, ReadNow, Together } from './query'
 import { sqlReleaseReads } from './releases/release-store'
-import { resolvedCount, resolvedSelect } from './resolved-select'
+import { type Statement, resolvedCount, resolvedSelect } from './resolved-select'
 import { type SqlDialect, literal } from './sql-dialect'
 import { statementText } from './statement-texts'
 import {
@@ -111,9 +111,9 @@ export class SqlReads implements StorageReader {
         const [row] = (await away).rows as Array<{ n: number | string }>
         return Number(row!.n)
       }
-      if (this.limitSlow) return this.limitSlow(() => countRows(this.all, this.d, keyed, q))
+      if (this.limitSlow) return this.limitSlow(() => countBy(this.all, count))
     }
-    return countRows(this.all, this.d, keyed, q)
+    return countBy(this.all, count)
   }
 
   async listRevisions(collection: string, id: string, o: { limit: number; offset: number }) {
@@ -192,7 +192,11 @@ async function countRows(
   keyed: KeyedFields,
   q: Omit<ResolvedQuery, 'sort' | 'limit' | 'offset'>,
 ): Promise<number> {
-  const { text, params } = resolvedCount(q, d, keyed)
+  return countBy(all, resolvedCount(q, d, keyed))
+}
+
+/** Runs a count statement (resolvedCount's). */
+async function countBy(all: Query, { text, params }: Statement): Promise<number> {
   const [c] = await all<{ n: number | string }>(text, params)
   return Number(c!.n)
 }
